@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: MIT
+# box: one non-recursive Makefile. Outputs go to build/.
+#   make deps    install every Debian package the build, demo and tests need
+#   make         build/boxinit (static, musl), build/launch, build/probe
+#   make check   every test (unit + shunit2 suites); ends "N passed, N failed, N skipped"
+#   make lint    clang-format check, cppcheck, house rules
+#   make bench   benchmarks against peers (not part of check)
+#   make demo    the main job: nginx in a Debian container
+
+BUILD     := build
+DEPS      := $(BUILD)/deps
+CC        ?= cc
+MUSL_CC   := musl-gcc
+VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+             -Wformat=2 -Wno-format-nonliteral -Wundef -Wpointer-arith -Wvla
+HARDEN    := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection
+BASEFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -DBOX_VERSION='"$(VERSION)"' \
+             -ffunction-sections -fdata-sections -Icommon
+# boxinit: static musl, libuv + libcap built for musl into build/deps.
+INIT_CFLAGS  := $(BASEFLAGS) $(HARDEN) -Os -I$(DEPS)/include -Iinit
+INIT_LDFLAGS := -static -s -Wl,--gc-sections -L$(DEPS)/lib
+# launch and host builds of the init modules (unit tests): glibc, PIE.
+HOST_CFLAGS  := $(BASEFLAGS) $(HARDEN) -fPIE -Iinit -Ilauncher
+HOST_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--gc-sections
+
+COMMON_SRC   := $(wildcard common/*.c)
+INIT_SRC     := $(filter-out init/main.c,$(wildcard init/*.c))
+LAUNCH_SRC   := $(filter-out launcher/main.c,$(wildcard launcher/*.c))
+UNIT_SRC     := $(wildcard tests/unit/test_*.c)
+
+INIT_OBJ     := $(patsubst %.c,$(BUILD)/musl/%.o,$(COMMON_SRC) $(INIT_SRC))
+HOSTINIT_OBJ := $(patsubst %.c,$(BUILD)/host/%.o,$(COMMON_SRC) $(INIT_SRC))
+LAUNCH_OBJ   := $(patsubst %.c,$(BUILD)/host/%.o,$(LAUNCH_SRC))
+UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+.PHONY: all deps check unit lint format bench demo rootfs clean distclean
+all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/probe
+
+# --- dependencies ------------------------------------------------------------
+APT_PACKAGES := build-essential musl-tools cmake dpkg-dev file pkg-config \
+                libuv1-dev libcap-dev libcmocka-dev \
+                busybox-static shunit2 debootstrap util-linux procps psmisc iproute2 \
+                curl python3 strace clang-format cppcheck \
+                hyperfine tini dumb-init catatonit bubblewrap runc
+deps:
+	DEBIAN_FRONTEND=noninteractive apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(APT_PACKAGES)
+
+$(DEPS)/.done: tools/build-deps.sh
+	tools/build-deps.sh $(DEPS)
+
+# --- boxinit (musl, static) ----------------------------------------------------
+$(BUILD)/musl/%.o: %.c | $(DEPS)/.done
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(INIT_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/musl/libboxinit.a: $(INIT_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/boxinit: $(BUILD)/musl/init/main.o $(BUILD)/musl/libboxinit.a
+	$(MUSL_CC) $(INIT_LDFLAGS) -o $@ $^ -luv -lcap
+
+# --- launch and host objects ----------------------------------------------------
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/host/libboxinit.a: $(HOSTINIT_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/host/liblaunch.a: $(LAUNCH_OBJ) $(patsubst %.c,$(BUILD)/host/%.o,$(COMMON_SRC))
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/launch: $(BUILD)/host/launcher/main.o $(BUILD)/host/liblaunch.a
+	$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+# --- test probe: static so it runs in any rootfs ------------------------------------
+$(BUILD)/probe: tests/probe/probe.c | $(DEPS)/.done
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(INIT_CFLAGS) -static -s -o $@ $<
+
+# --- unit tests (cmocka, host build with system libuv/libcap) ------------------------
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/host/libboxinit.a $(BUILD)/host/liblaunch.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(HOST_LDFLAGS) -o $@ $< $(BUILD)/host/liblaunch.a \
+		$(BUILD)/host/libboxinit.a -lcmocka -luv -lcap
+
+unit: $(UNIT_BIN)
+
+check: all unit
+	tests/run.sh
+
+# --- lint ----------------------------------------------------------------------
+C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+lint:
+	clang-format --dry-run --Werror $(C_FILES)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE \
+		-Icommon -Iinit -Ilauncher common init launcher tests/probe
+	@if grep -rn 'uv_spawn' init/; then echo 'lint: init/ must not call uv_spawn'; exit 1; fi
+	@if grep -rlE '\b(waitpid|waitid|wait3|wait4|wait)\s*\(' init/ | grep -v '^init/reaper.c$$'; then \
+		echo 'lint: only init/reaper.c may wait for children'; exit 1; fi
+	@echo 'lint: ok'
+
+format:
+	clang-format -i $(C_FILES)
+
+# --- bench, rootfs, demo ---------------------------------------------------------------
+bench: all
+	bench/run.sh
+
+clean:
+	rm -rf $(BUILD)/musl $(BUILD)/host $(BUILD)/tests $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/probe
+
+distclean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/musl $(BUILD)/host -name '*.d' -type f 2>/dev/null)

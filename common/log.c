@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+/*
+ * log: formats every message as one line and writes it with a single
+ * write(2), so lines from several processes never interleave mid-line.
+ * Must stay async-signal-safe enough to be called in a forked child.
+ */
+#include "log.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *log_name = "box";
+static bool log_verbose;
+
+void log_init(const char *prog, bool verbose)
+{
+	log_name = prog;
+	log_verbose = verbose;
+}
+
+bool log_is_verbose(void)
+{
+	return log_verbose;
+}
+
+const char *log_prog(void)
+{
+	return log_name;
+}
+
+static void log_line(const char *level, int err, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int n, m;
+	int saved = errno;
+
+	n = snprintf(buf, sizeof(buf), "%s: %s", log_name, level);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		n = 0;
+	m = vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	if (m > 0)
+		n += m;
+	if ((size_t)n >= sizeof(buf) - 1)
+		n = (int)sizeof(buf) - 2;
+	if (err != 0) {
+		m = snprintf(buf + n, sizeof(buf) - (size_t)n, ": %s", strerror(err));
+		if (m > 0)
+			n += m;
+		if ((size_t)n >= sizeof(buf) - 1)
+			n = (int)sizeof(buf) - 2;
+	}
+	buf[n++] = '\n';
+	while (write(STDERR_FILENO, buf, (size_t)n) < 0 && errno == EINTR)
+		;
+	errno = saved;
+}
+
+void log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line("", 0, fmt, ap);
+	va_end(ap);
+}
+
+void log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line("warning: ", 0, fmt, ap);
+	va_end(ap);
+}
+
+void log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!log_verbose)
+		return;
+	va_start(ap, fmt);
+	log_line("", 0, fmt, ap);
+	va_end(ap);
+}
+
+int log_errno(int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line("", r < 0 ? -r : r, fmt, ap);
+	va_end(ap);
+	return r;
+}

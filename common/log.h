@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * log: one-line messages on stderr, "PROG: message", shared by launch and
+ * boxinit. Functions here never exit; log_errno returns the error it was
+ * given so callers can `return log_errno(r, ...)`.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+void log_init(const char *prog, bool verbose);
+bool log_is_verbose(void);
+const char *log_prog(void);
+
+/* Always printed. */
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Printed only with -v. */
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints "PROG: <message>: strerror(-r)" and returns r (r is -errno). */
+int log_errno(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -44,11 +44,19 @@ APT_PACKAGES := build-essential musl-tools cmake dpkg-dev file pkg-config \
                 busybox-static shunit2 debootstrap util-linux procps psmisc iproute2 \
                 curl python3 strace clang-format cppcheck \
                 hyperfine tini dumb-init catatonit bubblewrap runc
+# `make deps` is the one set-up step; every build target runs it once on a fresh
+# machine through the stamp, so `make demo` and `make check` work from a clean clone.
+APT_STAMP := $(BUILD)/.apt-$(shell echo $(APT_PACKAGES) | md5sum | cut -c1-8)
 deps:
 	DEBIAN_FRONTEND=noninteractive apt-get update -q
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(APT_PACKAGES)
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		-o DPkg::Lock::Timeout=600 $(APT_PACKAGES)
+	@mkdir -p $(BUILD) && touch $(APT_STAMP)
 
-$(DEPS)/.done: tools/build-deps.sh
+$(APT_STAMP):
+	$(MAKE) deps
+
+$(DEPS)/.done: tools/build-deps.sh | $(APT_STAMP)
 	tools/build-deps.sh $(DEPS)
 
 # --- boxinit (musl, static) ----------------------------------------------------
@@ -63,7 +71,7 @@ $(BUILD)/boxinit: $(BUILD)/musl/init/main.o $(BUILD)/musl/libboxinit.a
 	$(MUSL_CC) $(INIT_LDFLAGS) -o $@ $^ -luv -lcap
 
 # --- launch and host objects ----------------------------------------------------
-$(BUILD)/host/%.o: %.c
+$(BUILD)/host/%.o: %.c | $(APT_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 

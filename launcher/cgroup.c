@@ -1,0 +1,924 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cgroup: the backend-neutral part. Picks v1 or v2 from the filesystem type of
+ * the cgroup root, holds the per-name lock for the life of launch, creates and
+ * removes <parent>/<name> in every hierarchy, and reaps leftovers of dead
+ * launches. Never kills or removes a cgroup that has no box lock file: only a
+ * lock file proves box made it. Runs in launch (host side, root).
+ */
+#include "cgroup_internal.h"
+#include "log.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+#ifndef CGROUP_SUPER_MAGIC
+#define CGROUP_SUPER_MAGIC 0x27e0eb
+#endif
+#ifndef TMPFS_MAGIC
+#define TMPFS_MAGIC 0x01021994
+#endif
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static char *path_join3(const char *a, const char *b, const char *c)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s/%s", a, b, c) < 0)
+		return NULL;
+	return p;
+}
+
+/* --- file helpers for the backends ----------------------------------------------- */
+
+const char *cgroup_dir_for(const struct cgroup *cg, unsigned ctrl)
+{
+	for (size_t i = 0; i < cg->n_hier; i++)
+		if ((cg->hier[i].ctrls & ctrl) && cg->hier[i].made_leaf)
+			return cg->hier[i].leaf;
+	return NULL;
+}
+
+bool cgroup_has_file(const char *dir, const char *file)
+{
+	_cleanup_free_ char *p = NULL;
+
+	if (asprintf(&p, "%s/%s", dir, file) < 0)
+		return false;
+	return access(p, F_OK) == 0;
+}
+
+int cgroup_write(const char *dir, const char *file, const char *value)
+{
+	_cleanup_free_ char *p = NULL;
+	int r;
+
+	if (asprintf(&p, "%s/%s", dir, file) < 0)
+		return log_errno(-ENOMEM, "write '%s' to '%s/%s'", value, dir, file);
+	r = write_file(p, value);
+	if (r < 0)
+		return log_errno(r, "write '%s' to '%s'", value, p);
+	log_debug("cgroup: %s = %s", p, value);
+	return 0;
+}
+
+int cgroup_write_u64(const char *dir, const char *file, uint64_t value)
+{
+	char buf[32];
+
+	(void)snprintf(buf, sizeof(buf), "%" PRIu64, value);
+	return cgroup_write(dir, file, buf);
+}
+
+static int read_in(const char *dir, const char *file, char *buf, size_t size)
+{
+	_cleanup_free_ char *p = NULL;
+
+	if (asprintf(&p, "%s/%s", dir, file) < 0)
+		return -ENOMEM;
+	return read_file(p, buf, size);
+}
+
+int cgroup_read_key(const char *dir, const char *file, const char *key, uint64_t *ret)
+{
+	char buf[4096];
+	int r = read_in(dir, file, buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	return cgroup_parse_keyed(buf, key, ret);
+}
+
+int cgroup_read_u64(const char *dir, const char *file, uint64_t *ret)
+{
+	char buf[64];
+	int r = read_in(dir, file, buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	return parse_u64(buf, ret);
+}
+
+int cgroup_missing(const char *what, const char *option)
+{
+	log_error("cgroup controller '%s' is not available (needed by %s)", what, option);
+	return -EOPNOTSUPP;
+}
+
+int cgroup_add_hier(struct cgroup *cg, const char *mount, unsigned ctrls)
+{
+	struct cgroup_hier *h;
+
+	if (cg->n_hier >= CGROUP_MAX_HIER)
+		return -E2BIG;
+	h = &cg->hier[cg->n_hier];
+	h->mount = strdup(mount);
+	if (!h->mount)
+		return -ENOMEM;
+	/* No name: a handle on the parent only, used to list its children. */
+	h->leaf = cg->name ? path_join3(mount, cg->parent, cg->name) : NULL;
+	if (cg->name && !h->leaf) {
+		free(h->mount);
+		return -ENOMEM;
+	}
+	h->ctrls = ctrls;
+	h->made_leaf = false;
+	cg->n_hier++;
+	return 0;
+}
+
+static int kill_procs_in(const char *dir)
+{
+	_cleanup_free_ char *p = NULL;
+	_cleanup_fclose_ FILE *f = NULL;
+	char line[32];
+	int n = 0;
+
+	if (asprintf(&p, "%s/cgroup.procs", dir) < 0)
+		return -ENOMEM;
+	f = fopen(p, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		int pid;
+
+		line[strcspn(line, "\n")] = '\0';
+		/* pid 0: a process of another pid namespace; never signal the caller itself. */
+		if (parse_int(line, 1, INT_MAX, &pid) < 0 || pid == getpid())
+			continue;
+		if (kill(pid, SIGKILL) == 0)
+			n++;
+	}
+	return n;
+}
+
+int cgroup_kill_tree(const char *dir)
+{
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *de;
+	int r, n = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		_cleanup_free_ char *sub = NULL;
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
+			return -ENOMEM;
+		r = cgroup_kill_tree(sub);
+		if (r > 0)
+			n += r;
+	}
+	r = kill_procs_in(dir);
+	return r < 0 ? r : n + r;
+}
+
+/* --- pure helpers ------------------------------------------------------------------ */
+
+/*
+ * runc and crun map v1 shares to v2 weight with
+ *   weight = 1 + (shares - 2) * 9999 / 262142        (integer division)
+ * We go the other way with the smallest shares that maps back to the same weight:
+ *   shares = 2 + ceil((weight - 1) * 262142 / 9999)
+ * so 1 -> 2, 100 -> 2598, 10000 -> 262144, and runc's formula returns the weight given.
+ */
+uint64_t cgroup_weight_to_shares(uint64_t weight)
+{
+	if (weight < 1)
+		weight = 1;
+	if (weight > 10000)
+		weight = 10000;
+	return 2 + ((weight - 1) * 262142 + 9998) / 9999;
+}
+
+/*
+ * runc maps v1 blkio.weight (10..1000) to v2 io.weight with
+ *   io = 1 + (blkio - 10) * 9999 / 990
+ * inverted the same way: blkio = 10 + ceil((io - 1) * 990 / 9999); 1 -> 10, 100 -> 20,
+ * 10000 -> 1000. The same value suits blkio.bfq.weight (1..1000).
+ */
+uint64_t cgroup_weight_to_blkio(uint64_t weight)
+{
+	if (weight < 1)
+		weight = 1;
+	if (weight > 10000)
+		weight = 10000;
+	return 10 + ((weight - 1) * 990 + 9998) / 9999;
+}
+
+uint64_t cgroup_ticks_to_us(uint64_t ticks, uint64_t hz)
+{
+	if (hz == 0)
+		return 0;
+	return ticks / hz * 1000000 + ticks % hz * 1000000 / hz;
+}
+
+int cgroup_swap_max(const struct cgroup_limits *lim, uint64_t *ret)
+{
+	if (lim->memory_max == 0 || lim->memory_swap < lim->memory_max)
+		return -EINVAL;
+	*ret = lim->memory_swap - lim->memory_max;
+	return 0;
+}
+
+int cgroup_parse_keyed(const char *text, const char *key, uint64_t *ret)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		char num[32];
+		size_t n;
+
+		if (strncmp(p, key, klen) != 0 || p[klen] != ' ')
+			continue;
+		n = strcspn(p + klen + 1, "\n");
+		if (n == 0 || n >= sizeof(num))
+			return -EINVAL;
+		memcpy(num, p + klen + 1, n);
+		num[n] = '\0';
+		return parse_u64(num, ret);
+	}
+	return -ENOENT;
+}
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} ctrl_names[] = {
+    {"cpu", CG_CPU},         {"cpuacct", CG_CPUACCT}, {"memory", CG_MEMORY},
+    {"pids", CG_PIDS},       {"blkio", CG_IO},        {"io", CG_IO},
+    {"freezer", CG_FREEZER}, {"devices", CG_DEVICES}, {"cpuset", CG_CPUSET},
+};
+
+static unsigned ctrl_mask(const char *list, const char *seps)
+{
+	_cleanup_free_ char *copy = strdup(list);
+	unsigned mask = 0;
+	char *save = NULL;
+
+	if (!copy)
+		return 0;
+	for (char *t = strtok_r(copy, seps, &save); t; t = strtok_r(NULL, seps, &save))
+		for (size_t i = 0; i < ARRAY_SIZE(ctrl_names); i++)
+			if (STREQ(t, ctrl_names[i].name))
+				mask |= ctrl_names[i].bit;
+	return mask;
+}
+
+unsigned cgroup_v1_ctrl_mask(const char *opts)
+{
+	return ctrl_mask(opts, ",");
+}
+
+unsigned cgroup_v2_ctrl_mask(const char *list)
+{
+	return ctrl_mask(list, " \n") & (CG_CPU | CG_MEMORY | CG_PIDS | CG_IO | CG_CPUSET);
+}
+
+static bool is_odigit(char c)
+{
+	return c >= '0' && c <= '7';
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape_octal(char *s)
+{
+	char *w = s;
+
+	for (const char *r = s; *r;) {
+		if (r[0] == '\\' && is_odigit(r[1]) && is_odigit(r[2]) && is_odigit(r[3])) {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 4;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+}
+
+int cgroup_parse_mountinfo(char *line, char **ret_mount, char **ret_opts)
+{
+	char *save = NULL, *mount = NULL, *t, *fstype, *source, *opts;
+	int i = 0;
+
+	line[strcspn(line, "\n")] = '\0';
+	/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTS */
+	for (t = strtok_r(line, " ", &save); t && !STREQ(t, "-"); t = strtok_r(NULL, " ", &save))
+		if (i++ == 4)
+			mount = t;
+	if (!t || !mount)
+		return -EINVAL;
+	fstype = strtok_r(NULL, " ", &save);
+	source = strtok_r(NULL, " ", &save);
+	opts = strtok_r(NULL, " ", &save);
+	if (!fstype || !source || !opts)
+		return -EINVAL;
+	if (!STREQ(fstype, "cgroup"))
+		return -ENOENT;
+	unescape_octal(mount);
+	*ret_mount = mount;
+	*ret_opts = opts;
+	return 0;
+}
+
+bool cgroup_valid_name(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (n == 0 || n > 128 || !isalnum((unsigned char)name[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("_.-", name[i]))
+			return false;
+	return true;
+}
+
+static bool valid_component(const char *s, size_t n)
+{
+	if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("_.-@:+", s[i]))
+			return false;
+	return true;
+}
+
+int cgroup_normalize_parent(const char *parent, char **ret)
+{
+	_cleanup_free_ char *out = malloc(strlen(parent ? parent : "") + 1);
+	size_t len = 0;
+
+	if (!parent || !out)
+		return parent ? -ENOMEM : -EINVAL;
+	for (const char *p = parent; *p;) {
+		size_t n = strcspn(p, "/");
+
+		if (n > 0) {
+			if (!valid_component(p, n))
+				return -EINVAL;
+			if (len > 0)
+				out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p += n;
+		p += strspn(p, "/");
+	}
+	if (len == 0)
+		return -EINVAL; /* the root: reaping there would touch everything */
+	out[len] = '\0';
+	*ret = steal_ptr(&out);
+	return 0;
+}
+
+/* '/' becomes '-', every other byte outside [A-Za-z0-9_.] becomes %XX, so the encoded
+ * parent never contains "--" nor ends in '-', and "<parent>--<name>" is unambiguous. */
+static char *lock_prefix(const char *parent)
+{
+	char *out = malloc(strlen(parent) * 3 + 3), *w = out;
+
+	if (!out)
+		return NULL;
+	for (const char *p = parent; *p; p++) {
+		if (*p == '/')
+			*w++ = '-';
+		else if (isalnum((unsigned char)*p) || *p == '_' || *p == '.')
+			*w++ = *p;
+		else
+			w += sprintf(w, "%%%02x", (unsigned char)*p);
+	}
+	strcpy(w, "--");
+	return out;
+}
+
+char *cgroup_lock_path(const char *dir, const char *parent, const char *name)
+{
+	_cleanup_free_ char *prefix = lock_prefix(parent);
+	char *p;
+
+	if (!prefix || asprintf(&p, "%s/%s%s.lock", dir, prefix, name) < 0)
+		return NULL;
+	return p;
+}
+
+/* --- lifecycle --------------------------------------------------------------------- */
+
+static void cgroup_free(struct cgroup *cg)
+{
+	if (!cg)
+		return;
+	for (size_t i = 0; i < cg->n_hier; i++) {
+		free(cg->hier[i].mount);
+		free(cg->hier[i].leaf);
+	}
+	(void)safe_close(cg->lock_fd);
+	free(cg->lock_path);
+	free(cg->parent);
+	free(cg->name);
+	free(cg);
+}
+
+static void cgroup_freep(struct cgroup **cg)
+{
+	cgroup_free(*cg);
+}
+
+static void cgroup_destroyp(struct cgroup **cg)
+{
+	cgroup_destroy(*cg);
+}
+
+static int detect(const char *root, const struct cgroup_ops **ret)
+{
+	struct statfs fs;
+
+	if (statfs(root, &fs) < 0)
+		return log_errno(-errno, "detect cgroup version of '%s'", root);
+	if (fs.f_type == CGROUP2_SUPER_MAGIC) {
+		*ret = &cgroup_v2_ops;
+		return 0;
+	}
+	/* tmpfs: legacy or hybrid, whose v1 controllers we use (ignoring "unified"). */
+	if (fs.f_type == TMPFS_MAGIC || fs.f_type == CGROUP_SUPER_MAGIC) {
+		*ret = &cgroup_v1_ops;
+		return 0;
+	}
+	log_error("detect cgroup version of '%s': not a cgroup filesystem", root);
+	return -ENOTSUP;
+}
+
+/* A handle with hierarchies discovered and leaf paths built; nothing created, no lock. */
+static int cgroup_new(const char *parent, const char *name, struct cgroup **ret)
+{
+	_cleanup_(cgroup_freep) struct cgroup *cg = NULL;
+	const char *root = getenv("BOX_CGROUP_ROOT");
+	int r;
+
+	if (name && !cgroup_valid_name(name)) {
+		log_error("create cgroup '%s': invalid name (want [A-Za-z0-9][A-Za-z0-9_.-]*)",
+		          name);
+		return -EINVAL;
+	}
+	if (!root || !*root)
+		root = CGROUP_DEFAULT_ROOT;
+	cg = calloc(1, sizeof(*cg));
+	if (!cg)
+		return log_errno(-ENOMEM, "create cgroup '%s'", name ? name : parent);
+	cg->lock_fd = -1;
+	r = cgroup_normalize_parent(parent, &cg->parent);
+	if (r < 0)
+		return log_errno(r, "use cgroup parent '%s'", parent ? parent : "");
+	cg->name = name ? strdup(name) : NULL;
+	cg->lock_path = cgroup_lock_path(CGROUP_LOCK_DIR, cg->parent, name ? name : "");
+	if ((name && !cg->name) || !cg->lock_path)
+		return log_errno(-ENOMEM, "create cgroup '%s'", name ? name : parent);
+	r = detect(root, &cg->ops);
+	if (r < 0)
+		return r;
+	r = cg->ops->discover(cg, root);
+	if (r < 0)
+		return r;
+	log_debug("cgroup %s, %zu hierarchies", cg->ops->name, cg->n_hier);
+	*ret = steal_ptr(&cg);
+	return 0;
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	_cleanup_free_ char *p = strdup(path);
+
+	if (!p)
+		return -ENOMEM;
+	for (char *s = p + 1;; s++) {
+		char c = *s;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST)
+			return -errno;
+		*s = c;
+		if (c == '\0')
+			return 0;
+	}
+}
+
+static int lock_open(const char *path, bool create, bool *ret_new)
+{
+	int fd;
+
+	*ret_new = false;
+	if (create) {
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd >= 0) {
+			*ret_new = true;
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -errno;
+	}
+	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	return fd < 0 ? -errno : fd;
+}
+
+/* One flock attempt on a fresh open: 1 taken, 0 try again, <0 error (-EBUSY: held). */
+static int lock_try(const char *path, bool create, int *ret_fd, bool *ret_new)
+{
+	_cleanup_close_ int fd = lock_open(path, create, ret_new);
+	struct stat a, b;
+
+	if (fd < 0)
+		return (fd == -ENOENT && create) ? 0 : fd;
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			return -EBUSY;
+		if (errno != EINTR)
+			return -errno;
+	}
+	/* The last holder unlinks the file before closing it: a lock on an unlinked
+	 * inode protects nothing, so start over with whatever the path is now. */
+	if (fstat(fd, &a) < 0)
+		return -errno;
+	if (stat(path, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+		return 0;
+	*ret_fd = steal_fd(&fd);
+	return 1;
+}
+
+/* busy_tries > 1 waits a little for a reaper that holds a stale name's lock briefly. */
+static int lock_take(const char *path, bool create, unsigned busy_tries, int *ret_fd, bool *ret_new)
+{
+	for (unsigned i = 0, busy = 0; i < 100; i++) {
+		int r = lock_try(path, create, ret_fd, ret_new);
+
+		if (r > 0)
+			return 0;
+		if (r == -EBUSY && ++busy < busy_tries)
+			sleep_ms(20);
+		else if (r < 0)
+			return r;
+	}
+	return -EBUSY;
+}
+
+static void lock_release(struct cgroup *cg)
+{
+	if (cg->lock_fd < 0)
+		return;
+	/* Unlink while still holding it; see lock_try(). */
+	if (unlink(cg->lock_path) < 0 && errno != ENOENT)
+		log_warn("remove '%s': %s", cg->lock_path, strerror(errno));
+	cg->lock_fd = safe_close(cg->lock_fd);
+}
+
+/* Creates <mount>/<parent> component by component, initializing the ones we make. */
+static int make_parent(const struct cgroup *cg, const struct cgroup_hier *h)
+{
+	_cleanup_free_ char *p = NULL;
+	size_t base = strlen(h->mount);
+
+	if (asprintf(&p, "%s/%s", h->mount, cg->parent) < 0)
+		return log_errno(-ENOMEM, "create cgroup parent '%s'", cg->parent);
+	for (char *s = p + base + 1;; s++) {
+		char c = *s;
+		int r = 0;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) == 0)
+			r = cg->ops->init_dir ? cg->ops->init_dir(h, p) : 0;
+		else if (errno != EEXIST)
+			r = log_errno(-errno, "create cgroup '%s'", p);
+		if (r < 0)
+			return r;
+		*s = c;
+		if (c == '\0')
+			return 0;
+	}
+}
+
+static int rmdir_retry(const char *dir)
+{
+	unsigned waited = 0, step = 1;
+
+	for (;;) {
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY || waited >= 2000)
+			return -errno;
+		/* Killed tasks take a moment to leave; one forked mid-kill gets its own. */
+		(void)kill_procs_in(dir);
+		sleep_ms(step);
+		waited += step;
+		step = step * 2 > 100 ? 100 : step * 2;
+	}
+}
+
+static int rmdir_tree(const char *dir)
+{
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		_cleanup_free_ char *sub = NULL;
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
+			return -ENOMEM;
+		(void)rmdir_tree(sub);
+	}
+	return rmdir_retry(dir);
+}
+
+static void remove_leaves(struct cgroup *cg)
+{
+	for (size_t i = 0; i < cg->n_hier; i++) {
+		struct cgroup_hier *h = &cg->hier[i];
+		int r;
+
+		if (!h->made_leaf)
+			continue;
+		r = rmdir_tree(h->leaf);
+		if (r < 0)
+			log_warn("remove cgroup '%s': %s", h->leaf, strerror(-r));
+		h->made_leaf = false;
+	}
+}
+
+/* A leaf that exists while we hold its name's lock was left by a dead launch. Without a
+ * lock file before ours it is somebody else's: refuse rather than kill strangers. */
+static int take_over_stale(struct cgroup *cg, bool lock_was_new)
+{
+	bool stale = false;
+
+	for (size_t i = 0; i < cg->n_hier; i++) {
+		struct cgroup_hier *h = &cg->hier[i];
+
+		if (access(h->leaf, F_OK) < 0)
+			continue;
+		if (lock_was_new) {
+			log_error("create cgroup '%s': it exists and box did not make it", h->leaf);
+			return -EEXIST;
+		}
+		h->made_leaf = stale = true;
+	}
+	if (!stale)
+		return 0;
+	log_debug("removing stale cgroup '%s/%s'", cg->parent, cg->name);
+	cg->ops->kill_all(cg);
+	remove_leaves(cg);
+	for (size_t i = 0; i < cg->n_hier; i++)
+		if (access(cg->hier[i].leaf, F_OK) == 0)
+			return log_errno(-EBUSY, "remove stale cgroup '%s'", cg->hier[i].leaf);
+	return 0;
+}
+
+static int make_leaves(struct cgroup *cg)
+{
+	for (size_t i = 0; i < cg->n_hier; i++) {
+		struct cgroup_hier *h = &cg->hier[i];
+
+		if (mkdir(h->leaf, 0755) < 0)
+			return log_errno(-errno, "create cgroup '%s'", h->leaf);
+		h->made_leaf = true;
+		if (cg->ops->init_dir) {
+			int r = cg->ops->init_dir(h, h->leaf);
+
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static unsigned limits_need(const struct cgroup_limits *lim)
+{
+	return ((lim->cpu_quota_us || lim->cpu_weight) ? CG_CPU : 0) |
+	       ((lim->memory_max || lim->memory_swap) ? CG_MEMORY : 0) |
+	       (lim->pids_max ? CG_PIDS : 0) | (lim->io_weight ? CG_IO : 0);
+}
+
+static void note_missing(const struct cgroup *cg)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} used[] = {{"cpu", CG_CPU}, {"memory", CG_MEMORY}, {"pids", CG_PIDS}, {"io", CG_IO}};
+	unsigned have = 0;
+
+	for (size_t i = 0; i < cg->n_hier; i++)
+		have |= cg->hier[i].ctrls;
+	for (size_t i = 0; i < ARRAY_SIZE(used); i++)
+		if (!(have & used[i].bit))
+			log_debug("cgroup controller '%s' is not available", used[i].name);
+}
+
+static int lock_name(struct cgroup *cg, bool *ret_new)
+{
+	int r = mkdir_p(CGROUP_LOCK_DIR, 0700);
+
+	if (r < 0)
+		return log_errno(r, "create '%s'", CGROUP_LOCK_DIR);
+	r = lock_take(cg->lock_path, true, 10, &cg->lock_fd, ret_new);
+	/* Not logged: the caller words "name in use" for its user. */
+	if (r == -EBUSY)
+		log_debug("lock '%s': held by a running launch", cg->lock_path);
+	else if (r < 0)
+		log_errno(r, "lock '%s'", cg->lock_path);
+	return r;
+}
+
+int cgroup_create(const char *parent, const char *name, const struct cgroup_limits *lim,
+                  struct cgroup **ret)
+{
+	_cleanup_(cgroup_destroyp) struct cgroup *cg = NULL;
+	bool lock_was_new;
+	int r;
+
+	r = cgroup_new(parent, name, &cg);
+	if (r < 0)
+		return r;
+	r = lock_name(cg, &lock_was_new);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < cg->n_hier; i++) {
+		r = make_parent(cg, &cg->hier[i]);
+		if (r < 0)
+			return r;
+	}
+	r = take_over_stale(cg, lock_was_new);
+	if (r < 0)
+		return r;
+	r = cg->ops->prepare ? cg->ops->prepare(cg, limits_need(lim)) : 0;
+	if (r < 0)
+		return r;
+	r = make_leaves(cg);
+	if (r < 0)
+		return r;
+	r = cg->ops->apply(cg, lim);
+	if (r < 0)
+		return r;
+	note_missing(cg);
+	*ret = steal_ptr(&cg);
+	return 0;
+}
+
+int cgroup_attach(struct cgroup *cg, pid_t pid)
+{
+	for (size_t i = 0; i < cg->n_hier; i++) {
+		int r;
+
+		if (!cg->hier[i].made_leaf)
+			continue;
+		r = cgroup_write_u64(cg->hier[i].leaf, "cgroup.procs", (uint64_t)pid);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int cgroup_read_stats(struct cgroup *cg, struct cgroup_stats *ret)
+{
+	struct cgroup_stats st = {0};
+	int r = cg->ops->read_stats(cg, &st);
+
+	if (r < 0)
+		return r;
+	*ret = st;
+	return 0;
+}
+
+void cgroup_destroy(struct cgroup *cg)
+{
+	bool any = false;
+
+	if (!cg)
+		return;
+	for (size_t i = 0; i < cg->n_hier; i++)
+		any |= cg->hier[i].made_leaf;
+	if (any)
+		cg->ops->kill_all(cg);
+	remove_leaves(cg);
+	/* The parent stays: other containers may live there, and an empty one costs nothing. */
+	lock_release(cg);
+	cgroup_free(cg);
+}
+
+/* Removes <parent>/<name> if its lock file exists and nobody holds it. */
+static void reap_one(const char *parent, const char *name)
+{
+	_cleanup_(cgroup_freep) struct cgroup *cg = NULL;
+	bool is_new;
+
+	if (!cgroup_valid_name(name) || cgroup_new(parent, name, &cg) < 0)
+		return;
+	if (lock_take(cg->lock_path, false, 1, &cg->lock_fd, &is_new) < 0)
+		return; /* -ENOENT: not box's; -EBUSY: alive */
+	for (size_t i = 0; i < cg->n_hier; i++)
+		cg->hier[i].made_leaf = access(cg->hier[i].leaf, F_OK) == 0;
+	log_debug("reaping stale cgroup '%s/%s'", cg->parent, name);
+	cgroup_destroy(steal_ptr(&cg));
+}
+
+static void reap_children(const char *parent, const char *dir)
+{
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (de->d_type == DT_DIR && de->d_name[0] != '.')
+			reap_one(parent, de->d_name);
+}
+
+/* Lock files without a cgroup: a launch killed between locking and mkdir. */
+static void reap_lock_files(const char *parent, const char *norm)
+{
+	_cleanup_free_ char *prefix = lock_prefix(norm);
+	_cleanup_closedir_ DIR *d = opendir(CGROUP_LOCK_DIR);
+	struct dirent *de;
+	size_t plen = prefix ? strlen(prefix) : 0;
+
+	while (prefix && d && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n <= plen + 5 || strncmp(de->d_name, prefix, plen) != 0 ||
+		    !STREQ(de->d_name + n - 5, ".lock"))
+			continue;
+		de->d_name[n - 5] = '\0';
+		reap_one(parent, de->d_name + plen);
+	}
+}
+
+int cgroup_reap_stale(const char *parent)
+{
+	_cleanup_(cgroup_freep) struct cgroup *cg = NULL;
+	int r = cgroup_new(parent, NULL, &cg);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < cg->n_hier; i++) {
+		_cleanup_free_ char *dir = NULL;
+
+		if (asprintf(&dir, "%s/%s", cg->hier[i].mount, cg->parent) < 0)
+			return log_errno(-ENOMEM, "reap cgroups under '%s'", cg->parent);
+		reap_children(parent, dir);
+	}
+	reap_lock_files(parent, cg->parent);
+	return 0;
+}
+
+int cgroup_cpus_to_quota(const char *cpus, uint64_t period_us, uint64_t *ret_quota_us)
+{
+	uint64_t whole = 0, milli = 0, quota;
+	const char *p = cpus;
+	unsigned digits = 0;
+
+	if (!p || !isdigit((unsigned char)*p) || period_us == 0)
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (whole > 1000000)
+			return -ERANGE;
+		whole = whole * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == '.') {
+		for (p++; isdigit((unsigned char)*p) && digits < 3; p++, digits++)
+			milli = milli * 10 + (uint64_t)(*p - '0');
+		if (digits == 0 || *p != '\0')
+			return -EINVAL;
+		for (; digits < 3; digits++)
+			milli *= 10;
+	}
+	if (*p != '\0')
+		return -EINVAL;
+	quota = (whole * 1000 + milli) * period_us / 1000;
+	if (quota < 1000)
+		return -ERANGE;
+	*ret_quota_us = quota;
+	return 0;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cgroup: the container's control group <parent>/<name> on cgroup v1 (legacy
+ * or hybrid) and v2, detected at run time. Owns the per-name lock, limits,
+ * attach, stats and teardown. Never touches a cgroup outside <parent>, and
+ * never disables a controller someone else enabled.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct cgroup_limits {                        /* 0 / false = not set */
+	uint64_t cpu_quota_us, cpu_period_us; /* from --cpus */
+	uint64_t cpu_weight;                  /* 1..10000 */
+	uint64_t memory_max;                  /* bytes */
+	uint64_t memory_swap;                 /* bytes, memory+swap total */
+	uint64_t pids_max;
+	uint64_t io_weight; /* 1..10000 */
+};
+
+struct cgroup_stats {
+	uint64_t cpu_user_us, cpu_system_us, memory_peak, pids_peak, oom_kills;
+	bool have_cpu, have_memory_peak, have_pids_peak, have_oom_kills;
+};
+
+struct cgroup; /* opaque */
+
+/* Detects v1/v2 at run time; takes the name lock; creates <parent>/<name> in every
+ * hierarchy used; applies limits. Logs its own errors (one line naming the file/value).
+ * -EBUSY: the name is in use by a live container (the one error not logged here). */
+int cgroup_create(const char *parent, const char *name, const struct cgroup_limits *lim,
+                  struct cgroup **ret);
+/* Moves pid into the container's cgroup in every hierarchy. */
+int cgroup_attach(struct cgroup *cg, pid_t pid);
+int cgroup_read_stats(struct cgroup *cg, struct cgroup_stats *ret);
+/* Kills all left, rmdir (retry while busy), unlocks, frees; NULL is fine; never fails loudly. */
+void cgroup_destroy(struct cgroup *cg);
+/* Removes cgroups under parent whose launch died (their name lock is free). */
+int cgroup_reap_stale(const char *parent);
+
+/* --cpus: "1", "0.5", "2.25" (at most 3 decimals) into a CFS quota for period_us.
+ * -EINVAL for a malformed value, -ERANGE below 1 ms per period (the kernel's minimum). */
+int cgroup_cpus_to_quota(const char *cpus, uint64_t period_us, uint64_t *ret_quota_us);

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+/*
+ * child: see child.h. Order matters here and each step says why. Everything
+ * this process mounts stays in its own mount namespace; it holds no lock and
+ * allocates nothing (argv and envp were built by launch before clone).
+ */
+#include "child.h"
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "sync.h"
+#include "util.h"
+
+/* The new network namespace has only "lo", and it starts down. */
+static int loopback_up(int syncfd)
+{
+	_cleanup_close_ int sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr = {0};
+
+	if (sk < 0)
+		return sync_errorf(syncfd, -errno, "open a socket for 'lo'");
+	strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+	if (ioctl(sk, SIOCGIFFLAGS, &ifr) < 0)
+		return sync_errorf(syncfd, -errno, "get flags of 'lo'");
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(sk, SIOCSIFFLAGS, &ifr) < 0)
+		return sync_errorf(syncfd, -errno, "bring up 'lo'");
+	return 0;
+}
+
+static int wait_for_go(const struct child_args *a)
+{
+	(void)safe_close(a->parent_fds[0]);
+	(void)safe_close(a->parent_fds[1]);
+	/* Before waiting: if launch dies from here on, so do we. If it died before this
+	 * call, its end of the socket is closed (we just closed our copy) and GO reads EOF.
+	 * getppid() cannot tell: it is 0 for the first process of a pid namespace. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return sync_errorf(a->syncfd, -errno, "set the parent-death signal");
+	return sync_wait_go(a->syncfd);
+}
+
+static int setup(const struct child_args *a)
+{
+	int r = wait_for_go(a);
+
+	if (r < 0)
+		return r;
+	/* After launch attached us: the cgroup namespace is rooted at the container's cgroup,
+	 * so /proc/self/cgroup reads "/" inside. */
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		return sync_errorf(a->syncfd, -errno, "unshare the cgroup namespace");
+	if (sethostname(a->cfg->hostname, strlen(a->cfg->hostname)) < 0)
+		return sync_errorf(a->syncfd, -errno, "set hostname '%s'", a->cfg->hostname);
+	r = loopback_up(a->syncfd);
+	if (r < 0)
+		return r;
+	return rootfs_apply(a->plan, a->syncfd);
+}
+
+void child_main(const struct child_args *a)
+{
+	if (setup(a) < 0)
+		_exit(EXIT_LAUNCH_FAILURE);
+	/* The forwarded signals stay blocked across exec (see supervise_exec_mask). */
+	(void)sigprocmask(SIG_SETMASK, &a->exec_mask, NULL);
+	/* The memfd is close-on-exec, and so is syncfd: a successful exec is the EOF the
+	 * parent waits for. */
+	execveat(a->initfd, "", a->argv, a->envp, AT_EMPTY_PATH);
+	(void)sync_errorf(a->syncfd, -errno, "exec init '%s'",
+	                  a->cfg->init_path ? a->cfg->init_path : "boxinit");
+	_exit(EXIT_LAUNCH_FAILURE);
+}

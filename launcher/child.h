@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * child: the container's first process between clone and exec. It runs as
+ * root in the new namespaces, waits for GO (so it is in the cgroup before it
+ * does anything), sets the container up and execs boxinit from the sealed
+ * memfd. It never prints and never returns: errors go over the sync socket.
+ */
+#pragma once
+
+#include <signal.h>
+
+#include "config.h"
+#include "rootfs.h"
+#include "util.h"
+
+struct child_args {
+	const struct launch_config *cfg;
+	const struct mount_plan *plan;
+	char **argv;        /* boxinit's */
+	char **envp;        /* the container's */
+	int syncfd;         /* the child's end */
+	int initfd;         /* sealed memfd of boxinit */
+	int parent_fds[2];  /* launch's own (sync end, signalfd): closed first */
+	sigset_t exec_mask; /* the signal mask boxinit starts with */
+};
+
+_noreturn_ void child_main(const struct child_args *a);

@@ -1,0 +1,641 @@
+// SPDX-License-Identifier: MIT
+/*
+ * config: see config.h. Runs in launch (host, root) before anything exists:
+ * it may read the host's filesystem, never write it. Values are checked here
+ * once, so later phases can trust the struct they are given.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "util.h"
+
+enum {
+	OPT_NAME = 0x100,
+	OPT_CGROUP_PARENT,
+	OPT_HOSTNAME,
+	OPT_CPUS,
+	OPT_CPU_WEIGHT,
+	OPT_MEMORY_SWAP,
+	OPT_PIDS_LIMIT,
+	OPT_IO_WEIGHT,
+	OPT_READ_ONLY,
+	OPT_EXIT_WITH_MAIN,
+	OPT_GRACE,
+	OPT_PRIVILEGED,
+	OPT_STATS,
+	OPT_STATS_JSON,
+	OPT_INIT,
+	OPT_VERBOSE,
+};
+
+static const struct option options[] = {
+    {"name", required_argument, NULL, OPT_NAME},
+    {"cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT},
+    {"hostname", required_argument, NULL, OPT_HOSTNAME},
+    {"cpus", required_argument, NULL, OPT_CPUS},
+    {"cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT},
+    {"memory", required_argument, NULL, 'm'},
+    {"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
+    {"pids-limit", required_argument, NULL, OPT_PIDS_LIMIT},
+    {"io-weight", required_argument, NULL, OPT_IO_WEIGHT},
+    {"volume", required_argument, NULL, 'v'},
+    {"read-only", no_argument, NULL, OPT_READ_ONLY},
+    {"env", required_argument, NULL, 'e'},
+    {"workdir", required_argument, NULL, 'w'},
+    {"user", required_argument, NULL, 'u'},
+    {"exit-with-main", no_argument, NULL, OPT_EXIT_WITH_MAIN},
+    {"grace", required_argument, NULL, OPT_GRACE},
+    {"privileged", no_argument, NULL, OPT_PRIVILEGED},
+    {"stats", no_argument, NULL, OPT_STATS},
+    {"stats-json", required_argument, NULL, OPT_STATS_JSON},
+    {"init", required_argument, NULL, OPT_INIT},
+    {"verbose", no_argument, NULL, OPT_VERBOSE},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+static const char usage[] =
+    "Usage: launch [OPTIONS] ROOTFS [--] CMD [ARG...]\n"
+    "Run CMD in a new container whose root is the directory ROOTFS.\n"
+    "\n"
+    "  --name NAME            container name (default: box-XXXXXXXX)\n"
+    "  --cgroup-parent PATH   parent cgroup (default: /box)\n"
+    "  --hostname NAME        hostname (default: the name)\n"
+    "  --cpus N               CPU quota in CPUs, fractional\n"
+    "  --cpu-weight N         CPU weight, 1..10000\n"
+    "  -m, --memory SIZE      memory limit (k, m, g suffixes)\n"
+    "  --memory-swap SIZE     memory+swap limit (-1: unlimited)\n"
+    "  --pids-limit N         maximum number of processes\n"
+    "  --io-weight N          IO weight, 1..10000\n"
+    "  -v, --volume SRC:DST[:ro]  bind a host path into the container\n"
+    "  --read-only            mount the root read-only\n"
+    "  -e, --env K=V          set an environment variable (K alone: copy the host's)\n"
+    "  -w, --workdir DIR      working directory of CMD\n"
+    "  -u, --user UID[:GID]   run CMD with these ids\n"
+    "  --exit-with-main       end when CMD ends (default: when no process is left)\n"
+    "  --grace SECONDS        stop grace period (default 10)\n"
+    "  --privileged           keep every capability\n"
+    "  --stats                print resource use at exit\n"
+    "  --stats-json FILE      write resource use at exit as JSON\n"
+    "  --init PATH            boxinit binary (default: next to launch)\n"
+    "  --verbose              debug messages\n"
+    "  -h, --help             this text\n"
+    "  -V, --version          version\n"
+    "\n"
+    "Exit status: the container's; 125 when launch itself fails.\n";
+
+/* Names the long form even when the short one was used, so messages are grep-able. */
+static const char *option_name(int opt)
+{
+	for (size_t i = 0; options[i].name; i++)
+		if (options[i].val == opt)
+			return options[i].name;
+	return "?";
+}
+
+static int bad_value(int opt, const char *value, int r)
+{
+	if (r == -ERANGE)
+		(void)log_errno(r, "invalid value '%s' for --%s", value, option_name(opt));
+	else
+		log_error("invalid value '%s' for --%s", value, option_name(opt));
+	return -EINVAL;
+}
+
+int config_parse_weight(const char *s, uint64_t *ret)
+{
+	uint64_t v;
+	int r = parse_u64(s, &v);
+
+	if (r < 0)
+		return r;
+	if (v < 1 || v > 10000)
+		return -ERANGE;
+	*ret = v;
+	return 0;
+}
+
+static int parse_positive(const char *s, uint64_t *ret)
+{
+	uint64_t v;
+	int r = parse_u64(s, &v);
+
+	if (r < 0)
+		return r;
+	if (v == 0)
+		return -ERANGE;
+	*ret = v;
+	return 0;
+}
+
+static int parse_positive_size(const char *s, uint64_t *ret)
+{
+	uint64_t v;
+	int r = parse_size(s, &v);
+
+	if (r < 0)
+		return r;
+	if (v == 0)
+		return -ERANGE;
+	*ret = v;
+	return 0;
+}
+
+static int parse_limit(int opt, const char *arg, struct cgroup_limits *lim)
+{
+	int r;
+
+	switch (opt) {
+	case OPT_CPUS:
+		r = cgroup_cpus_to_quota(arg, CONFIG_CPU_PERIOD_US, &lim->cpu_quota_us);
+		lim->cpu_period_us = CONFIG_CPU_PERIOD_US;
+		break;
+	case OPT_CPU_WEIGHT:
+		r = config_parse_weight(arg, &lim->cpu_weight);
+		break;
+	case OPT_IO_WEIGHT:
+		r = config_parse_weight(arg, &lim->io_weight);
+		break;
+	case 'm':
+		r = parse_positive_size(arg, &lim->memory_max);
+		break;
+	case OPT_MEMORY_SWAP:
+		/* -1 is docker's "unlimited": leave it unset. */
+		r = STREQ(arg, "-1") ? 0 : parse_positive_size(arg, &lim->memory_swap);
+		break;
+	case OPT_PIDS_LIMIT:
+		r = parse_positive(arg, &lim->pids_max);
+		break;
+	default:
+		return -ENOTSUP;
+	}
+	return r < 0 ? bad_value(opt, arg, r) : 0;
+}
+
+/* Both ids numeric: launch never reads the container's passwd from the host side. */
+int config_parse_user(const char *s, unsigned *ret_uid, unsigned *ret_gid, bool *ret_has_gid)
+{
+	_cleanup_free_ char *copy = strdup(s);
+	uint64_t uid, gid = 0;
+	char *colon;
+	int r;
+
+	if (!copy)
+		return -ENOMEM;
+	colon = strchr(copy, ':');
+	if (colon)
+		*colon = '\0';
+	r = parse_u64(copy, &uid);
+	if (r == 0 && colon)
+		r = parse_u64(colon + 1, &gid);
+	if (r < 0)
+		return r;
+	/* (uid_t)-1 means "unchanged" to the kernel: never a real id. */
+	if (uid >= UINT32_MAX || gid >= UINT32_MAX)
+		return -ERANGE;
+	*ret_uid = (unsigned)uid;
+	*ret_gid = (unsigned)gid;
+	*ret_has_gid = colon != NULL;
+	return 0;
+}
+
+static int env_entry(const char *arg, char **ret)
+{
+	const char *eq = strchr(arg, '=');
+	const char *host;
+	char *s;
+
+	if (arg[0] == '\0' || arg[0] == '=')
+		return -EINVAL;
+	if (eq) {
+		s = strdup(arg);
+	} else {
+		/* docker's "-e K": the host's value, or nothing when unset. */
+		host = getenv(arg);
+		if (!host) {
+			*ret = NULL;
+			return 0;
+		}
+		if (asprintf(&s, "%s=%s", arg, host) < 0)
+			s = NULL;
+	}
+	if (!s)
+		return -ENOMEM;
+	*ret = s;
+	return 0;
+}
+
+static int parse_other(int opt, const char *arg, struct launch_config *c)
+{
+	uint64_t ms;
+	unsigned uid, gid;
+	bool has_gid;
+	int r = 0;
+
+	switch (opt) {
+	case 'v':
+		r = config_parse_volume(arg, &c->volumes[c->n_volumes]);
+		if (r == 0)
+			c->n_volumes++;
+		break;
+	case 'e':
+		r = env_entry(arg, &c->env[c->n_env]);
+		if (r == 0 && c->env[c->n_env])
+			c->n_env++;
+		break;
+	case 'w':
+		r = arg[0] == '/' ? 0 : -EINVAL;
+		c->workdir = arg;
+		break;
+	case 'u':
+		r = config_parse_user(arg, &uid, &gid, &has_gid);
+		c->user = arg;
+		break;
+	case OPT_GRACE:
+		r = parse_duration_ms(arg, &ms);
+		c->grace = arg;
+		break;
+	default:
+		return -ENOTSUP;
+	}
+	return r < 0 ? bad_value(opt, arg, r) : 0;
+}
+
+static int normalize_path(const char *in, char **ret);
+
+/* Absolute, without "." or ".." components: stays below the hierarchy's root. */
+static bool path_is_clean(const char *path)
+{
+	_cleanup_free_ char *norm = NULL;
+
+	return strlen(path) < PATH_MAX / 2 && normalize_path(path, &norm) == 0;
+}
+
+static int parse_string(int opt, const char *arg, struct launch_config *c)
+{
+	switch (opt) {
+	case OPT_NAME:
+		if (!config_name_is_valid(arg))
+			return bad_value(opt, arg, -EINVAL);
+		free(c->name);
+		c->name = strdup(arg);
+		return c->name ? 0 : -ENOMEM;
+	case OPT_CGROUP_PARENT:
+		if (!path_is_clean(arg))
+			return bad_value(opt, arg, -EINVAL);
+		c->cgroup_parent = arg;
+		return 0;
+	case OPT_HOSTNAME:
+		if (!config_hostname_is_valid(arg))
+			return bad_value(opt, arg, -EINVAL);
+		c->hostname = arg;
+		return 0;
+	case OPT_STATS_JSON:
+		if (arg[0] == '\0')
+			return bad_value(opt, arg, -EINVAL);
+		c->stats_json = arg;
+		return 0;
+	case OPT_INIT:
+		if (arg[0] == '\0')
+			return bad_value(opt, arg, -EINVAL);
+		c->init_path = arg;
+		return 0;
+	}
+	return -ENOTSUP;
+}
+
+static int parse_flag(int opt, struct launch_config *c)
+{
+	switch (opt) {
+	case OPT_READ_ONLY:
+		c->read_only = true;
+		return 0;
+	case OPT_EXIT_WITH_MAIN:
+		c->exit_with_main = true;
+		return 0;
+	case OPT_PRIVILEGED:
+		c->privileged = true;
+		return 0;
+	case OPT_STATS:
+		c->stats = true;
+		return 0;
+	case OPT_VERBOSE:
+		c->verbose = true;
+		return 0;
+	case 'h':
+		fputs(usage, stdout);
+		return 1;
+	case 'V':
+		printf("launch %s\n", BOX_VERSION);
+		return 1;
+	}
+	return -ENOTSUP;
+}
+
+static int parse_option(int opt, const char *arg, struct launch_config *c)
+{
+	int r = parse_flag(opt, c);
+
+	if (r == -ENOTSUP)
+		r = parse_string(opt, arg, c);
+	if (r == -ENOTSUP)
+		r = parse_limit(opt, arg, &c->limits);
+	if (r == -ENOTSUP)
+		r = parse_other(opt, arg, c);
+	if (r == -ENOMEM)
+		return log_errno(r, "parse options");
+	return r;
+}
+
+static void report_getopt_error(int opt, int argc, char **argv)
+{
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+
+	if (opt == ':')
+		log_error("option '%s' needs a value", arg);
+	else if (optopt)
+		log_error("unknown option '-%c'", optopt);
+	else
+		log_error("unknown option '%s'", arg);
+}
+
+static int generate_name(char **ret)
+{
+	uint32_t rnd;
+
+	if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return log_errno(-errno, "generate a container name");
+	if (asprintf(ret, "box-%08x", rnd) < 0)
+		return log_errno(-ENOMEM, "generate a container name");
+	return 0;
+}
+
+/* "/a//b/" -> "/a/b"; "." and ".." are refused so a destination means one place. */
+static int normalize_path(const char *in, char **ret)
+{
+	_cleanup_free_ char *out = NULL;
+	const char *p = in;
+	size_t n = 0;
+
+	if (in[0] != '/')
+		return -EINVAL;
+	out = malloc(strlen(in) + 2);
+	if (!out)
+		return -ENOMEM;
+	while (*p) {
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if (len == 0)
+			break;
+		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+			return -EINVAL;
+		out[n++] = '/';
+		memcpy(out + n, p, len);
+		n += len;
+		p += len;
+	}
+	if (n == 0)
+		out[n++] = '/';
+	out[n] = '\0';
+	*ret = steal_ptr(&out);
+	return 0;
+}
+
+int config_parse_volume(const char *spec, struct volume *ret)
+{
+	size_t src_len = strcspn(spec, ":"), dst_len;
+	const char *dst_start, *mode = NULL;
+	_cleanup_free_ char *src_raw = NULL, *dst_raw = NULL, *src = NULL, *dst = NULL;
+	int r;
+
+	if (spec[src_len] != ':')
+		return -EINVAL;
+	dst_start = spec + src_len + 1;
+	dst_len = strcspn(dst_start, ":");
+	if (dst_start[dst_len] == ':')
+		mode = dst_start + dst_len + 1;
+	if (mode && !STREQ(mode, "ro") && !STREQ(mode, "rw"))
+		return -EINVAL;
+	src_raw = strndup(spec, src_len);
+	dst_raw = strndup(dst_start, dst_len);
+	if (!src_raw || !dst_raw)
+		return -ENOMEM;
+	r = normalize_path(src_raw, &src);
+	if (r == 0)
+		r = normalize_path(dst_raw, &dst);
+	if (r < 0)
+		return r;
+	/* Covering the whole root is what ROOTFS is for. */
+	if (STREQ(dst, "/"))
+		return -EINVAL;
+	ret->src = steal_ptr(&src);
+	ret->dst = steal_ptr(&dst);
+	ret->ro = mode && STREQ(mode, "ro");
+	return 0;
+}
+
+bool config_name_is_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	/* Becomes a cgroup directory and the default hostname: no '/', no leading dot. */
+	if (n == 0 || n > CONFIG_NAME_MAX || !isalnum((unsigned char)name[0]))
+		return false;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+	       n;
+}
+
+bool config_hostname_is_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > HOST_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isgraph((unsigned char)name[i]) || name[i] == '/')
+			return false;
+	return true;
+}
+
+static bool has_destination(const struct launch_config *c, size_t n, const char *dst)
+{
+	for (size_t i = 0; i < n; i++)
+		if (STREQ(c->volumes[i].dst, dst))
+			return true;
+	return false;
+}
+
+static const char *duplicate_destination(const struct launch_config *c)
+{
+	for (size_t i = 1; i < c->n_volumes; i++)
+		if (has_destination(c, i, c->volumes[i].dst))
+			return c->volumes[i].dst;
+	return NULL;
+}
+
+static int check_combinations(const struct launch_config *c, const char *swap_arg)
+{
+	const struct cgroup_limits *l = &c->limits;
+	const char *dup = duplicate_destination(c);
+
+	if (l->memory_swap && (!l->memory_max || l->memory_swap < l->memory_max)) {
+		log_error("invalid value '%s' for --memory-swap: needs --memory, and no less",
+		          swap_arg);
+		return -EINVAL;
+	}
+	if (dup) {
+		log_error("invalid value '%s' for --volume: duplicate destination", dup);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_operands(int argc, char **argv, struct launch_config *c)
+{
+	int i = optind;
+
+	if (i >= argc) {
+		log_error("missing ROOTFS and command (see launch --help)");
+		return -EINVAL;
+	}
+	c->rootfs = strdup(argv[i++]);
+	if (!c->rootfs)
+		return log_errno(-ENOMEM, "parse options");
+	if (i < argc && STREQ(argv[i], "--"))
+		i++;
+	if (i >= argc) {
+		log_error("missing command after '%s' (see launch --help)", c->rootfs);
+		return -EINVAL;
+	}
+	c->cmd = argv + i;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct launch_config *c, const char **swap_arg)
+{
+	int opt, r;
+
+	/* '+': options end at ROOTFS, so CMD's own options are left alone. */
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:hVv:e:w:u:m:", options, NULL)) != -1) {
+		if (opt == '?' || opt == ':') {
+			report_getopt_error(opt, argc, argv);
+			return -EINVAL;
+		}
+		if (opt == OPT_MEMORY_SWAP)
+			*swap_arg = optarg;
+		r = parse_option(opt, optarg, c);
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
+int config_parse(int argc, char **argv, struct launch_config *ret)
+{
+	struct launch_config c = {.cgroup_parent = CONFIG_DEFAULT_PARENT};
+	const char *swap_arg = NULL;
+	int r;
+
+	c.volumes = calloc((size_t)argc + 1, sizeof(*c.volumes));
+	c.env = calloc((size_t)argc + 1, sizeof(*c.env));
+	if (!c.volumes || !c.env) {
+		config_free(&c);
+		return log_errno(-ENOMEM, "parse options");
+	}
+	r = parse_args(argc, argv, &c, &swap_arg);
+	if (r == 0)
+		r = parse_operands(argc, argv, &c);
+	if (r == 0)
+		r = check_combinations(&c, swap_arg);
+	if (r == 0 && !c.name)
+		r = generate_name(&c.name);
+	if (r != 0) {
+		config_free(&c);
+		return r;
+	}
+	if (!c.hostname)
+		c.hostname = c.name;
+	*ret = c;
+	return 0;
+}
+
+void config_free(struct launch_config *c)
+{
+	for (size_t i = 0; c->volumes && i < c->n_volumes; i++) {
+		free(c->volumes[i].src);
+		free(c->volumes[i].dst);
+	}
+	for (size_t i = 0; c->env && i < c->n_env; i++)
+		free(c->env[i]);
+	free(c->volumes);
+	free(c->env);
+	free(c->rootfs);
+	free(c->name);
+	*c = (struct launch_config){0};
+}
+
+/* Replaces *path by its canonical form, which must exist. */
+static int canonicalize(char **path, const char *what)
+{
+	char *real = realpath(*path, NULL);
+
+	if (!real)
+		return log_errno(-errno, "resolve %s '%s'", what, *path);
+	free(*path);
+	*path = real;
+	return 0;
+}
+
+static int check_rootfs(struct launch_config *c)
+{
+	struct stat st, host_root;
+	int r = canonicalize(&c->rootfs, "rootfs");
+
+	if (r < 0)
+		return r;
+	if (stat(c->rootfs, &st) < 0)
+		return log_errno(-errno, "stat rootfs '%s'", c->rootfs);
+	if (!S_ISDIR(st.st_mode))
+		return log_errno(-ENOTDIR, "use rootfs '%s'", c->rootfs);
+	if (stat("/", &host_root) < 0)
+		return log_errno(-errno, "stat '/'");
+	/* The host's own root as a container root would hand the host to it. */
+	if (st.st_dev == host_root.st_dev && st.st_ino == host_root.st_ino) {
+		log_error("use rootfs '%s': it is the host's root directory", c->rootfs);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int config_check_host(struct launch_config *c)
+{
+	int r;
+
+	if (geteuid() != 0) {
+		log_error("run as uid %u: launch needs root", (unsigned)geteuid());
+		return -EPERM;
+	}
+	r = check_rootfs(c);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < c->n_volumes; i++) {
+		r = canonicalize(&c->volumes[i].src, "volume source");
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config: launch's command line into one struct launch_config, fully validated
+ * before anything is created. Parsing is pure (unit-tested); config_check_host
+ * looks at the host (root, ROOTFS, volume sources) but never changes it.
+ * Every rejected value is one line naming the option and the value.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cgroup.h"
+
+#define CONFIG_DEFAULT_PARENT "/box"
+#define CONFIG_CPU_PERIOD_US  100000
+#define CONFIG_NAME_MAX       64
+
+struct volume {
+	char *src; /* absolute host path (canonical after config_check_host) */
+	char *dst; /* absolute path inside the container */
+	bool ro;
+};
+
+struct launch_config {
+	char *rootfs; /* canonical after config_check_host */
+	char *name;
+	const char *cgroup_parent;
+	const char *hostname;
+	const char *workdir;
+	const char *user;
+	const char *grace;
+	const char *init_path; /* NULL: boxinit next to the launch binary */
+	const char *stats_json;
+	struct cgroup_limits limits;
+	struct volume *volumes;
+	size_t n_volumes;
+	char **env; /* "K=V", later entries win */
+	size_t n_env;
+	bool read_only, exit_with_main, privileged, stats, verbose;
+	char **cmd; /* NULL-terminated, points into argv */
+};
+
+/* 0: ready to run; 1: --help/--version printed (exit 0); -EINVAL: a message was logged. */
+int config_parse(int argc, char **argv, struct launch_config *ret);
+/* Root, ROOTFS (a directory, not the host's /), volume sources; canonicalizes paths. Logs. */
+int config_check_host(struct launch_config *c);
+void config_free(struct launch_config *c);
+
+/* Pure parsers, 0 or -EINVAL/-ERANGE, nothing logged. */
+int config_parse_volume(const char *spec, struct volume *ret);
+int config_parse_weight(const char *s, uint64_t *ret);
+bool config_name_is_valid(const char *name);
+bool config_hostname_is_valid(const char *name);
+int config_parse_user(const char *s, unsigned *ret_uid, unsigned *ret_gid, bool *ret_has_gid);

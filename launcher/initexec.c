@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+/*
+ * initexec: see initexec.h. Runs in launch before the container exists, so
+ * a missing or unreadable boxinit fails before anything is created.
+ */
+#include "initexec.h"
+
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "util.h"
+
+static int default_init_path(char **ret)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n < 0)
+		return log_errno(-errno, "readlink '/proc/self/exe'");
+	self[n] = '\0';
+	if (asprintf(ret, "%s/boxinit", dirname(self)) < 0)
+		return log_errno(-ENOMEM, "find boxinit");
+	return 0;
+}
+
+static int copy_fd(int from, int to)
+{
+	char buf[65536];
+	ssize_t n;
+	int r;
+
+	while ((n = read_all(from, buf, sizeof(buf))) > 0) {
+		r = write_all(to, buf, (size_t)n);
+		if (r < 0)
+			return r;
+	}
+	return n < 0 ? (int)n : 0;
+}
+
+static int load_into_memfd(const char *path, int *ret_fd)
+{
+	_cleanup_close_ int src = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_close_ int mfd = -1;
+	struct stat st;
+	int r;
+
+	if (src < 0)
+		return log_errno(-errno, "open init '%s'", path);
+	if (fstat(src, &st) < 0)
+		return log_errno(-errno, "stat init '%s'", path);
+	if (!S_ISREG(st.st_mode)) {
+		log_error("open init '%s': not a regular file", path);
+		return -EACCES;
+	}
+	mfd = memfd_create("boxinit", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (mfd < 0)
+		return log_errno(-errno, "memfd_create for '%s'", path);
+	r = copy_fd(src, mfd);
+	if (r < 0)
+		return log_errno(r, "copy init '%s'", path);
+	/* Sealed before anything runs it: the copy can never change again. */
+	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+		return log_errno(-errno, "seal the copy of init '%s'", path);
+	*ret_fd = steal_fd(&mfd);
+	return 0;
+}
+
+int initexec_load(const char *path, int *ret_fd, char **ret_path)
+{
+	_cleanup_free_ char *used = NULL;
+	int r;
+
+	if (path)
+		used = strdup(path);
+	else if ((r = default_init_path(&used)) < 0)
+		return r;
+	if (!used)
+		return log_errno(-ENOMEM, "find init");
+	log_debug("init: sealed copy of '%s'", used);
+	r = load_into_memfd(used, ret_fd);
+	if (r < 0)
+		return r;
+	*ret_path = steal_ptr(&used);
+	return 0;
+}
+
+void initexec_strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int strv_push(char **v, size_t *n, const char *s)
+{
+	v[*n] = strdup(s);
+	if (!v[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+int initexec_argv(const struct launch_config *c, char ***ret)
+{
+	const char *opts[16];
+	size_t n_opts = 0, n_cmd = 0, n = 0;
+	char **v;
+	int r = 0;
+
+	opts[n_opts++] = "boxinit";
+	opts[n_opts++] = "--container";
+	if (!c->exit_with_main)
+		opts[n_opts++] = "--keep-running";
+	if (c->grace) {
+		opts[n_opts++] = "--grace";
+		opts[n_opts++] = c->grace;
+	}
+	if (c->privileged)
+		opts[n_opts++] = "--privileged";
+	if (c->workdir) {
+		opts[n_opts++] = "--workdir";
+		opts[n_opts++] = c->workdir;
+	}
+	if (c->user) {
+		opts[n_opts++] = "--user";
+		opts[n_opts++] = c->user;
+	}
+	if (c->verbose)
+		opts[n_opts++] = "-v";
+	opts[n_opts++] = "--";
+	while (c->cmd[n_cmd])
+		n_cmd++;
+	v = calloc(n_opts + n_cmd + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; r == 0 && i < n_opts; i++)
+		r = strv_push(v, &n, opts[i]);
+	for (size_t i = 0; r == 0 && i < n_cmd; i++)
+		r = strv_push(v, &n, c->cmd[i]);
+	if (r < 0) {
+		initexec_strv_free(v);
+		return r;
+	}
+	*ret = v;
+	return 0;
+}
+
+/* Sets "K=V" in v (n entries): replaces an entry with the same key, else appends. */
+static int env_set(char **v, size_t *n, const char *entry)
+{
+	size_t klen = strcspn(entry, "=");
+	char *s = strdup(entry);
+
+	if (!s)
+		return -ENOMEM;
+	for (size_t i = 0; i < *n; i++)
+		if (strncmp(v[i], entry, klen + 1) == 0) {
+			free(v[i]);
+			v[i] = s;
+			return 0;
+		}
+	v[(*n)++] = s;
+	return 0;
+}
+
+static int env_setf(char **v, size_t *n, const char *key, const char *value)
+{
+	_cleanup_free_ char *s = NULL;
+
+	if (asprintf(&s, "%s=%s", key, value) < 0)
+		return -ENOMEM;
+	return env_set(v, n, s);
+}
+
+static const char *home_for(const char *user)
+{
+	unsigned uid = 0, gid;
+	bool has_gid;
+
+	if (user && config_parse_user(user, &uid, &gid, &has_gid) < 0)
+		return "/";
+	return uid == 0 ? "/root" : "/";
+}
+
+int initexec_env(const struct launch_config *c, const char *host_term, char ***ret)
+{
+	char **v = calloc(c->n_env + 6, sizeof(*v));
+	size_t n = 0;
+	int r;
+
+	if (!v)
+		return -ENOMEM;
+	r = env_set(v, &n, INITEXEC_PATH);
+	if (r == 0)
+		r = env_setf(v, &n, "HOME", home_for(c->user));
+	if (r == 0)
+		r = env_setf(v, &n, "TERM", host_term && host_term[0] ? host_term : "xterm");
+	if (r == 0)
+		r = env_setf(v, &n, "HOSTNAME", c->hostname);
+	if (r == 0)
+		r = env_set(v, &n, "container=box");
+	for (size_t i = 0; r == 0 && i < c->n_env; i++)
+		r = env_set(v, &n, c->env[i]);
+	if (r < 0) {
+		initexec_strv_free(v);
+		return r;
+	}
+	*ret = v;
+	return 0;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * initexec: what the container's first process execs: a sealed memfd copy of
+ * boxinit (nothing in the container can rewrite the host's binary through
+ * /proc/1/exe), its argv and the container's clean environment.
+ * Never reads the rootfs, never execs anything itself.
+ */
+#pragma once
+
+#include "config.h"
+
+#define INITEXEC_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* Copies path (NULL: "boxinit" next to /proc/self/exe) into a sealed memfd; *ret_path is
+ * the path used, for messages. Logs. */
+int initexec_load(const char *path, int *ret_fd, char **ret_path);
+/* boxinit --container [...] -- CMD ARG...; NULL-terminated, free with initexec_strv_free. */
+int initexec_argv(const struct launch_config *c, char ***ret);
+/* PATH, HOME, TERM, HOSTNAME, container=box, then every -e (same key: the later wins). */
+int initexec_env(const struct launch_config *c, const char *host_term, char ***ret);
+void initexec_strv_free(char **v);

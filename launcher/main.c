@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: MIT
+/*
+ * launch: runs a command as a container from a plain rootfs directory.
+ * main only orders the phases (parse, prepare, cgroup, clone, supervise,
+ * teardown) and maps their results to exit codes: the container's status,
+ * 125 when launch fails, 128+N when signal N stopped it before it started.
+ * Every phase that creates something has its undo in teardown().
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "child.h"
+#include "config.h"
+#include "initexec.h"
+#include "log.h"
+#include "ns.h"
+#include "rootfs.h"
+#include "stats.h"
+#include "supervise.h"
+#include "sync.h"
+#include "util.h"
+
+struct launch {
+	const struct launch_config *cfg;
+	int sigfd;
+	sigset_t exec_mask;
+	int initfd;
+	char *init_path;
+	int statsfd;
+	char **argv;
+	char **envp;
+	struct mount_plan plan;
+	struct cgroup *cg;
+	pid_t pid;
+	bool reaped;
+	int sync[2];
+};
+
+/* Everything that can fail without touching the host: before any cgroup or process. */
+static int prepare(struct launch *l)
+{
+	const struct launch_config *c = l->cfg;
+	int r = initexec_load(c->init_path, &l->initfd, &l->init_path);
+
+	if (r < 0)
+		return r;
+	r = initexec_argv(c, &l->argv);
+	if (r == 0)
+		r = initexec_env(c, getenv("TERM"), &l->envp);
+	if (r == 0)
+		r = rootfs_plan(c, &l->plan);
+	if (r < 0)
+		return log_errno(r, "prepare container '%s'", c->name);
+	if (c->stats_json) {
+		l->statsfd = open(c->stats_json, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+		if (l->statsfd < 0)
+			return log_errno(-errno, "open stats file '%s'", c->stats_json);
+	}
+	return 0;
+}
+
+static int create_cgroup(struct launch *l)
+{
+	const struct launch_config *c = l->cfg;
+	int r;
+
+	/* A launch killed by SIGKILL left its cgroup behind: its name lock is free now. */
+	r = cgroup_reap_stale(c->cgroup_parent);
+	if (r < 0)
+		log_debug("reap stale cgroups under '%s': %s", c->cgroup_parent, strerror(-r));
+	r = cgroup_create(c->cgroup_parent, c->name, &c->limits, &l->cg);
+	if (r == -EBUSY)
+		log_error("name '%s' is already in use", c->name);
+	return r;
+}
+
+static int clone_child(struct launch *l)
+{
+	struct child_args a = {
+	    .cfg = l->cfg,
+	    .plan = &l->plan,
+	    .argv = l->argv,
+	    .envp = l->envp,
+	    .initfd = l->initfd,
+	    .exec_mask = l->exec_mask,
+	};
+	pid_t pid;
+	int r = sync_pair(l->sync);
+
+	if (r < 0)
+		return log_errno(r, "create the sync socket");
+	pid = ns_clone(NS_CONTAINER_FLAGS);
+	if (pid < 0)
+		return log_errno(pid, "clone the container's first process");
+	if (pid == 0) {
+		/* Child: new namespaces, never returns. */
+		a.syncfd = l->sync[1];
+		a.parent_fds[0] = l->sync[0];
+		a.parent_fds[1] = l->sigfd;
+		child_main(&a);
+	}
+	l->pid = pid;
+	/* Only the child may hold its end, or its exit would never read as EOF. */
+	l->sync[1] = safe_close(l->sync[1]);
+	log_debug("container '%s': first process is pid %d", l->cfg->name, (int)pid);
+	return 0;
+}
+
+/* Returns 0 to go on, 128+N for a stop signal received before the container exists,
+ * or -errno. */
+static int start(struct launch *l)
+{
+	int sig = supervise_pending_stop();
+	int r;
+
+	if (sig > 0) {
+		log_debug("SIG%s before start: tearing down", sigabbrev_np(sig));
+		return EXIT_SIGNAL_BASE + sig;
+	}
+	r = clone_child(l);
+	if (r < 0)
+		return r;
+	/* Before GO: the first process is in the cgroup before it runs anything. */
+	r = cgroup_attach(l->cg, l->pid);
+	if (r < 0)
+		return r; /* logged by cgroup, naming the file */
+	r = sync_send_go(l->sync[0]);
+	if (r < 0)
+		/* The child is gone already: supervise reads why. */
+		log_debug("send GO: %s", strerror(-r));
+	return 0;
+}
+
+static int supervise(struct launch *l)
+{
+	struct supervise_result res;
+	int r = supervise_run(l->sigfd, steal_fd(&l->sync[0]), l->pid, &res);
+
+	if (r < 0)
+		return EXIT_LAUNCH_FAILURE;
+	l->reaped = true;
+	if (res.setup_failed)
+		return EXIT_LAUNCH_FAILURE;
+	if (!res.started) {
+		log_error("container '%s': first process ended before exec (status %d)",
+		          l->cfg->name, status_to_exit_code(res.status));
+		return EXIT_LAUNCH_FAILURE;
+	}
+	log_debug("container '%s' exited with %d", l->cfg->name, status_to_exit_code(res.status));
+	return status_to_exit_code(res.status);
+}
+
+/* A child left on an error path is killed and reaped here, never leaked. */
+static void kill_child(struct launch *l)
+{
+	int status;
+
+	if (l->pid <= 0 || l->reaped)
+		return;
+	(void)kill(l->pid, SIGKILL);
+	while (waitpid(l->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	l->reaped = true;
+}
+
+static void report_stats(struct launch *l, int exit_code)
+{
+	struct cgroup_stats s = {0};
+	int r;
+
+	if (!l->cfg->stats && l->statsfd < 0)
+		return;
+	if (l->cg) {
+		r = cgroup_read_stats(l->cg, &s);
+		if (r < 0)
+			log_debug("read stats of '%s': %s", l->cfg->name, strerror(-r));
+	}
+	if (l->cfg->stats)
+		stats_print(&s);
+	if (l->statsfd >= 0)
+		(void)stats_write_json(l->statsfd, l->cfg->stats_json, &s, exit_code);
+}
+
+/* Every path ends here: stats first (the cgroup still exists), then kill what is left. */
+static void teardown(struct launch *l, int exit_code)
+{
+	kill_child(l);
+	report_stats(l, exit_code);
+	cgroup_destroy(steal_ptr(&l->cg));
+	l->sync[0] = safe_close(l->sync[0]);
+	l->sync[1] = safe_close(l->sync[1]);
+	l->initfd = safe_close(l->initfd);
+	free(steal_ptr(&l->init_path));
+	l->statsfd = safe_close(l->statsfd);
+	initexec_strv_free(steal_ptr(&l->argv));
+	initexec_strv_free(steal_ptr(&l->envp));
+	rootfs_plan_free(&l->plan);
+}
+
+static int run(const struct launch_config *c, int sigfd, const sigset_t *orig_mask)
+{
+	struct launch l = {.cfg = c, .sigfd = sigfd, .initfd = -1, .statsfd = -1, .sync = {-1, -1}};
+	int code, r;
+
+	supervise_exec_mask(orig_mask, &l.exec_mask);
+	r = prepare(&l);
+	if (r == 0)
+		r = create_cgroup(&l);
+	if (r == 0)
+		r = start(&l);
+	if (r < 0)
+		code = EXIT_LAUNCH_FAILURE;
+	else if (r > 0)
+		code = r;
+	else
+		code = supervise(&l);
+	teardown(&l, code);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	_cleanup_(config_free) struct launch_config cfg = {0};
+	_cleanup_close_ int sigfd = -1;
+	sigset_t orig_mask;
+	int r;
+
+	log_init("launch", false);
+	/* First of all: a signal from now on is either forwarded or causes a clean teardown. */
+	if (supervise_block_signals(&orig_mask, &sigfd) < 0)
+		return EXIT_LAUNCH_FAILURE;
+	r = config_parse(argc, argv, &cfg);
+	if (r != 0)
+		return r > 0 ? EXIT_SUCCESS : EXIT_LAUNCH_FAILURE;
+	log_init("launch", cfg.verbose);
+	if (config_check_host(&cfg) < 0)
+		return EXIT_LAUNCH_FAILURE;
+	return run(&cfg, sigfd, &orig_mask);
+}

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: MIT
+/*
+ * rootfs: see rootfs.h. rootfs_apply runs as root in the container's first
+ * process (new mount namespace, before exec): each mount lands in that
+ * namespace only, and a path inside the rootfs is never trusted to stay
+ * inside it, so volume targets are resolved with openat2(RESOLVE_IN_ROOT).
+ */
+#include "rootfs.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sync.h"
+#include "util.h"
+
+int rootfs_plan(const struct launch_config *c, struct mount_plan *ret)
+{
+	struct mount_op *ops = calloc(c->n_volumes + 4, sizeof(*ops));
+	size_t n = 0;
+
+	if (!ops)
+		return -ENOMEM;
+	ops[n++] = (struct mount_op){.kind = MOUNT_OP_MAKE_PRIVATE};
+	ops[n++] = (struct mount_op){.kind = MOUNT_OP_BIND_ROOT};
+	for (size_t i = 0; i < c->n_volumes; i++)
+		ops[n++] = (struct mount_op){
+		    .kind = MOUNT_OP_VOLUME,
+		    .src = c->volumes[i].src,
+		    .dst = c->volumes[i].dst,
+		    .ro = c->volumes[i].ro,
+		};
+	/* After the volumes: remounting the root bind leaves the mounts on top alone. */
+	if (c->read_only)
+		ops[n++] = (struct mount_op){.kind = MOUNT_OP_ROOT_READONLY, .ro = true};
+	ops[n++] = (struct mount_op){.kind = MOUNT_OP_PIVOT};
+	*ret = (struct mount_plan){.rootfs = c->rootfs, .ops = ops, .n_ops = n};
+	return 0;
+}
+
+void rootfs_plan_free(struct mount_plan *p)
+{
+	free(p->ops);
+	p->ops = NULL;
+	p->n_ops = 0;
+}
+
+const char *rootfs_op_name(enum mount_op_kind kind)
+{
+	static const char *const names[] = {
+	    [MOUNT_OP_MAKE_PRIVATE] = "make-private",
+	    [MOUNT_OP_BIND_ROOT] = "bind-root",
+	    [MOUNT_OP_VOLUME] = "volume",
+	    [MOUNT_OP_ROOT_READONLY] = "root-readonly",
+	    [MOUNT_OP_PIVOT] = "pivot",
+	};
+
+	return (size_t)kind < ARRAY_SIZE(names) ? names[kind] : "?";
+}
+
+/* Symlinks and ".." are resolved as if rootfd were "/": nothing escapes it. */
+static int open_in_root(int rootfd, const char *path, int flags, int *ret_fd)
+{
+	struct open_how how = {
+	    .flags = (uint64_t)(flags | O_CLOEXEC),
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+
+	if (fd < 0)
+		return -errno;
+	*ret_fd = (int)fd;
+	return 0;
+}
+
+/* Creates the last component of path (a directory, or an empty file) unless it exists. */
+static int create_one(int rootfd, char *path, bool dir)
+{
+	_cleanup_close_ int fd = -1, parent = -1;
+	char *slash = strrchr(path, '/');
+	int r = open_in_root(rootfd, path, O_PATH, &fd);
+
+	if (r != -ENOENT)
+		return r;
+	*slash = '\0';
+	r = open_in_root(rootfd, path[0] ? path : "/", O_PATH | O_DIRECTORY, &parent);
+	*slash = '/';
+	if (r < 0)
+		return r;
+	/* The name is created relative to a resolved parent, never through a link. */
+	if (dir)
+		r = mkdirat(parent, slash + 1, 0755) < 0 ? -errno : 0;
+	else {
+		fd = openat(parent, slash + 1, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		            0644);
+		r = fd < 0 ? -errno : 0;
+	}
+	return r == -EEXIST ? 0 : r;
+}
+
+static int make_target(int rootfd, const char *dst, bool dir)
+{
+	_cleanup_free_ char *path = strdup(dst);
+	char *slash;
+	int r;
+
+	if (!path)
+		return -ENOMEM;
+	for (slash = strchr(path + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		r = create_one(rootfd, path, true);
+		*slash = '/';
+		if (r < 0)
+			return r;
+	}
+	return create_one(rootfd, path, dir);
+}
+
+static int open_target(const char *rootfs, const struct mount_op *op, bool dir, int *ret_fd)
+{
+	_cleanup_close_ int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	int r;
+
+	if (rootfd < 0)
+		return -errno;
+	r = make_target(rootfd, op->dst, dir);
+	if (r == 0)
+		r = open_in_root(rootfd, op->dst, O_PATH, &fd);
+	if (r < 0)
+		return r;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (dir != !!S_ISDIR(st.st_mode))
+		return dir ? -ENOTDIR : -EISDIR;
+	*ret_fd = steal_fd(&fd);
+	return 0;
+}
+
+static int apply_volume(const char *rootfs, const struct mount_op *op, int syncfd)
+{
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+	_cleanup_close_ int tree = -1, target = -1;
+	struct stat st;
+	int r;
+
+	if (stat(op->src, &st) < 0)
+		return sync_errorf(syncfd, -errno, "stat volume source '%s'", op->src);
+	/* A detached copy of the source: made read-only (all of it) before anyone sees it. */
+	tree = open_tree(AT_FDCWD, op->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		return sync_errorf(syncfd, -errno, "clone volume source '%s'", op->src);
+	if (op->ro && mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) < 0)
+		return sync_errorf(syncfd, -errno, "make volume '%s' read-only", op->src);
+	r = open_target(rootfs, op, S_ISDIR(st.st_mode), &target);
+	if (r < 0)
+		return sync_errorf(syncfd, r, "open volume target '%s' in '%s'", op->dst, rootfs);
+	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return sync_errorf(syncfd, -errno, "mount volume '%s' on '%s'", op->src, op->dst);
+	return 0;
+}
+
+/* The root cannot be pivoted when it is the initramfs: move the new root over it instead. */
+static int chroot_fallback(const char *rootfs, int syncfd)
+{
+	sync_warnf(syncfd, "pivot_root to '%s': the host's root cannot be pivoted, using chroot",
+	           rootfs);
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		return sync_errorf(syncfd, -errno, "move '%s' to '/'", rootfs);
+	if (chroot(".") < 0)
+		return sync_errorf(syncfd, -errno, "chroot to '%s'", rootfs);
+	if (chdir("/") < 0)
+		return sync_errorf(syncfd, -errno, "chdir to '/' in '%s'", rootfs);
+	return 0;
+}
+
+static int apply_pivot(const char *rootfs, int syncfd)
+{
+	/* After the root bind, so "." is the new mount, not the directory under it. */
+	if (chdir(rootfs) < 0)
+		return sync_errorf(syncfd, -errno, "chdir to '%s'", rootfs);
+	/* pivot_root(".", "."): the old root ends up stacked on "." and is detached next,
+	 * so no directory of the host stays reachable and none is needed in the rootfs. */
+	if (syscall(SYS_pivot_root, ".", ".") < 0) {
+		if (errno == EINVAL)
+			return chroot_fallback(rootfs, syncfd);
+		return sync_errorf(syncfd, -errno, "pivot_root to '%s'", rootfs);
+	}
+	if (umount2(".", MNT_DETACH) < 0)
+		return sync_errorf(syncfd, -errno, "detach the old root from '%s'", rootfs);
+	if (chdir("/") < 0)
+		return sync_errorf(syncfd, -errno, "chdir to '/' in '%s'", rootfs);
+	return 0;
+}
+
+static int apply_op(const char *rootfs, const struct mount_op *op, int syncfd)
+{
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+
+	switch (op->kind) {
+	case MOUNT_OP_MAKE_PRIVATE:
+		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			return sync_errorf(syncfd, -errno, "make '/' private");
+		return 0;
+	case MOUNT_OP_BIND_ROOT:
+		if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return sync_errorf(syncfd, -errno, "bind rootfs '%s'", rootfs);
+		return 0;
+	case MOUNT_OP_VOLUME:
+		return apply_volume(rootfs, op, syncfd);
+	case MOUNT_OP_ROOT_READONLY:
+		/* Not AT_RECURSIVE: only the root bind, whatever else its other flags are. */
+		if (mount_setattr(AT_FDCWD, rootfs, 0, &ro, sizeof(ro)) < 0)
+			return sync_errorf(syncfd, -errno, "make rootfs '%s' read-only", rootfs);
+		return 0;
+	case MOUNT_OP_PIVOT:
+		return apply_pivot(rootfs, syncfd);
+	}
+	return sync_errorf(syncfd, -EINVAL, "apply mount step %d", (int)op->kind);
+}
+
+int rootfs_apply(const struct mount_plan *p, int syncfd)
+{
+	for (size_t i = 0; i < p->n_ops; i++) {
+		int r = apply_op(p->rootfs, &p->ops[i], syncfd);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}

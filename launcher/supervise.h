@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * supervise: launch's signal policy and the wait for the container. The
+ * forwarded signals (INT TERM HUP QUIT USR1 USR2 WINCH) and SIGCHLD are
+ * blocked from the first line of main and read from a signalfd; nothing here
+ * polls on a timer. Never waits for any pid but the container's.
+ */
+#pragma once
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct supervise_result {
+	int status;        /* wait status of the container's first process */
+	bool setup_failed; /* the child reported an error before exec (already logged) */
+	bool started;      /* exec of boxinit closed the sync socket */
+};
+
+/* Blocks the signals above; *ret_old is the mask before, *ret_fd a signalfd. Logs. */
+int supervise_block_signals(sigset_t *ret_old, int *ret_fd);
+/* The mask boxinit starts with: orig plus the forwarded signals. boxinit unblocks them
+ * once its handlers are in place, so one forwarded before that waits instead of being
+ * dropped (a pid namespace's init ignores signals it has no handler for). */
+void supervise_exec_mask(const sigset_t *orig, sigset_t *ret);
+/* A stop signal (INT, TERM, HUP, QUIT) received before the container exists: its
+ * number, consumed; 0 when there is none. The others stay queued for the container. */
+int supervise_pending_stop(void);
+/* Forwards signals to pid and prints the child's warnings/errors from syncfd (closed here
+ * at EOF) until pid has exited. Logs. */
+int supervise_run(int sigfd, int syncfd, pid_t pid, struct supervise_result *ret);

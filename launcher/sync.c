@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sync: see sync.h. SOCK_SEQPACKET keeps message boundaries and reports the
+ * peer's exit as EOF, which is how the parent learns that exec happened.
+ * Runs in both processes; nothing here logs.
+ */
+#include "sync.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+int sync_pair(int fds[2])
+{
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
+		return -errno;
+	return 0;
+}
+
+static int sync_send(int fd, const struct sync_msg *m)
+{
+	/* MSG_NOSIGNAL: a dead peer is an error to report, not a SIGPIPE. */
+	while (send(fd, m, sizeof(*m), MSG_NOSIGNAL) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
+int sync_send_go(int fd)
+{
+	struct sync_msg m = {.type = SYNC_GO};
+
+	return sync_send(fd, &m);
+}
+
+int sync_recv(int fd, int flags, struct sync_msg *ret)
+{
+	struct sync_msg m = {0};
+	ssize_t n;
+
+	do
+		n = recv(fd, &m, sizeof(m), flags);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return 0;
+	if ((size_t)n != sizeof(m))
+		return -EBADMSG;
+	m.text[sizeof(m.text) - 1] = '\0';
+	*ret = m;
+	return 1;
+}
+
+int sync_wait_go(int fd)
+{
+	struct sync_msg m;
+	int r = sync_recv(fd, 0, &m);
+
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return -EPIPE;
+	return m.type == SYNC_GO ? 0 : -EBADMSG;
+}
+
+int sync_errorf(int fd, int r, const char *fmt, ...)
+{
+	struct sync_msg m = {.type = SYNC_ERROR, .err = r < 0 ? -r : r};
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(m.text, sizeof(m.text), fmt, ap);
+	va_end(ap);
+	/* Nothing more can be done if the parent is gone: the exit status still says 125. */
+	(void)sync_send(fd, &m);
+	return r;
+}
+
+void sync_warnf(int fd, const char *fmt, ...)
+{
+	struct sync_msg m = {.type = SYNC_WARNING};
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(m.text, sizeof(m.text), fmt, ap);
+	va_end(ap);
+	(void)sync_send(fd, &m);
+}

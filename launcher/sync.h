@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sync: the socket between launch and the container's first process, from
+ * clone to exec. The parent sends GO; the child answers only with a warning
+ * or an error ({errno, message}); a clean exec closes the socket (EOF).
+ * The child never prints: whatever it has to say travels here.
+ */
+#pragma once
+
+#include <stdint.h>
+
+enum sync_type {
+	SYNC_GO = 1,
+	SYNC_ERROR = 2,
+	SYNC_WARNING = 3,
+};
+
+struct sync_msg {
+	uint32_t type;
+	int32_t err; /* positive errno for SYNC_ERROR, else 0 */
+	char text[504];
+};
+
+/* fds[0]: parent's end, fds[1]: child's end; both close-on-exec. */
+int sync_pair(int fds[2]);
+int sync_send_go(int fd);
+/* Child: 0 on GO, -EPIPE when the parent is gone. */
+int sync_wait_go(int fd);
+/* Child: sends an error built like log_errno's and returns r. */
+int sync_errorf(int fd, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void sync_warnf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Parent: 1 and *ret on a message, 0 on EOF, -errno (-EAGAIN with MSG_DONTWAIT). */
+int sync_recv(int fd, int flags, struct sync_msg *ret);

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests for launcher/config.c: the command line into struct
+ * launch_config, and every pure value parser. No host state is touched
+ * (config_check_host is exercised by the launch suites, as root).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+
+#define PARSE(cfg, ...)                                                                            \
+	({                                                                                         \
+		char *_argv[] = {"launch", __VA_ARGS__, NULL};                                     \
+		config_parse((int)(sizeof(_argv) / sizeof(_argv[0])) - 1, _argv, (cfg));           \
+	})
+
+static void test_minimal_command_line_gets_defaults(void **state)
+{
+	struct launch_config c;
+
+	(void)state;
+	assert_int_equal(PARSE(&c, "/rf", "cmd", "a", "b"), 0);
+	assert_string_equal(c.rootfs, "/rf");
+	assert_string_equal(c.cmd[0], "cmd");
+	assert_string_equal(c.cmd[1], "a");
+	assert_string_equal(c.cmd[2], "b");
+	assert_null(c.cmd[3]);
+	assert_string_equal(c.cgroup_parent, "/box");
+	assert_int_equal(strlen(c.name), strlen("box-12345678"));
+	assert_memory_equal(c.name, "box-", 4);
+	assert_true(config_name_is_valid(c.name));
+	assert_string_equal(c.hostname, c.name);
+	assert_false(c.exit_with_main);
+	assert_int_equal(c.limits.memory_max, 0);
+	config_free(&c);
+}
+
+static void test_generated_names_differ(void **state)
+{
+	struct launch_config a, b;
+
+	(void)state;
+	assert_int_equal(PARSE(&a, "/rf", "cmd"), 0);
+	assert_int_equal(PARSE(&b, "/rf", "cmd"), 0);
+	assert_string_not_equal(a.name, b.name);
+	config_free(&a);
+	config_free(&b);
+}
+
+static void test_options_after_rootfs_belong_to_the_command(void **state)
+{
+	struct launch_config c;
+
+	(void)state;
+	assert_int_equal(PARSE(&c, "--name", "web", "/rf", "ls", "-l", "--name", "x"), 0);
+	assert_string_equal(c.name, "web");
+	assert_string_equal(c.cmd[0], "ls");
+	assert_string_equal(c.cmd[1], "-l");
+	assert_string_equal(c.cmd[2], "--name");
+	config_free(&c);
+}
+
+static void test_double_dash_before_command_is_dropped(void **state)
+{
+	struct launch_config c;
+
+	(void)state;
+	assert_int_equal(PARSE(&c, "/rf", "--", "--weird-cmd", "--"), 0);
+	assert_string_equal(c.cmd[0], "--weird-cmd");
+	assert_string_equal(c.cmd[1], "--");
+	assert_null(c.cmd[2]);
+	config_free(&c);
+}
+
+static void test_limits_are_parsed(void **state)
+{
+	struct launch_config c;
+
+	(void)state;
+	assert_int_equal(PARSE(&c, "--cpus", "1.5", "-m", "64m", "--memory-swap", "1g",
+	                       "--pids-limit", "10", "--cpu-weight", "10000", "--io-weight", "1",
+	                       "/rf", "cmd"),
+	                 0);
+	assert_int_equal(c.limits.cpu_quota_us, 150000);
+	assert_int_equal(c.limits.cpu_period_us, 100000);
+	assert_int_equal(c.limits.memory_max, 64ULL << 20);
+	assert_int_equal(c.limits.memory_swap, 1ULL << 30);
+	assert_int_equal(c.limits.pids_max, 10);
+	assert_int_equal(c.limits.cpu_weight, 10000);
+	assert_int_equal(c.limits.io_weight, 1);
+	config_free(&c);
+}
+
+static void test_unlimited_swap_leaves_it_unset(void **state)
+{
+	struct launch_config c;
+
+	(void)state;
+	assert_int_equal(PARSE(&c, "-m", "1g", "--memory-swap", "-1", "/rf", "cmd"), 0);
+	assert_int_equal(c.limits.memory_swap, 0);
+	config_free(&c);
+}
+
+static void test_flags_and_strings_are_kept(void **state)
+{
+	struct launch_config c;
+
+	(void)state;
+	assert_int_equal(PARSE(&c, "--hostname", "h1", "--cgroup-parent", "/box-test", "-w", "/srv",
+	                       "-u", "1000:100", "--grace", "2.5", "--read-only",
+	                       "--exit-with-main", "--privileged", "--stats", "--stats-json",
+	                       "/tmp/s.json", "--init", "/x/boxinit", "--verbose", "/rf", "cmd"),
+	                 0);
+	assert_string_equal(c.hostname, "h1");
+	assert_string_equal(c.cgroup_parent, "/box-test");
+	assert_string_equal(c.workdir, "/srv");
+	assert_string_equal(c.user, "1000:100");
+	assert_string_equal(c.grace, "2.5");
+	assert_string_equal(c.stats_json, "/tmp/s.json");
+	assert_string_equal(c.init_path, "/x/boxinit");
+	assert_true(c.read_only && c.exit_with_main && c.privileged && c.stats && c.verbose);
+	config_free(&c);
+}
+
+static void test_volumes_and_env_accumulate(void **state)
+{
+	struct launch_config c;
+
+	(void)state;
+	setenv("BOX_TEST_HOST_VAR", "from-host", 1);
+	unsetenv("BOX_TEST_UNSET_VAR");
+	assert_int_equal(PARSE(&c, "-v", "/a:/x", "--volume", "/b:/y:ro", "-e", "K=V", "--env",
+	                       "BOX_TEST_HOST_VAR", "-e", "BOX_TEST_UNSET_VAR", "-e", "E=", "/rf",
+	                       "cmd"),
+	                 0);
+	assert_int_equal(c.n_volumes, 2);
+	assert_string_equal(c.volumes[0].src, "/a");
+	assert_string_equal(c.volumes[0].dst, "/x");
+	assert_false(c.volumes[0].ro);
+	assert_string_equal(c.volumes[1].dst, "/y");
+	assert_true(c.volumes[1].ro);
+	assert_int_equal(c.n_env, 3);
+	assert_string_equal(c.env[0], "K=V");
+	assert_string_equal(c.env[1], "BOX_TEST_HOST_VAR=from-host");
+	assert_string_equal(c.env[2], "E=");
+	config_free(&c);
+}
+
+static void test_bad_command_lines_are_rejected(void **state)
+{
+	struct launch_config c;
+
+	(void)state;
+	assert_int_equal(PARSE(&c, "-m", "12q", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "-m", "99999999999999999999999", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "-m", "20000000000000g", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "-m", "0", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "--pids-limit", "abc", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "--pids-limit", "0", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "--cpu-weight", "0", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "--io-weight", "10001", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "--cpus", "0", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "--cpus", "-1", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "--cpus", "x", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "--memory-swap", "1g", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "-m", "1g", "--memory-swap", "512m", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "--name", "a/b", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "--cgroup-parent", "/a/../b", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "--cgroup-parent", "box", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "-w", "relative", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "-u", "root", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "--grace", "soon", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "-e", "=V", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "-v", "/a:/x", "-v", "/b:/x/", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "--no-such-option", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "/rf"), -EINVAL);
+	assert_int_equal(PARSE(&c, "/rf", "--"), -EINVAL);
+	assert_int_equal(PARSE(&c, "--memory"), -EINVAL);
+}
+
+static void test_help_and_version_stop_early(void **state)
+{
+	struct launch_config c;
+
+	(void)state;
+	assert_int_equal(PARSE(&c, "--version"), 1);
+	assert_int_equal(PARSE(&c, "-V", "/rf", "cmd"), 1);
+}
+
+static void test_volume_specs(void **state)
+{
+	struct volume v;
+
+	(void)state;
+	assert_int_equal(config_parse_volume("/a//x/:/b//c/:ro", &v), 0);
+	assert_string_equal(v.src, "/a/x");
+	assert_string_equal(v.dst, "/b/c");
+	assert_true(v.ro);
+	free(v.src);
+	free(v.dst);
+	assert_int_equal(config_parse_volume("/a:/b:rw", &v), 0);
+	assert_false(v.ro);
+	free(v.src);
+	free(v.dst);
+	assert_int_equal(config_parse_volume("a:/b", &v), -EINVAL);
+	assert_int_equal(config_parse_volume("/a:b", &v), -EINVAL);
+	assert_int_equal(config_parse_volume("/a", &v), -EINVAL);
+	assert_int_equal(config_parse_volume("/a:", &v), -EINVAL);
+	assert_int_equal(config_parse_volume("/a:/", &v), -EINVAL);
+	assert_int_equal(config_parse_volume("/a:/b:rx", &v), -EINVAL);
+	assert_int_equal(config_parse_volume("/a:/b:ro:x", &v), -EINVAL);
+	assert_int_equal(config_parse_volume("/a:/b/../c", &v), -EINVAL);
+	assert_int_equal(config_parse_volume("/a:/b/./c", &v), -EINVAL);
+}
+
+static void test_users(void **state)
+{
+	unsigned uid, gid;
+	bool has_gid;
+
+	(void)state;
+	assert_int_equal(config_parse_user("0", &uid, &gid, &has_gid), 0);
+	assert_int_equal(uid, 0);
+	assert_false(has_gid);
+	assert_int_equal(config_parse_user("1000:100", &uid, &gid, &has_gid), 0);
+	assert_int_equal(uid, 1000);
+	assert_int_equal(gid, 100);
+	assert_true(has_gid);
+	assert_int_equal(config_parse_user("4294967295", &uid, &gid, &has_gid), -ERANGE);
+	assert_int_equal(config_parse_user("nobody", &uid, &gid, &has_gid), -EINVAL);
+	assert_int_equal(config_parse_user("1:", &uid, &gid, &has_gid), -EINVAL);
+	assert_int_equal(config_parse_user(":1", &uid, &gid, &has_gid), -EINVAL);
+	assert_int_equal(config_parse_user("-1", &uid, &gid, &has_gid), -EINVAL);
+}
+
+static void test_weights(void **state)
+{
+	uint64_t w;
+
+	(void)state;
+	assert_int_equal(config_parse_weight("1", &w), 0);
+	assert_int_equal(w, 1);
+	assert_int_equal(config_parse_weight("10000", &w), 0);
+	assert_int_equal(w, 10000);
+	assert_int_equal(config_parse_weight("0", &w), -ERANGE);
+	assert_int_equal(config_parse_weight("10001", &w), -ERANGE);
+	assert_int_equal(config_parse_weight("5x", &w), -EINVAL);
+}
+
+static void test_names_and_hostnames(void **state)
+{
+	char long_name[CONFIG_NAME_MAX + 2];
+
+	(void)state;
+	memset(long_name, 'a', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	assert_true(config_name_is_valid("web-1_a.b"));
+	assert_false(config_name_is_valid(""));
+	assert_false(config_name_is_valid(".."));
+	assert_false(config_name_is_valid("-x"));
+	assert_false(config_name_is_valid("a b"));
+	assert_false(config_name_is_valid(long_name));
+	assert_true(config_hostname_is_valid("my.host-1"));
+	assert_false(config_hostname_is_valid(""));
+	assert_false(config_hostname_is_valid("a b"));
+	assert_false(config_hostname_is_valid("a/b"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_minimal_command_line_gets_defaults),
+	    cmocka_unit_test(test_generated_names_differ),
+	    cmocka_unit_test(test_options_after_rootfs_belong_to_the_command),
+	    cmocka_unit_test(test_double_dash_before_command_is_dropped),
+	    cmocka_unit_test(test_limits_are_parsed),
+	    cmocka_unit_test(test_unlimited_swap_leaves_it_unset),
+	    cmocka_unit_test(test_flags_and_strings_are_kept),
+	    cmocka_unit_test(test_volumes_and_env_accumulate),
+	    cmocka_unit_test(test_bad_command_lines_are_rejected),
+	    cmocka_unit_test(test_help_and_version_stop_early),
+	    cmocka_unit_test(test_volume_specs),
+	    cmocka_unit_test(test_users),
+	    cmocka_unit_test(test_weights),
+	    cmocka_unit_test(test_names_and_hostnames),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -17,7 +17,7 @@ WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-protot
              -Wformat=2 -Wno-format-nonliteral -Wundef -Wpointer-arith -Wvla
 HARDEN    := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection
 BASEFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -DBOX_VERSION='"$(VERSION)"' \
-             -ffunction-sections -fdata-sections -Icommon
+             -ffunction-sections -fdata-sections -Icommon -ffile-prefix-map=$(CURDIR)=.
 # boxinit: static musl, libuv + libcap built for musl into build/deps.
 INIT_CFLAGS  := $(BASEFLAGS) $(HARDEN) -Os -I$(DEPS)/include -Iinit
 INIT_LDFLAGS := -static -s -Wl,--gc-sections -L$(DEPS)/lib
@@ -33,9 +33,10 @@ UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 INIT_OBJ     := $(patsubst %.c,$(BUILD)/musl/%.o,$(COMMON_SRC) $(INIT_SRC))
 HOSTINIT_OBJ := $(patsubst %.c,$(BUILD)/host/%.o,$(COMMON_SRC) $(INIT_SRC))
 LAUNCH_OBJ   := $(patsubst %.c,$(BUILD)/host/%.o,$(LAUNCH_SRC))
-UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
+                $(BUILD)/tests/cgroup_driver
 
-.PHONY: all deps check unit lint format bench demo rootfs clean distclean
+.PHONY: all deps check check-v2 unit lint format bench demo rootfs clean distclean
 all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/probe
 
 # --- dependencies ------------------------------------------------------------
@@ -43,7 +44,7 @@ APT_PACKAGES := build-essential musl-tools cmake dpkg-dev file pkg-config \
                 libuv1-dev libcap-dev libcmocka-dev \
                 busybox-static shunit2 debootstrap util-linux procps psmisc iproute2 \
                 curl python3 strace clang-format cppcheck \
-                hyperfine tini dumb-init catatonit bubblewrap runc
+                hyperfine tini dumb-init catatonit bubblewrap runc qemu-system-x86
 # `make deps` is the one set-up step; every build target runs it once on a fresh
 # machine through the stamp, so `make demo` and `make check` work from a clean clone.
 APT_STAMP := $(BUILD)/.apt-$(shell echo $(APT_PACKAGES) | md5sum | cut -c1-8)
@@ -100,6 +101,10 @@ unit: $(UNIT_BIN)
 check: all unit
 	tests/run.sh
 
+# The same suites in a qemu VM on a pure cgroup v2 kernel (tools/vm/run.sh).
+check-v2: all unit
+	tools/vm/run.sh
+
 # --- lint ----------------------------------------------------------------------
 C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 lint:
@@ -118,6 +123,13 @@ format:
 # --- bench, rootfs, demo ---------------------------------------------------------------
 bench: all
 	bench/run.sh
+
+# Debian rootfs with nginx for the demo and the nginx test (cached; skipped when up to date).
+rootfs:
+	rootfs/debian.sh rootfs/debian --include nginx
+
+demo:
+	tools/demo.sh
 
 clean:
 	rm -rf $(BUILD)/musl $(BUILD)/host $(BUILD)/tests $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/probe

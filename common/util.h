@@ -24,14 +24,14 @@ enum {
 	EXIT_SIGNAL_BASE = 128,    /* 128+N: killed by signal N */
 };
 
-#define _cleanup_(f)        __attribute__((cleanup(f)))
-#define _cleanup_free_      _cleanup_(freep)
-#define _cleanup_close_     _cleanup_(closep)
-#define _cleanup_fclose_    _cleanup_(fclosep)
-#define _cleanup_closedir_  _cleanup_(closedirp)
-#define _noreturn_          __attribute__((noreturn))
-#define ARRAY_SIZE(a)       (sizeof(a) / sizeof((a)[0]))
-#define STREQ(a, b)         (strcmp((a), (b)) == 0)
+#define _cleanup_(f)       __attribute__((cleanup(f)))
+#define _cleanup_free_     _cleanup_(freep)
+#define _cleanup_close_    _cleanup_(closep)
+#define _cleanup_fclose_   _cleanup_(fclosep)
+#define _cleanup_closedir_ _cleanup_(closedirp)
+#define _noreturn_         __attribute__((noreturn))
+#define ARRAY_SIZE(a)      (sizeof(a) / sizeof((a)[0]))
+#define STREQ(a, b)        (strcmp((a), (b)) == 0)
 
 static inline void freep(void *p)
 {

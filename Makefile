@@ -19,7 +19,7 @@ HARDEN    := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protecti
 BASEFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -DBOX_VERSION='"$(VERSION)"' \
              -ffunction-sections -fdata-sections -Icommon -ffile-prefix-map=$(CURDIR)=.
 # boxinit: static musl, libuv + libcap built for musl into build/deps.
-INIT_CFLAGS  := $(BASEFLAGS) $(HARDEN) -Os -I$(DEPS)/include -Iinit
+INIT_CFLAGS  := $(BASEFLAGS) $(HARDEN) -Os -fno-asynchronous-unwind-tables -I$(DEPS)/include -Iinit
 INIT_LDFLAGS := -static -s -Wl,--gc-sections -L$(DEPS)/lib
 # launch and host builds of the init modules (unit tests): glibc, PIE.
 HOST_CFLAGS  := $(BASEFLAGS) $(HARDEN) -fPIE -Iinit -Ilauncher

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmdline: boxinit's option parser (tini-compatible). Hand-written rather than
+ * getopt_long so it behaves the same on musl and glibc and can be called more
+ * than once from unit tests. Stops at "--" or at the first non-option, so the
+ * command's own options are never taken for boxinit's.
+ */
+#include "cmdline.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+
+enum opt_id {
+	OPT_HELP,
+	OPT_VERSION,
+	OPT_VERBOSE,
+	OPT_KEEP_RUNNING,
+	OPT_GRACE,
+	OPT_CONTAINER,
+	OPT_PRIVILEGED,
+	OPT_WORKDIR,
+	OPT_USER,
+	OPT_KEEP_FDS,
+	OPT_COMPAT, /* -s, -g: what they ask for is always on */
+};
+
+struct opt {
+	const char *name; /* long name, without "--"; NULL for short-only */
+	char short_name;  /* 0 for long-only */
+	bool has_arg;
+	enum opt_id id;
+};
+
+static const struct opt opts[] = {
+    {"help", 'h', false, OPT_HELP},
+    {"version", 'V', false, OPT_VERSION},
+    {"verbose", 'v', false, OPT_VERBOSE},
+    {"keep-running", 0, false, OPT_KEEP_RUNNING},
+    {"grace", 0, true, OPT_GRACE},
+    {"container", 0, false, OPT_CONTAINER},
+    {"privileged", 0, false, OPT_PRIVILEGED},
+    {"workdir", 0, true, OPT_WORKDIR},
+    {"user", 0, true, OPT_USER},
+    {"keep-fds", 0, false, OPT_KEEP_FDS},
+    {NULL, 's', false, OPT_COMPAT},
+    {NULL, 'g', false, OPT_COMPAT},
+};
+
+static const char usage[] =
+    "Usage: boxinit [OPTIONS] [--] CMD [ARG...]\n"
+    "Runs CMD as a child, reaps every zombie and forwards signals to CMD's process group.\n"
+    "\n"
+    "  -h, --help          show this help and exit\n"
+    "  -V, --version       show the version and exit\n"
+    "  -v, --verbose       debug logs on stderr\n"
+    "  --keep-running      when CMD exits, stay up while any other process remains\n"
+    "  --grace SECONDS     grace period on SIGTERM/SIGINT before SIGKILL (default 10)\n"
+    "  --container         mount /proc, /sys, /dev and drop capabilities (PID 1 of a container)\n"
+    "  --privileged        with --container: keep every capability, mask nothing\n"
+    "  --workdir DIR       run CMD in DIR\n"
+    "  --user UID[:GID]    run CMD with these numeric ids (GID defaults to UID)\n"
+    "  --keep-fds          hand inherited descriptors >= 3 to CMD (default: closed)\n"
+    "  -s, -g              accepted for tini compatibility (always on)\n"
+    "\n"
+    "Exit status: CMD's; 128+N if signal N killed it; 127 not found; 126 cannot execute;\n"
+    "125 boxinit's own error.\n";
+
+const char *cmdline_usage(void)
+{
+	return usage;
+}
+
+int cmdline_parse_user(const char *s, uid_t *ret_uid, gid_t *ret_gid)
+{
+	/* (uid_t)-1 means "unchanged" to setuid(2) and friends: never a valid id. */
+	const uint64_t max_id = (uint64_t)(uid_t)-1 - 1;
+	char buf[32];
+	const char *colon;
+	uint64_t uid, gid;
+	int r;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	colon = strchr(s, ':');
+	memcpy(buf, s, strlen(s) + 1);
+	if (colon)
+		buf[colon - s] = '\0';
+	r = parse_u64(buf, &uid);
+	if (r < 0)
+		return r;
+	gid = uid;
+	if (colon) {
+		r = parse_u64(colon + 1, &gid);
+		if (r < 0)
+			return r;
+	}
+	if (uid > max_id || gid > max_id)
+		return -ERANGE;
+	*ret_uid = (uid_t)uid;
+	*ret_gid = (gid_t)gid;
+	return 0;
+}
+
+static int apply_value(struct init_config *c, enum opt_id id, const char *name, const char *val)
+{
+	int r;
+
+	switch (id) {
+	case OPT_GRACE:
+		r = parse_duration_ms(val, &c->grace_ms);
+		if (r < 0) {
+			log_error("invalid --grace '%s': expected seconds, e.g. 10 or 0.5", val);
+			return -EINVAL;
+		}
+		return 0;
+	case OPT_WORKDIR:
+		if (val[0] == '\0') {
+			log_error("invalid --workdir '': expected a directory");
+			return -EINVAL;
+		}
+		c->workdir = val;
+		return 0;
+	case OPT_USER:
+		r = cmdline_parse_user(val, &c->uid, &c->gid);
+		if (r < 0) {
+			log_error("invalid --user '%s': expected UID[:GID] (numbers)", val);
+			return -EINVAL;
+		}
+		c->has_user = true;
+		return 0;
+	default:
+		log_error("option '%s' takes no value", name);
+		return -EINVAL;
+	}
+}
+
+static void apply_flag(struct init_config *c, enum opt_id id)
+{
+	switch (id) {
+	case OPT_HELP:
+		c->help = true;
+		break;
+	case OPT_VERSION:
+		c->version = true;
+		break;
+	case OPT_VERBOSE:
+		c->verbose = true;
+		break;
+	case OPT_KEEP_RUNNING:
+		c->keep_running = true;
+		break;
+	case OPT_CONTAINER:
+		c->container = true;
+		break;
+	case OPT_PRIVILEGED:
+		c->privileged = true;
+		break;
+	case OPT_KEEP_FDS:
+		c->keep_fds = true;
+		break;
+	default: /* OPT_COMPAT */
+		break;
+	}
+}
+
+static const struct opt *find_long(const char *name, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+		if (opts[i].name && strlen(opts[i].name) == len &&
+		    !strncmp(opts[i].name, name, len))
+			return &opts[i];
+	return NULL;
+}
+
+static const struct opt *find_short(char ch)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+		if (opts[i].short_name == ch)
+			return &opts[i];
+	return NULL;
+}
+
+/* "--name", "--name=value" or "--name value". Returns how many argv entries it used. */
+static int parse_long(struct init_config *c, int argc, char *const *argv, int i)
+{
+	const char *arg = argv[i] + 2;
+	const char *eq = strchr(arg, '=');
+	const struct opt *o = find_long(arg, eq ? (size_t)(eq - arg) : strlen(arg));
+
+	if (!o) {
+		log_error("unknown option '%s' (see --help)", argv[i]);
+		return -EINVAL;
+	}
+	if (!o->has_arg) {
+		if (eq) {
+			log_error("option '--%s' takes no value", o->name);
+			return -EINVAL;
+		}
+		apply_flag(c, o->id);
+		return 1;
+	}
+	if (eq)
+		return apply_value(c, o->id, argv[i], eq + 1) < 0 ? -EINVAL : 1;
+	if (i + 1 >= argc) {
+		log_error("option '--%s' needs a value", o->name);
+		return -EINVAL;
+	}
+	return apply_value(c, o->id, argv[i], argv[i + 1]) < 0 ? -EINVAL : 2;
+}
+
+/* "-v", "-vsg": short options here take no value. */
+static int parse_short(struct init_config *c, const char *arg)
+{
+	for (const char *p = arg + 1; *p; p++) {
+		const struct opt *o = find_short(*p);
+
+		if (!o) {
+			log_error("unknown option '-%c' (see --help)", *p);
+			return -EINVAL;
+		}
+		apply_flag(c, o->id);
+	}
+	return 1;
+}
+
+int cmdline_parse(int argc, char *const *argv, struct init_config *ret)
+{
+	struct init_config c = {.grace_ms = CMDLINE_DEFAULT_GRACE_MS};
+	int i = 1;
+
+	while (i < argc) {
+		const char *arg = argv[i];
+		int used;
+
+		if (STREQ(arg, "--")) {
+			i++;
+			break;
+		}
+		if (arg[0] != '-' || arg[1] == '\0')
+			break;
+		used = arg[1] == '-' ? parse_long(&c, argc, argv, i) : parse_short(&c, arg);
+		if (used < 0)
+			return used;
+		i += used;
+	}
+	if (!c.help && !c.version) {
+		if (i >= argc) {
+			log_error("missing command (see --help)");
+			return -EINVAL;
+		}
+		c.argv = &argv[i];
+	}
+	*ret = c;
+	return 0;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmdline: turns boxinit's command line into a struct init_config. Pure: no
+ * I/O except the one-line error it logs for a bad option; never exits. The
+ * struct borrows strings from argv, which outlives it.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define CMDLINE_DEFAULT_GRACE_MS 10000
+
+struct init_config {
+	char *const *argv; /* the command, NULL-terminated; NULL for --help/--version */
+	const char *workdir;
+	uint64_t grace_ms;
+	uid_t uid;
+	gid_t gid;
+	bool has_user;
+	bool verbose;
+	bool keep_running;
+	bool container;
+	bool privileged;
+	bool keep_fds;
+	bool help;
+	bool version;
+};
+
+/* Fills *ret from argv. Returns 0, or -EINVAL after logging one line. */
+int cmdline_parse(int argc, char *const *argv, struct init_config *ret);
+
+/* "UID[:GID]", numeric; GID defaults to UID. Returns 0 or -EINVAL / -ERANGE. */
+int cmdline_parse_user(const char *s, uid_t *ret_uid, gid_t *ret_gid);
+
+/* The --help text. */
+const char *cmdline_usage(void);

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+/*
+ * boxinit: PID 1 of a box container, or a tini-style init anywhere else.
+ * main only orders the phases and maps their results to exit codes; every
+ * decision lives in a module. Before the loop a failure exits 125; once the
+ * loop runs, only the end of the command (or a requested stop) ends boxinit.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "cmdline.h"
+#include "log.h"
+#include "mounts.h"
+#include "supervisor.h"
+#include "util.h"
+
+/* Descriptors boxinit inherited belong to whoever started it, not to the command. */
+static void close_inherited_fds(void)
+{
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0)
+		(void)cloexec_from(3);
+}
+
+static int become_init(const struct init_config *cfg)
+{
+	int r;
+
+	(void)prctl(PR_SET_NAME, "boxinit", 0, 0, 0);
+	/* Not PID 1: orphans of the command must still come back to us. */
+	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		return log_errno(-errno, "become a subreaper");
+	if (!cfg->container)
+		return 0;
+	r = mounts_setup(cfg->privileged);
+	if (r < 0)
+		return r;
+	/* After the mounts (they need CAP_SYS_ADMIN), before the first fork. */
+	return cfg->privileged ? 0 : caps_drop_to_default();
+}
+
+static int run(const struct init_config *cfg)
+{
+	static struct supervisor sup;
+	char cwd_buf[PATH_MAX];
+	const char *cwd;
+	int r, code;
+
+	r = become_init(cfg);
+	if (r < 0)
+		return EXIT_LAUNCH_FAILURE;
+	/* boxinit must not pin a directory or mount; the command still starts in
+	 * the directory boxinit was started in. */
+	cwd = getcwd(cwd_buf, sizeof(cwd_buf));
+	if (chdir("/") < 0)
+		return log_errno(-errno, "chdir '/'"), EXIT_LAUNCH_FAILURE;
+	r = supervisor_init(&sup, cfg, cwd);
+	if (r == 0)
+		r = supervisor_start(&sup);
+	if (r < 0) {
+		(void)supervisor_close(&sup);
+		return EXIT_LAUNCH_FAILURE;
+	}
+	code = supervisor_run(&sup);
+	(void)supervisor_close(&sup);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	struct init_config cfg;
+	sigset_t all;
+
+	/* First of all: a signal sent before the command runs stays pending and is
+	 * forwarded once the loop starts, instead of killing or missing boxinit. */
+	sigfillset(&all);
+	(void)sigprocmask(SIG_SETMASK, &all, NULL);
+	log_init("boxinit", false);
+	if (cmdline_parse(argc, argv, &cfg) < 0)
+		return EXIT_LAUNCH_FAILURE;
+	/* write(2), not stdio: boxinit links no stdio buffering at all. */
+	if (cfg.help)
+		return write_all(STDOUT_FILENO, cmdline_usage(), strlen(cmdline_usage())) < 0;
+	if (cfg.version) {
+		static const char version[] = "boxinit " BOX_VERSION "\n";
+
+		return write_all(STDOUT_FILENO, version, sizeof(version) - 1) < 0;
+	}
+	log_init("boxinit", cfg.verbose);
+	if (!cfg.keep_fds)
+		close_inherited_fds();
+	return run(&cfg);
+}

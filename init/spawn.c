@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+/*
+ * spawn: the only fork in boxinit. The child never logs: it reports the step
+ * that failed and its errno over a CLOEXEC pipe, and the parent prints it. A
+ * successful exec closes the pipe, so EOF means "running". Never waits.
+ */
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+enum child_step {
+	STEP_WORKDIR,
+	STEP_SETGROUPS,
+	STEP_SETGID,
+	STEP_SETUID,
+	STEP_EXEC,
+};
+
+struct child_report {
+	int32_t step;
+	int32_t err;
+};
+
+int spawn_exec_exit_code(int err)
+{
+	return err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE;
+}
+
+static enum spawn_tty detect_tty(void)
+{
+	pid_t tty_sid;
+
+	if (!isatty(STDIN_FILENO))
+		return SPAWN_TTY_NONE;
+	tty_sid = tcgetsid(STDIN_FILENO);
+	if (tty_sid < 0)
+		return SPAWN_TTY_ACQUIRE;
+	/* tcsetpgrp only works within the terminal's session: stay in ours. */
+	if (tty_sid == getsid(0))
+		return SPAWN_TTY_FOREGROUND;
+	/* Another session's terminal: taking it would need CAP_SYS_ADMIN and steal
+	 * it from its owner. The command still reads and writes it. */
+	return SPAWN_TTY_NONE;
+}
+
+void spawn_reclaim_tty(void)
+{
+	/* SIGTTOU is ignored by boxinit, so a background group may do this. */
+	if (isatty(STDIN_FILENO) && tcgetsid(STDIN_FILENO) == getsid(0))
+		(void)tcsetpgrp(STDIN_FILENO, getpgrp());
+}
+
+/* In the child. Job control needs the command to lead its own process group and to
+ * be the terminal's foreground group: then Ctrl-C and Ctrl-Z reach it directly.
+ * Failures only cost job control, so they are not fatal. SIGTTOU is still blocked,
+ * which lets a background group call tcsetpgrp. */
+static void child_session(enum spawn_tty tty)
+{
+	switch (tty) {
+	case SPAWN_TTY_FOREGROUND:
+		(void)setpgid(0, 0);
+		(void)tcsetpgrp(STDIN_FILENO, getpid());
+		break;
+	case SPAWN_TTY_ACQUIRE:
+		(void)setsid();
+		(void)ioctl(STDIN_FILENO, TIOCSCTTY, 0);
+		(void)tcsetpgrp(STDIN_FILENO, getpid());
+		break;
+	default:
+		(void)setsid();
+		break;
+	}
+}
+
+static void child_reset_signals(void)
+{
+	struct sigaction sa = {.sa_handler = SIG_DFL};
+
+	/* Before unblocking: a libuv handler running here would write into the parent's
+	 * signal pipe (the fd is shared until exec). */
+	for (int sig = 1; sig < NSIG; sig++)
+		(void)sigaction(sig, &sa, NULL);
+}
+
+_noreturn_ static void child_fail(int fd, enum child_step step, int err)
+{
+	struct child_report rep = {.step = step, .err = err};
+
+	(void)write_all(fd, &rep, sizeof(rep));
+	_exit(step == STEP_EXEC ? spawn_exec_exit_code(err) : EXIT_LAUNCH_FAILURE);
+}
+
+_noreturn_ static void child_run(const struct spawn_opts *o, enum spawn_tty tty, int fd)
+{
+	sigset_t none;
+
+	child_reset_signals();
+	child_session(tty);
+	/* boxinit itself sits in "/"; the command starts where boxinit was started, or
+	 * in "/" if that directory is gone. */
+	if (o->cwd && chdir(o->cwd) < 0)
+		errno = 0;
+	if (o->workdir && chdir(o->workdir) < 0)
+		child_fail(fd, STEP_WORKDIR, errno);
+	/* Groups first: once the uid is dropped, CAP_SETGID is gone. Raw syscalls:
+	 * the libc wrappers synchronise every thread, and this child has one. */
+	if (o->has_user) {
+		if (syscall(SYS_setgroups, 1, &o->gid) < 0)
+			child_fail(fd, STEP_SETGROUPS, errno);
+		if (syscall(SYS_setgid, o->gid) < 0)
+			child_fail(fd, STEP_SETGID, errno);
+		if (syscall(SYS_setuid, o->uid) < 0)
+			child_fail(fd, STEP_SETUID, errno);
+	}
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	execvp(o->argv[0], o->argv);
+	child_fail(fd, STEP_EXEC, errno);
+}
+
+static void report_failure(const struct spawn_opts *o, const struct child_report *rep)
+{
+	int r = -rep->err;
+
+	switch (rep->step) {
+	case STEP_WORKDIR:
+		log_errno(r, "chdir '%s'", o->workdir);
+		break;
+	case STEP_SETGROUPS:
+		log_errno(r, "setgroups '%u'", (unsigned)o->gid);
+		break;
+	case STEP_SETGID:
+		log_errno(r, "setgid '%u'", (unsigned)o->gid);
+		break;
+	case STEP_SETUID:
+		log_errno(r, "setuid '%u'", (unsigned)o->uid);
+		break;
+	default:
+		log_errno(r, "exec '%s'", o->argv[0]);
+		break;
+	}
+}
+
+int spawn_command(const struct spawn_opts *o, struct spawn_result *ret)
+{
+	_cleanup_close_ int rfd = -1, wfd = -1;
+	struct child_report rep;
+	enum spawn_tty tty = detect_tty();
+	int fds[2];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	rfd = fds[0];
+	wfd = fds[1];
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		child_run(o, tty, wfd);
+	wfd = safe_close(wfd);
+	/* Blocks only until the child has exec'd (EOF) or failed: no signal is lost
+	 * meanwhile, they are all blocked and stay pending. */
+	n = read_all(rfd, &rep, sizeof(rep));
+	if (n == (ssize_t)sizeof(rep))
+		report_failure(o, &rep);
+	ret->pid = pid;
+	ret->tty = tty;
+	return 0;
+}

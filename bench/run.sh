@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# make bench: boxinit against tini, dumb-init and catatonit, and launch against
+# unshare+chroot, bwrap and runc; prints one markdown table per part. Figures
+# are reported, never asserted. Everything it starts, every cgroup (under
+# /box-bench only) and the runc bundle are removed on exit, even on failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD=${BOX_BUILD:-$PWD/build}
+OUT=$BUILD/bench
+ORPHANS=${BENCH_ORPHANS:-5000}
+IDLE_S=${BENCH_IDLE_S:-10}
+CG_PARENT=/box-bench
+RUNC_ID=box-bench-$$
+mkdir -p "$OUT"
+
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do
+		kill -KILL "$p" 2>/dev/null || true
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" 2>/dev/null || true
+	done
+	if command -v runc >/dev/null; then
+		runc delete -f "$RUNC_ID" >/dev/null 2>&1 || true
+	fi
+	rm -rf "$OUT/runc"
+	# Only our own parent: depth first, so children go before it.
+	local d
+	for d in /sys/fs/cgroup/*"$CG_PARENT" /sys/fs/cgroup/unified"$CG_PARENT"; do
+		if [ -d "$d" ]; then
+			find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+		fi
+	done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+need() {
+	local missing=() c
+	for c in "$@"; do command -v "$c" >/dev/null || missing+=("$c"); done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "bench: missing ${missing[*]}: run 'make deps'" >&2
+	exit 1
+}
+need hyperfine tini tini-static dumb-init catatonit python3 unshare file strip
+
+# --- helpers ---------------------------------------------------------------------
+
+# hyperfine's JSON -> "name mean_ms stddev_ms median_ms" lines, in command order.
+hf_means() {
+	python3 -c 'import json,sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(r["command"].split()[0], *("%.3f" % (r[k]*1e3) for k in ("mean", "stddev", "median")))' "$1"
+}
+
+# The PID 1 that "unshare --pid --fork" started, once it exists.
+ns_init_pid() {
+	local i c
+	for i in $(seq 100); do
+		c=$(cat "/proc/$1/task/$1/children" 2>/dev/null || true)
+		[ -n "$c" ] && { echo "${c%% *}"; return 0; }
+		sleep 0.02
+	done
+	return 1
+}
+
+# Voluntary + involuntary context switches, summed over all threads.
+ctxt_switches() {
+	cat /proc/"$1"/task/*/status 2>/dev/null |
+		awk '/^(non)?voluntary_ctxt_switches/ { n += $2 } END { print n + 0 }'
+}
+
+vm_rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+
+# --- part 1: inits -----------------------------------------------------------------
+
+inits=(boxinit tini tini-static dumb-init catatonit)
+declare -A bin
+bin[boxinit]=$BUILD/boxinit
+bin[tini]=$(command -v tini)
+bin[tini-static]=$(command -v tini-static)
+bin[dumb-init]=$(command -v dumb-init)
+bin[catatonit]=$(command -v catatonit)
+[ -x "${bin[boxinit]}" ] || { echo "bench: ${bin[boxinit]} missing: make build/boxinit" >&2; exit 1; }
+
+cc -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$OUT/orphans" bench/orphans.c
+
+# Start cost. Outside a PID namespace tini needs -s to subreap (and not warn).
+echo "bench: start cost (hyperfine)" >&2
+start_cmds=("/bin/true")
+for i in "${inits[@]}"; do
+	extra=""
+	[ "${i%-static}" = tini ] && extra="-s "
+	start_cmds+=("${bin[$i]} ${extra}-- /bin/true")
+done
+hyperfine -N --style none --warmup 50 --runs 1000 --export-json "$OUT/start.json" \
+	"${start_cmds[@]}" >"$OUT/start.log" 2>&1 ||
+	{ cat "$OUT/start.log" >&2; exit 1; }
+declare -A start_ms start_sd start_med
+while read -r name mean sd med; do
+	key=$(basename "$name")
+	start_ms[$key]=$mean
+	start_sd[$key]=$sd
+	start_med[$key]=$med
+done < <(hf_means "$OUT/start.json")
+
+# Size (stripped copy) and linkage.
+declare -A size_b linkage
+for i in "${inits[@]}"; do
+	cp "${bin[$i]}" "$OUT/$i.stripped"
+	strip --strip-all "$OUT/$i.stripped"
+	size_b[$i]=$(stat -c %s "$OUT/$i.stripped")
+	rm -f "$OUT/$i.stripped"
+	if file -L "${bin[$i]}" | grep -q 'statically linked\|static-pie'; then
+		linkage[$i]=static
+	else
+		linkage[$i]=dynamic
+	fi
+done
+
+# Idle RSS and wakeups: every init as PID 1 of its own PID namespace, all idle
+# at once over the same window, with "sleep" as the command.
+echo "bench: idle RSS and wakeups over ${IDLE_S}s" >&2
+declare -A upid ipid rss_kb wake0 wakeups
+for i in "${inits[@]}"; do
+	# unshare complains on stderr when its child is SIGKILLed at the end.
+	unshare --pid --fork "${bin[$i]}" -- sleep $((IDLE_S + 30)) 2>/dev/null &
+	upid[$i]=$!
+	pids+=("$!")
+done
+for i in "${inits[@]}"; do
+	ipid[$i]=$(ns_init_pid "${upid[$i]}") || { echo "bench: $i did not start" >&2; exit 1; }
+done
+sleep 1
+for i in "${inits[@]}"; do
+	rss_kb[$i]=$(vm_rss_kb "${ipid[$i]}")
+	wake0[$i]=$(ctxt_switches "${ipid[$i]}")
+done
+sleep "$IDLE_S"
+for i in "${inits[@]}"; do
+	wakeups[$i]=$(($(ctxt_switches "${ipid[$i]}") - ${wake0[$i]}))
+	kill -KILL "${ipid[$i]}" 2>/dev/null || true
+	wait "${upid[$i]}" 2>/dev/null || true
+done
+pids=()
+
+# CPU per reaped orphan, init as PID 1: five rounds over all inits, so that a change
+# in machine load hits every init alike; the median round counts.
+echo "bench: CPU per orphan ($ORPHANS orphans x 5 rounds)" >&2
+declare -A orphan_ns orphan_us
+for _ in 1 2 3 4 5; do
+	for i in "${inits[@]}"; do
+		line=$(unshare --pid --fork --mount-proc "${bin[$i]}" -- "$OUT/orphans" "$ORPHANS") ||
+			{ echo "bench: orphans under $i failed: $line" >&2; exit 1; }
+		orphan_ns[$i]+="$(sed -n 's/.*init_ns=\([0-9]*\).*/\1/p' <<<"$line") "
+	done
+done
+for i in "${inits[@]}"; do
+	# shellcheck disable=SC2086 # one value per word
+	med=$(printf '%s\n' ${orphan_ns[$i]} | sort -n | sed -n 3p)
+	orphan_us[$i]=$(awk -v ns="$med" -v n="$ORPHANS" 'BEGIN { printf "%.2f", ns / n / 1000 }')
+done
+
+diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
+yn() { if [ "$1" = 1 ]; then echo "yes"; else echo "**no**"; fi; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b) ? 1 : 0 }'; }
+
+echo
+echo "### Inits (start: 1000 runs each; idle: ${IDLE_S} s; CPU: ${ORPHANS} orphans, median of 5 rounds)"
+echo
+echo "| init | start \`X -- /bin/true\`: mean ± σ (median) ms | added over /bin/true: mean (median) ms | stripped size (bytes) | linkage | idle RSS (kB) | idle wakeups / ${IDLE_S} s | CPU per orphan (µs) |"
+echo "|---|---|---|---|---|---|---|---|"
+echo "| /bin/true alone | ${start_ms[true]} ± ${start_sd[true]} (${start_med[true]}) | — | — | — | — | — | — |"
+for i in "${inits[@]}"; do
+	added=$(diff_ms "${start_ms[$i]}" "${start_ms[true]}")
+	added_med=$(diff_ms "${start_med[$i]}" "${start_med[true]}")
+	echo "| $i | ${start_ms[$i]} ± ${start_sd[$i]} (${start_med[$i]}) | $added ($added_med) | ${size_b[$i]} | ${linkage[$i]} | ${rss_kb[$i]} | ${wakeups[$i]} | ${orphan_us[$i]} |"
+done
+echo
+echo "Goals for boxinit (start cost has no goal): stripped size ≤ 100 KB: $(yn "$(le "${size_b[boxinit]}" 102400)");" \
+	"idle RSS ≤ 400 kB: $(yn "$(le "${rss_kb[boxinit]}" 400)");" \
+	"0 idle wakeups: $(yn "$(le "${wakeups[boxinit]}" 0)");" \
+	"CPU per orphan ≤ tini: $(yn "$(le "${orphan_us[boxinit]}" "${orphan_us[tini]}")")."
+
+# --- part 2: launch ----------------------------------------------------------------
+
+echo
+echo "### Container start: ROOTFS -- /bin/true (busybox rootfs, 100 runs each)"
+echo
+if [ ! -x "$BUILD/launch" ]; then
+	echo "launch: not measured ($BUILD/launch is missing: make build/launch)"
+	exit 0
+fi
+need bwrap runc chroot
+ROOTFS=$OUT/rootfs
+if [ ! -e "$ROOTFS/bin/true" ]; then
+	if [ -x rootfs/busybox.sh ]; then
+		rootfs/busybox.sh "$ROOTFS" >&2
+	else
+		# Until rootfs/busybox.sh exists: Debian's busybox-static and its links.
+		need busybox
+		mkdir -p "$ROOTFS"/{bin,dev,proc,sys,tmp,etc}
+		cp "$(command -v busybox)" "$ROOTFS/bin/busybox"
+		for a in sh true sleep cat ps; do ln -sf busybox "$ROOTFS/bin/$a"; done
+	fi
+fi
+
+# A runc bundle using the same rootfs, in our cgroup parent; "runc run" deletes
+# the container when it exits, so one id serves every run.
+mkdir -p "$OUT/runc"
+(cd "$OUT/runc" && runc spec)
+python3 - "$OUT/runc/config.json" "$ROOTFS" "$CG_PARENT/runc-$$" <<'EOF'
+import json, sys
+path, rootfs, cg = sys.argv[1:]
+c = json.load(open(path))
+c["root"] = {"path": rootfs, "readonly": True}
+c["process"]["args"] = ["/bin/true"]
+c["process"]["terminal"] = False
+c["linux"]["cgroupsPath"] = cg
+json.dump(c, open(path, "w"), indent=1)
+EOF
+
+echo "bench: container start (hyperfine)" >&2
+# Every command must work once before it is timed.
+cmds=("unshare --uts --pid --net --mount --ipc --fork chroot $ROOTFS /bin/true"
+	"bwrap --unshare-all --bind $ROOTFS / /bin/true"
+	"runc run --bundle $OUT/runc $RUNC_ID"
+	"$BUILD/launch --cgroup-parent $CG_PARENT $ROOTFS -- /bin/true")
+for c in "${cmds[@]}"; do
+	# shellcheck disable=SC2086
+	$c || { echo "bench: '$c' failed (exit $?)" >&2; exit 1; }
+done
+hyperfine -N --style none --warmup 5 --runs 100 --export-json "$OUT/launch.json" \
+	"${cmds[@]}" >"$OUT/launch.log" 2>&1 ||
+	{ cat "$OUT/launch.log" >&2; exit 1; }
+declare -A lms lsd lmed
+while read -r name mean sd med; do
+	key=$(basename "$name")
+	lms[$key]=$mean
+	lsd[$key]=$sd
+	lmed[$key]=$med
+done < <(hf_means "$OUT/launch.json")
+
+base=${lms[unshare]}
+echo "| command | mean ± σ (median) ms | over unshare+chroot: mean (median) ms |"
+echo "|---|---|---|"
+for k in unshare bwrap runc launch; do
+	label=$k
+	[ "$k" = unshare ] && label="unshare + chroot"
+	[ "$k" = bwrap ] && label="bwrap --unshare-all"
+	[ "$k" = runc ] && label="runc run"
+	[ "$k" = launch ] && label="launch --cgroup-parent $CG_PARENT"
+	echo "| $label | ${lms[$k]} ± ${lsd[$k]} (${lmed[$k]}) | $(diff_ms "${lms[$k]}" "$base") ($(diff_ms "${lmed[$k]}" "${lmed[unshare]}")) |"
+done
+# Verdicts on medians: on a loaded machine a few slow runs move the mean a lot.
+ratio=$(awk -v a="${lmed[launch]}" -v b="${lmed[bwrap]}" 'BEGIN { printf "%.2f", a / b }')
+over=$(diff_ms "${lmed[launch]}" "${lmed[unshare]}")
+echo
+echo "Goals for launch (medians): ≤ 0.8 × bwrap: $(yn "$(le "$ratio" 0.8)") (${ratio}×);" \
+	"≤ 1.5 ms over unshare+chroot: $(yn "$(le "$over" 1.5)") (${over} ms)."

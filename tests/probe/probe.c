@@ -1,0 +1,636 @@
+// SPDX-License-Identifier: MIT
+/*
+ * probe: the test suites' multi-command helper, static so it runs inside any
+ * rootfs. Each command observes or provokes one behaviour and prints simple
+ * "key=value" lines on stdout. It must never depend on files of the rootfs
+ * other than /proc and /dev, and every process it forks ends by itself.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXIT_USAGE 2
+
+static _Noreturn void die(const char *what)
+{
+	fprintf(stderr, "probe: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static long arg_long(const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max) {
+		fprintf(stderr, "probe: bad number '%s'\n", s);
+		exit(EXIT_USAGE);
+	}
+	return v;
+}
+
+static double arg_seconds(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || v < 0) {
+		fprintf(stderr, "probe: bad duration '%s'\n", s);
+		exit(EXIT_USAGE);
+	}
+	return v;
+}
+
+static double now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Sleeps the whole duration even when signals interrupt it. */
+static void sleep_seconds(double secs)
+{
+	double end = now_mono() + secs;
+	double left;
+
+	while ((left = end - now_mono()) > 0) {
+		struct timespec ts = {(time_t)left, (long)((left - (time_t)left) * 1e9)};
+
+		(void)nanosleep(&ts, NULL);
+	}
+}
+
+static void say_ready(void)
+{
+	printf("ready=1\n");
+	fflush(stdout);
+}
+
+static int cmd_pid(void)
+{
+	printf("pid=%d\nppid=%d\npgid=%d\nsid=%d\n", getpid(), getppid(), getpgrp(), getsid(0));
+	return 0;
+}
+
+static int cmd_exit(const char *code)
+{
+	fflush(stdout);
+	_exit((int)arg_long(code, 0, 255));
+}
+
+static int signal_by_name(const char *s)
+{
+	static const struct {
+		const char *name;
+		int sig;
+	} names[] = {
+	    {"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"ILL", SIGILL},
+	    {"TRAP", SIGTRAP}, {"ABRT", SIGABRT}, {"BUS", SIGBUS},   {"FPE", SIGFPE},
+	    {"KILL", SIGKILL}, {"USR1", SIGUSR1}, {"SEGV", SIGSEGV}, {"USR2", SIGUSR2},
+	    {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM}, {"SYS", SIGSYS},
+	};
+
+	if (!strncmp(s, "SIG", 3))
+		s += 3;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i].name))
+			return names[i].sig;
+	return (int)arg_long(s, 1, _NSIG - 1);
+}
+
+static int cmd_kill_self(const char *name)
+{
+	int sig = signal_by_name(name);
+	sigset_t all;
+
+	/* The default action must apply, whatever the parent left us. */
+	signal(sig, SIG_DFL);
+	sigfillset(&all);
+	sigprocmask(SIG_UNBLOCK, &all, NULL);
+	fflush(stdout);
+	kill(getpid(), sig);
+	fprintf(stderr, "probe: still alive after signal %d\n", sig);
+	return 1;
+}
+
+/*
+ * The grandchild outlives its parent, so it is re-parented to the reaper, reports
+ * which pid adopted it, then exits: a zombie that only the reaper can collect.
+ */
+static _Noreturn void orphan_grandchild(pid_t parent, int report)
+{
+	double give_up = now_mono() + 5;
+	pid_t adopter;
+
+	while (getppid() == parent && now_mono() < give_up)
+		sleep_seconds(0.001);
+	adopter = getppid();
+	(void)write(report, &adopter, sizeof(adopter));
+	sleep_seconds(0.02);
+	_exit(0);
+}
+
+/* Prints "adopted_by=PID:COUNT" for each pid that adopted orphans. */
+static void print_adopters(const pid_t *adopters, long n)
+{
+	for (long i = 0; i < n; i++) {
+		long count = 0;
+		bool seen = false;
+
+		for (long j = 0; j < n; j++) {
+			seen |= j < i && adopters[j] == adopters[i];
+			count += adopters[j] == adopters[i];
+		}
+		if (!seen)
+			printf("adopted_by=%d:%ld\n", adopters[i], count);
+	}
+}
+
+/* Returns once every orphan has exited (each holds the pipe open until then). */
+static int cmd_orphans(const char *count)
+{
+	long n = arg_long(count, 0, 100000), made = 0, got = 0;
+	pid_t *adopters = calloc(n + 1, sizeof(pid_t));
+	int p[2];
+
+	if (!adopters || pipe2(p, O_CLOEXEC) < 0)
+		die("orphans setup");
+	for (long i = 0; i < n; i++) {
+		pid_t child = fork();
+
+		if (child < 0)
+			break;
+		if (child == 0) {
+			pid_t me = getpid();
+
+			if (fork() == 0)
+				orphan_grandchild(me, p[1]);
+			_exit(0);
+		}
+		if (waitpid(child, NULL, 0) == child)
+			made++;
+	}
+	close(p[1]);
+	while (got < n && read(p[0], &adopters[got], sizeof(pid_t)) == sizeof(pid_t))
+		got++;
+	while (read(p[0], &adopters[n], sizeof(pid_t)) > 0)
+		;
+	printf("orphans=%ld\n", made);
+	print_adopters(adopters, got);
+	free(adopters);
+	return made == n ? 0 : 1;
+}
+
+static _Noreturn void daemon_grandchild(int report, double secs)
+{
+	pid_t me = getpid();
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	(void)setsid();
+	(void)write(report, &me, sizeof(me));
+	close(report);
+	/* A daemon lets go of the terminal and of whoever reads its output. */
+	for (int fd = 0; fd < 3; fd++) {
+		if (null >= 0)
+			dup2(null, fd);
+		else
+			close(fd);
+	}
+	sleep_seconds(secs);
+	_exit(0);
+}
+
+/* The `service x start` shape: double fork, the caller gets control back at once. */
+static int cmd_daemon(const char *seconds)
+{
+	double secs = arg_seconds(seconds);
+	pid_t child, daemon_pid = 0;
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die("pipe");
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (child == 0) {
+		close(p[0]);
+		if (fork() == 0)
+			daemon_grandchild(p[1], secs);
+		_exit(0);
+	}
+	close(p[1]);
+	if (read(p[0], &daemon_pid, sizeof(daemon_pid)) != sizeof(daemon_pid))
+		die("read daemon pid");
+	(void)waitpid(child, NULL, 0);
+	printf("daemon_pid=%d\n", daemon_pid);
+	return 0;
+}
+
+static bool catchable(int sig)
+{
+	return sig != SIGKILL && sig != SIGSTOP && !(sig >= 32 && sig <= 34);
+}
+
+/*
+ * Every signal is blocked and fetched synchronously, so default-ignored ones
+ * (CHLD, WINCH, URG, CONT) are recorded too. SIGTERM is recorded, then ends it.
+ */
+static int cmd_record_signals(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	sigset_t set;
+
+	if (fd < 0)
+		die("open");
+	sigemptyset(&set);
+	for (int sig = 1; sig < _NSIG; sig++)
+		if (catchable(sig))
+			sigaddset(&set, sig);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	say_ready();
+	for (;;) {
+		char line[16];
+		int sig = sigwaitinfo(&set, NULL);
+
+		if (sig < 0)
+			continue;
+		snprintf(line, sizeof(line), "%d\n", sig);
+		if (write(fd, line, strlen(line)) < 0)
+			die("write");
+		if (sig == SIGTERM)
+			return 0;
+	}
+}
+
+static int cmd_ignore_term(const char *seconds)
+{
+	signal(SIGTERM, SIG_IGN);
+	say_ready();
+	sleep_seconds(arg_seconds(seconds));
+	return 0;
+}
+
+static int cmd_sleep(const char *seconds)
+{
+	say_ready();
+	sleep_seconds(arg_seconds(seconds));
+	return 0;
+}
+
+static int print_status_fields(const char *const *fields, size_t n)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+
+	if (!f)
+		die("open /proc/self/status");
+	while (fgets(line, sizeof(line), f)) {
+		for (size_t i = 0; i < n; i++) {
+			size_t len = strlen(fields[i]);
+			char *v = line + len + 1;
+
+			if (strncmp(line, fields[i], len) || line[len] != ':')
+				continue;
+			v += strspn(v, " \t");
+			for (const char *c = fields[i]; *c; c++)
+				putchar(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+			printf("=%s", v);
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static int cmd_caps(void)
+{
+	static const char *const fields[] = {"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"};
+
+	return print_status_fields(fields, sizeof(fields) / sizeof(fields[0]));
+}
+
+static int cmd_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int count = 0;
+
+	if (!d)
+		die("opendir /proc/self/fd");
+	while ((e = readdir(d))) {
+		char link[64], target[PATH_MAX];
+		int fd = atoi(e->d_name);
+		ssize_t n;
+
+		if (e->d_name[0] == '.' || fd < 3 || fd == dirfd(d))
+			continue;
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, target, sizeof(target) - 1);
+		target[n < 0 ? 0 : n] = '\0';
+		printf("fd=%d target=%s\n", fd, target);
+		count++;
+	}
+	closedir(d);
+	printf("fds=%d\n", count);
+	return 0;
+}
+
+static int cmd_cwd(void)
+{
+	char buf[PATH_MAX];
+
+	if (!getcwd(buf, sizeof(buf)))
+		die("getcwd");
+	printf("cwd=%s\n", buf);
+	return 0;
+}
+
+static int cmd_ids(void)
+{
+	gid_t groups[256];
+	int n = getgroups(256, groups);
+
+	printf("uid=%d\ngid=%d\neuid=%d\negid=%d\ngroups=", getuid(), getgid(), geteuid(),
+	       getegid());
+	for (int i = 0; i < n; i++)
+		printf("%s%d", i ? "," : "", groups[i]);
+	printf("\n");
+	return 0;
+}
+
+static int cmd_hostname(void)
+{
+	char buf[256];
+
+	if (gethostname(buf, sizeof(buf)) < 0)
+		die("gethostname");
+	printf("hostname=%s\n", buf);
+	return 0;
+}
+
+/* One line per mount: the mount point, its type and its per-mount options. */
+static int cmd_mounts(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+
+	if (!f)
+		die("open /proc/self/mountinfo");
+	while (fgets(line, sizeof(line), f)) {
+		char point[PATH_MAX], opts[1024], fstype[128];
+		char *sep = strstr(line, " - ");
+
+		if (sscanf(line, "%*s %*s %*s %*s %4095s %1023s", point, opts) != 2 || !sep ||
+		    sscanf(sep + 3, "%127s", fstype) != 1)
+			continue;
+		printf("mount=%s fstype=%s opts=%s\n", point, fstype, opts);
+	}
+	fclose(f);
+	return 0;
+}
+
+static int cmd_tty(void)
+{
+	bool tty = isatty(0);
+	pid_t fg = tty ? tcgetpgrp(0) : -1;
+
+	printf("tty=%d\nfg=%d\npid=%d\npgrp=%d\ntpgid=%d\n", tty, tty && fg == getpgrp(), getpid(),
+	       getpgrp(), fg);
+	return 0;
+}
+
+static int cmd_memhog(const char *mb)
+{
+	long n = arg_long(mb, 0, 1L << 20);
+	long page = sysconf(_SC_PAGESIZE);
+
+	for (long i = 0; i < n; i++) {
+		char *chunk = malloc(1 << 20);
+
+		if (!chunk) {
+			printf("memhog_mb=%ld\n", i);
+			return 1;
+		}
+		for (long off = 0; off < (1 << 20); off += page)
+			chunk[off] = 1;
+	}
+	printf("memhog_mb=%ld\n", n);
+	return 0;
+}
+
+/* Children wait on a pipe; closing it releases them all, so none outlives the probe. */
+static int cmd_forkbomb(const char *count)
+{
+	long n = arg_long(count, 0, 1000000), forked = 0;
+	int err = 0, p[2];
+	char c;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die("pipe");
+	for (long i = 0; i < n; i++) {
+		pid_t child = fork();
+
+		if (child < 0) {
+			err = errno;
+			break;
+		}
+		if (child == 0) {
+			close(p[1]);
+			(void)read(p[0], &c, 1);
+			_exit(0);
+		}
+		forked++;
+	}
+	close(p[1]);
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	printf("forked=%ld\nfailed=%ld\nerror=%s\n", forked, n - forked, err ? strerror(err) : "");
+	return 0;
+}
+
+static int cmd_cpuhog(const char *seconds)
+{
+	double secs = arg_seconds(seconds), start = now_mono();
+	struct timespec cpu;
+	volatile unsigned long spin = 0;
+
+	while (now_mono() - start < secs)
+		for (int i = 0; i < 100000; i++)
+			spin++;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+	printf("cpu_ms=%ld\nwall_ms=%ld\n", (long)cpu.tv_sec * 1000 + cpu.tv_nsec / 1000000,
+	       (long)((now_mono() - start) * 1000));
+	return 0;
+}
+
+/* The state is the first field after the command name, which may hold spaces. */
+static char proc_state(const char *pid)
+{
+	char path[64], buf[512], *paren;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return '?';
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n < 0 ? 0 : n] = '\0';
+	paren = strrchr(buf, ')');
+	return paren && paren[1] == ' ' ? paren[2] : '?';
+}
+
+static int cmd_zombies(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int zombies = 0, procs = 0;
+
+	if (!d)
+		die("opendir /proc");
+	while ((e = readdir(d))) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		procs++;
+		if (proc_state(e->d_name) == 'Z')
+			zombies++;
+	}
+	closedir(d);
+	printf("zombies=%d\nprocesses=%d\n", zombies, procs);
+	return 0;
+}
+
+static char file_type(mode_t m)
+{
+	return S_ISCHR(m)    ? 'c'
+	       : S_ISBLK(m)  ? 'b'
+	       : S_ISDIR(m)  ? 'd'
+	       : S_ISLNK(m)  ? 'l'
+	       : S_ISFIFO(m) ? 'p'
+	       : S_ISSOCK(m) ? 's'
+	                     : 'f';
+}
+
+static int cmd_ls_dev(void)
+{
+	DIR *d = opendir("/dev");
+	struct dirent *e;
+
+	if (!d)
+		die("opendir /dev");
+	while ((e = readdir(d))) {
+		char target[PATH_MAX] = "";
+		struct stat st;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			die("stat");
+		printf("dev=%s type=%c", e->d_name, file_type(st.st_mode));
+		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+			printf(" rdev=%u:%u", major(st.st_rdev), minor(st.st_rdev));
+		if (S_ISLNK(st.st_mode)) {
+			ssize_t n = readlinkat(dirfd(d), e->d_name, target, sizeof(target) - 1);
+
+			target[n < 0 ? 0 : n] = '\0';
+			printf(" target=%s", target);
+		}
+		printf(" mode=%04o\n", (unsigned)(st.st_mode & 07777));
+	}
+	closedir(d);
+	return 0;
+}
+
+static int cmd_cgroup(void)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[4096];
+
+	if (!f)
+		die("open /proc/self/cgroup");
+	while (fgets(line, sizeof(line), f))
+		printf("cgroup=%s", line);
+	fclose(f);
+	return 0;
+}
+
+static int cmd_env(void)
+{
+	extern char **environ;
+
+	for (char **e = environ; *e; e++)
+		printf("env=%s\n", *e);
+	return 0;
+}
+
+static const char usage[] =
+    "usage: probe COMMAND [ARG]\n"
+    "  pid | exit N | kill-self SIG | orphans N | daemon SECONDS | record-signals FILE\n"
+    "  ignore-term SECONDS | sleep SECONDS | caps | fds | cwd | ids | hostname | mounts\n"
+    "  tty | memhog MB | forkbomb N | cpuhog SECONDS | zombies | ls-dev | cgroup | env\n";
+
+struct command {
+	const char *name;
+	int (*run0)(void);
+	int (*run1)(const char *arg);
+};
+
+static const struct command commands[] = {
+    {"pid", cmd_pid, NULL},
+    {"exit", NULL, cmd_exit},
+    {"kill-self", NULL, cmd_kill_self},
+    {"orphans", NULL, cmd_orphans},
+    {"daemon", NULL, cmd_daemon},
+    {"record-signals", NULL, cmd_record_signals},
+    {"ignore-term", NULL, cmd_ignore_term},
+    {"sleep", NULL, cmd_sleep},
+    {"caps", cmd_caps, NULL},
+    {"fds", cmd_fds, NULL},
+    {"cwd", cmd_cwd, NULL},
+    {"ids", cmd_ids, NULL},
+    {"hostname", cmd_hostname, NULL},
+    {"mounts", cmd_mounts, NULL},
+    {"tty", cmd_tty, NULL},
+    {"memhog", NULL, cmd_memhog},
+    {"forkbomb", NULL, cmd_forkbomb},
+    {"cpuhog", NULL, cmd_cpuhog},
+    {"zombies", cmd_zombies, NULL},
+    {"ls-dev", cmd_ls_dev, NULL},
+    {"cgroup", cmd_cgroup, NULL},
+    {"env", cmd_env, NULL},
+};
+
+int main(int argc, char **argv)
+{
+	for (size_t i = 0; argc >= 2 && i < sizeof(commands) / sizeof(commands[0]); i++) {
+		const struct command *c = &commands[i];
+		int r;
+
+		if (strcmp(argv[1], c->name))
+			continue;
+		if (argc != (c->run0 ? 2 : 3))
+			break;
+		r = c->run0 ? c->run0() : c->run1(argv[2]);
+		fflush(stdout);
+		return r;
+	}
+	fputs(usage, stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# run.sh [DIR...]: runs the C unit tests (build/tests/test_*, cmocka, TAP output) and every
+# shunit2 suite tests/*/test_*.sh, shows their output, and ends with exactly one line
+# "N passed, N failed, N skipped". Exits 1 when anything failed, crashed or ran nothing.
+# With arguments, only those directories run (`tests/run.sh init`, `tests/run.sh unit`).
+# It counts the per-test lines of tests/lib.sh, never shunit2's totals (those count asserts
+# and count a skipped test as passed).
+
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BOX_BUILD:-$top/build}
+suite_timeout=${BOX_SUITE_TIMEOUT:-1200}
+passed=0 failed=0 skipped=0
+out=$(mktemp -d "${TMPDIR:-/tmp}/box-run.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+
+wanted()
+{
+	[ $# -gt 1 ] || return 0
+	local dir=$1 arg
+	shift
+	for arg; do
+		[ "${arg%/}" = "$dir" ] || [ "${arg%/}" = "tests/$dir" ] && return 0
+	done
+	return 1
+}
+
+crashed()
+{
+	echo "run.sh: $1"
+	failed=$((failed + 1))
+}
+
+# TAP from cmocka: "ok N - name", "not ok N - name", "not ok N # SKIP name", plans "1..N".
+run_unit()
+{
+	local bin=$1 log=$out/unit.log rc planned p f s
+	echo "=== unit: ${bin#"$top"/}"
+	CMOCKA_MESSAGE_OUTPUT=TAP "$bin" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	planned=$(awk -F'[.]+' '/^1\.\.[0-9]+$/ { n += $2 } END { print n + 0 }' "$log")
+	p=$(grep -c '^ok ' "$log")
+	s=$(grep -c '^not ok [0-9]* # SKIP' "$log")
+	f=$(($(grep -c '^not ok ' "$log") - s))
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	if [ $((p + f + s)) -eq 0 ]; then
+		crashed "${bin##*/} ran no test (exit $rc)"
+	elif [ $((p + f + s)) -ne "$planned" ]; then
+		crashed "${bin##*/} ran $((p + f + s)) of $planned planned tests (exit $rc)"
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		crashed "${bin##*/} exited $rc without a failed test"
+	fi
+}
+
+run_suite()
+{
+	local suite=$1 log=$out/suite.log rc total p f s leaks
+	echo "=== suite: ${suite#"$top"/}"
+	timeout -k 10 "$suite_timeout" bash "$suite" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	total=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}\.$/\1/p' "$log" | tail -n 1)
+	p=$(grep -c '^--- PASS: ' "$log")
+	f=$(grep -c '^--- FAIL: ' "$log")
+	s=$(grep -c '^--- SKIP: ' "$log")
+	leaks=$(grep -c '^--- LEAK: ' "$log")
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	if [ -z "$total" ]; then
+		crashed "${suite#"$top"/} did not finish (exit $rc)"
+	elif [ "$total" -eq 0 ]; then
+		crashed "${suite#"$top"/} ran no test"
+	elif [ $((p + f + s)) -ne "$total" ]; then
+		crashed "${suite#"$top"/}: $((p + f + s)) results for $total tests (does it use lib.sh's setUp/tearDown?)"
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		crashed "${suite#"$top"/} exited $rc without a failed test"
+	fi
+	if [ "$leaks" -gt 0 ]; then
+		crashed "${suite#"$top"/} left $leaks resources behind"
+	fi
+}
+
+if wanted unit "$@"; then
+	for bin in "$build"/tests/test_*; do
+		[ -f "$bin" ] && [ -x "$bin" ] && run_unit "$bin"
+	done
+fi
+for dir in "$top"/tests/*/; do
+	dir=${dir%/}
+	wanted "${dir##*/}" "$@" || continue
+	for suite in "$dir"/test_*.sh; do
+		[ -f "$suite" ] && run_suite "$suite"
+	done
+done
+
+if [ $((passed + failed + skipped)) -eq 0 ]; then
+	echo "run.sh: no test ran"
+	failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -35,34 +35,34 @@ static int loopback_up(int syncfd)
 	return 0;
 }
 
-static int wait_for_go(const struct child_args *a)
-{
-	(void)safe_close(a->parent_fds[0]);
-	(void)safe_close(a->parent_fds[1]);
-	/* Before waiting: if launch dies from here on, so do we. If it died before this
-	 * call, its end of the socket is closed (we just closed our copy) and GO reads EOF.
-	 * getppid() cannot tell: it is 0 for the first process of a pid namespace. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		return sync_errorf(a->syncfd, -errno, "set the parent-death signal");
-	return sync_wait_go(a->syncfd);
-}
-
 static int setup(const struct child_args *a)
 {
-	int r = wait_for_go(a);
+	int r;
 
+	/* Mounts, hostname and lo first, while launch creates the cgroup and moves us into
+	 * it: on cgroup v1 that move waits for an RCU grace period, which this work hides.
+	 * Nothing of the container runs before GO. */
+	(void)safe_close(a->parent_fds[0]);
+	(void)safe_close(a->parent_fds[1]);
+	/* Before anything else: if launch dies from here on, so do we. If it died before
+	 * this call, its end of the socket is closed (we just closed our copy) and GO reads
+	 * EOF. getppid() cannot tell: it is 0 for the first process of a pid namespace. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return sync_errorf(a->syncfd, -errno, "set the parent-death signal");
+	if (sethostname(a->cfg->hostname, strlen(a->cfg->hostname)) < 0)
+		return sync_errorf(a->syncfd, -errno, "set hostname '%s'", a->cfg->hostname);
+	r = loopback_up(a->syncfd);
+	if (r == 0)
+		r = rootfs_apply(a->plan, a->syncfd);
+	if (r == 0)
+		r = sync_wait_go(a->syncfd);
 	if (r < 0)
 		return r;
 	/* After launch attached us: the cgroup namespace is rooted at the container's cgroup,
 	 * so /proc/self/cgroup reads "/" inside. */
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return sync_errorf(a->syncfd, -errno, "unshare the cgroup namespace");
-	if (sethostname(a->cfg->hostname, strlen(a->cfg->hostname)) < 0)
-		return sync_errorf(a->syncfd, -errno, "set hostname '%s'", a->cfg->hostname);
-	r = loopback_up(a->syncfd);
-	if (r < 0)
-		return r;
-	return rootfs_apply(a->plan, a->syncfd);
+	return 0;
 }
 
 void child_main(const struct child_args *a)

@@ -123,7 +123,10 @@ static int start(struct launch *l)
 		log_debug("SIG%s before start: tearing down", sigabbrev_np(sig));
 		return EXIT_SIGNAL_BASE + sig;
 	}
+	/* The child prepares its mounts while the cgroup is made: see child.c. */
 	r = clone_child(l);
+	if (r == 0)
+		r = create_cgroup(l);
 	if (r < 0)
 		return r;
 	/* Before GO: the first process is in the cgroup before it runs anything. */
@@ -210,8 +213,6 @@ static int run(const struct launch_config *c, int sigfd, const sigset_t *orig_ma
 
 	supervise_exec_mask(orig_mask, &l.exec_mask);
 	r = prepare(&l);
-	if (r == 0)
-		r = create_cgroup(&l);
 	if (r == 0)
 		r = start(&l);
 	if (r < 0)

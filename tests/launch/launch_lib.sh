@@ -1,0 +1,248 @@
+# SPDX-License-Identifier: MIT
+# shellcheck shell=bash
+# launch_lib.sh: helpers of the launch suites (sourced after tests/lib.sh). Runs launch with
+# --cgroup-parent /box-test and a per-suite container name, in the foreground (box_run) or in
+# the background (box_start/box_wait), output in $TEST_TMP/out and $TEST_TMP/err. After every
+# test it fails the test if a cgroup under /box-test, a host mount or a process running in a
+# test rootfs was left behind, then removes what it can prove is this suite's own.
+
+BT_PREFIX=bt$$
+BOX_ROOTFS=
+BOX_DEBIAN_ROOTFS=$BOX_ROOT/rootfs/debian
+_bt_serial=0
+
+# --- suite and test hooks (tests/lib.sh calls them) --------------------------------------------
+
+box_suite_setup()
+{
+	[ -x "$PROBE" ] && BOX_ROOTFS=$(busybox_rootfs) || BOX_ROOTFS=
+	if [ -n "$BOX_ROOTFS" ] && ! cmp -s "$PROBE" "$BOX_ROOTFS/bin/probe"; then
+		rm -f "$BOX_ROOTFS/.box-rootfs-done"
+		BOX_ROOTFS=$(busybox_rootfs)
+	fi
+	return 0
+}
+
+# The suites fail (not skip) without their binaries: a missing binary is a broken build.
+box_setup()
+{
+	ulimit -c 0
+	[ -x "$LAUNCH" ] || fail "missing $LAUNCH (make build/launch)"
+	[ -x "$BOXINIT" ] || fail "missing $BOXINIT (make build/boxinit)"
+	[ -n "$BOX_ROOTFS" ] && [ -x "$BOX_ROOTFS/bin/probe" ] ||
+		fail "no busybox rootfs with the probe (make build/probe; rootfs/busybox.sh)"
+	_bt_mounts_before=$(_box_mounts)
+	_bt_cgroups_before=$(_box_test_cgroups)
+	_bt_pids_before=" $(cd /proc && echo [0-9]*) "
+	BOX_PID='' BOX_INIT_PID='' BOX_RC=''
+}
+
+box_teardown()
+{
+	local left
+	# A skipped test still has to leave nothing behind.
+	endSkipping
+	# Whatever a test left running is killed first (its launch dies by SIGKILL: the
+	# container must die with it and the leftover cgroup is reported below).
+	_box_kill_tracked
+	if ! wait_until 10 _bt_no_rootfs_procs; then
+		left=$(_bt_rootfs_procs)
+		fail "container processes left: $(_bt_describe $left)"
+		_bt_kill $left
+	fi
+	if ! wait_until 5 _bt_no_new_cgroups; then
+		fail "cgroups left: $(_bt_new_cgroups | tr '\n' ' ')"
+		_bt_remove_own_cgroups
+	fi
+	# podman's storage and network namespaces (the benchmarks run podman on this shared
+	# machine) are never launch's doing.
+	left=$(_bt_added "$_bt_mounts_before" "$(_box_mounts)") || fail "cannot compare mounts"
+	left=$(echo "$left" |
+		grep -Ev '^$| (/var/lib/containers/|/run/containers/|/run/netns/netns-[0-9a-f-]+$)' |
+		tr '\n' ' ')
+	[ -z "$left" ] || fail "host mounts left: $left"
+}
+
+# --- running launch ---------------------------------------------------------------------------
+
+bt_name()
+{
+	_bt_serial=$((_bt_serial + 1))
+	echo "$BT_PREFIX-$_bt_serial"
+}
+
+# The launch command line: box_cmdline [LAUNCH OPTIONS...] -- CMD [ARG...]. Adds the test
+# cgroup parent and a fresh name (unless the options name one), and $BOX_ROOTFS, or ROOTFS
+# when the caller set it.
+_bt_cmdline()
+{
+	local opts=() named=0
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		case $1 in --name | --name=*) named=1 ;; esac
+		opts+=("$1")
+		shift
+	done
+	[ "${1:-}" = -- ] && shift
+	[ $named = 1 ] || opts=(--name "$(bt_name)" "${opts[@]}")
+	BT_CMD=("$LAUNCH" --cgroup-parent "$BOX_TEST_CGROUP_PARENT" "${opts[@]}"
+		"${ROOTFS:-$BOX_ROOTFS}" -- "$@")
+}
+
+# Foreground run with a safety timeout (TERM then KILL): sets BOX_RC.
+box_run()
+{
+	_bt_cmdline "$@"
+	timeout -k 10 "${BT_TIMEOUT:-60}" "${BT_CMD[@]}" <"${STDIN:-/dev/null}" \
+		>"$TEST_TMP/out" 2>"$TEST_TMP/err"
+	BOX_RC=$?
+}
+
+# launch exactly as given (for bad command lines), output captured, BOX_RC set.
+launch_raw()
+{
+	timeout -k 10 60 "$LAUNCH" "$@" </dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+	BOX_RC=$?
+}
+
+# Background run: sets BOX_PID (launch) and BOX_INIT_PID (the container's PID 1 as the host
+# sees it), and waits until the output has a line matching READY (when set).
+box_start()
+{
+	_bt_cmdline "$@"
+	"${BT_CMD[@]}" <"${STDIN:-/dev/null}" >"$TEST_TMP/out" 2>"$TEST_TMP/err" &
+	BOX_PID=$!
+	track_pid "$BOX_PID"
+	# A short-lived container may be gone before it is seen.
+	if ! wait_until 10 _bt_init_started_or_done; then
+		fail "the container's PID 1 did not start: $(head -c 500 "$TEST_TMP/err")"
+		return 1
+	fi
+	BOX_INIT_PID=$(_bt_init_pid)
+	if [ -n "${READY:-}" ] && ! wait_until 10 file_has "$TEST_TMP/out" "$READY"; then
+		fail "the command did not print '$READY': $(head -c 500 "$TEST_TMP/err")"
+		return 1
+	fi
+	return 0
+}
+
+_bt_init_pid()
+{
+	local c
+	for c in $(children_of "$BOX_PID"); do
+		[ "$(cat "/proc/$c/comm" 2>/dev/null)" = boxinit ] && { echo "$c"; return 0; }
+	done
+	return 1
+}
+
+_bt_init_started_or_done()
+{
+	_bt_init_pid >/dev/null || proc_dead "$BOX_PID"
+}
+
+# box_wait TIMEOUT: waits for the background launch to end; BOX_RC is its status, or empty
+# (and the test fails) when it is still running after TIMEOUT seconds.
+box_wait()
+{
+	BOX_RC=
+	if ! wait_until "$1" proc_dead "$BOX_PID"; then
+		fail "launch (pid $BOX_PID) still running after $1 s"
+		return 1
+	fi
+	wait "$BOX_PID"
+	BOX_RC=$?
+	return 0
+}
+
+# Exit status 125 and exactly one line on stderr, from launch.
+assert_launch_error()
+{
+	local msg=$1 lines
+	assertEquals "$msg: exit status (stderr: $(cat "$TEST_TMP/err"))" 125 "$BOX_RC"
+	lines=$(wc -l <"$TEST_TMP/err")
+	assertEquals "$msg: one line on stderr, got: $(cat "$TEST_TMP/err")" 1 "$lines"
+	assertTrue "$msg: the error names launch: $(cat "$TEST_TMP/err")" \
+		"grep -q '^launch: ' '$TEST_TMP/err'"
+}
+
+# --- what a test may leave behind -------------------------------------------------------------
+
+_bt_root_ids()
+{
+	local d
+	for d in "$BOX_ROOTFS" "$BOX_DEBIAN_ROOTFS"; do
+		[ -n "$d" ] && [ -d "$d" ] && stat -c '%d:%i' "$d"
+	done
+}
+
+# Processes started during this test whose root directory is a test rootfs.
+_bt_rootfs_procs()
+{
+	local ids p r
+	ids=" $(_bt_root_ids | tr '\n' ' ') "
+	for p in /proc/[0-9]*; do
+		p=${p#/proc/}
+		case $_bt_pids_before in *" $p "*) continue ;; esac
+		r=$(stat -Lc '%d:%i' "/proc/$p/root" 2>/dev/null) || continue
+		case $ids in *" $r "*) proc_alive "$p" && echo "$p" ;; esac
+	done
+}
+
+_bt_no_rootfs_procs()
+{
+	[ -z "$(_bt_rootfs_procs)" ]
+}
+
+_bt_describe()
+{
+	local p
+	for p; do
+		printf '%s(%s) ' "$p" "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
+	done
+}
+
+_bt_kill()
+{
+	local p
+	for p; do kill -KILL "$p" 2>/dev/null; done
+}
+
+# The lines of the text $2 that are not in $1 (both sorted). Files, not <(...): a guest
+# without /dev/fd cannot do process substitution, and the check must not pass by failing.
+_bt_added()
+{
+	printf '%s\n' "$1" >"$TEST_TMP/.bt-before" &&
+		printf '%s\n' "$2" >"$TEST_TMP/.bt-now" &&
+		comm -13 "$TEST_TMP/.bt-before" "$TEST_TMP/.bt-now" | sed '/^$/d'
+}
+
+_bt_new_cgroups()
+{
+	_bt_added "$_bt_cgroups_before" "$(_box_test_cgroups)"
+}
+
+_bt_no_new_cgroups()
+{
+	local added
+	added=$(_bt_new_cgroups) && [ -z "$added" ]
+}
+
+# Only cgroups named for this suite: another suite may be running on this machine.
+_bt_remove_own_cgroups()
+{
+	local d p
+	for d in $(_box_test_cgroups | grep "/$BT_PREFIX-" | sort -r); do
+		for p in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+		wait_until 5 rmdir "$d" 2>/dev/null
+	done
+}
+
+# --- inside the container -----------------------------------------------------------------------
+
+# The host pids of the live processes of the container with this command name.
+container_pids_named()
+{
+	local p
+	for p in $(descendants "$BOX_INIT_PID" | awk '$2 != "Z" { print $1 }'); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$1" ] && echo "$p"
+	done
+}

@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The tutorial's job on a real distribution: `service nginx start` in a Debian rootfs keeps
+# nginx serving on the container's own loopback until SIGTERM to launch, which then exits 0.
+# Builds rootfs/debian (make rootfs) when missing; skips, saying why, only when the Debian
+# archive cannot be reached.
+
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/launch_lib.sh"
+
+# Empty when the rootfs is ready; otherwise the reason it cannot be had.
+debian_rootfs_problem()
+{
+	local mirror
+	[ -f "$BOX_DEBIAN_ROOTFS/.box-rootfs" ] &&
+		grep -qx 'suite=bookworm include=nginx' "$BOX_DEBIAN_ROOTFS/.box-rootfs" && return 0
+	mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null)
+	mirror=${mirror:-http://deb.debian.org/debian}
+	if ! curl -sf -o /dev/null --max-time 20 "$mirror/dists/bookworm/Release"; then
+		echo "the Debian archive ($mirror) is unreachable: cannot build rootfs/debian"
+		return 0
+	fi
+	make -C "$BOX_ROOT" rootfs >&2 || echo "BUILD FAILED"
+}
+
+# The page served on the container's loopback, fetched from the host inside its network
+# namespace (the host's own port 80 is a different socket).
+fetch_page()
+{
+	nsenter --net --target "$BOX_INIT_PID" curl -sf --max-time 5 http://127.0.0.1/ \
+		>"$TEST_TMP/page"
+}
+
+nginx_serves()
+{
+	fetch_page && grep -q 'Welcome to nginx' "$TEST_TMP/page"
+}
+
+main_command_gone()
+{
+	[ -z "$(container_pids_named service)" ]
+}
+
+test_service_nginx_start_keeps_nginx_serving_until_sigterm()
+{
+	require_root || return 0
+	require_command nsenter || return 0
+	local problem nginx
+	problem=$(debian_rootfs_problem)
+	if [ "$problem" = "BUILD FAILED" ]; then
+		fail "make rootfs failed with the archive reachable"
+		return 0
+	elif [ -n "$problem" ]; then
+		skip_test "$problem"
+		return 0
+	fi
+	ROOTFS=$BOX_DEBIAN_ROOTFS box_start --grace 30 --memory 256m --pids-limit 200 \
+		-- service nginx start || return 0
+	assertTrue "nginx answers on 127.0.0.1:80 in the container: $(cat "$TEST_TMP/out" \
+		"$TEST_TMP/err")" "wait_until 15 nginx_serves"
+	# `service` returned; nginx is a daemon now and the container is still up for it.
+	assertTrue "service returned" "wait_until 10 main_command_gone"
+	nginx=$(container_pids_named nginx)
+	assertNotNull "nginx processes in the container" "$nginx"
+	assertTrue "launch is still running" "proc_alive $BOX_PID"
+	assertTrue "nginx still serves" nginx_serves
+	assertFalse "the host's loopback does not have the container's nginx" \
+		"curl -sf --max-time 2 http://127.0.0.1/ 2>/dev/null | grep -q 'Welcome to nginx'"
+	kill -TERM "$BOX_PID"
+	# nginx stops at once on SIGTERM: well before the grace (30 s) would run out.
+	box_wait 20 || return 0
+	assertEquals "exit status after SIGTERM: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
+}
+
+. "$SHUNIT2"

@@ -20,7 +20,7 @@ BASEFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -DBOX_VERSION='"$(VERSION)"
              -ffunction-sections -fdata-sections -Icommon -ffile-prefix-map=$(CURDIR)=.
 # boxinit: static musl, libuv + libcap built for musl into build/deps.
 INIT_CFLAGS  := $(BASEFLAGS) $(HARDEN) -Os -fno-asynchronous-unwind-tables -I$(DEPS)/include -Iinit
-INIT_LDFLAGS := -static -s -Wl,--gc-sections -L$(DEPS)/lib
+INIT_LDFLAGS := -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -L$(DEPS)/lib
 # launch and host builds of the init modules (unit tests): glibc, PIE.
 HOST_CFLAGS  := $(BASEFLAGS) $(HARDEN) -fPIE -Iinit -Ilauncher
 HOST_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--gc-sections
@@ -37,14 +37,15 @@ UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
                 $(BUILD)/tests/cgroup_driver
 
 .PHONY: all deps check check-v2 unit lint format bench demo rootfs clean distclean
-all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/probe
+all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/probe $(BUILD)/attack
 
 # --- dependencies ------------------------------------------------------------
 APT_PACKAGES := build-essential musl-tools cmake dpkg-dev file pkg-config \
-                libuv1-dev libcap-dev libcmocka-dev \
+                libuv1-dev libcap-dev libcmocka-dev libinih-dev libseccomp-dev libmnl-dev \
                 busybox-static shunit2 debootstrap util-linux procps psmisc iproute2 \
                 curl python3 strace clang-format cppcheck \
-                hyperfine tini dumb-init catatonit bubblewrap runc qemu-system-x86
+                hyperfine tini dumb-init catatonit bubblewrap runc qemu-system-x86 supervisor \
+                nftables wrk
 # `make deps` is the one set-up step; every build target runs it once on a fresh
 # machine through the stamp, so `make demo` and `make check` work from a clean clone.
 APT_STAMP := $(BUILD)/.apt-$(shell echo $(APT_PACKAGES) | md5sum | cut -c1-8)
@@ -69,7 +70,7 @@ $(BUILD)/musl/libboxinit.a: $(INIT_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/boxinit: $(BUILD)/musl/init/main.o $(BUILD)/musl/libboxinit.a
-	$(MUSL_CC) $(INIT_LDFLAGS) -o $@ $^ -luv -lcap
+	$(MUSL_CC) $(INIT_LDFLAGS) -o $@ $^ -luv -lcap -linih
 
 # --- launch and host objects ----------------------------------------------------
 $(BUILD)/host/%.o: %.c | $(APT_STAMP)
@@ -83,10 +84,15 @@ $(BUILD)/host/liblaunch.a: $(LAUNCH_OBJ) $(patsubst %.c,$(BUILD)/host/%.o,$(COMM
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/launch: $(BUILD)/host/launcher/main.o $(BUILD)/host/liblaunch.a
-	$(CC) $(HOST_LDFLAGS) -o $@ $^
+	$(CC) $(HOST_LDFLAGS) -o $@ $^ -lseccomp -lcap -luv -lmnl
 
 # --- test probe: static so it runs in any rootfs ------------------------------------
 $(BUILD)/probe: tests/probe/probe.c | $(DEPS)/.done
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(INIT_CFLAGS) -static -s -o $@ $<
+
+# The escape battery's attacks (tests/security): static, like the probe.
+$(BUILD)/attack: tests/security/attack.c | $(DEPS)/.done
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(INIT_CFLAGS) -static -s -o $@ $<
 
@@ -94,16 +100,17 @@ $(BUILD)/probe: tests/probe/probe.c | $(DEPS)/.done
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/host/libboxinit.a $(BUILD)/host/liblaunch.a
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(HOST_LDFLAGS) -o $@ $< $(BUILD)/host/liblaunch.a \
-		$(BUILD)/host/libboxinit.a -lcmocka -luv -lcap
+		$(BUILD)/host/libboxinit.a -lcmocka -luv -lcap -linih -lseccomp -lmnl
 
 unit: $(UNIT_BIN)
 
 check: all unit
 	tests/run.sh
 
-# The same suites in a qemu VM on a pure cgroup v2 kernel (tools/vm/run.sh).
+# The suites in a qemu VM on a pure cgroup v2 kernel: those listed in tools/vm/suites,
+# or V2_SUITES="all" / "launch init/test_container ..." (see tools/vm/run.sh).
 check-v2: all unit
-	tools/vm/run.sh
+	tools/vm/run.sh $(V2_SUITES)
 
 # --- lint ----------------------------------------------------------------------
 C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
@@ -111,7 +118,7 @@ lint:
 	clang-format --dry-run --Werror $(C_FILES)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE \
-		-Icommon -Iinit -Ilauncher common init launcher tests/probe
+		-Icommon -Iinit -Ilauncher common init launcher tests/probe tests/security
 	@if grep -rn 'uv_spawn' init/; then echo 'lint: init/ must not call uv_spawn'; exit 1; fi
 	@if grep -rlE '\b(waitpid|waitid|wait3|wait4|wait)\s*\(' init/ | grep -v '^init/reaper.c$$'; then \
 		echo 'lint: only init/reaper.c may wait for children'; exit 1; fi
@@ -123,6 +130,7 @@ format:
 # --- bench, rootfs, demo ---------------------------------------------------------------
 bench: all
 	bench/run.sh
+	bench/services.sh
 
 # Debian rootfs with nginx for the demo and the nginx test (cached; skipped when up to date).
 rootfs:
@@ -132,7 +140,8 @@ demo:
 	tools/demo.sh
 
 clean:
-	rm -rf $(BUILD)/musl $(BUILD)/host $(BUILD)/tests $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/probe
+	rm -rf $(BUILD)/musl $(BUILD)/host $(BUILD)/tests $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/probe \
+		$(BUILD)/attack
 
 distclean:
 	rm -rf $(BUILD)

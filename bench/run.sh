@@ -262,3 +262,59 @@ over=$(diff_ms "${lmed[launch]}" "${lmed[unshare]}")
 echo
 echo "Goals for launch (medians): ≤ 0.8 × bwrap: $(yn "$(le "$ratio" 0.8)") (${ratio}×);" \
 	"≤ 1.5 ms over unshare+chroot: $(yn "$(le "$over" 1.5)") (${over} ms)."
+
+# --- part 3: published port ----------------------------------------------------------
+
+# busybox httpd in a --net veth container; wrk through launch's proxy (-p on 127.0.0.1)
+# and straight to the container's address. httpd answers one request per connection, so
+# each request also pays the proxy's accept and its connect to the container.
+WRK_S=${BENCH_WRK_S:-10}
+WRK_C=${BENCH_WRK_C:-8}
+echo
+echo "### Published port: wrk -t2 -c${WRK_C} -d${WRK_S}s, busybox httpd in a --net veth container"
+echo
+if ! command -v wrk >/dev/null; then
+	echo "published port: not measured (wrk is missing: make deps)"
+	exit 0
+fi
+mkdir -p "$OUT/www"
+head -c 1024 /dev/zero | tr '\0' x >"$OUT/www/index.html"
+port=$((20000 + RANDOM % 10000))
+name=bench-net-$$
+"$BUILD/launch" --cgroup-parent "$CG_PARENT" --name "$name" --net veth -p "$port:8080" \
+	-v "$OUT/www:/www:ro" "$ROOTFS" -- httpd -f -p 8080 -h /www \
+	</dev/null >"$OUT/net.log" 2>&1 &
+pids+=($!)
+addr=
+for _ in $(seq 100); do
+	addr=$(sed -n 's/.*"address":"\([^"]*\)".*/\1/p' "/run/box/net/$name.json" 2>/dev/null)
+	[ -n "$addr" ] && curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/" && break
+	addr=
+	sleep 0.1
+done
+[ -n "$addr" ] || { cat "$OUT/net.log" >&2; echo "bench: the httpd container did not answer" >&2; exit 1; }
+
+# wrk --latency output -> "req/s avg p50 p99" (latencies in ms).
+wrk_run() {
+	wrk -t2 -c"$WRK_C" -d"${WRK_S}s" --latency "$1" >"$OUT/wrk.log" 2>&1 ||
+		{ cat "$OUT/wrk.log" >&2; exit 1; }
+	awk 'function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0;
+			if (v ~ /s$/) return v * 1000; return v }
+		/^ +Latency / && !avg { avg = ms($2) }
+		/^ +50% / { p50 = ms($2) } /^ +99% / { p99 = ms($2) }
+		/^Requests\/sec:/ { rps = $2 }
+		/Non-2xx|Socket errors/ { err = err " " $0 }
+		END { printf "%.0f %.3f %.3f %.3f%s\n", rps, avg, p50, p99, err ? " (" err ")" : "" }' \
+		"$OUT/wrk.log"
+}
+read -r d_rps d_avg d_p50 d_p99 d_err < <(wrk_run "http://$addr:8080/")
+read -r p_rps p_avg p_p50 p_p99 p_err < <(wrk_run "http://127.0.0.1:$port/")
+echo "| path | requests/s | latency avg (ms) | p50 (ms) | p99 (ms) |"
+echo "|---|---|---|---|---|"
+echo "| direct to the container's address ($addr:8080) | $d_rps | $d_avg | $d_p50 | $d_p99 | ${d_err:-}"
+echo "| published port 127.0.0.1:$port (launch's proxy) | $p_rps | $p_avg | $p_p50 | $p_p99 | ${p_err:-}"
+echo
+echo "Proxy cost: $(awk -v a="$p_rps" -v b="$d_rps" 'BEGIN { printf "%.0f%%", 100 * a / b }') of the" \
+	"direct rate; added latency $(diff_ms "$p_avg" "$d_avg") ms (avg), $(diff_ms "$p_p50" "$d_p50") ms (p50)."
+kill -TERM "${pids[-1]}" 2>/dev/null || true
+wait "${pids[-1]}" 2>/dev/null || true

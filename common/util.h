@@ -83,6 +83,9 @@ int write_file(const char *path, const char *s);
 /* Reads up to size-1 bytes of a small file into buf, NUL-terminated, trailing newline cut. */
 int read_file(const char *path, char *buf, size_t size);
 
+/* Reads a whole file (at most max bytes, else -EFBIG) into a new NUL-terminated buffer. */
+int read_file_alloc(const char *path, size_t max, char **ret);
+
 /* Parsers: return 0 and set *ret, or -EINVAL / -ERANGE. */
 int parse_u64(const char *s, uint64_t *ret);
 int parse_int(const char *s, int min, int max, int *ret);

@@ -10,31 +10,22 @@
 #include <errno.h>
 #include <sys/capability.h>
 
+#include "capset.h"
 #include "log.h"
 #include "util.h"
 
-static const cap_value_t default_caps[] = {
-    CAP_CHOWN,   CAP_DAC_OVERRIDE, CAP_FSETID,           CAP_FOWNER,
-    CAP_MKNOD,   CAP_NET_RAW,      CAP_SETGID,           CAP_SETUID,
-    CAP_SETFCAP, CAP_SETPCAP,      CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT,
-    CAP_KILL,    CAP_AUDIT_WRITE,
-};
-
 bool caps_is_default(int cap)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(default_caps); i++)
-		if (default_caps[i] == cap)
-			return true;
-	return false;
+	return cap >= 0 && cap < 64 && (capset_default() & CAPSET_BIT(cap));
 }
 
-static int drop_bounding(void)
+static int drop_bounding(uint64_t keep)
 {
 	/* Every capability the running kernel knows, not just the ones in our headers. */
 	int last = (int)cap_max_bits();
 
 	for (int cap = 0; cap < last; cap++) {
-		if (caps_is_default(cap))
+		if (cap < 64 && (keep & CAPSET_BIT(cap)))
 			continue;
 		if (cap_drop_bound((cap_value_t)cap) < 0 && errno != EINVAL)
 			return log_errno(-errno, "drop capability %d from the bounding set", cap);
@@ -42,12 +33,26 @@ static int drop_bounding(void)
 	return 0;
 }
 
-int caps_drop_to_default(void)
+static int set_flags(cap_t c, uint64_t keep)
+{
+	static const cap_flag_t flags[] = {CAP_PERMITTED, CAP_EFFECTIVE, CAP_INHERITABLE};
+
+	for (cap_value_t cap = 0; cap < 64; cap++) {
+		if (!(keep & CAPSET_BIT(cap)))
+			continue;
+		for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
+			if (cap_set_flag(c, flags[i], 1, &cap, CAP_SET) < 0)
+				return -errno;
+	}
+	return 0;
+}
+
+int caps_apply(uint64_t keep)
 {
 	cap_t c;
 	int r;
 
-	r = drop_bounding();
+	r = drop_bounding(keep);
 	if (r < 0)
 		return r;
 	if (cap_reset_ambient() < 0 && errno != EINVAL)
@@ -55,11 +60,9 @@ int caps_drop_to_default(void)
 	c = cap_init();
 	if (!c)
 		return log_errno(-errno, "allocate capability set");
-	r = 0;
-	if (cap_set_flag(c, CAP_PERMITTED, ARRAY_SIZE(default_caps), default_caps, CAP_SET) < 0 ||
-	    cap_set_flag(c, CAP_EFFECTIVE, ARRAY_SIZE(default_caps), default_caps, CAP_SET) < 0 ||
-	    cap_set_flag(c, CAP_INHERITABLE, ARRAY_SIZE(default_caps), default_caps, CAP_SET) < 0)
-		r = log_errno(-errno, "build capability set");
+	r = set_flags(c, keep);
+	if (r < 0)
+		r = log_errno(r, "build capability set");
 	else if (cap_set_proc(c) < 0)
 		r = log_errno(-errno, "set capabilities");
 	(void)cap_free(c);

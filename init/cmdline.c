@@ -24,6 +24,11 @@ enum opt_id {
 	OPT_WORKDIR,
 	OPT_USER,
 	OPT_KEEP_FDS,
+	OPT_CAP_ADD,
+	OPT_CAP_DROP,
+	OPT_NO_NEW_PRIVS,
+	OPT_CONFIG,
+	OPT_SERVICE,
 	OPT_COMPAT, /* -s, -g: what they ask for is always on */
 };
 
@@ -45,13 +50,20 @@ static const struct opt opts[] = {
     {"workdir", 0, true, OPT_WORKDIR},
     {"user", 0, true, OPT_USER},
     {"keep-fds", 0, false, OPT_KEEP_FDS},
+    {"cap-add", 0, true, OPT_CAP_ADD},
+    {"cap-drop", 0, true, OPT_CAP_DROP},
+    {"no-new-privileges", 0, false, OPT_NO_NEW_PRIVS},
+    {"config", 'c', true, OPT_CONFIG},
+    {"service", 0, true, OPT_SERVICE},
     {NULL, 's', false, OPT_COMPAT},
     {NULL, 'g', false, OPT_COMPAT},
 };
 
 static const char usage[] =
     "Usage: boxinit [OPTIONS] [--] CMD [ARG...]\n"
-    "Runs CMD as a child, reaps every zombie and forwards signals to CMD's process group.\n"
+    "       boxinit [OPTIONS] (-c FILE | --service NAME=CMD...) [[--] CMD [ARG...]]\n"
+    "Runs CMD as a child, reaps every zombie and forwards signals to CMD's process group,\n"
+    "and supervises the declared services.\n"
     "\n"
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
@@ -63,6 +75,11 @@ static const char usage[] =
     "  --workdir DIR       run CMD in DIR\n"
     "  --user UID[:GID]    run CMD with these numeric ids (GID defaults to UID)\n"
     "  --keep-fds          hand inherited descriptors >= 3 to CMD (default: closed)\n"
+    "  --cap-add CAPS      with --container: add these capabilities (NAME,NAME or ALL)\n"
+    "  --cap-drop CAPS     with --container: drop these capabilities (NAME,NAME or ALL)\n"
+    "  --no-new-privileges set no_new_privs: exec never gains privileges (setuid, file caps)\n"
+    "  -c, --config FILE   services from FILE (default: /etc/boxinit.conf when present)\n"
+    "  --service NAME=CMD  one more service (restart on failure); repeatable\n"
     "  -s, -g              accepted for tini compatibility (always on)\n"
     "\n"
     "Exit status: CMD's; 128+N if signal N killed it; 127 not found; 126 cannot execute;\n"
@@ -109,6 +126,28 @@ static int apply_value(struct init_config *c, enum opt_id id, const char *name, 
 	int r;
 
 	switch (id) {
+	case OPT_CONFIG:
+		if (val[0] == '\0') {
+			log_error("invalid --config '': expected a file");
+			return -EINVAL;
+		}
+		c->config_path = val;
+		return 0;
+	case OPT_SERVICE:
+		if (c->n_services >= CMDLINE_MAX_SERVICES) {
+			log_error("too many --service options (at most %d)", CMDLINE_MAX_SERVICES);
+			return -EINVAL;
+		}
+		c->services[c->n_services++] = val;
+		return 0;
+	case OPT_CAP_ADD:
+	case OPT_CAP_DROP:
+		if (capset_parse_list(val, id == OPT_CAP_ADD, &c->caps) < 0) {
+			log_error("invalid --cap-%s '%s': expected capability names or ALL",
+			          id == OPT_CAP_ADD ? "add" : "drop", val);
+			return -EINVAL;
+		}
+		return 0;
 	case OPT_GRACE:
 		r = parse_duration_ms(val, &c->grace_ms);
 		if (r < 0) {
@@ -161,6 +200,9 @@ static void apply_flag(struct init_config *c, enum opt_id id)
 	case OPT_KEEP_FDS:
 		c->keep_fds = true;
 		break;
+	case OPT_NO_NEW_PRIVS:
+		c->no_new_privs = true;
+		break;
 	default: /* OPT_COMPAT */
 		break;
 	}
@@ -211,17 +253,27 @@ static int parse_long(struct init_config *c, int argc, char *const *argv, int i)
 	return apply_value(c, o->id, argv[i], argv[i + 1]) < 0 ? -EINVAL : 2;
 }
 
-/* "-v", "-vsg": short options here take no value. */
-static int parse_short(struct init_config *c, const char *arg)
+/* "-v", "-vsg", "-c FILE", "-vcFILE": a value option ends the group. */
+static int parse_short(struct init_config *c, int argc, char *const *argv, int i)
 {
-	for (const char *p = arg + 1; *p; p++) {
+	for (const char *p = argv[i] + 1; *p; p++) {
 		const struct opt *o = find_short(*p);
 
 		if (!o) {
 			log_error("unknown option '-%c' (see --help)", *p);
 			return -EINVAL;
 		}
-		apply_flag(c, o->id);
+		if (!o->has_arg) {
+			apply_flag(c, o->id);
+			continue;
+		}
+		if (p[1])
+			return apply_value(c, o->id, argv[i], p + 1) < 0 ? -EINVAL : 1;
+		if (i + 1 >= argc) {
+			log_error("option '-%c' needs a value", *p);
+			return -EINVAL;
+		}
+		return apply_value(c, o->id, argv[i], argv[i + 1]) < 0 ? -EINVAL : 2;
 	}
 	return 1;
 }
@@ -241,18 +293,15 @@ int cmdline_parse(int argc, char *const *argv, struct init_config *ret)
 		}
 		if (arg[0] != '-' || arg[1] == '\0')
 			break;
-		used = arg[1] == '-' ? parse_long(&c, argc, argv, i) : parse_short(&c, arg);
+		used =
+		    arg[1] == '-' ? parse_long(&c, argc, argv, i) : parse_short(&c, argc, argv, i);
 		if (used < 0)
 			return used;
 		i += used;
 	}
-	if (!c.help && !c.version) {
-		if (i >= argc) {
-			log_error("missing command (see --help)");
-			return -EINVAL;
-		}
+	/* No command is fine here: services may be declared (main.c decides). */
+	if (!c.help && !c.version && i < argc)
 		c.argv = &argv[i];
-	}
 	*ret = c;
 	return 0;
 }

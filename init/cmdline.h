@@ -7,13 +7,20 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "capset.h"
+
 #define CMDLINE_DEFAULT_GRACE_MS 10000
+#define CMDLINE_MAX_SERVICES     64
 
 struct init_config {
-	char *const *argv; /* the command, NULL-terminated; NULL for --help/--version */
+	char *const *argv;       /* the command, NULL-terminated; NULL when none was given */
+	const char *config_path; /* -c FILE */
+	const char *services[CMDLINE_MAX_SERVICES]; /* --service NAME=CMD, in order */
+	size_t n_services;
 	const char *workdir;
 	uint64_t grace_ms;
 	uid_t uid;
@@ -24,6 +31,8 @@ struct init_config {
 	bool container;
 	bool privileged;
 	bool keep_fds;
+	bool no_new_privs;
+	struct capset_change caps; /* --cap-add / --cap-drop */
 	bool help;
 	bool version;
 };

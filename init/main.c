@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "capset.h"
 #include "cmdline.h"
+#include "svcconf.h"
 #include "log.h"
 #include "mounts.h"
 #include "supervisor.h"
@@ -35,16 +37,19 @@ static int become_init(const struct init_config *cfg)
 	/* Not PID 1: orphans of the command must still come back to us. */
 	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		return log_errno(-errno, "become a subreaper");
+	/* Inherited by every process boxinit starts; never undone. */
+	if (cfg->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return log_errno(-errno, "set no_new_privs");
 	if (!cfg->container)
 		return 0;
 	r = mounts_setup(cfg->privileged);
 	if (r < 0)
 		return r;
 	/* After the mounts (they need CAP_SYS_ADMIN), before the first fork. */
-	return cfg->privileged ? 0 : caps_drop_to_default();
+	return cfg->privileged ? 0 : caps_apply(capset_resolve(&cfg->caps));
 }
 
-static int run(const struct init_config *cfg)
+static int run(const struct init_config *cfg, const struct services_config *svcs)
 {
 	static struct supervisor sup;
 	char cwd_buf[PATH_MAX];
@@ -59,7 +64,7 @@ static int run(const struct init_config *cfg)
 	cwd = getcwd(cwd_buf, sizeof(cwd_buf));
 	if (chdir("/") < 0)
 		return log_errno(-errno, "chdir '/'"), EXIT_LAUNCH_FAILURE;
-	r = supervisor_init(&sup, cfg, cwd);
+	r = supervisor_init(&sup, cfg, svcs, cwd);
 	if (r == 0)
 		r = supervisor_start(&sup);
 	if (r < 0) {
@@ -73,6 +78,7 @@ static int run(const struct init_config *cfg)
 
 int main(int argc, char **argv)
 {
+	static struct services_config svcs;
 	struct init_config cfg;
 	sigset_t all;
 
@@ -92,7 +98,14 @@ int main(int argc, char **argv)
 		return write_all(STDOUT_FILENO, version, sizeof(version) - 1) < 0;
 	}
 	log_init("boxinit", cfg.verbose);
+	/* The whole configuration is checked before anything is mounted or started. */
+	if (svcconf_load(cfg.config_path, cfg.services, cfg.n_services, &svcs) < 0)
+		return EXIT_LAUNCH_FAILURE;
+	if (!cfg.argv && svcs.n == 0) {
+		log_error("missing command (see --help)");
+		return EXIT_LAUNCH_FAILURE;
+	}
 	if (!cfg.keep_fds)
 		close_inherited_fds();
-	return run(&cfg);
+	return run(&cfg, &svcs);
 }

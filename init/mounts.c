@@ -25,17 +25,9 @@
 /* Docker's defaults: kernel interfaces a container has no business reading
  * (masked) or writing (read-only). */
 static const char *const masked_paths[] = {
-    "/proc/asound",
-    "/proc/acpi",
-    "/proc/kcore",
-    "/proc/keys",
-    "/proc/latency_stats",
-    "/proc/timer_list",
-    "/proc/timer_stats",
-    "/proc/sched_debug",
-    "/proc/scsi",
-    "/sys/firmware",
-    "/sys/devices/virtual/powercap",
+    "/proc/asound",        "/proc/acpi",       "/proc/kcore",       "/proc/keys",
+    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+    "/proc/scsi",          "/proc/interrupts", "/sys/firmware",     "/sys/devices/virtual/powercap",
 };
 
 static const char *const readonly_paths[] = {
@@ -174,17 +166,40 @@ static int do_console(const struct mount_step *st)
 	return 0;
 }
 
-static int do_mask(const struct mount_step *st)
+/* A masked or read-only path inside /proc or /sys, opened without following a
+ * symlink: the mount then lands on exactly that object, through its descriptor.
+ * The kernel puts none of these paths behind a link, so a link is refused. */
+static int open_exact(const char *target, int *ret_fd, char path[static 32])
 {
 	struct stat sb;
-	int r;
+	int fd = open(target, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 
-	if (lstat(st->target, &sb) < 0)
-		return errno == ENOENT ? 0 : log_errno(-errno, "stat '%s'", st->target);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &sb) < 0 || S_ISLNK(sb.st_mode)) {
+		(void)close(fd);
+		return -ELOOP;
+	}
+	(void)snprintf(path, 32, "/proc/self/fd/%d", fd);
+	*ret_fd = fd;
+	return 0;
+}
+
+static int do_mask(const struct mount_step *st)
+{
+	_cleanup_close_ int fd = -1;
+	char path[32];
+	struct stat sb;
+	int r = open_exact(st->target, &fd, path);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0 || fstat(fd, &sb) < 0)
+		return log_errno(r < 0 ? r : -errno, "mask '%s'", st->target);
 	if (S_ISDIR(sb.st_mode))
-		r = mount("tmpfs", st->target, "tmpfs", MS_RDONLY | KFS_FLAGS, "mode=555");
+		r = mount("tmpfs", path, "tmpfs", MS_RDONLY | KFS_FLAGS, "mode=555");
 	else
-		r = mount("/dev/null", st->target, NULL, MS_BIND, NULL);
+		r = mount("/dev/null", path, NULL, MS_BIND, NULL);
 	if (r < 0)
 		return log_errno(-errno, "mask '%s'", st->target);
 	return 0;
@@ -192,11 +207,23 @@ static int do_mask(const struct mount_step *st)
 
 static int do_rdonly(const struct mount_step *st)
 {
-	if (mount(st->target, st->target, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return errno == ENOENT ? 0 : log_errno(-errno, "bind '%s'", st->target);
+	_cleanup_close_ int fd = -1, top = -1;
+	char path[32], top_path[32];
+	int r = open_exact(st->target, &fd, path);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return log_errno(r, "bind '%s'", st->target);
+	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return log_errno(-errno, "bind '%s'", st->target);
+	/* The descriptor still names the mount underneath: reopen to reach the new one. */
+	r = open_exact(st->target, &top, top_path);
+	if (r < 0)
+		return log_errno(r, "reopen '%s'", st->target);
 	/* A bind mount takes the flags only on remount; nosuid/nodev/noexec are
 	 * locked from /proc and must be repeated. */
-	if (mount(NULL, st->target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | KFS_FLAGS, NULL) < 0)
+	if (mount(NULL, top_path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | KFS_FLAGS, NULL) < 0)
 		return log_errno(-errno, "remount '%s' read-only", st->target);
 	return 0;
 }

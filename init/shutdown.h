@@ -25,12 +25,14 @@ enum sd_event {
 	SD_EV_GRACE_EXPIRED, /* the grace timer fired */
 	SD_EV_MAIN_EXITED,   /* the main command was reaped */
 	SD_EV_REAPED,        /* a reaper pass reaped something */
-	SD_EV_NOTHING_LEFT,  /* waitpid said ECHILD */
+	SD_EV_NOTHING_LEFT,  /* waitpid said ECHILD (and no service will start again) */
+	SD_EV_SHUTDOWN,      /* boxinit decided to stop: an essential service failed, or the
+	                        main command ended in tini mode with services declared */
 };
 
 enum sd_action {
 	SD_ACT_NONE,
-	SD_ACT_TERM_ALL, /* SIGTERM to everything, arm the grace timer */
+	SD_ACT_TERM_ALL, /* begin the graceful stop, arm the grace timer */
 	SD_ACT_KILL_ALL, /* SIGKILL to everything */
 	SD_ACT_FINISH,   /* leave the loop (after the current reaper pass) */
 };

@@ -36,6 +36,11 @@ static const struct sig_rule rules[] = {
     {SIGTTIN, SIG_ACT_IGNORE, SIG_ACT_IGNORE},
     {SIGTTOU, SIG_ACT_IGNORE, SIG_ACT_IGNORE},
     {SIGPIPE, SIG_ACT_IGNORE, SIG_ACT_IGNORE},
+    /* The conventional "reload" and "reopen logs" signals: every service wants them,
+     * not just the main command. */
+    {SIGHUP, SIG_ACT_BROADCAST, SIG_ACT_BROADCAST},
+    {SIGUSR1, SIG_ACT_BROADCAST, SIG_ACT_BROADCAST},
+    {SIGUSR2, SIG_ACT_BROADCAST, SIG_ACT_BROADCAST},
     {SIGTERM, SIG_ACT_FORWARD, SIG_ACT_STOP},
     {SIGINT, SIG_ACT_FORWARD, SIG_ACT_STOP},
     {SIGQUIT, SIG_ACT_FORWARD, SIG_ACT_STOP_NOW},
@@ -59,9 +64,10 @@ enum sig_action signals_policy(int sig, bool keep_running)
 const char *signals_action_name(enum sig_action a)
 {
 	static const char *const names[] = {
-	    [SIG_ACT_DEFAULT] = "default", [SIG_ACT_IGNORE] = "ignore",
-	    [SIG_ACT_REAP] = "reap",       [SIG_ACT_FORWARD] = "forward",
-	    [SIG_ACT_STOP] = "stop",       [SIG_ACT_STOP_NOW] = "stop-now",
+	    [SIG_ACT_DEFAULT] = "default",     [SIG_ACT_IGNORE] = "ignore",
+	    [SIG_ACT_REAP] = "reap",           [SIG_ACT_FORWARD] = "forward",
+	    [SIG_ACT_STOP] = "stop",           [SIG_ACT_STOP_NOW] = "stop-now",
+	    [SIG_ACT_BROADCAST] = "broadcast",
 	};
 
 	return (unsigned)a < ARRAY_SIZE(names) ? names[a] : "?";

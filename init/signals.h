@@ -12,12 +12,13 @@
 #include <uv.h>
 
 enum sig_action {
-	SIG_ACT_DEFAULT,  /* not caught: uncatchable, or a fault that must kill boxinit */
-	SIG_ACT_IGNORE,   /* SIG_IGN in boxinit, not forwarded */
-	SIG_ACT_REAP,     /* SIGCHLD: the reaper's */
-	SIG_ACT_FORWARD,  /* to the main command's process group */
-	SIG_ACT_STOP,     /* graceful stop of everything (--keep-running) */
-	SIG_ACT_STOP_NOW, /* SIGKILL everything (--keep-running) */
+	SIG_ACT_DEFAULT,   /* not caught: uncatchable, or a fault that must kill boxinit */
+	SIG_ACT_IGNORE,    /* SIG_IGN in boxinit, not forwarded */
+	SIG_ACT_REAP,      /* SIGCHLD: the reaper's */
+	SIG_ACT_FORWARD,   /* to the main command's process group */
+	SIG_ACT_BROADCAST, /* to the main command's and every service's process group */
+	SIG_ACT_STOP,      /* graceful stop of everything (--keep-running) */
+	SIG_ACT_STOP_NOW,  /* SIGKILL everything (--keep-running) */
 };
 
 /* What boxinit does with sig. Pure. */

@@ -19,6 +19,7 @@
 #include "util.h"
 
 enum child_step {
+	STEP_STDIO,
 	STEP_WORKDIR,
 	STEP_SETGROUPS,
 	STEP_SETGID,
@@ -100,12 +101,26 @@ _noreturn_ static void child_fail(int fd, enum child_step step, int err)
 	_exit(step == STEP_EXEC ? spawn_exec_exit_code(err) : EXIT_LAUNCH_FAILURE);
 }
 
+/* In the child: dup2 clears close-on-exec on the copies, the originals stay CLOEXEC. */
+static int child_stdio(const struct spawn_opts *o)
+{
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (null < 0 || dup2(null, STDIN_FILENO) < 0)
+		return -1;
+	if (dup2(o->stdout_fd, STDOUT_FILENO) < 0 || dup2(o->stderr_fd, STDERR_FILENO) < 0)
+		return -1;
+	return 0;
+}
+
 _noreturn_ static void child_run(const struct spawn_opts *o, enum spawn_tty tty, int fd)
 {
 	sigset_t none;
 
 	child_reset_signals();
 	child_session(tty);
+	if (o->service && child_stdio(o) < 0)
+		child_fail(fd, STEP_STDIO, errno);
 	/* boxinit itself sits in "/"; the command starts where boxinit was started, or
 	 * in "/" if that directory is gone. */
 	if (o->cwd && chdir(o->cwd) < 0)
@@ -124,7 +139,10 @@ _noreturn_ static void child_run(const struct spawn_opts *o, enum spawn_tty tty,
 	}
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
-	execvp(o->argv[0], o->argv);
+	if (o->envp)
+		execvpe(o->argv[0], o->argv, o->envp);
+	else
+		execvp(o->argv[0], o->argv);
 	child_fail(fd, STEP_EXEC, errno);
 }
 
@@ -133,6 +151,9 @@ static void report_failure(const struct spawn_opts *o, const struct child_report
 	int r = -rep->err;
 
 	switch (rep->step) {
+	case STEP_STDIO:
+		log_errno(r, "set up stdio of '%s'", o->argv[0]);
+		break;
 	case STEP_WORKDIR:
 		log_errno(r, "chdir '%s'", o->workdir);
 		break;
@@ -155,7 +176,7 @@ int spawn_command(const struct spawn_opts *o, struct spawn_result *ret)
 {
 	_cleanup_close_ int rfd = -1, wfd = -1;
 	struct child_report rep;
-	enum spawn_tty tty = detect_tty();
+	enum spawn_tty tty = o->service ? SPAWN_TTY_NONE : detect_tty();
 	int fds[2];
 	ssize_t n;
 	pid_t pid;

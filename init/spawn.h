@@ -17,6 +17,11 @@ struct spawn_opts {
 	uid_t uid;
 	gid_t gid;
 	bool has_user;
+	/* Declared services: no terminal (setsid), stdin from /dev/null, stdout and
+	 * stderr onto these pipes, and their own environment. */
+	bool service;
+	int stdout_fd, stderr_fd;
+	char *const *envp; /* NULL: boxinit's environment */
 };
 
 /* Which terminal setup the child gets (decided in the parent, applied in the child). */

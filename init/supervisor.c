@@ -2,8 +2,8 @@
 /*
  * supervisor: see supervisor.h. Runs in boxinit (PID 1 or a subreaper),
  * single-threaded, in one libuv loop; every event arrives here through a
- * callback and goes through the shutdown table. Never waits for a child
- * (the reaper does) and never calls exit.
+ * callback and goes through the shutdown table or a service's table. Never
+ * waits for a child (the reaper does) and never calls exit.
  */
 #include "supervisor.h"
 
@@ -16,7 +16,134 @@
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
+/* At exit, how long a slow reader of boxinit's output is waited for. */
+#define FLUSH_AT_EXIT_MS 1000
+
 static void handle_event(struct supervisor *s, enum sd_event ev);
+
+static void on_recheck(uv_timer_t *t)
+{
+	struct supervisor *s = container_of(t, struct supervisor, recheck);
+
+	reaper_pass(&s->reaper);
+}
+
+/* A service left its last state with a process (a backoff cancelled, the stop reaching
+ * services already gone): no SIGCHLD will come to say that nothing is left. */
+static void schedule_recheck(struct supervisor *s)
+{
+	if (s->recheck_ready)
+		(void)uv_timer_start(&s->recheck, on_recheck, 0, 0);
+}
+
+static bool main_alive(const struct supervisor *s)
+{
+	return s->has_main && s->main.started && !s->main.exited;
+}
+
+static bool main_pending(const struct supervisor *s)
+{
+	return s->has_main && !s->main.started;
+}
+
+static bool deps_up(const struct supervisor *s, const struct service *svc)
+{
+	for (size_t d = 0; d < svc->conf->n_depends; d++)
+		if (!service_is_up(&s->svcs[svc->conf->dep_idx[d]]))
+			return false;
+	return true;
+}
+
+/* Is any service that depends on svcs[i] still active? */
+static bool dependents_active(const struct supervisor *s, size_t i)
+{
+	for (size_t j = 0; j < s->n_svcs; j++) {
+		const struct svc_config *c = s->svcs[j].conf;
+
+		for (size_t d = 0; d < c->n_depends; d++)
+			if (c->dep_idx[d] == i && service_is_active(&s->svcs[j]))
+				return true;
+	}
+	return false;
+}
+
+static bool any_service_active(const struct supervisor *s)
+{
+	for (size_t i = 0; i < s->n_svcs; i++)
+		if (service_is_active(&s->svcs[i]))
+			return true;
+	return false;
+}
+
+static void start_main(struct supervisor *s)
+{
+	if (service_start(&s->main) == 0)
+		return;
+	/* Could not fork: as if it had failed at once. */
+	s->main.started = s->main.exited = true;
+	s->main.exit_code = EXIT_LAUNCH_FAILURE;
+	handle_event(s, SD_EV_SHUTDOWN);
+}
+
+/* Services whose dependencies are up start (in order), then the main command once
+ * every service is up or failed for good. */
+static void start_what_can_start(struct supervisor *s)
+{
+	bool settled = true;
+
+	if (s->stopping)
+		return;
+	for (size_t k = 0; k < s->n_svcs; k++) {
+		struct service *svc = &s->svcs[s->conf->order[k]];
+
+		if (svc->state == SVC_STOPPED && !svc->started && deps_up(s, svc))
+			service_event(svc, SVC_EV_START);
+	}
+	for (size_t i = 0; i < s->n_svcs; i++)
+		settled = settled && service_is_settled(&s->svcs[i]);
+	if (settled && main_pending(s) && !s->stopping)
+		start_main(s);
+}
+
+/* The graceful stop: main first, then each service once nothing that depends on it is
+ * active (reverse dependency order, independent ones together), then whatever is left. */
+static void advance_stop(struct supervisor *s)
+{
+	int n;
+
+	if (!s->stopping || main_alive(s))
+		return;
+	for (size_t k = s->n_svcs; k-- > 0;) {
+		size_t i = s->conf->order[k];
+		struct service *svc = &s->svcs[i];
+
+		if (service_is_active(svc) && svc->state != SVC_STOPPING &&
+		    !dependents_active(s, i))
+			service_event(svc, SVC_EV_STOP);
+	}
+	if (s->others_termed || any_service_active(s))
+		return;
+	s->others_termed = true;
+	n = shutdown_signal_all(s->pid1, 0, SIGTERM);
+	log_debug("services stopped; SIGTERM to the rest (%d targets)", n);
+	schedule_recheck(s);
+}
+
+static void on_service_changed(struct service *svc)
+{
+	struct supervisor *s = svc->data;
+
+	if (svc->state == SVC_FAILED && svc->conf->essential && !s->essential_failed) {
+		s->essential_failed = true;
+		s->essential_code = svc->exit_code;
+		log_error("essential service '%s' failed: stopping", svc->name);
+		handle_event(s, SD_EV_SHUTDOWN);
+	}
+	start_what_can_start(s);
+	advance_stop(s);
+	if (!service_is_active(svc))
+		schedule_recheck(s);
+}
 
 static void on_grace_expired(uv_timer_t *t)
 {
@@ -28,9 +155,38 @@ static void on_grace_expired(uv_timer_t *t)
 
 static void signal_everything(struct supervisor *s, int sig)
 {
-	int n = shutdown_signal_all(s->pid1, s->main.pgid, sig);
+	int n = shutdown_signal_all(s->pid1, s->has_main ? s->main.pgid : 0, sig);
 
+	/* As a subreaper, a service's group whose leader is gone is nobody's child. */
+	for (size_t i = 0; i < s->n_svcs; i++)
+		if (service_signal(&s->svcs[i], sig) == 0)
+			n++;
 	log_debug("sent signal %d to everything (%d targets)", sig, n);
+}
+
+/* From now on an exit is final and a pending restart never happens. */
+static void cancel_restarts(struct supervisor *s)
+{
+	s->stopping = true;
+	for (size_t i = 0; i < s->n_svcs; i++) {
+		s->svcs[i].no_restart = true;
+		if (s->svcs[i].state == SVC_BACKOFF)
+			service_event(&s->svcs[i], SVC_EV_STOP);
+	}
+}
+
+static void begin_stop(struct supervisor *s)
+{
+	cancel_restarts(s);
+	if (s->n_svcs == 0) {
+		/* Nothing to order: everything at once, as tini would. */
+		signal_everything(s, SIGTERM);
+		s->others_termed = true;
+		return;
+	}
+	if (main_alive(s))
+		(void)service_signal(&s->main, SIGTERM);
+	advance_stop(s);
 }
 
 static void act(struct supervisor *s, enum sd_action a)
@@ -39,16 +195,19 @@ static void act(struct supervisor *s, enum sd_action a)
 
 	switch (a) {
 	case SD_ACT_TERM_ALL:
-		signal_everything(s, SIGTERM);
 		r = shutdown_arm(&s->shutdown, s->cfg->grace_ms, on_grace_expired);
 		if (r < 0) {
 			/* No grace without a timer: go straight to SIGKILL. */
 			log_errno(r, "start grace timer");
+			cancel_restarts(s);
 			s->shutdown.state = SD_KILLING;
 			signal_everything(s, SIGKILL);
+			break;
 		}
+		begin_stop(s);
 		break;
 	case SD_ACT_KILL_ALL:
+		cancel_restarts(s);
 		(void)uv_timer_stop(&s->shutdown.grace);
 		signal_everything(s, SIGKILL);
 		break;
@@ -63,7 +222,9 @@ static void act(struct supervisor *s, enum sd_action a)
 static void handle_event(struct supervisor *s, enum sd_event ev)
 {
 	enum sd_state old = s->shutdown.state;
-	struct sd_step step = shutdown_next(old, ev, s->cfg->keep_running);
+	/* With services, a stop signal always means the ordered stop. */
+	bool keep = s->cfg->keep_running || s->n_svcs > 0;
+	struct sd_step step = shutdown_next(old, ev, keep);
 
 	if (step.next != old)
 		log_debug("state %s -> %s", shutdown_state_name(old),
@@ -78,9 +239,15 @@ static void on_signal(struct signals *sw, int sig, enum sig_action a)
 
 	log_debug("got signal %d: %s", sig, signals_action_name(a));
 	switch (a) {
+	case SIG_ACT_BROADCAST:
+		for (size_t i = 0; i < s->n_svcs; i++)
+			if (service_is_active(&s->svcs[i]))
+				(void)service_signal(&s->svcs[i], sig);
+		/* The main command gets it too. */
+		__attribute__((fallthrough));
 	case SIG_ACT_FORWARD:
-		if (service_signal(&s->main, sig) < 0)
-			log_debug("signal %d: no process left to forward it to", sig);
+		if (!s->has_main || service_signal(&s->main, sig) < 0)
+			log_debug("signal %d: no main command to forward it to", sig);
 		break;
 	case SIG_ACT_STOP:
 		handle_event(s, SD_EV_STOP);
@@ -93,15 +260,27 @@ static void on_signal(struct signals *sw, int sig, enum sig_action a)
 	}
 }
 
+static void on_main_exited(struct supervisor *s)
+{
+	handle_event(s, SD_EV_MAIN_EXITED);
+	/* tini mode: the command's end is the container's end, services stop in order. */
+	if (!s->cfg->keep_running && s->n_svcs > 0)
+		handle_event(s, SD_EV_SHUTDOWN);
+	advance_stop(s);
+}
+
 static void on_child_exit(struct reaper *r, pid_t pid, int wstatus)
 {
 	struct supervisor *s = container_of(r, struct supervisor, reaper);
 
-	if (service_owns_pid(&s->main, pid)) {
+	if (s->has_main && service_owns_pid(&s->main, pid)) {
 		service_exited(&s->main, wstatus);
-		handle_event(s, SD_EV_MAIN_EXITED);
+		on_main_exited(s);
 		return;
 	}
+	for (size_t i = 0; i < s->n_svcs; i++)
+		if (service_reaped(&s->svcs[i], pid, wstatus))
+			return;
 	s->orphans++;
 	log_debug("reaped pid %d, status %d", (int)pid, status_to_exit_code(wstatus));
 }
@@ -110,9 +289,15 @@ static void on_pass_done(struct reaper *r, bool reaped_any, bool none_left)
 {
 	struct supervisor *s = container_of(r, struct supervisor, reaper);
 
+	for (size_t i = 0; i < s->n_svcs; i++)
+		if (s->svcs[i].state == SVC_STOPPING && service_is_gone(&s->svcs[i]))
+			service_event(&s->svcs[i], SVC_EV_GONE);
+	advance_stop(s);
 	if (reaped_any)
 		handle_event(s, SD_EV_REAPED);
-	if (none_left)
+	/* No child now, but a service in backoff (or a main command waiting for one)
+	 * will have one again: that is not the end. */
+	if (none_left && !any_service_active(s) && !(main_pending(s) && !s->stopping))
 		handle_event(s, SD_EV_NOTHING_LEFT);
 }
 
@@ -121,12 +306,40 @@ static const struct reaper_ops reaper_ops = {
     .pass_done = on_pass_done,
 };
 
-int supervisor_init(struct supervisor *s, const struct init_config *cfg, const char *cwd)
+static int init_services(struct supervisor *s, const char *cwd)
+{
+	int r;
+
+	if (s->conf->n == 0)
+		return 0;
+	r = outsink_open(&s->loop, &s->out, STDOUT_FILENO);
+	if (r == 0)
+		r = outsink_open(&s->loop, &s->err, STDERR_FILENO);
+	if (r < 0)
+		return log_errno(r, "set up service output");
+	s->svcs = calloc(s->conf->n + 1, sizeof(*s->svcs));
+	if (!s->svcs)
+		return log_errno(-ENOMEM, "set up services");
+	for (size_t i = 0; i < s->conf->n; i++) {
+		r = service_init(&s->loop, &s->svcs[i], &s->conf->svcs[i], cwd, &s->out, &s->err,
+		                 on_service_changed);
+		s->n_svcs++;
+		if (r < 0)
+			return r;
+		s->svcs[i].data = s;
+	}
+	return 0;
+}
+
+int supervisor_init(struct supervisor *s, const struct init_config *cfg,
+                    const struct services_config *conf, const char *cwd)
 {
 	int r;
 
 	s->cfg = cfg;
+	s->conf = conf;
 	s->pid1 = getpid() == 1;
+	s->has_main = cfg->argv && cfg->argv[0];
 	s->main = (struct service){
 	    .name = "main",
 	    .spawn = {.argv = cfg->argv,
@@ -140,21 +353,42 @@ int supervisor_init(struct supervisor *s, const struct init_config *cfg, const c
 	if (r < 0)
 		return log_errno(r, "init event loop");
 	s->loop_ready = true;
+	r = init_services(s, cwd);
+	if (r < 0)
+		return r;
 	r = reaper_start(&s->loop, &s->reaper, &reaper_ops);
 	if (r < 0)
 		return log_errno(r, "watch SIGCHLD");
-	r = signals_start(&s->loop, &s->signals, cfg->keep_running, on_signal);
+	r = signals_start(&s->loop, &s->signals, cfg->keep_running || s->n_svcs > 0, on_signal);
 	if (r < 0)
 		return r;
 	r = shutdown_init(&s->loop, &s->shutdown);
 	if (r < 0)
 		return log_errno(r, "init grace timer");
+	r = uv_timer_init(&s->loop, &s->recheck);
+	if (r < 0)
+		return log_errno(r, "init timer");
+	s->recheck_ready = true;
 	return 0;
 }
 
 int supervisor_start(struct supervisor *s)
 {
-	return service_start(&s->main);
+	/* Without services the main command starts now, and a failed fork is boxinit's
+	 * own failure, as before there were services. */
+	if (s->n_svcs == 0)
+		return s->has_main ? service_start(&s->main) : 0;
+	start_what_can_start(s);
+	return 0;
+}
+
+static int exit_code(const struct supervisor *s)
+{
+	if (s->essential_failed)
+		return s->essential_code;
+	if (s->has_main && s->main.started)
+		return s->main.exited ? s->main.exit_code : EXIT_LAUNCH_FAILURE;
+	return 0;
 }
 
 int supervisor_run(struct supervisor *s)
@@ -171,7 +405,16 @@ int supervisor_run(struct supervisor *s)
 	/* If that pass already finished, uv_stop is pending and uv_run returns at
 	 * once (clearing it, so the close pass below can run). */
 	(void)uv_run(&s->loop, UV_RUN_DEFAULT);
-	return s->main.exited ? s->main.exit_code : EXIT_LAUNCH_FAILURE;
+	/* The last lines the services wrote before they ended. */
+	for (size_t i = 0; i < s->n_svcs; i++) {
+		outreader_drain(&s->svcs[i].out);
+		outreader_drain(&s->svcs[i].err);
+	}
+	if (s->n_svcs > 0) {
+		outsink_flush(&s->out, FLUSH_AT_EXIT_MS);
+		outsink_flush(&s->err, FLUSH_AT_EXIT_MS);
+	}
+	return exit_code(s);
 }
 
 int supervisor_close(struct supervisor *s)
@@ -188,10 +431,20 @@ int supervisor_close(struct supervisor *s)
 	reaper_close(&s->reaper);
 	signals_close(&s->signals);
 	shutdown_close(&s->shutdown);
+	if (s->recheck_ready)
+		uv_close((uv_handle_t *)&s->recheck, NULL);
+	s->recheck_ready = false;
+	for (size_t i = 0; i < s->n_svcs; i++)
+		service_close(&s->svcs[i]);
+	outsink_close(&s->out);
+	outsink_close(&s->err);
 	(void)uv_run(&s->loop, UV_RUN_DEFAULT);
 	r = uv_loop_close(&s->loop);
 	if (r < 0)
 		return log_errno(r, "close event loop");
+	free(s->svcs);
+	s->svcs = NULL;
+	s->n_svcs = 0;
 	s->loop_ready = false;
 	return 0;
 }

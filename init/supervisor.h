@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * supervisor: boxinit's event loop state: the services, the reaper, the
- * signal watchers and the shutdown state machine, and the glue that turns
- * their events into actions. Once supervisor_run is called, nothing here
- * exits the process: failures are logged and the loop goes on.
+ * supervisor: boxinit's event loop state: the main command, the declared
+ * services, the reaper, the signal watchers, the output sinks and the
+ * shutdown state machine, and the glue that turns their events into actions
+ * (start in dependency order, stop in reverse order). Once supervisor_run is
+ * called, nothing here exits the process: failures are logged and the loop
+ * goes on.
  */
 #pragma once
 
@@ -11,6 +13,8 @@
 #include <uv.h>
 
 #include "cmdline.h"
+#include "svcconf.h"
+#include "output.h"
 #include "reaper.h"
 #include "service.h"
 #include "shutdown.h"
@@ -19,18 +23,31 @@
 struct supervisor {
 	uv_loop_t loop;
 	const struct init_config *cfg;
-	struct service main; /* issue 4: an array of services, main first */
+	const struct services_config *conf;
+	struct service main; /* valid when has_main */
+	bool has_main;
+	struct service *svcs; /* conf->n, in conf's order */
+	size_t n_svcs;
+	struct outsink out, err;
 	struct reaper reaper;
 	struct signals signals;
 	struct shutdown shutdown;
+	uv_timer_t recheck; /* one-shot: "is anything left?" after a change without a SIGCHLD */
+	bool recheck_ready;
 	bool pid1;
 	bool loop_ready;
+	bool stopping;      /* the graceful stop has begun */
+	bool others_termed; /* processes of no service got SIGTERM */
+	bool essential_failed;
+	int essential_code;
 	unsigned long orphans;
 };
 
 /* Sets up the loop and every watcher. Call with every signal blocked. Logs. */
-int supervisor_init(struct supervisor *s, const struct init_config *cfg, const char *cwd);
-/* Starts the main command (signals still blocked). Logs. */
+int supervisor_init(struct supervisor *s, const struct init_config *cfg,
+                    const struct services_config *conf, const char *cwd);
+/* Starts the services without dependencies, and the main command when nothing is to
+ * be waited for (signals still blocked). Logs. */
 int supervisor_start(struct supervisor *s);
 /* Unblocks signals and runs until the end; returns boxinit's exit code. */
 int supervisor_run(struct supervisor *s);

@@ -18,6 +18,7 @@ struct cgroup_limits {                        /* 0 / false = not set */
 	uint64_t memory_swap;                 /* bytes, memory+swap total */
 	uint64_t pids_max;
 	uint64_t io_weight; /* 1..10000 */
+	bool all_devices;   /* --privileged: no device restriction (default: /dev's nodes only) */
 };
 
 struct cgroup_stats {

@@ -157,8 +157,17 @@ static int v1_apply_io(struct cgroup *cg, const struct cgroup_limits *lim)
 static int v1_apply(struct cgroup *cg, const struct cgroup_limits *lim)
 {
 	const char *pids = cgroup_dir_for(cg, CG_PIDS);
+	const char *devices = cgroup_dir_for(cg, CG_DEVICES);
 	int r;
 
+	if (!lim->all_devices && devices) {
+		r = cgroup_v1_devices(devices);
+		if (r < 0)
+			return r;
+	} else if (!lim->all_devices) {
+		log_warn("cgroup controller 'devices' is not available: device nodes made in the "
+		         "container can be opened");
+	}
 	r = v1_apply_cpu(cg, lim);
 	if (r < 0)
 		return r;

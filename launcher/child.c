@@ -51,7 +51,8 @@ static int setup(const struct child_args *a)
 		return sync_errorf(a->syncfd, -errno, "set the parent-death signal");
 	if (sethostname(a->cfg->hostname, strlen(a->cfg->hostname)) < 0)
 		return sync_errorf(a->syncfd, -errno, "set hostname '%s'", a->cfg->hostname);
-	r = loopback_up(a->syncfd);
+	/* --net host: the host's lo is not ours to touch. */
+	r = a->cfg->net.mode == NET_HOST ? 0 : loopback_up(a->syncfd);
 	if (r == 0)
 		r = rootfs_apply(a->plan, a->syncfd);
 	if (r == 0)
@@ -67,10 +68,25 @@ static int setup(const struct child_args *a)
 
 void child_main(const struct child_args *a)
 {
+	int r;
+
 	if (setup(a) < 0)
 		_exit(EXIT_LAUNCH_FAILURE);
 	/* The forwarded signals stay blocked across exec (see supervise_exec_mask). */
 	(void)sigprocmask(SIG_SETMASK, &a->exec_mask, NULL);
+	/* Whatever launch inherited (a shell's redirections, a leaked socket) must not
+	 * reach the container: only stdio crosses the exec. */
+	r = cloexec_from(3);
+	if (r < 0) {
+		(void)sync_errorf(a->syncfd, r, "mark descriptors close-on-exec");
+		_exit(EXIT_LAUNCH_FAILURE);
+	}
+	/* Last: from here on even a failure report must pass the filter (write does). */
+	r = syscalls_load(a->filter);
+	if (r < 0) {
+		(void)sync_errorf(a->syncfd, r, "load the seccomp filter");
+		_exit(EXIT_LAUNCH_FAILURE);
+	}
 	/* The memfd is close-on-exec, and so is syncfd: a successful exec is the EOF the
 	 * parent waits for. */
 	execveat(a->initfd, "", a->argv, a->envp, AT_EMPTY_PATH);

@@ -11,15 +11,18 @@
 
 #include "config.h"
 #include "rootfs.h"
+#include "syscalls.h"
 #include "util.h"
 
 struct child_args {
 	const struct launch_config *cfg;
 	const struct mount_plan *plan;
-	char **argv;        /* boxinit's */
-	char **envp;        /* the container's */
-	int syncfd;         /* the child's end */
-	int initfd;         /* sealed memfd of boxinit */
+	char **argv; /* boxinit's */
+	char **envp; /* the container's */
+	int syncfd;  /* the child's end */
+	int initfd;  /* sealed memfd of boxinit */
+	/* The seccomp filter: loaded last, right before the exec. */
+	const struct syscall_filter *filter;
 	int parent_fds[2];  /* launch's own (sync end, signalfd): closed first */
 	sigset_t exec_mask; /* the signal mask boxinit starts with */
 };

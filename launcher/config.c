@@ -34,6 +34,15 @@ enum {
 	OPT_STATS_JSON,
 	OPT_INIT,
 	OPT_VERBOSE,
+	OPT_SERVICE,
+	OPT_NET,
+	OPT_SUBNET,
+	OPT_DNS,
+	OPT_NAT,
+	OPT_CAP_ADD,
+	OPT_CAP_DROP,
+	OPT_NO_NEW_PRIVS,
+	OPT_SECCOMP,
 };
 
 static const struct option options[] = {
@@ -58,13 +67,24 @@ static const struct option options[] = {
     {"stats-json", required_argument, NULL, OPT_STATS_JSON},
     {"init", required_argument, NULL, OPT_INIT},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
+    {"service", required_argument, NULL, OPT_SERVICE},
+    {"config", required_argument, NULL, 'c'},
+    {"net", required_argument, NULL, OPT_NET},
+    {"subnet", required_argument, NULL, OPT_SUBNET},
+    {"publish", required_argument, NULL, 'p'},
+    {"dns", required_argument, NULL, OPT_DNS},
+    {"nat", no_argument, NULL, OPT_NAT},
+    {"cap-add", required_argument, NULL, OPT_CAP_ADD},
+    {"cap-drop", required_argument, NULL, OPT_CAP_DROP},
+    {"no-new-privileges", no_argument, NULL, OPT_NO_NEW_PRIVS},
+    {"seccomp", required_argument, NULL, OPT_SECCOMP},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
 
 static const char usage[] =
-    "Usage: launch [OPTIONS] ROOTFS [--] CMD [ARG...]\n"
+    "Usage: launch [OPTIONS] ROOTFS [--] [CMD [ARG...]]\n"
     "Run CMD in a new container whose root is the directory ROOTFS.\n"
     "\n"
     "  --name NAME            container name (default: box-XXXXXXXX)\n"
@@ -83,10 +103,22 @@ static const char usage[] =
     "  -u, --user UID[:GID]   run CMD with these ids\n"
     "  --exit-with-main       end when CMD ends (default: when no process is left)\n"
     "  --grace SECONDS        stop grace period (default 10)\n"
-    "  --privileged           keep every capability\n"
+    "  --service NAME=CMD     run CMD as a supervised service (repeatable; CMD optional)\n"
+    "  -c, --config FILE      services from FILE (bound on /etc/boxinit.conf, read-only)\n"
+    "  --privileged           keep every capability, mask nothing, no seccomp, all devices\n"
+    "  --cap-add CAPS         add capabilities (NAME[,NAME] from capabilities(7), or ALL)\n"
+    "  --cap-drop CAPS        drop capabilities (NAME[,NAME], or ALL)\n"
+    "  --no-new-privileges    no process in the container gains privileges by exec\n"
+    "  --seccomp PROFILE      default (deny dangerous syscalls) or unconfined\n"
     "  --stats                print resource use at exit\n"
     "  --stats-json FILE      write resource use at exit as JSON\n"
     "  --init PATH            boxinit binary (default: next to launch)\n"
+    "  --net MODE             none (default: lo only), host (no isolation), veth\n"
+    "  --subnet CIDR          --net veth: take the container's /30 from this range\n"
+    "  -p, --publish [IP:]HOSTPORT:PORT[/tcp]  --net veth: proxy a host port (IP default\n"
+    "                         127.0.0.1) to the container's PORT\n"
+    "  --dns IP               nameserver in a generated /etc/resolv.conf (up to 3)\n"
+    "  --nat                  --net veth: masquerade the container's outbound traffic\n"
     "  --verbose              debug messages\n"
     "  -h, --help             this text\n"
     "  -V, --version          version\n"
@@ -341,9 +373,89 @@ static int parse_flag(int opt, struct launch_config *c)
 	return -ENOTSUP;
 }
 
+static int parse_security(int opt, const char *arg, struct launch_config *c)
+{
+	switch (opt) {
+	case OPT_CAP_ADD:
+	case OPT_CAP_DROP:
+		c->caps_changed = true;
+		if (capset_parse_list(arg, opt == OPT_CAP_ADD, &c->caps) < 0)
+			return bad_value(opt, arg, -EINVAL);
+		return 0;
+	case OPT_NO_NEW_PRIVS:
+		c->no_new_privs = true;
+		return 0;
+	case OPT_SECCOMP:
+		if (!STREQ(arg, "default") && !STREQ(arg, "unconfined"))
+			return bad_value(opt, arg, -EINVAL);
+		c->seccomp = STREQ(arg, "default");
+		return 0;
+	}
+	return -ENOTSUP;
+}
+
+static int parse_net(int opt, const char *arg, struct launch_config *c)
+{
+	int r;
+
+	switch (opt) {
+	case OPT_NET:
+		r = netconf_parse_mode(arg, &c->net.mode);
+		break;
+	case OPT_SUBNET:
+		r = netconf_parse_subnet(arg, &c->net.subnet, &c->net.prefix);
+		c->net.has_subnet = true;
+		break;
+	case 'p':
+		r = netconf_add_publish(&c->net, arg);
+		if (r == -EEXIST) {
+			log_error("invalid value '%s' for --publish: port published twice", arg);
+			return -EINVAL;
+		}
+		break;
+	case OPT_DNS:
+		r = netconf_add_dns(&c->net, arg);
+		break;
+	case OPT_NAT:
+		c->net.nat = true;
+		return 0;
+	default:
+		return -ENOTSUP;
+	}
+	return r < 0 && r != -ENOMEM ? bad_value(opt, arg, r == -E2BIG ? -ERANGE : -EINVAL) : r;
+}
+
+/* Checked in full by boxinit, inside the container, before anything starts. */
+static int parse_services(int opt, const char *arg, struct launch_config *c)
+{
+	struct volume *v;
+
+	switch (opt) {
+	case OPT_SERVICE:
+		if (strchr(arg, '=') == arg || !strchr(arg, '='))
+			return bad_value(opt, arg, -EINVAL);
+		c->services[c->n_services++] = arg;
+		return 0;
+	case 'c':
+		if (!arg[0] || c->config_file)
+			return bad_value(opt, arg, -EINVAL);
+		c->config_file = arg;
+		v = &c->volumes[c->n_volumes];
+		v->src = strdup(arg);
+		v->dst = strdup(CONFIG_BOXINIT_CONF);
+		v->ro = true;
+		c->n_volumes++;
+		return v->src && v->dst ? 0 : -ENOMEM;
+	}
+	return -ENOTSUP;
+}
+
 static int parse_option(int opt, const char *arg, struct launch_config *c)
 {
-	int r = parse_flag(opt, c);
+	int r = parse_security(opt, arg, c);
+
+	if (r == -ENOTSUP)
+		r = parse_flag(opt, c);
 
 	if (r == -ENOTSUP)
 		r = parse_string(opt, arg, c);
@@ -351,6 +463,10 @@ static int parse_option(int opt, const char *arg, struct launch_config *c)
 		r = parse_limit(opt, arg, &c->limits);
 	if (r == -ENOTSUP)
 		r = parse_other(opt, arg, c);
+	if (r == -ENOTSUP)
+		r = parse_net(opt, arg, c);
+	if (r == -ENOTSUP)
+		r = parse_services(opt, arg, c);
 	if (r == -ENOMEM)
 		return log_errno(r, "parse options");
 	return r;
@@ -499,7 +615,23 @@ static int check_combinations(const struct launch_config *c, const char *swap_ar
 		log_error("invalid value '%s' for --volume: duplicate destination", dup);
 		return -EINVAL;
 	}
+	if (c->privileged && c->caps_changed) {
+		log_error("use --cap-add/--cap-drop: --privileged keeps every capability");
+		return -EINVAL;
+	}
 	return 0;
+}
+
+/* A rootfs that declares services in /etc/boxinit.conf needs no command either (an
+ * empty one is what a -c bind mount leaves behind as its mount point). */
+static bool rootfs_has_services(const char *rootfs)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return (size_t)snprintf(path, sizeof(path), "%s%s", rootfs, CONFIG_BOXINIT_CONF) <
+	           sizeof(path) &&
+	       stat(path, &st) == 0 && st.st_size > 0;
 }
 
 static int parse_operands(int argc, char **argv, struct launch_config *c)
@@ -515,7 +647,8 @@ static int parse_operands(int argc, char **argv, struct launch_config *c)
 		return log_errno(-ENOMEM, "parse options");
 	if (i < argc && STREQ(argv[i], "--"))
 		i++;
-	if (i >= argc) {
+	/* boxinit needs no command when it has services to run. */
+	if (i >= argc && !c->n_services && !c->config_file && !rootfs_has_services(c->rootfs)) {
 		log_error("missing command after '%s' (see launch --help)", c->rootfs);
 		return -EINVAL;
 	}
@@ -530,7 +663,7 @@ static int parse_args(int argc, char **argv, struct launch_config *c, const char
 	/* '+': options end at ROOTFS, so CMD's own options are left alone. */
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:hVv:e:w:u:m:", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:hVv:e:w:u:m:p:c:", options, NULL)) != -1) {
 		if (opt == '?' || opt == ':') {
 			report_getopt_error(opt, argc, argv);
 			return -EINVAL;
@@ -546,13 +679,14 @@ static int parse_args(int argc, char **argv, struct launch_config *c, const char
 
 int config_parse(int argc, char **argv, struct launch_config *ret)
 {
-	struct launch_config c = {.cgroup_parent = CONFIG_DEFAULT_PARENT};
+	struct launch_config c = {.cgroup_parent = CONFIG_DEFAULT_PARENT, .seccomp = true};
 	const char *swap_arg = NULL;
 	int r;
 
 	c.volumes = calloc((size_t)argc + 1, sizeof(*c.volumes));
 	c.env = calloc((size_t)argc + 1, sizeof(*c.env));
-	if (!c.volumes || !c.env) {
+	c.services = calloc((size_t)argc + 1, sizeof(*c.services));
+	if (!c.volumes || !c.env || !c.services) {
 		config_free(&c);
 		return log_errno(-ENOMEM, "parse options");
 	}
@@ -563,12 +697,19 @@ int config_parse(int argc, char **argv, struct launch_config *ret)
 		r = check_combinations(&c, swap_arg);
 	if (r == 0 && !c.name)
 		r = generate_name(&c.name);
+	if (r == 0 && netconf_check(&c.net)) {
+		log_error("use --%s: it needs --net veth", netconf_check(&c.net));
+		r = -EINVAL;
+	}
+	if (r == 0)
+		netconf_finish(&c.net, c.name);
 	if (r != 0) {
 		config_free(&c);
 		return r;
 	}
 	if (!c.hostname)
 		c.hostname = c.name;
+	c.limits.all_devices = c.privileged;
 	*ret = c;
 	return 0;
 }
@@ -583,8 +724,10 @@ void config_free(struct launch_config *c)
 		free(c->env[i]);
 	free(c->volumes);
 	free(c->env);
+	free(c->services);
 	free(c->rootfs);
 	free(c->name);
+	netconf_free(&c->net);
 	*c = (struct launch_config){0};
 }
 

@@ -10,9 +10,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "capset.h"
 #include "cgroup.h"
+#include "netconf.h"
 
 #define CONFIG_DEFAULT_PARENT "/box"
+#define CONFIG_BOXINIT_CONF   "/etc/boxinit.conf" /* where -c FILE is bound, read-only */
 #define CONFIG_CPU_PERIOD_US  100000
 #define CONFIG_NAME_MAX       64
 
@@ -38,7 +41,16 @@ struct launch_config {
 	char **env; /* "K=V", later entries win */
 	size_t n_env;
 	bool read_only, exit_with_main, privileged, stats, verbose;
-	char **cmd; /* NULL-terminated, points into argv */
+	/* Security: see docs/security.md. */
+	struct capset_change caps; /* --cap-add / --cap-drop */
+	bool caps_changed;
+	bool no_new_privs;
+	bool seccomp;          /* --seccomp default (the default); false: unconfined */
+	struct net_config net; /* --net, --subnet, -p, --dns, --nat: see docs/network.md */
+	char **cmd;            /* NULL-terminated, points into argv; empty with services */
+	const char **services; /* --service NAME=CMD, handed to boxinit */
+	size_t n_services;
+	const char *config_file; /* -c FILE: a volume on CONFIG_BOXINIT_CONF, and boxinit's -c */
 };
 
 /* 0: ready to run; 1: --help/--version printed (exit 0); -EINVAL: a message was logged. */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/capability.h>
 #include <sys/stat.h>
 
 #include "log.h"
@@ -106,9 +107,34 @@ static int strv_push(char **v, size_t *n, const char *s)
 	return 0;
 }
 
+/* The resolved set as "cap_chown,cap_kill,...": boxinit gets exactly what launch checked. */
+static int caps_list(uint64_t mask, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int cap = 0; cap < 64; cap++) {
+		char *name;
+		int w;
+
+		if (!(mask & CAPSET_BIT(cap)))
+			continue;
+		name = cap_to_name(cap);
+		if (!name)
+			return -ENOMEM;
+		w = snprintf(buf + n, size - n, "%s%s", n ? "," : "", name);
+		(void)cap_free(name);
+		if (w < 0 || (size_t)w >= size - n)
+			return -ENAMETOOLONG;
+		n += (size_t)w;
+	}
+	return 0;
+}
+
 int initexec_argv(const struct launch_config *c, char ***ret)
 {
-	const char *opts[16];
+	char caps[1024];
+	const char *opts[24];
 	size_t n_opts = 0, n_cmd = 0, n = 0;
 	char **v;
 	int r = 0;
@@ -131,16 +157,42 @@ int initexec_argv(const struct launch_config *c, char ***ret)
 		opts[n_opts++] = "--user";
 		opts[n_opts++] = c->user;
 	}
+	if (c->caps_changed && !c->privileged) {
+		uint64_t mask = capset_resolve(&c->caps);
+
+		opts[n_opts++] = "--cap-drop=ALL";
+		if (mask) {
+			r = caps_list(mask, caps, sizeof(caps));
+			if (r < 0)
+				return r;
+			opts[n_opts++] = "--cap-add";
+			opts[n_opts++] = caps;
+		}
+	}
+	if (c->no_new_privs)
+		opts[n_opts++] = "--no-new-privileges";
 	if (c->verbose)
 		opts[n_opts++] = "-v";
+	if (c->config_file) {
+		opts[n_opts++] = "-c";
+		opts[n_opts++] = CONFIG_BOXINIT_CONF;
+	}
 	opts[n_opts++] = "--";
 	while (c->cmd[n_cmd])
 		n_cmd++;
-	v = calloc(n_opts + n_cmd + 1, sizeof(*v));
+	v = calloc(n_opts + 2 * c->n_services + n_cmd + 1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	for (size_t i = 0; r == 0 && i < n_opts; i++)
+	/* Every option but the final "--", then the services, then "--" CMD. */
+	for (size_t i = 0; r == 0 && i + 1 < n_opts; i++)
 		r = strv_push(v, &n, opts[i]);
+	for (size_t i = 0; r == 0 && i < c->n_services; i++) {
+		r = strv_push(v, &n, "--service");
+		if (r == 0)
+			r = strv_push(v, &n, c->services[i]);
+	}
+	if (r == 0)
+		r = strv_push(v, &n, "--");
 	for (size_t i = 0; r == 0 && i < n_cmd; i++)
 		r = strv_push(v, &n, c->cmd[i]);
 	if (r < 0) {

@@ -13,17 +13,20 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <uv.h>
 
 #include "cgroup.h"
 #include "child.h"
 #include "config.h"
 #include "initexec.h"
 #include "log.h"
+#include "net.h"
 #include "ns.h"
 #include "rootfs.h"
 #include "stats.h"
 #include "supervise.h"
 #include "sync.h"
+#include "syscalls.h"
 #include "util.h"
 
 struct launch {
@@ -36,7 +39,11 @@ struct launch {
 	char **argv;
 	char **envp;
 	struct mount_plan plan;
+	struct syscall_filter filter;
 	struct cgroup *cg;
+	uv_loop_t loop; /* published ports and supervise's watchers */
+	bool loop_ready;
+	struct net *net;
 	pid_t pid;
 	bool reaped;
 	int sync[2];
@@ -46,8 +53,12 @@ struct launch {
 static int prepare(struct launch *l)
 {
 	const struct launch_config *c = l->cfg;
-	int r = initexec_load(c->init_path, &l->initfd, &l->init_path);
+	int r = uv_loop_init(&l->loop);
 
+	if (r < 0)
+		return log_errno(r, "create the event loop");
+	l->loop_ready = true;
+	r = initexec_load(c->init_path, &l->initfd, &l->init_path);
 	if (r < 0)
 		return r;
 	r = initexec_argv(c, &l->argv);
@@ -57,6 +68,14 @@ static int prepare(struct launch *l)
 		r = rootfs_plan(c, &l->plan);
 	if (r < 0)
 		return log_errno(r, "prepare container '%s'", c->name);
+	if (c->seccomp && !c->privileged) {
+		r = syscalls_build(capset_resolve(&c->caps), &l->filter);
+		if (r < 0)
+			return r;
+	}
+	r = net_prepare(c, &l->net);
+	if (r < 0)
+		return r;
 	if (c->stats_json) {
 		l->statsfd = open(c->stats_json, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
 		if (l->statsfd < 0)
@@ -88,6 +107,7 @@ static int clone_child(struct launch *l)
 	    .argv = l->argv,
 	    .envp = l->envp,
 	    .initfd = l->initfd,
+	    .filter = &l->filter,
 	    .exec_mask = l->exec_mask,
 	};
 	pid_t pid;
@@ -95,7 +115,9 @@ static int clone_child(struct launch *l)
 
 	if (r < 0)
 		return log_errno(r, "create the sync socket");
-	pid = ns_clone(NS_CONTAINER_FLAGS);
+	/* --net host: the host's network namespace, the only one not new. */
+	pid = ns_clone(NS_CONTAINER_FLAGS &
+	               ~(l->cfg->net.mode == NET_HOST ? (unsigned long)CLONE_NEWNET : 0));
 	if (pid < 0)
 		return log_errno(pid, "clone the container's first process");
 	if (pid == 0) {
@@ -127,6 +149,9 @@ static int start(struct launch *l)
 	r = clone_child(l);
 	if (r == 0)
 		r = create_cgroup(l);
+	/* Before GO: the first command sees eth0 up, addressed and routed. */
+	if (r == 0)
+		r = net_setup(l->net, &l->loop, l->pid);
 	if (r < 0)
 		return r;
 	/* Before GO: the first process is in the cgroup before it runs anything. */
@@ -143,7 +168,7 @@ static int start(struct launch *l)
 static int supervise(struct launch *l)
 {
 	struct supervise_result res;
-	int r = supervise_run(l->sigfd, steal_fd(&l->sync[0]), l->pid, &res);
+	int r = supervise_run(&l->loop, l->sigfd, steal_fd(&l->sync[0]), l->pid, &res);
 
 	if (r < 0)
 		return EXIT_LAUNCH_FAILURE;
@@ -196,6 +221,14 @@ static void teardown(struct launch *l, int exit_code)
 	kill_child(l);
 	report_stats(l, exit_code);
 	cgroup_destroy(steal_ptr(&l->cg));
+	net_destroy(steal_ptr(&l->net));
+	if (l->loop_ready) {
+		/* Runs the close callbacks of the published ports; nothing else is left. */
+		(void)uv_run(&l->loop, UV_RUN_DEFAULT);
+		if (uv_loop_close(&l->loop) < 0)
+			log_debug("close the event loop: handles left");
+		l->loop_ready = false;
+	}
 	l->sync[0] = safe_close(l->sync[0]);
 	l->sync[1] = safe_close(l->sync[1]);
 	l->initfd = safe_close(l->initfd);
@@ -204,6 +237,7 @@ static void teardown(struct launch *l, int exit_code)
 	initexec_strv_free(steal_ptr(&l->argv));
 	initexec_strv_free(steal_ptr(&l->envp));
 	rootfs_plan_free(&l->plan);
+	syscalls_free(&l->filter);
 }
 
 static int run(const struct launch_config *c, int sigfd, const sigset_t *orig_mask)
@@ -242,5 +276,9 @@ int main(int argc, char **argv)
 	log_init("launch", cfg.verbose);
 	if (config_check_host(&cfg) < 0)
 		return EXIT_LAUNCH_FAILURE;
+	if (cfg.privileged)
+		log_warn("container '%s' is privileged: every capability, every device, no masked "
+		         "paths, no seccomp filter; root in it is root on the host",
+		         cfg.name);
 	return run(&cfg, sigfd, &orig_mask);
 }

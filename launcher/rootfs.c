@@ -20,7 +20,7 @@
 
 int rootfs_plan(const struct launch_config *c, struct mount_plan *ret)
 {
-	struct mount_op *ops = calloc(c->n_volumes + 4, sizeof(*ops));
+	struct mount_op *ops = calloc(c->n_volumes + 5, sizeof(*ops));
 	size_t n = 0;
 
 	if (!ops)
@@ -33,6 +33,14 @@ int rootfs_plan(const struct launch_config *c, struct mount_plan *ret)
 		    .src = c->volumes[i].src,
 		    .dst = c->volumes[i].dst,
 		    .ro = c->volumes[i].ro,
+		};
+	/* --dns: launch's generated file, read-only; the rootfs's own file is never edited. */
+	if (c->net.resolv_conf[0])
+		ops[n++] = (struct mount_op){
+		    .kind = MOUNT_OP_VOLUME,
+		    .src = c->net.resolv_conf,
+		    .dst = "/etc/resolv.conf",
+		    .ro = true,
 		};
 	/* After the volumes: remounting the root bind leaves the mounts on top alone. */
 	if (c->read_only)

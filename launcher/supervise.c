@@ -8,7 +8,7 @@
 #include "supervise.h"
 
 #include <errno.h>
-#include <poll.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -127,29 +127,98 @@ static bool handle_signals(int sigfd, pid_t pid, struct supervise_result *res)
 	}
 }
 
-int supervise_run(int sigfd, int syncfd, pid_t pid, struct supervise_result *ret)
-{
-	struct supervise_result res = {0};
-	struct pollfd fds[2] = {{.fd = sigfd, .events = POLLIN}, {.fd = syncfd, .events = POLLIN}};
-	bool reaped = false;
+/* The two watchers of supervise_run, on launch's loop beside the published ports. */
+struct watch {
+	uv_poll_t sig, sync;
+	int sigfd, syncfd;
+	pid_t pid;
+	bool reaped;
+	int open; /* watchers not closed yet */
+	struct supervise_result res;
+};
 
-	while (!reaped) {
-		fds[0].revents = fds[1].revents = 0;
-		/* No timeout: only a signal or the child's socket wakes launch. */
-		if (poll(fds, 2, -1) < 0 && errno != EINTR) {
-			(void)safe_close(syncfd);
-			return log_errno(-errno, "wait for the container");
-		}
-		if (fds[1].fd >= 0 && fds[1].revents) {
-			handle_sync(&syncfd, MSG_DONTWAIT, &res);
-			fds[1].fd = syncfd;
-		}
-		if (fds[0].revents)
-			reaped = handle_signals(sigfd, pid, &res);
+static void watch_closed(uv_handle_t *h)
+{
+	((struct watch *)h->data)->open--;
+}
+
+static void on_signal(uv_poll_t *h, int status, int events)
+{
+	struct watch *w = h->data;
+
+	(void)status;
+	(void)events;
+	if (handle_signals(w->sigfd, w->pid, &w->res)) {
+		w->reaped = true;
+		uv_stop(h->loop);
 	}
+}
+
+static void on_sync(uv_poll_t *h, int status, int events)
+{
+	struct watch *w = h->data;
+
+	(void)status;
+	(void)events;
+	handle_sync(&w->syncfd, MSG_DONTWAIT, &w->res);
+	/* EOF closed the fd: stop watching it (libuv drops it from epoll, errors ignored). */
+	if (w->syncfd < 0)
+		uv_close((uv_handle_t *)h, watch_closed);
+}
+
+static int watch_start(uv_loop_t *loop, struct watch *w)
+{
+	int r = uv_poll_init(loop, &w->sig, w->sigfd);
+
+	if (r < 0)
+		return r;
+	w->sig.data = w;
+	w->open = 1;
+	r = uv_poll_start(&w->sig, UV_READABLE, on_signal);
+	if (r < 0)
+		return r;
+	r = uv_poll_init(loop, &w->sync, w->syncfd);
+	if (r < 0)
+		return r;
+	w->sync.data = w;
+	w->open = 2;
+	return uv_poll_start(&w->sync, UV_READABLE, on_sync);
+}
+
+/* Closes the watchers and runs the loop until their close callbacks ran. */
+static void watch_stop(uv_loop_t *loop, struct watch *w)
+{
+	if (w->open > 0 && !uv_is_closing((uv_handle_t *)&w->sig))
+		uv_close((uv_handle_t *)&w->sig, watch_closed);
+	if (w->open > 1 && !uv_is_closing((uv_handle_t *)&w->sync))
+		uv_close((uv_handle_t *)&w->sync, watch_closed);
+	while (w->open > 0)
+		(void)uv_run(loop, UV_RUN_NOWAIT);
+}
+
+int supervise_run(uv_loop_t *loop, int sigfd, int syncfd, pid_t pid, struct supervise_result *ret)
+{
+	struct watch w = {.sigfd = sigfd, .syncfd = syncfd, .pid = pid};
+	int r;
+
+	/* In launch only, after the clone: the published ports write to sockets whose peer
+	 * may be gone; the container starts with the disposition launch was given. */
+	(void)signal(SIGPIPE, SIG_IGN);
+	r = watch_start(loop, &w);
+	/* No timer: only a signal, the child's socket or a published port wakes launch. */
+	while (r == 0 && !w.reaped)
+		(void)uv_run(loop, UV_RUN_DEFAULT);
+	watch_stop(loop, &w);
+	if (r < 0) {
+		(void)safe_close(w.syncfd);
+		return log_errno(r, "wait for the container");
+	}
+	/* uv_poll_init made it non-blocking: the reads below wait for the last words. */
+	if (w.syncfd >= 0)
+		(void)fcntl(w.syncfd, F_SETFL, fcntl(w.syncfd, F_GETFL) & ~O_NONBLOCK);
 	/* The child's last words were queued before it exited: read them all. */
-	while (syncfd >= 0)
-		handle_sync(&syncfd, 0, &res);
-	*ret = res;
+	while (w.syncfd >= 0)
+		handle_sync(&w.syncfd, 0, &w.res);
+	*ret = w.res;
 	return 0;
 }

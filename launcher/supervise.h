@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
+#include <uv.h>
 
 struct supervise_result {
 	int status;        /* wait status of the container's first process */
@@ -27,5 +28,6 @@ void supervise_exec_mask(const sigset_t *orig, sigset_t *ret);
  * number, consumed; 0 when there is none. The others stay queued for the container. */
 int supervise_pending_stop(void);
 /* Forwards signals to pid and prints the child's warnings/errors from syncfd (closed here
- * at EOF) until pid has exited. Logs. */
-int supervise_run(int sigfd, int syncfd, pid_t pid, struct supervise_result *ret);
+ * at EOF) until pid has exited, running loop meanwhile (the published ports live on it
+ * too). Logs. */
+int supervise_run(uv_loop_t *loop, int sigfd, int syncfd, pid_t pid, struct supervise_result *ret);

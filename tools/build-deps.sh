@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Builds the static musl libraries boxinit links with (libuv, libcap) from
+# Builds the static musl libraries boxinit links with (libuv, libcap, inih) from
 # Debian's own source packages, into PREFIX (build/deps). Debian ships no musl
 # builds of them. Runs once: the Makefile skips it when PREFIX/.done exists.
 set -euo pipefail
@@ -17,16 +17,25 @@ mkdir -p "$work/apt/lists/partial" "$work/apt/cache" "$work/apt/sources.list.d" 
 awk 'BEGIN { RS = ""; ORS = "\n\n" } !/debian-security/' \
 	/etc/apt/sources.list.d/debian.sources |
 	sed 's/^Types: deb$/Types: deb-src/' >"$work/apt/sources.list.d/src.sources"
+# The archive no longer holds libinih 55's tarballs (bookworm's .dsc is listed,
+# its orig.tar.gz answers 404): inih alone comes from the next release's
+# sources, asked for by name (libinih/trixie) so libuv and libcap stay bookworm's.
+sed -n 's/^URIs: //p' "$work/apt/sources.list.d/src.sources" | head -n1 |
+	awk '{ printf "Types: deb-src\nURIs: %s\nSuites: trixie\nComponents: main\n", $0 }
+	     END { print "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" }' \
+	>"$work/apt/sources.list.d/inih.sources"
 apt_opts=(-q -o "Dir::Etc::SourceParts=$work/apt/sources.list.d"
 	-o Dir::Etc::SourceList=/dev/null
 	-o "Dir::State::Lists=$work/apt/lists" -o "Dir::Cache=$work/apt/cache"
 	-o APT::Sandbox::User=root)
 apt-get "${apt_opts[@]}" update >/dev/null
 cd "$work"
-apt-get "${apt_opts[@]}" source --only-source libuv1 libcap2 >/dev/null
+apt-get "${apt_opts[@]}" source --only-source libuv1/bookworm libcap2/bookworm >/dev/null
+apt-get "${apt_opts[@]}" source --only-source libinih/bookworm >/dev/null 2>&1 ||
+	apt-get "${apt_opts[@]}" source --only-source libinih/trixie >/dev/null
 
 export CC=musl-gcc
-cflags="-Os -ffunction-sections -fdata-sections -fPIC"
+cflags="-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables"
 
 # musl-gcc searches only musl's include dir; the kernel UAPI headers that
 # libuv and libcap include must be copied next to it.
@@ -50,5 +59,14 @@ cp "$capdir/libcap/libcap.a" "$prefix/lib/"
 mkdir -p "$prefix/include/sys"
 cp "$capdir/libcap/include/sys/capability.h" "$prefix/include/sys/"
 
+# inih: one C file (upstream's meson build only wraps it). The options are
+# Debian's (its patches make them run-time variables, and its build passes the
+# line number to the handler), so the musl library and the host's libinih-dev
+# behave alike.
+inihdir=$(find "$work" -maxdepth 1 -type d -name 'libinih-*' | head -n1)
+musl-gcc $cflags -DINI_HANDLER_LINENO=1 -c "$inihdir/ini.c" -o "$work/ini.o"
+ar rcs "$prefix/lib/libinih.a" "$work/ini.o"
+cp "$inihdir/ini.h" "$prefix/include/"
+
 touch "$prefix/.done"
-echo "build-deps: libuv and libcap for musl in $prefix"
+echo "build-deps: libuv, libcap and inih for musl in $prefix"

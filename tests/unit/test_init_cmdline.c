@@ -102,6 +102,30 @@ static void test_help_and_version_need_no_command(void **state)
 	assert_non_null(strstr(cmdline_usage(), "--keep-running"));
 }
 
+/* Services may stand in for the command: main.c checks that one of them is there. */
+static void test_services_and_config(void **state)
+{
+	struct init_config c;
+
+	(void)state;
+	assert_int_equal(PARSE(&c, "--keep-running"), 0);
+	assert_null(c.argv);
+	assert_int_equal(PARSE(&c, "--"), 0);
+	assert_null(c.argv);
+	assert_int_equal(PARSE(&c, "-c", "/etc/x.conf", "--service", "a=sleep 1",
+	                       "--service=b=true", "--", "ls"),
+	                 0);
+	assert_string_equal(c.config_path, "/etc/x.conf");
+	assert_int_equal(c.n_services, 2);
+	assert_string_equal(c.services[0], "a=sleep 1");
+	assert_string_equal(c.services[1], "b=true");
+	assert_string_equal(c.argv[0], "ls");
+	assert_int_equal(PARSE(&c, "-vc/f.conf"), 0);
+	assert_true(c.verbose);
+	assert_string_equal(c.config_path, "/f.conf");
+	assert_null(c.argv);
+}
+
 static void test_grace_values(void **state)
 {
 	struct init_config c;
@@ -168,8 +192,10 @@ static void test_rejections(void **state)
 	assert_int_equal(PARSE(&c, "--grace"), -EINVAL);
 	assert_int_equal(PARSE(&c, "--workdir"), -EINVAL);
 	assert_int_equal(PARSE(&c, "--workdir", "", "true"), -EINVAL);
-	assert_int_equal(PARSE(&c, "--keep-running"), -EINVAL); /* no command */
-	assert_int_equal(PARSE(&c, "--"), -EINVAL);
+	assert_int_equal(PARSE(&c, "--service", "bad", "true"), 0); /* checked by svcconf */
+	assert_int_equal(PARSE(&c, "--config"), -EINVAL);
+	assert_int_equal(PARSE(&c, "-c"), -EINVAL);
+	assert_int_equal(PARSE(&c, "--config", "", "true"), -EINVAL);
 	assert_int_equal(PARSE(&c, "--keep"), -EINVAL); /* no prefix matching */
 }
 
@@ -181,6 +207,7 @@ int main(void)
 	    cmocka_unit_test(test_double_dash_ends_options),
 	    cmocka_unit_test(test_all_flags),
 	    cmocka_unit_test(test_help_and_version_need_no_command),
+	    cmocka_unit_test(test_services_and_config),
 	    cmocka_unit_test(test_grace_values),
 	    cmocka_unit_test(test_user_values),
 	    cmocka_unit_test(test_rejections),

@@ -27,13 +27,16 @@
 
 static void test_signal_policy_tini_mode(void **state)
 {
-	static const int forwarded[] = {SIGHUP,   SIGINT,  SIGQUIT, SIGUSR1, SIGUSR2,
-	                                SIGWINCH, SIGTERM, SIGALRM, SIGABRT, SIGTSTP,
-	                                SIGCONT,  SIGURG,  SIGXCPU, SIGPWR,  SIGPROF};
+	static const int forwarded[] = {SIGINT,  SIGQUIT, SIGWINCH, SIGTERM, SIGALRM, SIGABRT,
+	                                SIGTSTP, SIGCONT, SIGURG,   SIGXCPU, SIGPWR,  SIGPROF};
+	/* Reload / reopen-logs signals go to the services too. */
+	static const int broadcast[] = {SIGHUP, SIGUSR1, SIGUSR2};
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		assert_int_equal(signals_policy(forwarded[i], false), SIG_ACT_FORWARD);
+	for (size_t i = 0; i < ARRAY_SIZE(broadcast); i++)
+		assert_int_equal(signals_policy(broadcast[i], false), SIG_ACT_BROADCAST);
 	assert_int_equal(signals_policy(SIGRTMIN, false), SIG_ACT_FORWARD);
 	assert_int_equal(signals_policy(SIGRTMAX, false), SIG_ACT_FORWARD);
 	assert_int_equal(signals_policy(SIGCHLD, false), SIG_ACT_REAP);
@@ -45,8 +48,8 @@ static void test_signal_policy_keep_running(void **state)
 	assert_int_equal(signals_policy(SIGTERM, true), SIG_ACT_STOP);
 	assert_int_equal(signals_policy(SIGINT, true), SIG_ACT_STOP);
 	assert_int_equal(signals_policy(SIGQUIT, true), SIG_ACT_STOP_NOW);
-	assert_int_equal(signals_policy(SIGHUP, true), SIG_ACT_FORWARD);
-	assert_int_equal(signals_policy(SIGUSR1, true), SIG_ACT_FORWARD);
+	assert_int_equal(signals_policy(SIGHUP, true), SIG_ACT_BROADCAST);
+	assert_int_equal(signals_policy(SIGUSR1, true), SIG_ACT_BROADCAST);
 	assert_int_equal(signals_policy(SIGWINCH, true), SIG_ACT_FORWARD);
 	assert_int_equal(signals_policy(SIGCHLD, true), SIG_ACT_REAP);
 }

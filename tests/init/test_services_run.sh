@@ -1,0 +1,245 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Declared services while they run, as PID 1 and as a subreaper: the configuration is checked
+# whole before anything starts; dependencies wait for readiness; restart policies and the
+# exponential backoff (observed through timestamps the services write); output prefixed
+# "[name] " line by line, whole under a 2 MB burst, and a stuck reader never blocks boxinit.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/services_lib.sh"
+
+# A configuration problem: exit 125, one line naming FILE:LINE, and nothing was started
+# (the first service would have created $TEST_TMP/started).
+rejected_before_anything_starts()
+{
+	local want=$1
+	printf '[first]\ncommand = touch %s/started\nrestart = never\n\n' "$TEST_TMP" \
+		>"$TEST_TMP/conf"
+	cat >>"$TEST_TMP/conf"
+	boxinit_run pid1 -c "$TEST_TMP/conf" -- "$PROBE" exit 0 || return
+	assertEquals "exit status" 125 "$EXIT_CODE"
+	assertEquals "one line on stderr: $(cat "$TEST_TMP/err")" 1 "$(stderr_lines)"
+	grep -qF -- "$TEST_TMP/conf:$want" "$TEST_TMP/err"
+	assertTrue "names '$TEST_TMP/conf:$want': $(cat "$TEST_TMP/err")" $?
+	assertFalse "nothing was started" "[ -e '$TEST_TMP/started' ]"
+}
+
+test_dependency_cycle_is_rejected_before_anything_starts()
+{
+	rejected_before_anything_starts "7: dependency cycle: a -> b -> a" <<-EOF
+		[a]
+		command = true
+		depends = b
+		[b]
+		command = true
+		depends = a
+	EOF
+}
+
+test_unknown_key_is_rejected_before_anything_starts()
+{
+	rejected_before_anything_starts "7: unknown key 'restat' in [web]" <<-EOF
+		[web]
+		command = true
+		restat = always
+	EOF
+}
+
+test_missing_executable_and_unknown_user_are_rejected()
+{
+	rejected_before_anything_starts "6: [web]: command 'no-such-program'" <<-EOF
+		[web]
+		command = no-such-program --flag
+	EOF
+	rejected_before_anything_starts "7: unknown user 'no-such-user'" <<-EOF
+		[web]
+		command = true
+		user = no-such-user
+	EOF
+}
+
+test_services_need_no_main_command_and_start_after_their_dependency_is_ready()
+{
+	local ready_us dep_us
+	# "slow" is ready only once its file exists (created 1 s after it starts).
+	cat >"$TEST_TMP/conf" <<-EOF
+		[slow]
+		command = sh -c 'sleep 1; date +%s%N >$TEST_TMP/ready; exec sleep 1000'
+		ready-command = test -e $TEST_TMP/ready
+		[dependent]
+		command = sh -c 'date +%s%N >$TEST_TMP/dep; exec sleep 1000'
+		depends = slow
+	EOF
+	boxinit_start sub -c "$TEST_TMP/conf" || return
+	wait_until 10 test -s "$TEST_TMP/dep" || {
+		fail "the dependent never started: $(cat "$TEST_TMP/err")"
+		return
+	}
+	ready_us=$(($(cat "$TEST_TMP/ready") / 1000))
+	dep_us=$(($(cat "$TEST_TMP/dep") / 1000))
+	assertTrue "the dependent started after readiness ($ready_us <= $dep_us)" \
+		"[ $ready_us -le $dep_us ]"
+	kill -TERM "$BOXINIT_PID"
+	boxinit_wait 15 || return
+	assertEquals "exit status" 0 "$EXIT_CODE"
+}
+
+test_tcp_readiness_check()
+{
+	require_command python3 || return 0
+	local port=$((20000 + RANDOM % 20000))
+	cat >"$TEST_TMP/conf" <<-EOF
+		[server]
+		command = sh -c 'sleep 0.5; exec python3 -c "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((\"127.0.0.1\", $port)); s.listen(); time.sleep(1000)"'
+		ready-port = $port
+		[client]
+		command = sh -c 'echo connected; exec sleep 1000'
+		depends = server
+	EOF
+	# In its own network namespace: the port is ours alone.
+	STDIN=/dev/null boxinit_start pid1 -c "$TEST_TMP/conf" || return
+	wait_until 15 file_has "$TEST_TMP/out" '^\[client\] connected$' || {
+		fail "the client never started: $(cat "$TEST_TMP/out" "$TEST_TMP/err")"
+		return
+	}
+	kill -TERM "$BOXINIT_PID"
+	boxinit_wait 15 || return
+}
+
+# Timestamps (µs) of each start of a failing service, and the gaps between them.
+restart_gaps()
+{
+	awk 'NR > 1 { print int(($1 - p) / 1000) } { p = $1 }' "$TEST_TMP/starts"
+}
+
+restart_on_failure_backs_off_exponentially()
+{
+	local gaps g prev=0 i=0
+	printf '[flaky]\ncommand = sh -c "date +%%s%%N >>%s/starts; exit 1"\nmax-failures = 6\n' \
+		"$TEST_TMP" >"$TEST_TMP/conf"
+	boxinit_run "$1" -c "$TEST_TMP/conf" || return
+	assertEquals "non-essential service gave up: exit 0" 0 "$EXIT_CODE"
+	assertEquals "started max-failures times" 6 "$(wc -l <"$TEST_TMP/starts")"
+	gaps=$(restart_gaps | tr '\n' ' ')
+	# 100 ms doubling: each gap at least its delay, and each about twice the one before.
+	for g in $gaps; do
+		assertTrue "gap $i ($g ms) >= $((100 << i)) ms (gaps: $gaps)" "[ $g -ge $((100 << i)) ]"
+		[ $i -gt 0 ] && assertTrue "gap $i ($g ms) grows from $prev ms" \
+			"[ $g -gt $((prev * 3 / 2)) ]"
+		prev=$g i=$((i + 1))
+	done
+	assertTrue "it said it gave up" "grep -q \"service 'flaky' failed for good\" '$TEST_TMP/err'"
+}
+
+test_restart_on_failure_backs_off_exponentially_as_pid1()
+{
+	restart_on_failure_backs_off_exponentially pid1
+}
+
+test_restart_on_failure_backs_off_exponentially_as_subreaper()
+{
+	restart_on_failure_backs_off_exponentially sub
+}
+
+test_restart_policies_never_on_failure_always()
+{
+	cat >"$TEST_TMP/conf" <<-EOF
+		[never]
+		command = sh -c 'echo x >>$TEST_TMP/never; exit 1'
+		restart = never
+		[clean]
+		command = sh -c 'echo x >>$TEST_TMP/clean; exit 0'
+		[always]
+		command = sh -c 'echo x >>$TEST_TMP/always; exit 0'
+		restart = always
+	EOF
+	boxinit_start sub -c "$TEST_TMP/conf" || return
+	wait_until 10 eval '[ "$(wc -l <"$TEST_TMP/always" 2>/dev/null)" -ge 4 ]' || {
+		fail "restart=always did not restart a clean exit"
+		return
+	}
+	kill -TERM "$BOXINIT_PID"
+	boxinit_wait 15 || return
+	assertEquals "restart=never ran once" 1 "$(wc -l <"$TEST_TMP/never")"
+	assertEquals "on-failure (default) ran a clean exit once" 1 "$(wc -l <"$TEST_TMP/clean")"
+}
+
+test_leftover_group_is_killed_before_a_restart()
+{
+	# Each run leaves a background child in its process group, then fails.
+	printf '[leaky]\ncommand = sh -c "sleep 1000 & echo \\$! >>%s/kids; exit 1"\nmax-failures = 3\n' \
+		"$TEST_TMP" >"$TEST_TMP/conf"
+	boxinit_run sub -c "$TEST_TMP/conf" || return
+	local kid alive=
+	for kid in $(cat "$TEST_TMP/kids"); do
+		track_pid "$kid"
+		proc_alive "$kid" && alive="$alive $kid"
+	done
+	assertEquals "runs" 3 "$(wc -l <"$TEST_TMP/kids")"
+	assertEquals "leftovers still alive" "" "$alive"
+}
+
+prefixed_lines_arrive_whole()
+{
+	local want
+	# 20000 lines of 107 bytes (2.1 MB) on stdout, and 2000 on stderr, as fast as possible.
+	cat >"$TEST_TMP/conf" <<-'EOF'
+		[burst]
+		command = awk 'BEGIN { x = sprintf("%0100d", 0); for (i = 0; i < 20000; i++) printf "%06d %s\n", i, x; for (i = 0; i < 2000; i++) printf "err %06d\n", i > "/dev/stderr" }'
+		restart = never
+		[other]
+		command = sh -c 'for i in $(seq 200); do echo "other line $i"; done'
+		restart = never
+	EOF
+	boxinit_run "$1" -c "$TEST_TMP/conf" || return
+	assertEquals "exit status" 0 "$EXIT_CODE"
+	want=$(printf '%0100d' 0)
+	assertEquals "burst lines, all whole and in order" 20000 \
+		"$(grep -E "^\[burst\] [0-9]{6} $want\$" "$TEST_TMP/out" | awk '{ if ($2 + 0 != NR - 1) exit 1; n++ } END { print n }')"
+	assertEquals "the other service's lines" 200 "$(grep -c '^\[other\] other line [0-9]*$' "$TEST_TMP/out")"
+	assertEquals "no line is torn or unprefixed" 0 \
+		"$(grep -cvE '^\[(burst|other)\] ' "$TEST_TMP/out")"
+	assertEquals "stderr lines, prefixed, on stderr" 2000 \
+		"$(grep -cE '^\[burst\] err [0-9]{6}$' "$TEST_TMP/err")"
+}
+
+test_prefixed_lines_arrive_whole_under_a_2mb_burst_as_pid1()
+{
+	prefixed_lines_arrive_whole pid1
+}
+
+test_prefixed_lines_arrive_whole_under_a_2mb_burst_as_subreaper()
+{
+	prefixed_lines_arrive_whole sub
+}
+
+# boxinit's stdout is a FIFO whose reader never reads: a service floods it. boxinit keeps
+# supervising (a second service's restarts go on) and stops on SIGTERM.
+test_reader_that_stops_reading_does_not_block_boxinit()
+{
+	local reader n1
+	mkfifo "$TEST_TMP/fifo"
+	sleep 1000 <"$TEST_TMP/fifo" &
+	reader=$!
+	track_pid "$reader"
+	cat >"$TEST_TMP/conf" <<-EOF
+		[flood]
+		command = yes flooding the output
+		[ticker]
+		command = sh -c 'echo tick >>$TEST_TMP/ticks; sleep 0.2; exit 0'
+		restart = always
+	EOF
+	"$BOXINIT" -c "$TEST_TMP/conf" >"$TEST_TMP/fifo" 2>"$TEST_TMP/err" &
+	BOXINIT_PID=$!
+	JOB_PID=$BOXINIT_PID
+	track_pid "$BOXINIT_PID"
+	sleep 1
+	n1=$(wc -l <"$TEST_TMP/ticks")
+	wait_until 10 eval '[ "$(wc -l <"$TEST_TMP/ticks")" -gt $((n1 + 3)) ]'
+	assertTrue "services are still restarted while the output is stuck" $?
+	kill -TERM "$BOXINIT_PID"
+	boxinit_wait 10 || return
+	assertEquals "exit status" 0 "$EXIT_CODE"
+}
+
+. "$SHUNIT2"

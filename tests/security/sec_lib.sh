@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: MIT
+# shellcheck shell=bash
+# sec_lib.sh: helpers of the security suites (sourced after tests/lib.sh and
+# tests/launch/launch_lib.sh). Containers run from a copy of the busybox test rootfs with
+# build/attack as /bin/attack. attack_blocked records each attack run in a default
+# container; box_suite_teardown prints "N attacks, N blocked".
+
+ATTACK=${ATTACK:-$BOX_BUILD/attack}
+SEC_ATTACKS=0
+SEC_BLOCKED=0
+
+# The busybox rootfs plus the attack binary, rebuilt when either is newer.
+_sec_rootfs()
+{
+	local bb dir=$BOX_BUILD/rootfs/security
+	bb=$(busybox_rootfs) || return 1
+	if [ ! -e "$dir/.box-rootfs-done" ] || [ "$bb/.box-rootfs-done" -nt "$dir/.box-rootfs-done" ] ||
+		! cmp -s "$ATTACK" "$dir/bin/attack" || ! cmp -s "$PROBE" "$dir/bin/probe"; then
+		rm -rf --one-file-system "$dir" && mkdir -p "$dir" &&
+			cp -a "$bb/." "$dir/" && cp "$ATTACK" "$dir/bin/attack" &&
+			cp "$PROBE" "$dir/bin/probe" && touch "$dir/.box-rootfs-done" || return 1
+	fi
+	echo "$dir"
+}
+
+box_suite_setup()
+{
+	BOX_ROOTFS=
+	[ -x "$PROBE" ] && [ -x "$ATTACK" ] && BOX_ROOTFS=$(_sec_rootfs)
+	return 0
+}
+
+box_suite_teardown()
+{
+	[ "$SEC_ATTACKS" -gt 0 ] && echo "$SEC_ATTACKS attacks, $SEC_BLOCKED blocked"
+	return 0
+}
+
+# attack_blocked NAME: the container's run (box_run) must report outcome=blocked.
+attack_blocked()
+{
+	SEC_ATTACKS=$((SEC_ATTACKS + 1))
+	assertEquals "$1: exit status (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
+	if grep -qx outcome=blocked "$TEST_TMP/out"; then
+		SEC_BLOCKED=$((SEC_BLOCKED + 1))
+		echo "attack $1: blocked ($(grep -v '^outcome=' "$TEST_TMP/out" | tr '\n' ' '))"
+	else
+		fail "attack $1 was not blocked: $(tr '\n' ' ' <"$TEST_TMP/out") $(cat "$TEST_TMP/err")"
+	fi
+}
+
+# control_succeeded NAME FILE: the same attack, where it should work, did. Without a
+# working control a blocked attack proves nothing.
+control_succeeded()
+{
+	if grep -qx outcome=succeeded "$2"; then
+		echo "control $1: the attack works there ($(grep -v '^outcome=' "$2" | tr '\n' ' '))"
+		return 0
+	fi
+	fail "control for $1 did not succeed: $(tr '\n' ' ' <"$2")"
+	return 1
+}
+
+# The control in a --privileged container, output in $TEST_TMP/control.
+box_control()
+{
+	box_run "$@"
+	mv "$TEST_TMP/out" "$TEST_TMP/control"
+	[ "$BOX_RC" = 0 ] || fail "control run failed ($BOX_RC): $(cat "$TEST_TMP/err")"
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests for launch's network options (launcher/netconf.c): --net, --subnet,
+ * --publish and --dns values, the /30 arithmetic of the address pools, the
+ * host-side interface names, and the DNS step of the mount plan. Creating
+ * links needs root and is covered by tests/launch/test_net.sh.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "netconf.h"
+#include "rootfs.h" /* and launcher/config.h: init/ has a config.h too */
+
+static struct in_addr ip(const char *s)
+{
+	struct in_addr a;
+
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return a;
+}
+
+static void test_modes(void **state)
+{
+	enum net_mode m = NET_NONE;
+
+	(void)state;
+	assert_int_equal(netconf_parse_mode("veth", &m), 0);
+	assert_int_equal(m, NET_VETH);
+	assert_int_equal(netconf_parse_mode("host", &m), 0);
+	assert_int_equal(m, NET_HOST);
+	assert_int_equal(netconf_parse_mode("none", &m), 0);
+	assert_int_equal(m, NET_NONE);
+	assert_int_equal(netconf_parse_mode("bridge", &m), -EINVAL);
+	assert_int_equal(netconf_parse_mode("", &m), -EINVAL);
+	assert_string_equal(netconf_mode_name(NET_VETH), "veth");
+}
+
+static void test_subnets(void **state)
+{
+	struct in_addr net;
+	unsigned prefix;
+
+	(void)state;
+	assert_int_equal(netconf_parse_subnet("10.1.0.0/16", &net, &prefix), 0);
+	assert_int_equal(net.s_addr, ip("10.1.0.0").s_addr);
+	assert_int_equal(prefix, 16);
+	assert_int_equal(netconf_parse_subnet("10.1.2.4/30", &net, &prefix), 0);
+	assert_int_equal(netconf_parse_subnet("10.1.2.5/30", &net, &prefix), -EINVAL);
+	assert_int_equal(netconf_parse_subnet("10.1.2.0/31", &net, &prefix), -EINVAL);
+	assert_int_equal(netconf_parse_subnet("10.0.0.0/7", &net, &prefix), -EINVAL);
+	assert_int_equal(netconf_parse_subnet("10.1.2.0", &net, &prefix), -EINVAL);
+	assert_int_equal(netconf_parse_subnet("10.1.2/24", &net, &prefix), -EINVAL);
+	assert_int_equal(netconf_parse_subnet("10.1.2.0/ 24", &net, &prefix), -EINVAL);
+	assert_int_equal(netconf_parse_subnet("/24", &net, &prefix), -EINVAL);
+}
+
+static void test_publish_forms(void **state)
+{
+	struct net_publish p;
+
+	(void)state;
+	assert_int_equal(netconf_parse_publish("8080:80", &p), 0);
+	assert_int_equal(p.host_ip.s_addr, htonl(INADDR_LOOPBACK));
+	assert_int_equal(p.host_port, 8080);
+	assert_int_equal(p.container_port, 80);
+	assert_int_equal(netconf_parse_publish("0.0.0.0:443:8443/tcp", &p), 0);
+	assert_int_equal(p.host_ip.s_addr, INADDR_ANY);
+	assert_int_equal(p.host_port, 443);
+	assert_int_equal(p.container_port, 8443);
+	assert_int_equal(netconf_parse_publish("10.2.3.4:1:65535", &p), 0);
+	assert_int_equal(p.host_ip.s_addr, ip("10.2.3.4").s_addr);
+}
+
+static void test_publish_rejects(void **state)
+{
+	static const char *const bad[] = {
+	    "80",      "0:80",    "80:0",   "65536:80", "80:65536",    "80:80/udp",
+	    "80:80/",  ":80",     "80:",    "a:80",     "1.2.3:80:80", "::1:80:80",
+	    "x:80:80", "1:2:3:4", " 80:80", "80:80 ",   "+80:80",      "",
+	};
+	struct net_publish p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(netconf_parse_publish(bad[i], &p), -EINVAL);
+}
+
+static void test_publish_twice_is_refused(void **state)
+{
+	struct net_config c = {0};
+
+	(void)state;
+	assert_int_equal(netconf_add_publish(&c, "8080:80"), 0);
+	assert_int_equal(netconf_add_publish(&c, "10.0.0.1:8080:80"), 0);
+	assert_int_equal(netconf_add_publish(&c, "8080:81"), -EEXIST);
+	assert_int_equal(netconf_add_publish(&c, "0.0.0.0:8080:81"), -EEXIST);
+	assert_int_equal(netconf_add_publish(&c, "8081:80"), 0);
+	assert_int_equal(c.n_publish, 3);
+	netconf_free(&c);
+	assert_null(c.publish);
+}
+
+static void test_dns(void **state)
+{
+	struct net_config c = {0};
+
+	(void)state;
+	assert_int_equal(netconf_add_dns(&c, "192.0.2.53"), 0);
+	assert_int_equal(netconf_add_dns(&c, "2001:db8::1"), 0);
+	assert_int_equal(netconf_add_dns(&c, "dns.example"), -EINVAL);
+	assert_int_equal(netconf_add_dns(&c, "192.0.2.54"), 0);
+	assert_int_equal(netconf_add_dns(&c, "192.0.2.55"), -E2BIG);
+	assert_string_equal(c.dns[1], "2001:db8::1");
+	netconf_finish(&c, "web");
+	assert_string_equal(c.resolv_conf, NET_RUN_DIR "/web.resolv.conf");
+}
+
+static void test_options_that_need_veth(void **state)
+{
+	struct net_config c = {.mode = NET_HOST, .nat = true};
+
+	(void)state;
+	assert_string_equal(netconf_check(&c), "nat");
+	c.mode = NET_VETH;
+	assert_null(netconf_check(&c));
+	c = (struct net_config){.has_subnet = true};
+	assert_string_equal(netconf_check(&c), "subnet");
+	c = (struct net_config){.n_dns = 1};
+	assert_null(netconf_check(&c));
+}
+
+static void test_host_ifnames_fit_and_differ(void **state)
+{
+	char a[16], b[16];
+
+	(void)state;
+	netconf_host_ifname("web", a);
+	assert_string_equal(a, "bx-web");
+	netconf_host_ifname("box-0123abcd", a);
+	assert_string_equal(a, "bx-box-0123abcd");
+	netconf_host_ifname("a-very-long-container-name-1", a);
+	netconf_host_ifname("a-very-long-container-name-2", b);
+	assert_int_equal(strlen(a), 15);
+	assert_string_not_equal(a, b);
+	assert_memory_equal(a, "bx-a-ve", 7);
+}
+
+static void test_slots_and_overlaps(void **state)
+{
+	struct in_addr s;
+
+	(void)state;
+	assert_int_equal(netconf_slot(ip("10.209.0.0"), 16, 0, &s), 0);
+	assert_int_equal(s.s_addr, ip("10.209.0.0").s_addr);
+	assert_int_equal(netconf_slot(ip("10.209.0.0"), 16, 65, &s), 0);
+	assert_int_equal(s.s_addr, ip("10.209.1.4").s_addr);
+	assert_int_equal(netconf_slot(ip("10.209.0.0"), 16, 16383, &s), 0);
+	assert_int_equal(s.s_addr, ip("10.209.255.252").s_addr);
+	assert_int_equal(netconf_slot(ip("10.209.0.0"), 16, 16384, &s), -ERANGE);
+	assert_int_equal(netconf_slot(ip("10.9.9.8"), 30, 1, &s), -ERANGE);
+	assert_true(netconf_overlaps(ip("10.209.0.4"), 30, ip("10.0.0.0"), 8));
+	assert_true(netconf_overlaps(ip("10.209.0.4"), 30, ip("10.209.0.6"), 32));
+	assert_false(netconf_overlaps(ip("10.209.0.4"), 30, ip("10.209.0.8"), 30));
+	assert_false(netconf_overlaps(ip("10.209.0.4"), 30, ip("192.0.2.0"), 24));
+}
+
+static void test_dns_adds_a_read_only_bind_after_the_volumes(void **state)
+{
+	struct volume v = {.src = "/srv/etc", .dst = "/etc"};
+	struct launch_config c = {.rootfs = "/srv/rf", .volumes = &v, .n_volumes = 1};
+	struct mount_plan p;
+
+	(void)state;
+	assert_int_equal(netconf_add_dns(&c.net, "192.0.2.53"), 0);
+	netconf_finish(&c.net, "web");
+	assert_int_equal(rootfs_plan(&c, &p), 0);
+	assert_int_equal(p.n_ops, 5);
+	assert_string_equal(p.ops[2].dst, "/etc");
+	assert_int_equal(p.ops[3].kind, MOUNT_OP_VOLUME);
+	assert_string_equal(p.ops[3].src, NET_RUN_DIR "/web.resolv.conf");
+	assert_string_equal(p.ops[3].dst, "/etc/resolv.conf");
+	assert_true(p.ops[3].ro);
+	rootfs_plan_free(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_modes),
+	    cmocka_unit_test(test_subnets),
+	    cmocka_unit_test(test_publish_forms),
+	    cmocka_unit_test(test_publish_rejects),
+	    cmocka_unit_test(test_publish_twice_is_refused),
+	    cmocka_unit_test(test_dns),
+	    cmocka_unit_test(test_options_that_need_veth),
+	    cmocka_unit_test(test_host_ifnames_fit_and_differ),
+	    cmocka_unit_test(test_slots_and_overlaps),
+	    cmocka_unit_test(test_dns_adds_a_read_only_bind_after_the_volumes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Stage two of the test VM, PID 1 in the guest's root (the host's root, read-only,
+# under a tmpfs overlay). Sets up a pure cgroup v2 system, runs a smoke check and
+# tests/run.sh, and prints the verdict on the console for tools/vm/run.sh to
+# read. Must end with a power-off: qemu's exit status says nothing.
+set -u
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root TERM=dumb LANG=C.UTF-8 LC_ALL=C.UTF-8
+unset BOXVM_STAGE2
+cd /
+
+say() { printf 'boxvm: %s\n' "$*"; }
+
+finish() {
+	printf 'BOXVM-RESULT: %s\n' "$1"
+	printf 'BOXVM-RC=%s\n' "$2"
+	sync
+	busybox poweroff -f
+}
+
+setup_system() {
+	mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp &&
+		mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /run &&
+		mkdir -p /dev/pts /dev/shm &&
+		mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts /dev/pts &&
+		mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm &&
+		mount -t cgroup2 -o nsdelegate,memory_recursiveprot cgroup2 /sys/fs/cgroup || return 1
+	# devtmpfs has only device nodes: these links come from udev on a real host.
+	[ -e /dev/ptmx ] || ln -s pts/ptmx /dev/ptmx
+	ln -sfn /proc/self/fd /dev/fd
+	ln -sfn /proc/self/fd/0 /dev/stdin
+	ln -sfn /proc/self/fd/1 /dev/stdout
+	ln -sfn /proc/self/fd/2 /dev/stderr
+	# Like a systemd host: the same mount options, every controller enabled below the root.
+	local c all=""
+	for c in $(cat /sys/fs/cgroup/cgroup.controllers); do all="$all +$c"; done
+	echo "$all" >/sys/fs/cgroup/cgroup.subtree_control || return 1
+	hostname boxvm
+	ip link set lo up || return 1
+	# The host has no kmod: busybox's modprobe loads on demand (veth, bridge...)
+	# from the unpacked kernel's modules.
+	local kver
+	kver=$(uname -r)
+	mkdir -p "/lib/modules/$kver"
+	mount --bind -o ro "$BOXVM_DIR/kernel/lib/modules/$kver" "/lib/modules/$kver" || return 1
+	ln -sfn "$(command -v busybox)" /usr/sbin/modprobe
+	echo /usr/sbin/modprobe >/proc/sys/kernel/modprobe
+}
+
+# Proves the VM is what the suites need, before anything else runs.
+smoke_check() {
+	local fails=0 fstype ctl
+	fstype=$(stat -fc %T /sys/fs/cgroup)
+	say "smoke: /sys/fs/cgroup is $fstype"
+	[ "$fstype" = cgroup2fs ] || fails=$((fails + 1))
+	say "smoke: controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
+	for ctl in cpu memory pids io; do
+		grep -qw "$ctl" /sys/fs/cgroup/cgroup.controllers || {
+			say "smoke: controller '$ctl' missing"
+			fails=$((fails + 1))
+		}
+	done
+	if mkdir -p /sys/fs/cgroup/box-test/x &&
+		echo +memory >/sys/fs/cgroup/box-test/cgroup.subtree_control &&
+		echo 64M >/sys/fs/cgroup/box-test/x/memory.max &&
+		[ "$(cat /sys/fs/cgroup/box-test/x/memory.max)" = 67108864 ]; then
+		say "smoke: /box-test/x memory.max = $(cat /sys/fs/cgroup/box-test/x/memory.max)"
+	else
+		say "smoke: cannot create /box-test/x with memory.max"
+		fails=$((fails + 1))
+	fi
+	rmdir /sys/fs/cgroup/box-test/x /sys/fs/cgroup/box-test 2>/dev/null
+	[ ! -e /sys/fs/cgroup/box-test ] || {
+		say "smoke: cannot remove /box-test"
+		fails=$((fails + 1))
+	}
+	say "smoke: root is $(findmnt -no FSTYPE /), $(nproc) cpus," \
+		"$(awk '/MemTotal/ { print int($2 / 1024) " MiB" }' /proc/meminfo)"
+	return "$fails"
+}
+
+# The files of one suite directory: tests/DIR/test_*.sh, or the unit test binaries.
+suite_files() {
+	if [ "$1" = unit ]; then
+		printf '%s\n' build/tests/test_*
+	else
+		printf '%s\n' "tests/$1"/test_*.sh
+	fi
+}
+
+# Turns the filters (comma-separated: "all", a directory "launch", one suite
+# "launch/test_cgroup", or an exclusion "!init/test_exit_status"; no inclusion
+# means all) into tests/run.sh's directory arguments. tests/run.sh selects whole
+# directories only, so the suites left out are deleted from the guest's copy of
+# the repository (a tmpfs overlay: the host's stays whole).
+select_suites() {
+	local arg dir name f all=0
+	local -A keep=() dirs=() drop=()
+	for arg in ${BOXVM_ARGS//,/ }; do
+		case $arg in
+		all) all=1 ;;
+		!*) arg=${arg#!} && drop[${arg#tests/}]=1 ;;
+		*)
+			arg=${arg#tests/}
+			dir=${arg%%/*}
+			dirs[$dir]=1
+			[ "$arg" = "$dir" ] || keep[$dir]+=" ${arg#*/} "
+			;;
+		esac
+	done
+	[ "$all" = 0 ] || dirs=()
+	for dir in unit tests/*/; do
+		dir=${dir#tests/}
+		dir=${dir%/}
+		[ -n "${keep[$dir]:-}" ] && [ "$all" = 0 ] || keep[$dir]=" * "
+		for f in $(suite_files "$dir"); do
+			[ -e "$f" ] || continue
+			name=${f##*/}
+			name=${name%.sh}
+			if [ -n "${drop[$dir]:-}${drop[$dir/$name]:-}${drop[$dir/$name.sh]:-}" ]; then
+				rm -f "$f" || return 1
+				continue
+			fi
+			case ${keep[$dir]} in " * " | *" $name "* | *" $name.sh "*) continue ;; esac
+			rm -f "$f" || return 1
+		done
+	done
+	[ ${#dirs[@]} -eq 0 ] || printf '%s\n' "${!dirs[@]}"
+}
+
+# Elapsed time before each suite, for choosing what fits in CI's budget.
+stamp_suites() {
+	local line t0=${EPOCHREALTIME%.*}
+	while IFS= read -r line; do
+		case $line in
+		"=== "*) printf 'boxvm: [%ss]\n' $((${EPOCHREALTIME%.*} - t0)) ;;
+		esac
+		printf '%s\n' "$line"
+	done
+}
+
+main() {
+	local up0 rc out line
+	up0=$(cut -d' ' -f1 /proc/uptime)
+	setup_system || finish "0 passed, 1 failed, 0 skipped" 125
+	say "booted in ${up0}s (guest uptime), kernel $(uname -r)"
+	smoke_check
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		say "smoke check failed ($rc)"
+		finish "0 passed, 1 failed, 0 skipped" 1
+	fi
+	say "smoke check passed"
+	cd "$BOXVM_REPO" || finish "0 passed, 1 failed, 0 skipped" 125
+	local runner=${BOXVM_RUNNER:-tests/run.sh}
+	if [ ! -x "$runner" ]; then
+		say "no '$runner' in '$BOXVM_REPO': smoke check only"
+		finish "1 passed, 0 failed, 0 skipped" 0
+	fi
+	local -a dirs
+	select_suites >/tmp/boxvm-dirs || finish "0 passed, 1 failed, 0 skipped" 125
+	mapfile -t dirs </tmp/boxvm-dirs
+	say "running $runner ${dirs[*]}"
+	out=$(mktemp /tmp/boxvm-run.XXXXXX)
+	"$runner" "${dirs[@]}" </dev/null 2>&1 | stamp_suites | tee "$out"
+	rc=${PIPESTATUS[0]}
+	line=$(tail -n 1 "$out")
+	say "suites took $(awk -v t0="$up0" '{ printf "%d", $1 - t0 }' /proc/uptime)s"
+	if [ "$rc" -ne 0 ]; then
+		say "kernel log, last lines:"
+		dmesg | grep -v '^[[:space:]]' | tail -n 30
+	fi
+	finish "$line" "$rc"
+}
+
+main

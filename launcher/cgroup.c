@@ -147,7 +147,8 @@ int cgroup_add_hier(struct cgroup *cg, const char *mount, unsigned ctrls)
 	return 0;
 }
 
-static int kill_procs_in(const char *dir)
+/* Counts the processes in dir's cgroup.procs, and SIGKILLs them when kill is set. */
+static int count_procs_in(const char *dir, bool kill_them)
 {
 	_cleanup_free_ char *p = NULL;
 	_cleanup_fclose_ FILE *f = NULL;
@@ -166,13 +167,13 @@ static int kill_procs_in(const char *dir)
 		/* pid 0: a process of another pid namespace; never signal the caller itself. */
 		if (parse_int(line, 1, INT_MAX, &pid) < 0 || pid == getpid())
 			continue;
-		if (kill(pid, SIGKILL) == 0)
+		if (!kill_them || kill(pid, SIGKILL) == 0)
 			n++;
 	}
 	return n;
 }
 
-int cgroup_kill_tree(const char *dir)
+static int walk_tree(const char *dir, bool kill_them)
 {
 	_cleanup_closedir_ DIR *d = opendir(dir);
 	struct dirent *de;
@@ -187,12 +188,23 @@ int cgroup_kill_tree(const char *dir)
 			continue;
 		if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
 			return -ENOMEM;
-		r = cgroup_kill_tree(sub);
+		r = walk_tree(sub, kill_them);
 		if (r > 0)
 			n += r;
 	}
-	r = kill_procs_in(dir);
+	r = count_procs_in(dir, kill_them);
 	return r < 0 ? r : n + r;
+}
+
+int cgroup_kill_tree(const char *dir)
+{
+	return walk_tree(dir, true);
+}
+
+bool cgroup_tree_populated(const char *dir)
+{
+	/* An unreadable tree counts as populated: the caller then takes the thorough path. */
+	return walk_tree(dir, false) != 0;
 }
 
 /* --- pure helpers ------------------------------------------------------------------ */
@@ -630,7 +642,7 @@ static int rmdir_retry(const char *dir)
 		if (errno != EBUSY || waited >= 2000)
 			return -errno;
 		/* Killed tasks take a moment to leave; one forked mid-kill gets its own. */
-		(void)kill_procs_in(dir);
+		(void)count_procs_in(dir, true);
 		sleep_ms(step);
 		waited += step;
 		step = step * 2 > 100 ? 100 : step * 2;

@@ -80,6 +80,8 @@ int cgroup_read_key(const char *dir, const char *file, const char *key, uint64_t
 int cgroup_read_u64(const char *dir, const char *file, uint64_t *ret);
 /* SIGKILLs every pid in dir/cgroup.procs and in every descendant; returns how many. */
 int cgroup_kill_tree(const char *dir);
+/* True when a process is left anywhere under dir (or dir cannot be read). */
+bool cgroup_tree_populated(const char *dir);
 /* Logs "cgroup controller 'C' is not available (needed by OPTION)"; returns -EOPNOTSUPP. */
 int cgroup_missing(const char *what, const char *option);
 /* Adds a discovered hierarchy; -E2BIG when full. */

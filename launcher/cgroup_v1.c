@@ -234,6 +234,11 @@ static void v1_kill_all(struct cgroup *cg)
 	const char *freezer = cgroup_dir_for(cg, CG_FREEZER);
 	bool frozen = false;
 
+	/* The usual end: PID 1 of the container's pid namespace is gone, so the kernel has
+	 * killed everything already. Freezing then is pure cost: each freeze and thaw
+	 * patches kernel code on every CPU. */
+	if (freezer && !cgroup_tree_populated(freezer))
+		return;
 	if (freezer && cgroup_write(freezer, "freezer.state", "FROZEN") == 0)
 		frozen = v1_wait_frozen(freezer);
 	if (freezer && !frozen)

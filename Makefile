@@ -120,6 +120,8 @@ lint:
 		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE \
 		-Icommon -Iinit -Ilauncher common init launcher tests/probe tests/security
 	@if grep -rn 'uv_spawn' init/; then echo 'lint: init/ must not call uv_spawn'; exit 1; fi
+	@if grep -rnE '"[^"]*%[-0-9.*]*[lL]?[fFeEgGaA]' init/ common/; then \
+		echo 'lint: no floating-point formats in init/ and common/ (common/fmt.c has none)'; exit 1; fi
 	@if grep -rlE '\b(waitpid|waitid|wait3|wait4|wait)\s*\(' init/ | grep -v '^init/reaper.c$$'; then \
 		echo 'lint: only init/reaper.c may wait for children'; exit 1; fi
 	@echo 'lint: ok'

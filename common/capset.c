@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <sys/capability.h>
 
+#include "fmt.h"
 #include "util.h"
 
 static const cap_value_t default_caps[] = {
@@ -49,8 +50,8 @@ int capset_parse(const char *name, bool add, struct capset_change *ch)
 	/* Names only: libcap would also take a number. */
 	if (!name[0] || !isalpha((unsigned char)name[0]))
 		return -EINVAL;
-	if (snprintf(full, sizeof(full), "%s%s", strncasecmp(name, "cap_", 4) ? "cap_" : "",
-	             name) >= (int)sizeof(full))
+	if (fmt_snprintf(full, sizeof(full), "%s%s", strncasecmp(name, "cap_", 4) ? "cap_" : "",
+	                 name) >= (int)sizeof(full))
 		return -EINVAL;
 	if (cap_from_name(full, &cap) < 0 || cap < 0 || cap >= 64)
 		return -EINVAL;

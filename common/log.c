@@ -8,9 +8,10 @@
 
 #include <errno.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "fmt.h"
 
 static const char *log_name = "box";
 static bool log_verbose;
@@ -37,16 +38,16 @@ static void log_line(const char *level, int err, const char *fmt, va_list ap)
 	int n, m;
 	int saved = errno;
 
-	n = snprintf(buf, sizeof(buf), "%s: %s", log_name, level);
+	n = fmt_snprintf(buf, sizeof(buf), "%s: %s", log_name, level);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		n = 0;
-	m = vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	m = fmt_vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
 	if (m > 0)
 		n += m;
 	if ((size_t)n >= sizeof(buf) - 1)
 		n = (int)sizeof(buf) - 2;
 	if (err != 0) {
-		m = snprintf(buf + n, sizeof(buf) - (size_t)n, ": %s", strerror(err));
+		m = fmt_snprintf(buf + n, sizeof(buf) - (size_t)n, ": %s", strerror(err));
 		if (m > 0)
 			n += m;
 		if ((size_t)n >= sizeof(buf) - 1)

@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+/* Formats go through common/fmt.c: its conversions only, no floating point. */
+
 void log_init(const char *prog, bool verbose);
 bool log_is_verbose(void);
 const char *log_prog(void);

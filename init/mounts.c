@@ -17,6 +17,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "util.h"
 
@@ -160,7 +161,7 @@ static int do_console(const struct mount_step *st)
 	if (errno != EINVAL)
 		return log_errno(-errno, "bind stdin's terminal on '%s'", st->target);
 	log_debug("bind stdin's terminal on '%s': %m: symlink instead", st->target);
-	(void)snprintf(link, sizeof(link), "/proc/%d/fd/0", (int)getpid());
+	(void)fmt_snprintf(link, sizeof(link), "/proc/%d/fd/0", (int)getpid());
 	if (unlink(st->target) < 0 || symlink(link, st->target) < 0)
 		return log_errno(-errno, "symlink '%s'", st->target);
 	return 0;
@@ -180,7 +181,7 @@ static int open_exact(const char *target, int *ret_fd, char path[static 32])
 		(void)close(fd);
 		return -ELOOP;
 	}
-	(void)snprintf(path, 32, "/proc/self/fd/%d", fd);
+	(void)fmt_snprintf(path, 32, "/proc/self/fd/%d", fd);
 	*ret_fd = fd;
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "util.h"
 
@@ -29,7 +30,7 @@ static int reopen_private(int fd)
 {
 	char path[32];
 
-	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	(void)fmt_snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	return open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 }
 
@@ -143,10 +144,10 @@ static void sink_report_drops(struct outsink *o)
 
 	if (!o->dropped || o->len - o->head > OUTPUT_SINK_MAX / 2)
 		return;
-	n = snprintf(msg, sizeof(msg),
-	             "[boxinit] %lu lines of service output dropped: "
-	             "the reader was not reading\n",
-	             o->dropped);
+	n = fmt_snprintf(msg, sizeof(msg),
+	                 "[boxinit] %lu lines of service output dropped: "
+	                 "the reader was not reading\n",
+	                 o->dropped);
 	if (n > 0 && sink_append(o, msg, (size_t)n))
 		o->dropped = 0;
 }
@@ -293,7 +294,7 @@ int outreader_open(uv_loop_t *loop, struct outreader *r, struct outsink *sink, c
 		return -errno;
 	r->rfd = fds[0];
 	r->wfd = fds[1];
-	(void)snprintf(r->prefix, sizeof(r->prefix), "[%s] ", name);
+	(void)fmt_snprintf(r->prefix, sizeof(r->prefix), "[%s] ", name);
 	r->prefix_len = strlen(r->prefix);
 	e = uv_poll_init(loop, &r->poll, r->rfd);
 	if (e < 0) {

@@ -301,8 +301,11 @@ static void act(struct service *svc, enum svc_action a)
 	case SVC_ACT_BACKOFF:
 		ready_stop(svc);
 		kill_group(svc);
-		log_warn("service '%s' exited with status %d: restarting in %.1f s", svc->name,
-		         svc->exit_code, (double)svc->hist.backoff_ms / 1000);
+		/* Whole tenths (the backoff is 100 ms doubled, capped at 30 s): no %f, which
+		 * would pull libc's floating-point printf into boxinit. */
+		log_warn("service '%s' exited with status %d: restarting in %llu.%llu s", svc->name,
+		         svc->exit_code, (unsigned long long)svc->hist.backoff_ms / 1000,
+		         (unsigned long long)svc->hist.backoff_ms / 100 % 10);
 		(void)uv_timer_start(&svc->timer, on_timer, svc->hist.backoff_ms, 0);
 		break;
 	case SVC_ACT_CLEANUP:

@@ -20,6 +20,7 @@
 #define INI_HANDLER_LINENO 1
 #include <ini.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "shellwords.h"
 #include "users.h"
@@ -37,7 +38,7 @@ __attribute__((format(printf, 3, 4))) static int conf_fail(const struct svc_conf
 	va_list ap;
 
 	va_start(ap, fmt);
-	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	(void)fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (line > 0)
 		log_error("%s:%u: %s", s->origin, line, msg);
@@ -529,10 +530,10 @@ static int cycle_error(struct topo *t, size_t at)
 	while (t->stack[from] != at)
 		from++;
 	for (size_t i = from; i < t->depth && len < sizeof(path); i++)
-		len += (size_t)snprintf(path + len, sizeof(path) - len, "%s -> ",
-		                        t->c->svcs[t->stack[i]].name);
+		len += (size_t)fmt_snprintf(path + len, sizeof(path) - len, "%s -> ",
+		                            t->c->svcs[t->stack[i]].name);
 	if (len < sizeof(path))
-		(void)snprintf(path + len, sizeof(path) - len, "%s", t->c->svcs[at].name);
+		(void)fmt_snprintf(path + len, sizeof(path) - len, "%s", t->c->svcs[at].name);
 	return conf_fail(&t->c->svcs[at], t->c->svcs[at].depends_line, "dependency cycle: %s",
 	                 path);
 }
@@ -621,7 +622,7 @@ static bool is_executable(const char *root, const char *path)
 	char full[PATH_MAX];
 	struct stat st;
 
-	if ((size_t)snprintf(full, sizeof(full), "%s%s", root, path) >= sizeof(full))
+	if ((size_t)fmt_snprintf(full, sizeof(full), "%s%s", root, path) >= sizeof(full))
 		return false;
 	return stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0;
 }
@@ -641,7 +642,8 @@ static bool find_executable(const char *root, const char *cmd, char *const *env)
 	for (const char *p = path; p; p = strchr(p, ':') ? strchr(p, ':') + 1 : NULL) {
 		size_t len = strcspn(p, ":");
 
-		if ((size_t)snprintf(dir, sizeof(dir), "%.*s/%s", (int)len, p, cmd) >= sizeof(dir))
+		if ((size_t)fmt_snprintf(dir, sizeof(dir), "%.*s/%s", (int)len, p, cmd) >=
+		    sizeof(dir))
 			continue;
 		if (dir[0] == '/' && is_executable(root, dir))
 			return true;
@@ -663,7 +665,7 @@ static int check_files(const char *root, struct svc_config *s)
 		                 "[%s]: ready-command '%s' not found or not executable", s->name,
 		                 s->ready_argv[0]);
 	if (s->workdir &&
-	    ((size_t)snprintf(full, sizeof(full), "%s%s", root, s->workdir) >= sizeof(full) ||
+	    ((size_t)fmt_snprintf(full, sizeof(full), "%s%s", root, s->workdir) >= sizeof(full) ||
 	     stat(full, &st) < 0 || !S_ISDIR(st.st_mode)))
 		return conf_fail(s, s->workdir_line, "[%s]: workdir '%s' is not a directory",
 		                 s->name, s->workdir);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "util.h"
 
 #define DB_MAX_SIZE (16u << 20)
@@ -20,7 +21,7 @@ static int read_db(const char *root, const char *file, char **ret)
 {
 	char path[PATH_MAX];
 
-	if ((size_t)snprintf(path, sizeof(path), "%s%s", root, file) >= sizeof(path))
+	if ((size_t)fmt_snprintf(path, sizeof(path), "%s%s", root, file) >= sizeof(path))
 		return -ENAMETOOLONG;
 	return read_file_alloc(path, DB_MAX_SIZE, ret);
 }

@@ -815,6 +815,55 @@ int cgroup_attach(struct cgroup *cg, pid_t pid)
 	return 0;
 }
 
+int cgroup_join_open(struct cgroup *cg, struct cgroup_join *ret)
+{
+	struct cgroup_join j = {.clone_fd = -1};
+
+	_Static_assert(CGROUP_JOIN_MAX >= CGROUP_MAX_HIER, "one tasks file per hierarchy");
+	for (size_t i = 0; i < cg->n_hier; i++) {
+		const char *leaf = cg->hier[i].leaf;
+		_cleanup_free_ char *p = NULL;
+		int fd;
+
+		if (!cg->hier[i].made_leaf)
+			continue;
+		if (cg->ops == &cgroup_v2_ops) {
+			fd = open(leaf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (fd < 0)
+				return cgroup_join_close(&j),
+				       log_errno(-errno, "open cgroup '%s'", leaf);
+			j.clone_fd = fd;
+			continue;
+		}
+		if (asprintf(&p, "%s/tasks", leaf) < 0)
+			return cgroup_join_close(&j), -ENOMEM;
+		fd = open(p, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return cgroup_join_close(&j), log_errno(-errno, "open '%s'", p);
+		j.tasks_fd[j.n_tasks++] = fd;
+	}
+	*ret = j;
+	return 0;
+}
+
+void cgroup_join_close(struct cgroup_join *j)
+{
+	j->clone_fd = safe_close(j->clone_fd);
+	for (size_t i = 0; i < j->n_tasks; i++)
+		j->tasks_fd[i] = safe_close(j->tasks_fd[i]);
+	j->n_tasks = 0;
+}
+
+int cgroup_join_self(const struct cgroup_join *j)
+{
+	for (size_t i = 0; i < j->n_tasks; i++) {
+		/* "0" is the writer itself, whatever pid namespace it is in. */
+		if (write(j->tasks_fd[i], "0", 1) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
 int cgroup_read_stats(struct cgroup *cg, struct cgroup_stats *ret)
 {
 	struct cgroup_stats st = {0};

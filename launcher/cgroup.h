@@ -33,8 +33,25 @@ struct cgroup; /* opaque */
  * -EBUSY: the name is in use by a live container (the one error not logged here). */
 int cgroup_create(const char *parent, const char *name, const struct cgroup_limits *lim,
                   struct cgroup **ret);
-/* Moves pid into the container's cgroup in every hierarchy. */
+/* Moves pid into the container's cgroup in every hierarchy (writes cgroup.procs). */
 int cgroup_attach(struct cgroup *cg, pid_t pid);
+
+/* How the first process joins the cgroup before it runs anything, without writing its pid
+ * to cgroup.procs: that write takes a system-wide lock whose first taker waits for an RCU
+ * grace period (milliseconds, the largest part of a start on v1). v2: the leaf directory,
+ * for clone3's CLONE_INTO_CGROUP. v1: each leaf's "tasks" file, into which the child
+ * writes "0", moving only itself (one thread), which needs no such lock. */
+#define CGROUP_JOIN_MAX 8
+struct cgroup_join {
+	int clone_fd; /* v2, or -1 */
+	int tasks_fd[CGROUP_JOIN_MAX];
+	size_t n_tasks;
+};
+/* Opens what the child needs (all close-on-exec); logs its errors. */
+int cgroup_join_open(struct cgroup *cg, struct cgroup_join *ret);
+void cgroup_join_close(struct cgroup_join *j);
+/* In the single-threaded child, first of all: joins through the tasks files; logs nothing. */
+int cgroup_join_self(const struct cgroup_join *j);
 int cgroup_read_stats(struct cgroup *cg, struct cgroup_stats *ret);
 /* Kills all left, rmdir (retry while busy), unlocks, frees; NULL is fine; never fails loudly. */
 void cgroup_destroy(struct cgroup *cg);

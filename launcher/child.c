@@ -35,13 +35,24 @@ static int loopback_up(int syncfd)
 	return 0;
 }
 
+/* Into the container's cgroup before anything else, so all it does is accounted there.
+ * On v2 clone3 has put us there already; v1 needs a write per hierarchy. */
+static int join_cgroup(const struct child_args *a)
+{
+	int r = cgroup_join_self(a->join);
+
+	for (size_t i = 0; i < a->join->n_tasks; i++)
+		(void)safe_close(a->join->tasks_fd[i]);
+	(void)safe_close(a->join->clone_fd);
+	if (r < 0)
+		return sync_errorf(a->syncfd, r, "join the container's cgroup");
+	return 0;
+}
+
 static int setup(const struct child_args *a)
 {
 	int r;
 
-	/* Mounts, hostname and lo first, while launch creates the cgroup and moves us into
-	 * it: on cgroup v1 that move waits for an RCU grace period, which this work hides.
-	 * Nothing of the container runs before GO. */
 	(void)safe_close(a->parent_fds[0]);
 	(void)safe_close(a->parent_fds[1]);
 	/* Before anything else: if launch dies from here on, so do we. If it died before
@@ -49,21 +60,24 @@ static int setup(const struct child_args *a)
 	 * EOF. getppid() cannot tell: it is 0 for the first process of a pid namespace. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return sync_errorf(a->syncfd, -errno, "set the parent-death signal");
+	r = join_cgroup(a);
+	if (r < 0)
+		return r;
+	/* The cgroup namespace is rooted at the cgroup we are in now, the container's, so
+	 * /proc/self/cgroup reads "/" inside. */
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		return sync_errorf(a->syncfd, -errno, "unshare the cgroup namespace");
 	if (sethostname(a->cfg->hostname, strlen(a->cfg->hostname)) < 0)
 		return sync_errorf(a->syncfd, -errno, "set hostname '%s'", a->cfg->hostname);
 	/* --net host: the host's lo is not ours to touch. */
 	r = a->cfg->net.mode == NET_HOST ? 0 : loopback_up(a->syncfd);
 	if (r == 0)
 		r = rootfs_apply(a->plan, a->syncfd);
+	/* GO: launch has set up what it does for us (eth0 of --net veth); nothing of the
+	 * container has run yet. */
 	if (r == 0)
 		r = sync_wait_go(a->syncfd);
-	if (r < 0)
-		return r;
-	/* After launch attached us: the cgroup namespace is rooted at the container's cgroup,
-	 * so /proc/self/cgroup reads "/" inside. */
-	if (unshare(CLONE_NEWCGROUP) < 0)
-		return sync_errorf(a->syncfd, -errno, "unshare the cgroup namespace");
-	return 0;
+	return r;
 }
 
 void child_main(const struct child_args *a)

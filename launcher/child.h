@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * child: the container's first process between clone and exec. It runs as
- * root in the new namespaces, waits for GO (so it is in the cgroup before it
- * does anything), sets the container up and execs boxinit from the sealed
- * memfd. It never prints and never returns: errors go over the sync socket.
+ * root in the new namespaces, joins the container's cgroup first of all, sets
+ * the container up, waits for GO and execs boxinit from the sealed memfd. It never prints and never
+ * returns: errors go over the sync socket.
  */
 #pragma once
 
 #include <signal.h>
 
+#include "cgroup.h"
 #include "config.h"
 #include "rootfs.h"
 #include "syscalls.h"
@@ -23,8 +24,9 @@ struct child_args {
 	int initfd;  /* sealed memfd of boxinit */
 	/* The seccomp filter: loaded last, right before the exec. */
 	const struct syscall_filter *filter;
-	int parent_fds[2];  /* launch's own (sync end, signalfd): closed first */
-	sigset_t exec_mask; /* the signal mask boxinit starts with */
+	int parent_fds[2];              /* launch's own (sync end, signalfd): closed first */
+	const struct cgroup_join *join; /* joined first of all, then closed */
+	sigset_t exec_mask;             /* the signal mask boxinit starts with */
 };
 
 _noreturn_ void child_main(const struct child_args *a);

@@ -41,6 +41,7 @@ struct launch {
 	struct mount_plan plan;
 	struct syscall_filter filter;
 	struct cgroup *cg;
+	struct cgroup_join join;
 	uv_loop_t loop; /* published ports and supervise's watchers */
 	bool loop_ready;
 	struct net *net;
@@ -109,7 +110,9 @@ static int clone_child(struct launch *l)
 	    .initfd = l->initfd,
 	    .filter = &l->filter,
 	    .exec_mask = l->exec_mask,
+	    .join = &l->join,
 	};
+	bool in_cgroup, joined_by_child;
 	pid_t pid;
 	int r = sync_pair(l->sync);
 
@@ -117,7 +120,8 @@ static int clone_child(struct launch *l)
 		return log_errno(r, "create the sync socket");
 	/* --net host: the host's network namespace, the only one not new. */
 	pid = ns_clone(NS_CONTAINER_FLAGS &
-	               ~(l->cfg->net.mode == NET_HOST ? (unsigned long)CLONE_NEWNET : 0));
+	                   ~(l->cfg->net.mode == NET_HOST ? (unsigned long)CLONE_NEWNET : 0),
+	               l->join.clone_fd, &in_cgroup);
 	if (pid < 0)
 		return log_errno(pid, "clone the container's first process");
 	if (pid == 0) {
@@ -130,6 +134,14 @@ static int clone_child(struct launch *l)
 	l->pid = pid;
 	/* Only the child may hold its end, or its exit would never read as EOF. */
 	l->sync[1] = safe_close(l->sync[1]);
+	joined_by_child = l->join.n_tasks > 0;
+	cgroup_join_close(&l->join);
+	/* A v2 kernel without CLONE_INTO_CGROUP (before 5.7): the slow way, before GO. */
+	if (!in_cgroup && !joined_by_child) {
+		r = cgroup_attach(l->cg, pid);
+		if (r < 0)
+			return r; /* logged by cgroup, naming the file */
+	}
 	log_debug("container '%s': first process is pid %d", l->cfg->name, (int)pid);
 	return 0;
 }
@@ -145,19 +157,17 @@ static int start(struct launch *l)
 		log_debug("SIG%s before start: tearing down", sigabbrev_np(sig));
 		return EXIT_SIGNAL_BASE + sig;
 	}
-	/* The child prepares its mounts while the cgroup is made: see child.c. */
-	r = clone_child(l);
+	r = create_cgroup(l);
 	if (r == 0)
-		r = create_cgroup(l);
+		r = cgroup_join_open(l->cg, &l->join);
+	/* The first process joins the cgroup before it does anything: see child.c. */
+	if (r == 0)
+		r = clone_child(l);
 	/* Before GO: the first command sees eth0 up, addressed and routed. */
 	if (r == 0)
 		r = net_setup(l->net, &l->loop, l->pid);
 	if (r < 0)
 		return r;
-	/* Before GO: the first process is in the cgroup before it runs anything. */
-	r = cgroup_attach(l->cg, l->pid);
-	if (r < 0)
-		return r; /* logged by cgroup, naming the file */
 	r = sync_send_go(l->sync[0]);
 	if (r < 0)
 		/* The child is gone already: supervise reads why. */
@@ -220,6 +230,7 @@ static void teardown(struct launch *l, int exit_code)
 {
 	kill_child(l);
 	report_stats(l, exit_code);
+	cgroup_join_close(&l->join);
 	cgroup_destroy(steal_ptr(&l->cg));
 	net_destroy(steal_ptr(&l->net));
 	if (l->loop_ready) {
@@ -242,7 +253,12 @@ static void teardown(struct launch *l, int exit_code)
 
 static int run(const struct launch_config *c, int sigfd, const sigset_t *orig_mask)
 {
-	struct launch l = {.cfg = c, .sigfd = sigfd, .initfd = -1, .statsfd = -1, .sync = {-1, -1}};
+	struct launch l = {.cfg = c,
+	                   .sigfd = sigfd,
+	                   .initfd = -1,
+	                   .statsfd = -1,
+	                   .sync = {-1, -1},
+	                   .join = {.clone_fd = -1}};
 	int code, r;
 
 	supervise_exec_mask(orig_mask, &l.exec_mask);

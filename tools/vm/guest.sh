@@ -47,6 +47,10 @@ setup_system() {
 	mount --bind -o ro "$BOXVM_DIR/kernel/lib/modules/$kver" "/lib/modules/$kver" || return 1
 	ln -sfn "$(command -v busybox)" /usr/sbin/modprobe
 	echo /usr/sbin/modprobe >/proc/sys/kernel/modprobe
+	# A disk and an interface besides lo, as a real host has, for the tests that
+	# check that a container cannot reach them (no udev here to load the driver).
+	modprobe virtio_blk || return 1
+	ip link add boxvm0 type dummy && ip link set boxvm0 up || return 1
 }
 
 # Proves the VM is what the suites need, before anything else runs.

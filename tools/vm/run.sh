@@ -49,6 +49,8 @@ fi
 for f; do
 	[[ $f =~ ^!?[A-Za-z0-9_./-]+$ ]] || verdict_failed "bad suite filter '$f'"
 done
+[[ ${BOXVM_RUNNER:-tests/run.sh} =~ ^[A-Za-z0-9_./-]+$ ]] ||
+	verdict_failed "bad BOXVM_RUNNER '$BOXVM_RUNNER'"
 filters=$(
 	IFS=,
 	echo "$*"
@@ -60,6 +62,8 @@ cmdline+=" ${BOXVM_KARGS:-}"
 cmdline+=" BOXVM_REPO=$repo BOXVM_DIR=$dir BOXVM_STAGE2=$repo/tools/vm/guest.sh"
 cmdline+=" BOXVM_ARGS=$filters BOXVM_RUNNER=${BOXVM_RUNNER:-tests/run.sh}"
 
+# A small read-only disk, so that the guest has a block device as hosts do.
+[ -s "$dir/disk.img" ] || truncate -s 4M "$dir/disk.img"
 serial=$(mktemp "$dir/serial.XXXXXX.log")
 start=$(date +%s)
 log "boot (${accel[1]}), timeout ${timeout_s}s"
@@ -69,6 +73,7 @@ timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
 	"${accel[@]}" -smp "${BOXVM_CPUS:-2}" -m "${BOXVM_MEM:-2G}" \
 	-kernel "$dir/vmlinuz" -initrd "$dir/initramfs.cpio" -append "$cmdline" \
 	-serial "file:$serial" -nic none \
+	-drive "file=$dir/disk.img,if=virtio,format=raw,readonly=on" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=passthrough,readonly=on,multidevs=remap \
 	</dev/null &
 vm=$!

@@ -106,10 +106,10 @@ test_tcp_readiness_check()
 	boxinit_wait 15 || return
 }
 
-# Timestamps (µs) of each start of a failing service, and the gaps between them.
+# Timestamps (ns, from date +%s%N) of each start of a failing service; the gaps in ms.
 restart_gaps()
 {
-	awk 'NR > 1 { print int(($1 - p) / 1000) } { p = $1 }' "$TEST_TMP/starts"
+	awk 'NR > 1 { print int(($1 - p) / 1000000) } { p = $1 }' "$TEST_TMP/starts"
 }
 
 restart_on_failure_backs_off_exponentially()
@@ -121,11 +121,12 @@ restart_on_failure_backs_off_exponentially()
 	assertEquals "non-essential service gave up: exit 0" 0 "$EXIT_CODE"
 	assertEquals "started max-failures times" 6 "$(wc -l <"$TEST_TMP/starts")"
 	gaps=$(restart_gaps | tr '\n' ' ')
-	# 100 ms doubling: each gap at least its delay, and each about twice the one before.
+	# 100 ms doubling: each gap at least its delay (so the fifth is >= 1.6 s), and longer
+	# than the one before. The time a start takes adds to every gap (much of it on a slow
+	# VM), so "twice the one before" is checked through the lower bounds, not the ratio.
 	for g in $gaps; do
 		assertTrue "gap $i ($g ms) >= $((100 << i)) ms (gaps: $gaps)" "[ $g -ge $((100 << i)) ]"
-		[ $i -gt 0 ] && assertTrue "gap $i ($g ms) grows from $prev ms" \
-			"[ $g -gt $((prev * 3 / 2)) ]"
+		[ $i -gt 0 ] && assertTrue "gap $i ($g ms) grows from $prev ms" "[ $g -gt $prev ]"
 		prev=$g i=$((i + 1))
 	done
 	assertTrue "it said it gave up" "grep -q \"service 'flaky' failed for good\" '$TEST_TMP/err'"

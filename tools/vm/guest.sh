@@ -19,9 +19,25 @@ finish() {
 	busybox poweroff -f
 }
 
+# /tmp as on this Debian 12 host (part of /): device nodes made there can be opened. A
+# fresh tmpfs there would hide a checkout that lives under the host's /tmp (CI clones
+# anywhere), so every path the run needs is bound back into it.
+fresh_tmp() {
+	local keep=()
+	case $BOXVM_REPO in /tmp/*) keep+=("$BOXVM_REPO") ;; esac
+	case $BOXVM_DIR in "$BOXVM_REPO"/* | "") ;; /tmp/*) keep+=("$BOXVM_DIR") ;; esac
+	local i
+	for i in "${!keep[@]}"; do
+		mkdir -p "/mnt/boxvm-keep$i" && mount --bind "${keep[$i]}" "/mnt/boxvm-keep$i" || return 1
+	done
+	mount -t tmpfs -o mode=1777 tmpfs /tmp || return 1
+	for i in "${!keep[@]}"; do
+		mkdir -p "${keep[$i]}" && mount --bind "/mnt/boxvm-keep$i" "${keep[$i]}" || return 1
+	done
+}
+
 setup_system() {
-	# /tmp as on this Debian 12 host (part of /): device nodes made there can be opened.
-	mount -t tmpfs -o mode=1777 tmpfs /tmp &&
+	fresh_tmp &&
 		mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /run &&
 		mkdir -p /dev/pts /dev/shm &&
 		mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts /dev/pts &&

@@ -83,7 +83,9 @@ int main(int argc, char **argv)
 	sigset_t all;
 
 	/* First of all: a signal sent before the command runs stays pending and is
-	 * forwarded once the loop starts, instead of killing or missing boxinit. */
+	 * forwarded once the loop starts, instead of killing or missing boxinit.
+	 * Caught signals stay blocked for good: the signals module reads them from a
+	 * signalfd and unblocks only the faults. */
 	sigfillset(&all);
 	(void)sigprocmask(SIG_SETMASK, &all, NULL);
 	log_init("boxinit", false);

@@ -7,7 +7,6 @@
 #include "reaper.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <sys/wait.h>
 
 #include "log.h"
@@ -37,25 +36,8 @@ void reaper_pass(struct reaper *r)
 	r->ops->pass_done(r, reaped_any, none_left);
 }
 
-static void on_sigchld(uv_signal_t *h, int sig)
+void reaper_init(struct reaper *r, const struct reaper_ops *ops)
 {
-	(void)sig;
-	reaper_pass(h->data);
-}
-
-int reaper_start(uv_loop_t *loop, struct reaper *r, const struct reaper_ops *ops)
-{
-	int e = uv_signal_init(loop, &r->watcher);
-
-	if (e < 0)
-		return e;
 	r->ops = ops;
-	r->watcher.data = r;
-	return uv_signal_start(&r->watcher, on_sigchld, SIGCHLD);
-}
-
-void reaper_close(struct reaper *r)
-{
-	if (r->ops && !uv_is_closing((uv_handle_t *)&r->watcher))
-		uv_close((uv_handle_t *)&r->watcher, NULL);
+	r->reaped = 0;
 }

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * reaper: the only code in boxinit that waits for children. One SIGCHLD
- * watcher whose callback reaps every exited child (own or adopted) and hands
- * each status to its owner. Never decides anything itself.
+ * reaper: the only code in boxinit that waits for children. A pass reaps
+ * every exited child (own or adopted) and hands each status to its owner.
+ * Owns no watcher (the signals module calls a pass on SIGCHLD) and never
+ * decides anything itself.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <sys/types.h>
-#include <uv.h>
 
 struct reaper;
 
@@ -20,12 +20,10 @@ struct reaper_ops {
 };
 
 struct reaper {
-	uv_signal_t watcher;
 	const struct reaper_ops *ops;
 	unsigned long reaped; /* total, for debug logs */
 };
 
-int reaper_start(uv_loop_t *loop, struct reaper *r, const struct reaper_ops *ops);
-/* Reaps what is reapable now, as if SIGCHLD had arrived. */
+void reaper_init(struct reaper *r, const struct reaper_ops *ops);
+/* Reaps what is reapable now: on SIGCHLD, or when a change may have left nothing. */
 void reaper_pass(struct reaper *r);
-void reaper_close(struct reaper *r);

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * signals: see signals.h. The policy is a table, not scattered ifs, so it can
- * be read (and unit tested) in one place.
+ * be read (and unit tested) in one place. Runs in boxinit with every caught
+ * signal blocked from main's first instruction to exit: no handler ever runs,
+ * the kernel queues them and the signalfd hands them over in batches.
  */
 #include "signals.h"
 
 #include <errno.h>
-#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "util.h"
@@ -73,56 +76,114 @@ const char *signals_action_name(enum sig_action a)
 	return (unsigned)a < ARRAY_SIZE(names) ? names[a] : "?";
 }
 
-static void on_signal(uv_signal_t *h, int sig)
+/* One read returns several; a burst of SIGCHLD for many orphans still costs one. */
+#define SIGINFO_BATCH 16
+
+/* Reads what is queued now, in kernel order. A short read means the queue was
+ * empty: reading on to EAGAIN would only cost a syscall per wakeup, and a signal
+ * queued after it keeps the (level-triggered) fd readable for the next turn. */
+static ssize_t read_batch(struct signals *s, struct signalfd_siginfo *si, bool *chld)
+{
+	ssize_t n;
+
+	do
+		n = read(s->fd, si, SIGINFO_BATCH * sizeof(*si));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EAGAIN ? 0 : log_errno(-errno, "read signalfd");
+	for (ssize_t i = 0; i < n / (ssize_t)sizeof(*si); i++) {
+		int sig = (int)si[i].ssi_signo;
+
+		if (sig == SIGCHLD)
+			*chld = true;
+		else
+			s->cb(s, sig, signals_policy(sig, s->keep_running));
+	}
+	return n;
+}
+
+/* SIGCHLD only marks that a reaper pass is due: one pass after the batches drains
+ * every zombie, however many SIGCHLD were queued. */
+static void on_readable(uv_poll_t *h, int status, int events)
 {
 	struct signals *s = h->data;
+	struct signalfd_siginfo si[SIGINFO_BATCH];
+	bool chld = false;
 
-	s->cb(s, sig, signals_policy(sig, s->keep_running));
+	(void)status;
+	(void)events;
+	while (read_batch(s, si, &chld) == (ssize_t)sizeof(si))
+		;
+	if (chld)
+		reaper_pass(s->reaper);
 }
 
-static int watch(uv_loop_t *loop, struct signals *s, int sig)
+/* The C library's own signals, between 31 and SIGRTMIN: boxinit neither catches
+ * nor unblocks them (it starts no thread and no timer that would use them). */
+static bool libc_reserved(int sig)
 {
-	uv_signal_t *w;
-	int r;
-
-	if (s->n >= SIGNALS_MAX)
-		return -ENOSPC;
-	w = &s->watchers[s->n];
-	r = uv_signal_init(loop, w);
-	if (r < 0)
-		return r;
-	s->n++;
-	w->data = s;
-	return uv_signal_start(w, on_signal, sig);
+	return sig > 31 && sig < SIGRTMIN;
 }
 
-int signals_start(uv_loop_t *loop, struct signals *s, bool keep_running, signals_cb cb)
+/* Sorts every signal by its action: caught ones into the signalfd's set, faults
+ * (default, not the C library's) into the set to unblock, ignored ones to SIG_IGN. */
+static void apply_policy(bool keep_running, sigset_t *caught, sigset_t *faults)
 {
-	struct sigaction ign = {.sa_handler = SIG_IGN};
+	struct sigaction sa = {.sa_handler = SIG_IGN};
 
-	s->keep_running = keep_running;
-	s->cb = cb;
+	sigemptyset(caught);
+	sigemptyset(faults);
 	for (int sig = 1; sig < NSIG; sig++) {
 		enum sig_action a = signals_policy(sig, keep_running);
-		int r;
 
-		if (a == SIG_ACT_DEFAULT || a == SIG_ACT_REAP)
-			continue;
-		if (a == SIG_ACT_IGNORE) {
-			(void)sigaction(sig, &ign, NULL);
-			continue;
-		}
-		/* Not fatal: a debugger or valgrind may hold a real-time signal. */
-		r = watch(loop, s, sig);
-		if (r < 0)
-			log_warn("signal %d will not be forwarded: %s", sig, strerror(-r));
+		if (a == SIG_ACT_IGNORE)
+			(void)sigaction(sig, &sa, NULL);
+		else if (a == SIG_ACT_DEFAULT && !libc_reserved(sig))
+			(void)sigaddset(faults, sig);
+		else if (a != SIG_ACT_DEFAULT)
+			(void)sigaddset(caught, sig);
 	}
-	return 0;
+	/* An inherited SIG_IGN on SIGCHLD would make the kernel reap children behind
+	 * the reaper's back; no other caught signal needs this: blocked signals are
+	 * queued whatever their disposition. */
+	sa.sa_handler = SIG_DFL;
+	(void)sigaction(SIGCHLD, &sa, NULL);
+}
+
+int signals_start(uv_loop_t *loop, struct signals *s, bool keep_running, struct reaper *reaper,
+                  signals_cb cb)
+{
+	sigset_t caught, faults;
+	int r;
+
+	s->keep_running = keep_running;
+	s->reaper = reaper;
+	s->cb = cb;
+	apply_policy(keep_running, &caught, &faults);
+	/* Before the first fork: a child's exit is then never missed, and signals
+	 * pending since boxinit's first instruction are read on the first loop turn. */
+	s->fd = signalfd(-1, &caught, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (s->fd < 0)
+		return log_errno(-errno, "create signalfd");
+	/* A blocked synchronous fault is fatal whatever its disposition: leave the
+	 * kernel's default, a fault in boxinit must kill it with that signal. */
+	(void)sigprocmask(SIG_UNBLOCK, &faults, NULL);
+	r = uv_poll_init(loop, &s->poll, s->fd);
+	if (r < 0)
+		return log_errno(r, "watch signalfd");
+	s->poll_ready = true;
+	s->poll.data = s;
+	r = uv_poll_start(&s->poll, UV_READABLE, on_readable);
+	return r < 0 ? log_errno(r, "watch signalfd") : 0;
 }
 
 void signals_close(struct signals *s)
 {
-	for (unsigned i = 0; i < s->n; i++)
-		if (!uv_is_closing((uv_handle_t *)&s->watchers[i]))
-			uv_close((uv_handle_t *)&s->watchers[i], NULL);
+	/* uv_close stops the watcher at once (the fd leaves epoll now), so the fd can
+	 * be closed here; the handle itself is done with on the next loop turn. */
+	if (s->poll_ready && !uv_is_closing((uv_handle_t *)&s->poll))
+		uv_close((uv_handle_t *)&s->poll, NULL);
+	s->poll_ready = false;
+	if (s->fd >= 0)
+		s->fd = safe_close(s->fd);
 }

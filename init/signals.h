@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * signals: boxinit's signal policy (a pure table) and one uv_signal_t per
- * signal it acts on. PID 1 never receives a signal whose disposition is
- * default, so everything boxinit forwards needs a watcher. SIGCHLD belongs
- * to the reaper. Never sends a signal itself: it reports to a callback.
+ * signals: boxinit's signal policy (a pure table), the signal mask and
+ * dispositions it implies, and one signalfd on the loop that reads every
+ * signal boxinit acts on. SIGCHLD goes to the reaper (reaper_pass); every
+ * other caught signal goes to a callback. Never sends a signal itself and
+ * never installs a handler: what boxinit catches stays blocked for its life.
  */
 #pragma once
 
 #include <signal.h>
 #include <stdbool.h>
 #include <uv.h>
+
+#include "reaper.h"
 
 enum sig_action {
 	SIG_ACT_DEFAULT,   /* not caught: uncatchable, or a fault that must kill boxinit */
@@ -25,19 +28,22 @@ enum sig_action {
 enum sig_action signals_policy(int sig, bool keep_running);
 const char *signals_action_name(enum sig_action a);
 
-#define SIGNALS_MAX 64
-
 struct signals;
 typedef void (*signals_cb)(struct signals *s, int sig, enum sig_action action);
 
 struct signals {
-	uv_signal_t watchers[SIGNALS_MAX];
-	unsigned n;
+	uv_poll_t poll; /* watches fd */
+	int fd;         /* the signalfd; -1 when not open */
+	bool poll_ready;
 	bool keep_running;
+	struct reaper *reaper;
 	signals_cb cb;
 };
 
-/* Applies the policy: SIG_IGN for IGNORE, a watcher for FORWARD/STOP/STOP_NOW.
- * Call with every signal blocked; pending ones reach cb once the loop runs. */
-int signals_start(uv_loop_t *loop, struct signals *s, bool keep_running, signals_cb cb);
+/* Applies the policy: SIG_IGN for IGNORE, the signalfd for REAP and every caught
+ * action, and unblocks the faults left at default. Call with every signal blocked,
+ * before the first fork: signals already pending are read once the loop runs. */
+int signals_start(uv_loop_t *loop, struct signals *s, bool keep_running, struct reaper *reaper,
+                  signals_cb cb);
+/* Closes the watcher and the fd; signals stay blocked, so a late one stays pending. */
 void signals_close(struct signals *s);

@@ -87,8 +87,9 @@ static void child_reset_signals(void)
 {
 	struct sigaction sa = {.sa_handler = SIG_DFL};
 
-	/* Before unblocking: a libuv handler running here would write into the parent's
-	 * signal pipe (the fd is shared until exec). */
+	/* Before the mask is emptied (right before exec): a signal pending in the child
+	 * must act with the default disposition, and an ignore inherited from boxinit
+	 * (or from whoever started it) would survive exec. The signalfd is CLOEXEC. */
 	for (int sig = 1; sig < NSIG; sig++)
 		(void)sigaction(sig, &sa, NULL);
 }

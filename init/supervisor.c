@@ -339,6 +339,7 @@ int supervisor_init(struct supervisor *s, const struct init_config *cfg,
 	s->cfg = cfg;
 	s->conf = conf;
 	s->pid1 = getpid() == 1;
+	s->signals = (struct signals){.fd = -1};
 	s->has_main = cfg->argv && cfg->argv[0];
 	s->main = (struct service){
 	    .name = "main",
@@ -356,10 +357,9 @@ int supervisor_init(struct supervisor *s, const struct init_config *cfg,
 	r = init_services(s, cwd);
 	if (r < 0)
 		return r;
-	r = reaper_start(&s->loop, &s->reaper, &reaper_ops);
-	if (r < 0)
-		return log_errno(r, "watch SIGCHLD");
-	r = signals_start(&s->loop, &s->signals, cfg->keep_running || s->n_svcs > 0, on_signal);
+	reaper_init(&s->reaper, &reaper_ops);
+	r = signals_start(&s->loop, &s->signals, cfg->keep_running || s->n_svcs > 0, &s->reaper,
+	                  on_signal);
 	if (r < 0)
 		return r;
 	r = shutdown_init(&s->loop, &s->shutdown);
@@ -393,14 +393,10 @@ static int exit_code(const struct supervisor *s)
 
 int supervisor_run(struct supervisor *s)
 {
-	sigset_t none;
-
-	/* Signals that arrived since start-up were held pending; from here on the
-	 * libuv handlers take them and the loop forwards them to the command. */
-	sigemptyset(&none);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
-	/* Zombies inherited from whatever exec'd boxinit, or a command that failed
-	 * at once, would otherwise wait for the next SIGCHLD. */
+	/* Signals that arrived since start-up are pending on the signalfd: the first
+	 * loop turn reads them and forwards them to the command. Zombies inherited
+	 * from whatever exec'd boxinit, or a command that failed at once, would
+	 * otherwise wait for the next SIGCHLD. */
 	reaper_pass(&s->reaper);
 	/* If that pass already finished, uv_stop is pending and uv_run returns at
 	 * once (clearing it, so the close pass below can run). */
@@ -419,16 +415,12 @@ int supervisor_run(struct supervisor *s)
 
 int supervisor_close(struct supervisor *s)
 {
-	sigset_t all;
 	int r;
 
 	if (!s->loop_ready)
 		return 0;
-	/* Closing a watcher restores the default disposition: keep signals blocked
-	 * so a late SIGTERM cannot kill boxinit with the wrong status. */
-	sigfillset(&all);
-	(void)sigprocmask(SIG_BLOCK, &all, NULL);
-	reaper_close(&s->reaper);
+	/* Caught signals stay blocked after this: a late SIGTERM stays pending
+	 * instead of killing boxinit with the wrong status. */
 	signals_close(&s->signals);
 	shutdown_close(&s->shutdown);
 	if (s->recheck_ready)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * supervisor: boxinit's event loop state: the main command, the declared
- * services, the reaper, the signal watchers, the output sinks and the
+ * services, the reaper, the signalfd watcher, the output sinks and the
  * shutdown state machine, and the glue that turns their events into actions
  * (start in dependency order, stop in reverse order). Once supervisor_run is
  * called, nothing here exits the process: failures are logged and the loop
@@ -49,7 +49,7 @@ int supervisor_init(struct supervisor *s, const struct init_config *cfg,
 /* Starts the services without dependencies, and the main command when nothing is to
  * be waited for (signals still blocked). Logs. */
 int supervisor_start(struct supervisor *s);
-/* Unblocks signals and runs until the end; returns boxinit's exit code. */
+/* Runs until the end (caught signals stay blocked); returns boxinit's exit code. */
 int supervisor_run(struct supervisor *s);
 /* Closes every handle; uv_loop_close must then succeed. Returns 0 or -EBUSY. */
 int supervisor_close(struct supervisor *s);

@@ -61,10 +61,11 @@ test_missing_executable_and_unknown_user_are_rejected()
 test_services_need_no_main_command_and_start_after_their_dependency_is_ready()
 {
 	local ready_us dep_us
-	# "slow" is ready only once its file exists (created 1 s after it starts).
+	# "slow" is ready only once its file exists (1 s after it starts). The file appears whole
+	# (renamed into place): a shell redirection would create it before date has run.
 	cat >"$TEST_TMP/conf" <<-EOF
 		[slow]
-		command = sh -c 'sleep 1; date +%s%N >$TEST_TMP/ready; exec sleep 1000'
+		command = sh -c 'sleep 1; date +%s%N >$TEST_TMP/ready.new; mv $TEST_TMP/ready.new $TEST_TMP/ready; exec sleep 1000'
 		ready-command = test -e $TEST_TMP/ready
 		[dependent]
 		command = sh -c 'date +%s%N >$TEST_TMP/dep; exec sleep 1000'

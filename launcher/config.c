@@ -156,23 +156,11 @@ int config_parse_weight(const char *s, uint64_t *ret)
 	return 0;
 }
 
-static int parse_positive(const char *s, uint64_t *ret)
+/* A count or a size that must not be 0: parse is parse_u64 or parse_size. */
+static int parse_positive(int (*parse)(const char *, uint64_t *), const char *s, uint64_t *ret)
 {
 	uint64_t v;
-	int r = parse_u64(s, &v);
-
-	if (r < 0)
-		return r;
-	if (v == 0)
-		return -ERANGE;
-	*ret = v;
-	return 0;
-}
-
-static int parse_positive_size(const char *s, uint64_t *ret)
-{
-	uint64_t v;
-	int r = parse_size(s, &v);
+	int r = parse(s, &v);
 
 	if (r < 0)
 		return r;
@@ -198,14 +186,14 @@ static int parse_limit(int opt, const char *arg, struct cgroup_limits *lim)
 		r = config_parse_weight(arg, &lim->io_weight);
 		break;
 	case 'm':
-		r = parse_positive_size(arg, &lim->memory_max);
+		r = parse_positive(parse_size, arg, &lim->memory_max);
 		break;
 	case OPT_MEMORY_SWAP:
 		/* -1 is docker's "unlimited": leave it unset. */
-		r = STREQ(arg, "-1") ? 0 : parse_positive_size(arg, &lim->memory_swap);
+		r = STREQ(arg, "-1") ? 0 : parse_positive(parse_size, arg, &lim->memory_swap);
 		break;
 	case OPT_PIDS_LIMIT:
-		r = parse_positive(arg, &lim->pids_max);
+		r = parse_positive(parse_u64, arg, &lim->pids_max);
 		break;
 	default:
 		return -ENOTSUP;

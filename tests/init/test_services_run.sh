@@ -115,21 +115,23 @@ restart_gaps()
 
 restart_on_failure_backs_off_exponentially()
 {
-	local gaps g prev=0 i=0
+	local gaps g first= last= i=0
 	printf '[flaky]\ncommand = sh -c "date +%%s%%N >>%s/starts; exit 1"\nmax-failures = 6\n' \
 		"$TEST_TMP" >"$TEST_TMP/conf"
 	boxinit_run "$1" -c "$TEST_TMP/conf" || return
 	assertEquals "non-essential service gave up: exit 0" 0 "$EXIT_CODE"
 	assertEquals "started max-failures times" 6 "$(wc -l <"$TEST_TMP/starts")"
 	gaps=$(restart_gaps | tr '\n' ' ')
-	# 100 ms doubling: each gap at least its delay (so the fifth is >= 1.6 s), and longer
-	# than the one before. The time a start takes adds to every gap (much of it on a slow
-	# VM), so "twice the one before" is checked through the lower bounds, not the ratio.
+	# 100 ms doubling: each gap is at least its delay (so the fifth is >= 1.6 s). The time
+	# a start takes adds to every gap, by hundreds of ms now and then on an emulated VM, so
+	# neighbouring gaps are not compared; a schedule that does not grow (a fixed 1.6 s, say)
+	# is caught by the first gap, which must stay well under half the last.
 	for g in $gaps; do
 		assertTrue "gap $i ($g ms) >= $((100 << i)) ms (gaps: $gaps)" "[ $g -ge $((100 << i)) ]"
-		[ $i -gt 0 ] && assertTrue "gap $i ($g ms) grows from $prev ms" "[ $g -gt $prev ]"
-		prev=$g i=$((i + 1))
+		first=${first:-$g} last=$g i=$((i + 1))
 	done
+	assertTrue "the first gap ($first ms) is under half the last ($last ms)" \
+		"[ $((first * 2)) -lt $last ]"
 	assertTrue "it said it gave up" "grep -q \"service 'flaky' failed for good\" '$TEST_TMP/err'"
 }
 

@@ -173,7 +173,79 @@ static int apply_volume(const char *rootfs, const struct mount_op *op, int syncf
 	return 0;
 }
 
-/* The root cannot be pivoted when it is the initramfs: move the new root over it instead. */
+/* Same mount and same inode: the same directory (directories have no hard links). */
+static int same_dir(int a, int b, bool *ret)
+{
+	struct statx sa, sb;
+
+	if (statx(a, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &sa) < 0 ||
+	    statx(b, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &sb) < 0)
+		return -errno;
+	*ret = sa.stx_mnt_id == sb.stx_mnt_id && sa.stx_dev_major == sb.stx_dev_major &&
+	       sa.stx_dev_minor == sb.stx_dev_minor && sa.stx_ino == sb.stx_ino;
+	return 0;
+}
+
+/* ".." from fd until it leads nowhere: the top of the mount namespace. */
+static int climb(int fd, int *ret_fd)
+{
+	_cleanup_close_ int cur = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+
+	if (cur < 0)
+		return -errno;
+	for (int depth = 0; depth < 4096; depth++) {
+		_cleanup_close_ int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		bool same;
+		int r;
+
+		if (up < 0)
+			return -errno;
+		r = same_dir(cur, up, &same);
+		if (r < 0)
+			return r;
+		if (same) {
+			*ret_fd = steal_fd(&cur);
+			return 0;
+		}
+		(void)safe_close(cur);
+		cur = steal_fd(&up);
+	}
+	return -ELOOP;
+}
+
+/*
+ * launch may itself run in a chroot. Its root is then no mount namespace's root: "/" may not
+ * be a mount point at all (nothing to make private, nothing to pivot), and a container
+ * pivoted from it keeps the namespace's real root above its own, where a second chroot
+ * climbs. ".." stops only at the process's root, so for a moment the rootfs is the root,
+ * launch's old root is climbed from outside it, and launch's root is then put back: every
+ * path of the plan is relative to it.
+ */
+static int namespace_top(const char *rootfs, int *ret_fd)
+{
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int top = -1;
+	int r;
+
+	if (root < 0)
+		return -errno;
+	/* A directory under the root (check_rootfs refuses the root itself). */
+	if (chroot(rootfs) < 0)
+		return -errno;
+	r = climb(root, &top);
+	/* A failure here fails the container: nothing of the plan runs from the wrong root. */
+	if (fchdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		return -errno;
+	if (r == 0)
+		*ret_fd = steal_fd(&top);
+	return r;
+}
+
+/*
+ * The root cannot be pivoted when it is the namespace's first mount (the initramfs): move the
+ * new root over it instead. The root is the namespace's top (see namespace_top), so the moved
+ * mount covers everything: ".." from it has nowhere to go, not even after a second chroot.
+ */
 static int chroot_fallback(const char *rootfs, int syncfd)
 {
 	sync_warnf(syncfd, "pivot_root to '%s': the host's root cannot be pivoted, using chroot",
@@ -187,10 +259,18 @@ static int chroot_fallback(const char *rootfs, int syncfd)
 	return 0;
 }
 
-static int apply_pivot(const char *rootfs, int syncfd)
+static int apply_pivot(const char *rootfs, int top, int syncfd)
 {
-	/* After the root bind, so "." is the new mount, not the directory under it. */
-	if (chdir(rootfs) < 0)
+	_cleanup_close_ int newroot = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	/* After the root bind, so this is the new mount, not the directory under it. */
+	if (newroot < 0)
+		return sync_errorf(syncfd, -errno, "open rootfs '%s'", rootfs);
+	/* Pivot from the namespace's root, not from a chroot launch runs in: nothing of the
+	 * host may stay above the container's root. */
+	if (fchdir(top) < 0 || chroot(".") < 0)
+		return sync_errorf(syncfd, -errno, "chroot to the mount namespace's root");
+	if (fchdir(newroot) < 0)
 		return sync_errorf(syncfd, -errno, "chdir to '%s'", rootfs);
 	/* pivot_root(".", "."): the old root ends up stacked on "." and is detached next,
 	 * so no directory of the host stays reachable and none is needed in the rootfs. */
@@ -206,14 +286,16 @@ static int apply_pivot(const char *rootfs, int syncfd)
 	return 0;
 }
 
-static int apply_op(const char *rootfs, const struct mount_op *op, int syncfd)
+static int apply_op(const char *rootfs, const struct mount_op *op, int top, int syncfd)
 {
 	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+	struct mount_attr priv = {.propagation = MS_PRIVATE};
 
 	switch (op->kind) {
 	case MOUNT_OP_MAKE_PRIVATE:
-		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-			return sync_errorf(syncfd, -errno, "make '/' private");
+		/* The whole namespace: ROOTFS may lie in a mount above launch's root. */
+		if (mount_setattr(top, "", AT_EMPTY_PATH | AT_RECURSIVE, &priv, sizeof(priv)) < 0)
+			return sync_errorf(syncfd, -errno, "make the mount namespace private");
 		return 0;
 	case MOUNT_OP_BIND_ROOT:
 		if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -227,15 +309,21 @@ static int apply_op(const char *rootfs, const struct mount_op *op, int syncfd)
 			return sync_errorf(syncfd, -errno, "make rootfs '%s' read-only", rootfs);
 		return 0;
 	case MOUNT_OP_PIVOT:
-		return apply_pivot(rootfs, syncfd);
+		return apply_pivot(rootfs, top, syncfd);
 	}
 	return sync_errorf(syncfd, -EINVAL, "apply mount step %d", (int)op->kind);
 }
 
 int rootfs_apply(const struct mount_plan *p, int syncfd)
 {
+	_cleanup_close_ int top = -1;
+	int r = namespace_top(p->rootfs, &top);
+
+	if (r < 0)
+		return sync_errorf(syncfd, r, "find the mount namespace's root above '%s'",
+		                   p->rootfs);
 	for (size_t i = 0; i < p->n_ops; i++) {
-		int r = apply_op(p->rootfs, &p->ops[i], syncfd);
+		r = apply_op(p->rootfs, &p->ops[i], top, syncfd);
 
 		if (r < 0)
 			return r;

@@ -74,7 +74,9 @@ static void handle_sync(int *syncfd, int flags, struct supervise_result *res)
 
 	if (r == -EAGAIN)
 		return;
-	if (r < 0)
+	/* ECONNRESET: it exited with GO unread, having said why (or been killed): an end
+	 * like EOF, but never a start. */
+	if (r < 0 && r != -ECONNRESET)
 		(void)log_errno(r, "read from the container's first process");
 	if (r <= 0) {
 		res->started = r == 0 && !res->setup_failed;

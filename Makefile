@@ -83,8 +83,25 @@ $(BUILD)/host/libboxinit.a: $(HOSTINIT_OBJ)
 $(BUILD)/host/liblaunch.a: $(LAUNCH_OBJ) $(patsubst %.c,$(BUILD)/host/%.o,$(COMMON_SRC))
 	rm -f $@ && ar rcs $@ $^
 
+# libseccomp, libcap and libuv from Debian's static archives: three fewer libraries for
+# the dynamic loader at every start (libmnl has no archive in Debian).
+LAUNCH_LIBS := -Wl,-Bstatic -lseccomp -lcap -luv_a -Wl,-Bdynamic -lmnl
 $(BUILD)/launch: $(BUILD)/host/launcher/main.o $(BUILD)/host/liblaunch.a
-	$(CC) $(HOST_LDFLAGS) -o $@ $^ -lseccomp -lcap -luv -lmnl
+	$(CC) $(HOST_LDFLAGS) -o $@ $^ $(LAUNCH_LIBS)
+
+# The default seccomp filter, compiled at build time by libseccomp from the table in
+# launcher/syscalls.c (launcher/syscalls_prebuilt.c hands it out).
+GEN := $(BUILD)/host/gen
+$(BUILD)/host/seccomp-gen: $(BUILD)/host/launcher/gen/seccomp_gen.o $(BUILD)/host/launcher/syscalls.o \
+		$(patsubst %.c,$(BUILD)/host/%.o,$(COMMON_SRC))
+	$(CC) $(HOST_LDFLAGS) -o $@ $^ -lseccomp -lcap
+
+$(GEN)/seccomp_prebuilt.h: $(BUILD)/host/seccomp-gen
+	@mkdir -p $(@D)
+	$< >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/host/launcher/syscalls_prebuilt.o: $(GEN)/seccomp_prebuilt.h
+$(BUILD)/host/launcher/syscalls_prebuilt.o: HOST_CFLAGS += -I$(GEN)
 
 # --- test probe: static so it runs in any rootfs ------------------------------------
 $(BUILD)/probe: tests/probe/probe.c | $(DEPS)/.done
@@ -100,7 +117,7 @@ $(BUILD)/attack: tests/security/attack.c | $(DEPS)/.done
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/host/libboxinit.a $(BUILD)/host/liblaunch.a
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(HOST_LDFLAGS) -o $@ $< $(BUILD)/host/liblaunch.a \
-		$(BUILD)/host/libboxinit.a -lcmocka -luv -lcap -linih -lseccomp -lmnl
+		$(BUILD)/host/libboxinit.a -lcmocka -luv -lcap -linih $(LAUNCH_LIBS)
 
 unit: $(UNIT_BIN)
 

@@ -651,9 +651,14 @@ static int rmdir_retry(const char *dir)
 
 static int rmdir_tree(const char *dir)
 {
-	_cleanup_closedir_ DIR *d = opendir(dir);
+	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *de;
 
+	/* The usual case, an empty leaf, costs one rmdir; nested cgroups or tasks still
+	 * leaving make it fail with EBUSY and take the walk. */
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
 	while ((de = readdir(d))) {
@@ -907,25 +912,28 @@ static void reap_one(const char *parent, const char *name)
 	cgroup_destroy(steal_ptr(&cg));
 }
 
-static void reap_children(const char *parent, const char *dir)
+/* Every cgroup box made has a lock file, from before its mkdir until after its rmdir, so
+ * the lock directory alone lists what a dead launch can have left: no hierarchy is read
+ * and no mountinfo parsed unless something is stale. A lock file without a cgroup (a
+ * launch killed between locking and mkdir) is removed the same way. */
+int cgroup_reap_stale(const char *parent)
 {
-	_cleanup_closedir_ DIR *d = opendir(dir);
+	_cleanup_free_ char *norm = NULL, *prefix = NULL;
+	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *de;
+	size_t plen;
+	int r = cgroup_normalize_parent(parent, &norm);
 
-	while (d && (de = readdir(d)))
-		if (de->d_type == DT_DIR && de->d_name[0] != '.')
-			reap_one(parent, de->d_name);
-}
-
-/* Lock files without a cgroup: a launch killed between locking and mkdir. */
-static void reap_lock_files(const char *parent, const char *norm)
-{
-	_cleanup_free_ char *prefix = lock_prefix(norm);
-	_cleanup_closedir_ DIR *d = opendir(CGROUP_LOCK_DIR);
-	struct dirent *de;
-	size_t plen = prefix ? strlen(prefix) : 0;
-
-	while (prefix && d && (de = readdir(d))) {
+	if (r < 0)
+		return r;
+	prefix = lock_prefix(norm);
+	if (!prefix)
+		return -ENOMEM;
+	plen = strlen(prefix);
+	d = opendir(CGROUP_LOCK_DIR);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name);
 
 		if (n <= plen + 5 || strncmp(de->d_name, prefix, plen) != 0 ||
@@ -934,23 +942,6 @@ static void reap_lock_files(const char *parent, const char *norm)
 		de->d_name[n - 5] = '\0';
 		reap_one(parent, de->d_name + plen);
 	}
-}
-
-int cgroup_reap_stale(const char *parent)
-{
-	_cleanup_(cgroup_freep) struct cgroup *cg = NULL;
-	int r = cgroup_new(parent, NULL, &cg);
-
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < cg->n_hier; i++) {
-		_cleanup_free_ char *dir = NULL;
-
-		if (asprintf(&dir, "%s/%s", cg->hier[i].mount, cg->parent) < 0)
-			return log_errno(-ENOMEM, "reap cgroups under '%s'", cg->parent);
-		reap_children(parent, dir);
-	}
-	reap_lock_files(parent, cg->parent);
 	return 0;
 }
 

@@ -55,15 +55,28 @@ const char *cgroup_device_rule(size_t i, char *buf, size_t size)
 
 int cgroup_v1_devices(const char *dir)
 {
+	_cleanup_free_ char *path = NULL;
+	_cleanup_close_ int fd = -1;
 	char buf[32];
 	const char *rule;
 	int r;
 
 	/* Deny first: a new cgroup inherits its parent's list, usually "a *:* rwm". */
 	r = cgroup_write(dir, "devices.deny", "a");
-	for (size_t i = 0; r == 0 && (rule = cgroup_device_rule(i, buf, sizeof(buf))); i++)
-		r = cgroup_write(dir, "devices.allow", rule);
-	return r;
+	if (r < 0)
+		return r;
+	if (asprintf(&path, "%s/devices.allow", dir) < 0)
+		return log_errno(-ENOMEM, "open '%s/devices.allow'", dir);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return log_errno(-errno, "open '%s'", path);
+	/* The kernel takes one rule per write(2): one descriptor, one write per rule. */
+	for (size_t i = 0; (rule = cgroup_device_rule(i, buf, sizeof(buf))); i++) {
+		r = write_all(fd, rule, strlen(rule));
+		if (r < 0)
+			return log_errno(r, "write '%s' to '%s'", rule, path);
+	}
+	return 0;
 }
 
 /* --- v2: the BPF program ----------------------------------------------------------------

@@ -7,33 +7,13 @@
 #include "child.h"
 
 #include <fcntl.h>
-#include <net/if.h>
 #include <sched.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "sync.h"
 #include "util.h"
-
-/* The new network namespace has only "lo", and it starts down. */
-static int loopback_up(int syncfd)
-{
-	_cleanup_close_ int sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct ifreq ifr = {0};
-
-	if (sk < 0)
-		return sync_errorf(syncfd, -errno, "open a socket for 'lo'");
-	strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
-	if (ioctl(sk, SIOCGIFFLAGS, &ifr) < 0)
-		return sync_errorf(syncfd, -errno, "get flags of 'lo'");
-	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-	if (ioctl(sk, SIOCSIFFLAGS, &ifr) < 0)
-		return sync_errorf(syncfd, -errno, "bring up 'lo'");
-	return 0;
-}
 
 /* Into the container's cgroup before anything else, so all it does is accounted there.
  * On v2 clone3 has put us there already; v1 needs a write per hierarchy. */
@@ -51,6 +31,7 @@ static int join_cgroup(const struct child_args *a)
 
 static int setup(const struct child_args *a)
 {
+	const char *what = "";
 	int r;
 
 	(void)safe_close(a->parent_fds[0]);
@@ -63,16 +44,15 @@ static int setup(const struct child_args *a)
 	r = join_cgroup(a);
 	if (r < 0)
 		return r;
+	/* The uts (hostname set), ipc and net (lo up) namespaces launch made ahead. */
+	r = ns_ahead_enter(a->ahead, &what);
+	if (r < 0)
+		return sync_errorf(a->syncfd, r, "enter the container's %s namespace", what);
 	/* The cgroup namespace is rooted at the cgroup we are in now, the container's, so
 	 * /proc/self/cgroup reads "/" inside. */
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return sync_errorf(a->syncfd, -errno, "unshare the cgroup namespace");
-	if (sethostname(a->cfg->hostname, strlen(a->cfg->hostname)) < 0)
-		return sync_errorf(a->syncfd, -errno, "set hostname '%s'", a->cfg->hostname);
-	/* --net host: the host's lo is not ours to touch. */
-	r = a->cfg->net.mode == NET_HOST ? 0 : loopback_up(a->syncfd);
-	if (r == 0)
-		r = rootfs_apply(a->plan, a->syncfd);
+	r = rootfs_apply(a->plan, a->syncfd);
 	/* GO: launch has set up what it does for us (eth0 of --net veth); nothing of the
 	 * container has run yet. */
 	if (r == 0)

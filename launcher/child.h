@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * child: the container's first process between clone and exec. It runs as
- * root in the new namespaces, joins the container's cgroup first of all, sets
- * the container up, waits for GO and execs boxinit from the sealed memfd. It never prints and never
- * returns: errors go over the sync socket.
+ * root in the new pid and mount namespaces, joins the container's cgroup first of
+ * all, enters the namespaces launch made ahead, sets the container up, waits for GO
+ * and execs boxinit from the sealed memfd. It never prints and never returns: errors
+ * go over the sync socket.
  */
 #pragma once
 
@@ -11,6 +12,7 @@
 
 #include "cgroup.h"
 #include "config.h"
+#include "ns.h"
 #include "rootfs.h"
 #include "syscalls.h"
 #include "util.h"
@@ -26,6 +28,7 @@ struct child_args {
 	const struct syscall_filter *filter;
 	int parent_fds[2];              /* launch's own (sync end, signalfd): closed first */
 	const struct cgroup_join *join; /* joined first of all, then closed */
+	const struct ns_ahead *ahead;   /* entered right after */
 	sigset_t exec_mask;             /* the signal mask boxinit starts with */
 };
 

@@ -42,7 +42,8 @@ struct launch {
 	struct syscall_filter filter;
 	struct cgroup *cg;
 	struct cgroup_join join;
-	uv_loop_t loop; /* published ports and supervise's watchers */
+	struct ns_ahead ahead; /* uts, ipc, net: made while the cgroup is */
+	uv_loop_t loop;        /* published ports and supervise's watchers */
 	bool loop_ready;
 	struct net *net;
 	pid_t pid;
@@ -59,6 +60,11 @@ static int prepare(struct launch *l)
 	if (r < 0)
 		return log_errno(r, "create the event loop");
 	l->loop_ready = true;
+	/* First: the namespaces take as long as everything up to the clone, which they
+	 * then no longer add to. */
+	r = ns_ahead_start(&l->ahead, c->net.mode == NET_HOST, c->hostname);
+	if (r < 0)
+		return r;
 	r = initexec_load(c->init_path, &l->initfd, &l->init_path);
 	if (r < 0)
 		return r;
@@ -70,7 +76,7 @@ static int prepare(struct launch *l)
 	if (r < 0)
 		return log_errno(r, "prepare container '%s'", c->name);
 	if (c->seccomp && !c->privileged) {
-		r = syscalls_build(capset_resolve(&c->caps), &l->filter);
+		r = syscalls_get(capset_resolve(&c->caps), &l->filter);
 		if (r < 0)
 			return r;
 	}
@@ -111,6 +117,7 @@ static int clone_child(struct launch *l)
 	    .filter = &l->filter,
 	    .exec_mask = l->exec_mask,
 	    .join = &l->join,
+	    .ahead = &l->ahead,
 	};
 	bool in_cgroup, joined_by_child;
 	pid_t pid;
@@ -118,10 +125,7 @@ static int clone_child(struct launch *l)
 
 	if (r < 0)
 		return log_errno(r, "create the sync socket");
-	/* --net host: the host's network namespace, the only one not new. */
-	pid = ns_clone(NS_CONTAINER_FLAGS &
-	                   ~(l->cfg->net.mode == NET_HOST ? (unsigned long)CLONE_NEWNET : 0),
-	               l->join.clone_fd, &in_cgroup);
+	pid = ns_clone(NS_CLONE_FLAGS, l->join.clone_fd, &in_cgroup);
 	if (pid < 0)
 		return log_errno(pid, "clone the container's first process");
 	if (pid == 0) {
@@ -160,12 +164,14 @@ static int start(struct launch *l)
 	r = create_cgroup(l);
 	if (r == 0)
 		r = cgroup_join_open(l->cg, &l->join);
+	if (r == 0)
+		r = ns_ahead_finish(&l->ahead);
 	/* The first process joins the cgroup before it does anything: see child.c. */
 	if (r == 0)
 		r = clone_child(l);
 	/* Before GO: the first command sees eth0 up, addressed and routed. */
 	if (r == 0)
-		r = net_setup(l->net, &l->loop, l->pid);
+		r = net_setup(l->net, &l->loop, l->ahead.fd[NS_AHEAD_NET]);
 	if (r < 0)
 		return r;
 	r = sync_send_go(l->sync[0]);
@@ -229,6 +235,7 @@ static void report_stats(struct launch *l, int exit_code)
 static void teardown(struct launch *l, int exit_code)
 {
 	kill_child(l);
+	ns_ahead_close(&l->ahead);
 	report_stats(l, exit_code);
 	cgroup_join_close(&l->join);
 	cgroup_destroy(steal_ptr(&l->cg));

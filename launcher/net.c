@@ -407,16 +407,11 @@ static int container_side(const struct net *n, int netns_fd)
 	return 0;
 }
 
-static int setup_veth(struct net *n, pid_t pid)
+static int setup_veth(struct net *n, int netns_fd)
 {
-	char path[64], gw[INET_ADDRSTRLEN];
-	_cleanup_close_ int netns_fd = -1;
+	char gw[INET_ADDRSTRLEN];
 	int r;
 
-	(void)snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	netns_fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (netns_fd < 0)
-		return log_errno(-errno, "open '%s'", path);
 	netconf_host_ifname(n->cfg->name, n->ifname);
 	r = host_side(n, netns_fd);
 	if (r == 0)
@@ -429,7 +424,7 @@ static int setup_veth(struct net *n, pid_t pid)
 	return 0;
 }
 
-int net_setup(struct net *n, uv_loop_t *loop, pid_t pid)
+int net_setup(struct net *n, uv_loop_t *loop, int netns_fd)
 {
 	const struct net_config *nc;
 	int r;
@@ -437,7 +432,7 @@ int net_setup(struct net *n, uv_loop_t *loop, pid_t pid)
 	if (!n || n->cfg->net.mode != NET_VETH)
 		return 0;
 	nc = &n->cfg->net;
-	r = setup_veth(n, pid);
+	r = setup_veth(n, netns_fd);
 	if (r == 0 && nc->nat) {
 		memcpy(n->nat.name, n->cfg->name, strlen(n->cfg->name) + 1);
 		memcpy(n->nat.ifname, n->ifname, sizeof(n->ifname));

@@ -21,9 +21,9 @@ struct net;
 /* Before clone: reaps what dead launches left, takes the name's network lock and writes
  * the resolv.conf of --dns. *ret is NULL when the container needs none of it. Logs. */
 int net_prepare(const struct launch_config *c, struct net **ret);
-/* After clone, before GO, with pid's network namespace still empty but for lo: the veth,
+/* After clone, before GO, with the network namespace netns_fd still empty but for lo: the veth,
  * its addresses and routes, the NAT rule, the published ports, the state file. Logs. */
-int net_setup(struct net *n, uv_loop_t *loop, pid_t pid);
+int net_setup(struct net *n, uv_loop_t *loop, int netns_fd);
 /* Every path: closes the published ports (run the loop once more afterwards), removes
  * the NAT rule, the veth and the files, and unlocks. NULL is fine. */
 void net_destroy(struct net *n);

@@ -1,24 +1,149 @@
 // SPDX-License-Identifier: MIT
 /*
- * ns: see ns.h. clone3 first (one argument layout on every architecture),
- * the classic clone syscall when the kernel predates it (5.3). No stack is
- * passed: like fork, the child gets a copy-on-write image, so there is no
- * stack size to guess. The child must then stay away from glibc's thread
- * bookkeeping (raise, abort, pthread): its cached tid is the parent's.
+ * ns: see ns.h. A new network namespace is the dearest part of a container's start
+ * (the kernel registers its devices, sysctls and protocols): made by a thread, it
+ * overlaps the cgroup's mkdirs instead of adding to them. The thread is joined before
+ * the clone, so launch is single-threaded again when it forks.
+ * clone3 first (one argument layout on every architecture), the classic clone syscall
+ * when the kernel predates it (5.3). No stack is passed: like fork, the child gets a
+ * copy-on-write image, so there is no stack size to guess. The child must then stay
+ * away from glibc's thread bookkeeping (raise, abort, pthread): its cached tid is the
+ * parent's.
  */
 #include "ns.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/sched.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "log.h"
+#include "util.h"
 
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
+
+static const struct {
+	int flag;
+	const char *name;
+} ahead_ns[NS_AHEAD_MAX] = {
+    [NS_AHEAD_UTS] = {CLONE_NEWUTS, "uts"},
+    [NS_AHEAD_IPC] = {CLONE_NEWIPC, "ipc"},
+    [NS_AHEAD_NET] = {CLONE_NEWNET, "net"},
+};
+
+static int loopback_up(void)
+{
+	_cleanup_close_ int sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr = {0};
+
+	if (sk < 0)
+		return -errno;
+	strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+	if (ioctl(sk, SIOCGIFFLAGS, &ifr) < 0)
+		return -errno;
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	return ioctl(sk, SIOCSIFFLAGS, &ifr) < 0 ? -errno : 0;
+}
+
+static int fail(struct ns_ahead *a, const char *what, int err)
+{
+	a->what = what;
+	a->err = err;
+	return err;
+}
+
+/* The thread: its own namespaces change, launch's other thread keeps the host's. */
+static int make_ahead(struct ns_ahead *a)
+{
+	int flags = CLONE_NEWUTS | CLONE_NEWIPC | (a->share_net ? 0 : CLONE_NEWNET);
+	int r;
+
+	if (unshare(flags) < 0)
+		return fail(a, "create the namespaces", -errno);
+	if (sethostname(a->hostname, strlen(a->hostname)) < 0)
+		return fail(a, "set the hostname", -errno);
+	/* --net host: the host's lo is not ours to touch. */
+	r = a->share_net ? 0 : loopback_up();
+	if (r < 0)
+		return fail(a, "bring up 'lo'", r);
+	for (int i = 0; i < NS_AHEAD_MAX; i++) {
+		char path[64];
+
+		if (!(flags & ahead_ns[i].flag))
+			continue;
+		(void)snprintf(path, sizeof(path), "/proc/thread-self/ns/%s", ahead_ns[i].name);
+		a->fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (a->fd[i] < 0)
+			return fail(a, "open the namespaces", -errno);
+	}
+	return 0;
+}
+
+static void *ahead_thread(void *arg)
+{
+	(void)make_ahead(arg);
+	return NULL;
+}
+
+int ns_ahead_start(struct ns_ahead *a, bool share_net, const char *hostname)
+{
+	int r;
+
+	*a = (struct ns_ahead){.started = true, .share_net = share_net, .hostname = hostname};
+	for (int i = 0; i < NS_AHEAD_MAX; i++)
+		a->fd[i] = -1;
+	r = pthread_create(&a->thread, NULL, ahead_thread, a);
+	if (r != 0)
+		return log_errno(-r, "start a thread for the namespaces");
+	a->running = true;
+	return 0;
+}
+
+int ns_ahead_finish(struct ns_ahead *a)
+{
+	if (a->running) {
+		(void)pthread_join(a->thread, NULL);
+		a->running = false;
+	}
+	if (a->err < 0)
+		return log_errno(a->err, "%s of the container", a->what);
+	return 0;
+}
+
+int ns_ahead_enter(const struct ns_ahead *a, const char **ret_what)
+{
+	for (int i = 0; i < NS_AHEAD_MAX; i++) {
+		if (a->fd[i] < 0)
+			continue;
+		if (setns(a->fd[i], ahead_ns[i].flag) < 0) {
+			*ret_what = ahead_ns[i].name;
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+void ns_ahead_close(struct ns_ahead *a)
+{
+	if (!a->started)
+		return;
+	if (a->running) {
+		(void)pthread_join(a->thread, NULL);
+		a->running = false;
+	}
+	for (int i = 0; i < NS_AHEAD_MAX; i++)
+		a->fd[i] = safe_close(a->fd[i]);
+}
 
 pid_t ns_clone(unsigned long flags, int cgroup_fd, bool *ret_in_cgroup)
 {

@@ -1,16 +1,45 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ns: creating the container's first process in new namespaces. Fork
- * semantics (the child continues on a copy of the caller's stack), so the
- * caller's parsed config is simply there in the child. Nothing else.
+ * ns: the container's namespaces. The network, IPC and UTS ones are made ahead, by a
+ * short-lived thread of launch while launch makes the cgroup, and entered by the first
+ * process with setns; the mount and pid ones come with the clone (fork semantics: the
+ * child continues on a copy of the caller's stack, so the parsed config is simply
+ * there). Nothing else: no mounts, no cgroup.
  */
 #pragma once
 
+#include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
-#define NS_CONTAINER_FLAGS (CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC)
+/* Made by the clone itself. */
+#define NS_CLONE_FLAGS (CLONE_NEWPID | CLONE_NEWNS)
+
+enum { NS_AHEAD_UTS, NS_AHEAD_IPC, NS_AHEAD_NET, NS_AHEAD_MAX };
+
+/* Namespaces made ahead: a new network namespace (lo up) unless share_net, a new IPC
+ * and a new UTS namespace named hostname. fd[] are open on them (-1: not made). */
+struct ns_ahead {
+	pthread_t thread;
+	bool started; /* by ns_ahead_start: fd[] are valid (a zeroed struct holds nothing) */
+	bool running;
+	bool share_net;
+	const char *hostname;
+	int fd[NS_AHEAD_MAX];
+	int err;          /* -errno of the thread's failure, 0 */
+	const char *what; /* what failed, for the message */
+};
+
+/* Starts the thread; the caller goes on with other work. -errno, logged. */
+int ns_ahead_start(struct ns_ahead *a, bool share_net, const char *hostname);
+/* Waits for the thread: 0 with every fd open, or -errno (logged, naming the step). */
+int ns_ahead_finish(struct ns_ahead *a);
+/* In the first process: enters the namespaces made ahead. -errno; *ret_what names the
+ * namespace that failed. No allocation. */
+int ns_ahead_enter(const struct ns_ahead *a, const char **ret_what);
+/* Waits for a thread still running, closes the fds. Idempotent. */
+void ns_ahead_close(struct ns_ahead *a);
 
 /* Like fork(): the child's pid in the parent, 0 in the child, or -errno. SIGCHLD on exit.
  * With cgroup_fd >= 0 the child starts in that cgroup (v2) when the kernel can do it

@@ -125,6 +125,32 @@ static void test_seccomp_filter_builds(void **state)
 	assert_null(f.prog);
 }
 
+/* The build-time filter is what libseccomp builds now from the same table: a stale
+ * header or a drifted table fails here. Another set that matters gets its own. */
+static void test_seccomp_prebuilt_filter_is_current(void **state)
+{
+	struct syscall_filter built = {0}, got = {0}, other = {0};
+	uint64_t d = capset_default();
+
+	(void)state;
+	assert_int_equal(syscalls_build(d, &built), 0);
+	assert_int_equal(syscalls_get(d, &got), 0);
+	assert_false(got.owned);
+	assert_int_equal(got.len, built.len);
+	assert_memory_equal(got.prog, built.prog, built.len * sizeof(*built.prog));
+	/* Not a capability the filter looks at: still the build-time one. */
+	syscalls_free(&got);
+	assert_int_equal(syscalls_get(d & ~CAPSET_BIT(CAP_CHOWN), &got), 0);
+	assert_false(got.owned);
+	assert_int_equal(syscalls_get(d | CAPSET_BIT(CAP_SYS_MODULE), &other), 0);
+	assert_true(other.owned);
+	assert_true(other.len != built.len ||
+	            memcmp(other.prog, built.prog, built.len * sizeof(*built.prog)) != 0);
+	syscalls_free(&built);
+	syscalls_free(&got);
+	syscalls_free(&other);
+}
+
 static bool plan_masks(const struct mount_step *s, size_t n, const char *target)
 {
 	for (size_t i = 0; i < n; i++)
@@ -239,6 +265,7 @@ int main(void)
 	    cmocka_unit_test(test_capset_resolve),
 	    cmocka_unit_test(test_seccomp_denylist),
 	    cmocka_unit_test(test_seccomp_filter_builds),
+	    cmocka_unit_test(test_seccomp_prebuilt_filter_is_current),
 	    cmocka_unit_test(test_masked_paths),
 	    cmocka_unit_test(test_device_rules),
 	    cmocka_unit_test(test_v2_device_program),

@@ -45,6 +45,28 @@ test_generated_name_is_the_hostname()
 		"grep -Eqx 'hostname=box-[0-9a-zA-Z]{8}' '$TEST_TMP/out'"
 }
 
+# Seen from the host: PID 1 is in a new namespace of every kind, and launch itself (whose
+# thread made the uts, ipc and net ones) is still in the host's, like this shell.
+test_every_namespace_is_new_and_launch_keeps_the_hosts()
+{
+	require_root || return 0
+	local ns inside host outside
+	box_start -- sleep 1000 || return
+	for ns in uts ipc net pid mnt cgroup; do
+		host=$(readlink "/proc/self/ns/$ns")
+		inside=$(readlink "/proc/$BOX_INIT_PID/ns/$ns")
+		outside=$(readlink "/proc/$BOX_PID/ns/$ns")
+		assertNotEquals "container's $ns namespace is new" "$host" "$inside"
+		assertEquals "launch's $ns namespace is the host's" "$host" "$outside"
+	done
+	# Its command shares PID 1's, seen from inside too.
+	assertEquals "same uts inside" "$(readlink "/proc/$BOX_INIT_PID/ns/uts")" \
+		"$(readlink "/proc/$(children_of "$BOX_INIT_PID" | head -n 1)/ns/uts")"
+	kill -TERM "$BOX_PID"
+	box_wait 15
+	assertEquals "SIGTERM ends it: 128+15" 143 "$BOX_RC"
+}
+
 test_only_the_containers_processes_are_visible()
 {
 	require_root || return 0

@@ -26,8 +26,8 @@ int main(void)
 	       "static const struct sock_filter seccomp_prebuilt[%u] = {\n",
 	       (unsigned long long)caps, (unsigned)f.len);
 	for (unsigned i = 0; i < f.len; i++)
-		printf("    {0x%04x, %u, %u, 0x%08x},\n", f.prog[i].code, f.prog[i].jt, f.prog[i].jf,
-		       f.prog[i].k);
+		printf("    {0x%04x, %u, %u, 0x%08x},\n", f.prog[i].code, f.prog[i].jt,
+		       f.prog[i].jf, f.prog[i].k);
 	printf("};\n");
 	syscalls_free(&f);
 	return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # Stage two of the test VM, PID 1 in the guest's root (the host's root, read-only,
 # under a tmpfs overlay). Sets up a pure cgroup v2 system, runs a smoke check and
-# tests/run.sh, and prints the verdict on the console for tools/vm/run.sh to
-# read. Must end with a power-off: qemu's exit status says nothing.
+# tests/run.sh, and prints the verdict, stage one's counts included, on the
+# console for tools/vm/run.sh to read. Must end with a power-off: qemu's exit
+# status says nothing. With --early it is stage one (see early_main).
 set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=dumb LANG=C.UTF-8 LC_ALL=C.UTF-8
@@ -12,9 +13,30 @@ cd /
 
 say() { printf 'boxvm: %s\n' "$*"; }
 
+# "N passed, N failed, N skipped" of stage one (init's BOXVM_EARLY), for finish.
+read_early() {
+	local re='^([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$'
+	EARLY=(0 1 0)
+	if [[ ${BOXVM_EARLY:-} =~ $re ]]; then
+		EARLY=("${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}")
+	else
+		say "stage one's verdict is missing or malformed: '${BOXVM_EARLY:-}'"
+	fi
+	unset BOXVM_EARLY
+}
+
+# The verdict: stage two's line plus stage one's counts.
 finish() {
-	printf 'BOXVM-RESULT: %s\n' "$1"
-	printf 'BOXVM-RC=%s\n' "$2"
+	local line=$1 rc=$2 re='^([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$'
+	say "stage one (the initramfs as root): ${EARLY[0]} passed, ${EARLY[1]} failed," \
+		"${EARLY[2]} skipped"
+	if [[ $line =~ $re ]]; then
+		line="$((BASH_REMATCH[1] + EARLY[0])) passed, $((BASH_REMATCH[2] + EARLY[1])) failed,"
+		line+=" $((BASH_REMATCH[3] + EARLY[2])) skipped"
+	fi
+	[ "${EARLY[1]}" -eq 0 ] || [ "$rc" -ne 0 ] || rc=1
+	printf 'BOXVM-RESULT: %s\n' "$line"
+	printf 'BOXVM-RC=%s\n' "$rc"
 	sync
 	busybox poweroff -f
 }
@@ -36,7 +58,8 @@ fresh_tmp() {
 	done
 }
 
-setup_system() {
+# The mounts the suites need, in both stages.
+setup_mounts() {
 	fresh_tmp &&
 		mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /run &&
 		mkdir -p /dev/pts /dev/shm &&
@@ -53,6 +76,10 @@ setup_system() {
 	local c all=""
 	for c in $(cat /sys/fs/cgroup/cgroup.controllers); do all="$all +$c"; done
 	echo "$all" >/sys/fs/cgroup/cgroup.subtree_control || return 1
+}
+
+setup_system() {
+	setup_mounts || return 1
 	hostname boxvm
 	ip link set lo up || return 1
 	# The host has no kmod: busybox's modprobe loads on demand (veth, bridge...)
@@ -161,9 +188,58 @@ stamp_suites() {
 	done
 }
 
+# The test that only runs where "/" is the mount namespace's first mount: launch's
+# chroot fallback, when the root cannot be pivoted.
+EARLY_SUITE=tests/launch/test_rootfs.sh
+EARLY_TEST=test_unpivotable_root_falls_back_to_chroot_with_a_warning
+
+# Runs EARLY_TEST and counts its result as tests/run.sh would, into EARLY. A skip here
+# is a failure: this root is the one the test needs.
+early_test() {
+	local log=/tmp/boxvm-early.log rc total p f s leaks
+	echo "=== suite: $EARLY_SUITE $EARLY_TEST (the initramfs as root)"
+	timeout -k 10 600 bash "$EARLY_SUITE" -- "$EARLY_TEST" </dev/null 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	total=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}\.$/\1/p' "$log" | tail -n 1)
+	p=$(grep -c '^--- PASS: ' "$log")
+	f=$(grep -c '^--- FAIL: ' "$log")
+	s=$(grep -c '^--- SKIP: ' "$log")
+	leaks=$(grep -c '^--- LEAK: ' "$log")
+	if [ "${total:-0}" != 1 ] || [ $((p + f + s)) -ne 1 ] || [ "$leaks" -ne 0 ] ||
+		{ [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; }; then
+		say "stage one: $EARLY_SUITE exit $rc, ${total:-no} tests, $((p + f + s)) results," \
+			"$leaks leaks"
+		f=$((f + 1))
+	fi
+	if [ "$s" -ne 0 ]; then
+		say "stage one: $EARLY_TEST skipped where the root is the initramfs"
+		f=$((f + s)) s=0
+	fi
+	EARLY=("$p" "$f" "$s")
+}
+
+# Stage one: run by init in the initramfs, in a mount and a pid namespace of its own, before
+# the switch_root. Writes its verdict to /boxvm-early (the initramfs) for init.
+early_main() {
+	local t0=${EPOCHREALTIME%.*}
+	EARLY=(0 1 0)
+	if ! setup_mounts || ! cd "$BOXVM_REPO"; then
+		say "stage one: cannot set up"
+	elif ! select_suites >/dev/null; then
+		say "stage one: cannot select the suites"
+	elif [ ! -x "${BOXVM_RUNNER:-tests/run.sh}" ] || [ ! -e "$EARLY_SUITE" ]; then
+		EARLY=(0 0 0)
+	else
+		early_test
+		say "stage one took $((${EPOCHREALTIME%.*} - t0))s"
+	fi
+	echo "${EARLY[0]} passed, ${EARLY[1]} failed, ${EARLY[2]} skipped" >/boxvm-early
+}
+
 main() {
 	local up0 rc out line
 	up0=$(cut -d' ' -f1 /proc/uptime)
+	read_early
 	setup_system || finish "0 passed, 1 failed, 0 skipped" 125
 	say "booted in ${up0}s (guest uptime), kernel $(uname -r)"
 	smoke_check
@@ -195,4 +271,8 @@ main() {
 	finish "$line" "$rc"
 }
 
-main
+if [ "${1:-}" = --early ]; then
+	early_main
+else
+	main
+fi

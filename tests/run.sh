@@ -13,6 +13,8 @@ build=${BOX_BUILD:-$top/build}
 suite_timeout=${BOX_SUITE_TIMEOUT:-1200}
 passed=0 failed=0 skipped=0
 out=$(mktemp -d "${TMPDIR:-/tmp}/box-run.XXXXXX")
+# shellcheck source=tests/tally.sh
+. "$top/tests/tally.sh"
 trap 'rm -rf "$out"' EXIT
 
 wanted()
@@ -60,11 +62,8 @@ run_suite()
 	echo "=== suite: ${suite#"$top"/}"
 	timeout -k 10 "$suite_timeout" bash "$suite" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
-	total=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}\.$/\1/p' "$log" | tail -n 1)
-	p=$(grep -c '^--- PASS: ' "$log")
-	f=$(grep -c '^--- FAIL: ' "$log")
-	s=$(grep -c '^--- SKIP: ' "$log")
-	leaks=$(grep -c '^--- LEAK: ' "$log")
+	tally "$log"
+	total=$T_TOTAL p=$T_PASS f=$T_FAIL s=$T_SKIP leaks=$T_LEAK
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 	if [ -z "$total" ]; then
 		crashed "${suite#"$top"/} did not finish (exit $rc)"

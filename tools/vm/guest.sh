@@ -200,11 +200,10 @@ early_test() {
 	echo "=== suite: $EARLY_SUITE $EARLY_TEST (the initramfs as root)"
 	timeout -k 10 600 bash "$EARLY_SUITE" -- "$EARLY_TEST" </dev/null 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
-	total=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}\.$/\1/p' "$log" | tail -n 1)
-	p=$(grep -c '^--- PASS: ' "$log")
-	f=$(grep -c '^--- FAIL: ' "$log")
-	s=$(grep -c '^--- SKIP: ' "$log")
-	leaks=$(grep -c '^--- LEAK: ' "$log")
+	# shellcheck source=tests/tally.sh
+	. tests/tally.sh
+	tally "$log"
+	total=$T_TOTAL p=$T_PASS f=$T_FAIL s=$T_SKIP leaks=$T_LEAK
 	if [ "${total:-0}" != 1 ] || [ $((p + f + s)) -ne 1 ] || [ "$leaks" -ne 0 ] ||
 		{ [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; }; then
 		say "stage one: $EARLY_SUITE exit $rc, ${total:-no} tests, $((p + f + s)) results," \

@@ -149,6 +149,19 @@ test_missing_volume_source_is_an_error()
 	assertTrue "names the source: $(cat "$TEST_TMP/err")" "grep -q 'no-such-dir' '$TEST_TMP/err'"
 }
 
+# Found only by the container's first process, after launch has sent it GO: its report is
+# the one line, and its exit with GO unread is not a second error.
+test_volume_target_that_cannot_be_made_is_an_error()
+{
+	require_root || return 0
+	local i
+	for i in 1 2 3; do
+		bad_option "-v target under a file (run $i)" -v "$TEST_TMP:/bin/busybox/x"
+		assertTrue "names the target: $(cat "$TEST_TMP/err")" \
+			"grep -q \"open volume target '/bin/busybox/x' in .*: Not a directory\" '$TEST_TMP/err'"
+	done
+}
+
 test_malformed_volumes_are_errors()
 {
 	require_root || return 0

@@ -70,16 +70,14 @@ int supervise_pending_stop(void)
 static void handle_sync(int *syncfd, int flags, struct supervise_result *res)
 {
 	struct sync_msg m;
-	int r = sync_recv(*syncfd, flags, &m);
+	int r = sync_recv(*syncfd, flags, &m, &res->go_unread);
 
 	if (r == -EAGAIN)
 		return;
-	/* ECONNRESET: it exited with GO unread, having said why (or been killed): an end
-	 * like EOF, but never a start. */
-	if (r < 0 && r != -ECONNRESET)
+	if (r < 0)
 		(void)log_errno(r, "read from the container's first process");
 	if (r <= 0) {
-		res->started = r == 0 && !res->setup_failed;
+		res->started = r == 0 && !res->setup_failed && !res->go_unread;
 		*syncfd = safe_close(*syncfd);
 		return;
 	}

@@ -16,6 +16,7 @@ struct supervise_result {
 	int status;        /* wait status of the container's first process */
 	bool setup_failed; /* the child reported an error before exec (already logged) */
 	bool started;      /* exec of boxinit closed the sync socket */
+	bool go_unread;    /* the child closed it without reading GO: no exec */
 };
 
 /* Blocks the signals above; *ret_old is the mask before, *ret_fd a signalfd. Logs. */

@@ -7,6 +7,7 @@
 #include "sync.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,14 +36,29 @@ int sync_send_go(int fd)
 	return sync_send(fd, &m);
 }
 
-int sync_recv(int fd, int flags, struct sync_msg *ret)
+static ssize_t recv_msg(int fd, int flags, struct sync_msg *m)
 {
-	struct sync_msg m = {0};
 	ssize_t n;
 
 	do
-		n = recv(fd, &m, sizeof(m), flags);
+		n = recv(fd, m, sizeof(*m), flags);
 	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+int sync_recv(int fd, int flags, struct sync_msg *ret, bool *ret_unread)
+{
+	struct sync_msg m = {0};
+	ssize_t n = recv_msg(fd, flags, &m);
+
+	/* ECONNRESET: the other end closed with a message of ours unread (a child that
+	 * fails before it reads GO). The kernel says so once, and before what that end
+	 * sent first (its error), which the next read returns; EOF comes after it. */
+	if (n < 0 && errno == ECONNRESET) {
+		if (ret_unread)
+			*ret_unread = true;
+		n = recv_msg(fd, flags, &m);
+	}
 	if (n < 0)
 		return -errno;
 	if (n == 0)
@@ -57,7 +73,7 @@ int sync_recv(int fd, int flags, struct sync_msg *ret)
 int sync_wait_go(int fd)
 {
 	struct sync_msg m;
-	int r = sync_recv(fd, 0, &m);
+	int r = sync_recv(fd, 0, &m, NULL);
 
 	if (r < 0)
 		return r;

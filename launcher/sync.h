@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum sync_type {
@@ -29,5 +30,7 @@ int sync_wait_go(int fd);
 /* Child: sends an error built like log_errno's and returns r. */
 int sync_errorf(int fd, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void sync_warnf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Parent: 1 and *ret on a message, 0 on EOF, -errno (-EAGAIN with MSG_DONTWAIT). */
-int sync_recv(int fd, int flags, struct sync_msg *ret);
+/* Parent: 1 and *ret on a message, 0 on EOF, -errno (-EAGAIN with MSG_DONTWAIT). What
+ * a child sent before it exited is read even when it left GO unread; *ret_unread (may be
+ * NULL) is then set: that child never reached its exec. */
+int sync_recv(int fd, int flags, struct sync_msg *ret, bool *ret_unread);

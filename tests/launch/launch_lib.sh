@@ -246,3 +246,19 @@ container_pids_named()
 		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$1" ] && echo "$p"
 	done
 }
+
+# Empty when rootfs/debian with nginx is ready (built now if it can be); otherwise the
+# reason it cannot be had. For the suites that need Debian and nginx.
+debian_rootfs_problem()
+{
+	local mirror
+	[ -f "$BOX_DEBIAN_ROOTFS/.box-rootfs" ] &&
+		grep -qx 'suite=bookworm include=nginx' "$BOX_DEBIAN_ROOTFS/.box-rootfs" && return 0
+	mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null)
+	mirror=${mirror:-http://deb.debian.org/debian}
+	if ! curl -sf -o /dev/null --max-time 20 "$mirror/dists/bookworm/Release"; then
+		echo "the Debian archive ($mirror) is unreachable: cannot build rootfs/debian"
+		return 0
+	fi
+	make -C "$BOX_ROOT" rootfs >&2 || echo "BUILD FAILED"
+}

@@ -238,21 +238,6 @@ test_published_port_serves_200_concurrent_requests()
 	assertFalse "the proxy socket is closed" "ss -Htln 'sport = :$port' | grep -q ."
 }
 
-# Empty when rootfs/debian with nginx is ready; else why it cannot be had (as test_nginx.sh).
-debian_rootfs_problem()
-{
-	local mirror
-	[ -f "$BOX_DEBIAN_ROOTFS/.box-rootfs" ] &&
-		grep -qx 'suite=bookworm include=nginx' "$BOX_DEBIAN_ROOTFS/.box-rootfs" && return 0
-	mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null)
-	mirror=${mirror:-http://deb.debian.org/debian}
-	if ! curl -sf -o /dev/null --max-time 20 "$mirror/dists/bookworm/Release"; then
-		echo "the Debian archive ($mirror) is unreachable: cannot build rootfs/debian"
-		return 0
-	fi
-	make -C "$BOX_ROOT" rootfs >&2 || echo "BUILD FAILED"
-}
-
 nginx_page()
 {
 	fetch "http://127.0.0.1:$1/" 2>/dev/null | grep -q 'Welcome to nginx'

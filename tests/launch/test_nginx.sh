@@ -8,21 +8,6 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/launch_lib.sh"
 
-# Empty when the rootfs is ready; otherwise the reason it cannot be had.
-debian_rootfs_problem()
-{
-	local mirror
-	[ -f "$BOX_DEBIAN_ROOTFS/.box-rootfs" ] &&
-		grep -qx 'suite=bookworm include=nginx' "$BOX_DEBIAN_ROOTFS/.box-rootfs" && return 0
-	mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null)
-	mirror=${mirror:-http://deb.debian.org/debian}
-	if ! curl -sf -o /dev/null --max-time 20 "$mirror/dists/bookworm/Release"; then
-		echo "the Debian archive ($mirror) is unreachable: cannot build rootfs/debian"
-		return 0
-	fi
-	make -C "$BOX_ROOT" rootfs >&2 || echo "BUILD FAILED"
-}
-
 # The page served on the container's loopback, fetched from the host inside its network
 # namespace (the host's own port 80 is a different socket).
 fetch_page()

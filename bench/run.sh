@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 BUILD=${BOX_BUILD:-$PWD/build}
 OUT=$BUILD/bench
 ORPHANS=${BENCH_ORPHANS:-5000}
+ROUNDS=${BENCH_ROUNDS:-5}
 IDLE_S=${BENCH_IDLE_S:-10}
 CG_PARENT=/box-bench
 RUNC_ID=box-bench-$$
@@ -28,6 +29,7 @@ cleanup() {
 		runc delete -f "$RUNC_ID" >/dev/null 2>&1 || true
 	fi
 	rm -rf "$OUT/runc"
+	rm -f "$OUT/rootfs/.bench-boxinit"
 	# Only our own parent: depth first, so children go before it.
 	local d
 	for d in /sys/fs/cgroup/*"$CG_PARENT" /sys/fs/cgroup/unified"$CG_PARENT"; do
@@ -88,6 +90,7 @@ bin[catatonit]=$(command -v catatonit)
 [ -x "${bin[boxinit]}" ] || { echo "bench: ${bin[boxinit]} missing: make build/boxinit" >&2; exit 1; }
 
 cc -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$OUT/orphans" bench/orphans.c
+cc -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$OUT/reapfloor" bench/reapfloor.c
 
 # Start cost. Outside a PID namespace tini needs -s to subreap (and not warn).
 echo "bench: start cost (hyperfine)" >&2
@@ -148,20 +151,28 @@ for i in "${inits[@]}"; do
 done
 pids=()
 
-# CPU per reaped orphan, init as PID 1: five rounds over all inits, so that a change
-# in machine load hits every init alike; the median round counts.
-echo "bench: CPU per orphan ($ORPHANS orphans x 5 rounds)" >&2
+# CPU per reaped orphan, init as PID 1: ROUNDS rounds over all inits, so that a change
+# in machine load hits every init alike; the median round counts. The two floors
+# (bench/reapfloor.c: the least loop of tini's shape and of an event loop's) run in the
+# same rounds.
+floors=(sigtimedwait signalfd)
+echo "bench: CPU per orphan ($ORPHANS orphans x $ROUNDS rounds)" >&2
 declare -A orphan_ns orphan_us
-for _ in 1 2 3 4 5; do
-	for i in "${inits[@]}"; do
-		line=$(unshare --pid --fork --mount-proc "${bin[$i]}" -- "$OUT/orphans" "$ORPHANS") ||
+for _ in $(seq "$ROUNDS"); do
+	for i in "${inits[@]}" "${floors[@]/#/floor-}"; do
+		if [ -n "${bin[$i]:-}" ]; then
+			cmd=("${bin[$i]}" --)
+		else
+			cmd=("$OUT/reapfloor" "${i#floor-}")
+		fi
+		line=$(unshare --pid --fork --mount-proc "${cmd[@]}" "$OUT/orphans" "$ORPHANS") ||
 			{ echo "bench: orphans under $i failed: $line" >&2; exit 1; }
 		orphan_ns[$i]+="$(sed -n 's/.*init_ns=\([0-9]*\).*/\1/p' <<<"$line") "
 	done
 done
-for i in "${inits[@]}"; do
+for i in "${inits[@]}" "${floors[@]/#/floor-}"; do
 	# shellcheck disable=SC2086 # one value per word
-	med=$(printf '%s\n' ${orphan_ns[$i]} | sort -n | sed -n 3p)
+	med=$(printf '%s\n' ${orphan_ns[$i]} | sort -n | sed -n "$(((ROUNDS + 1) / 2))p")
 	orphan_us[$i]=$(awk -v ns="$med" -v n="$ORPHANS" 'BEGIN { printf "%.2f", ns / n / 1000 }')
 done
 
@@ -170,7 +181,7 @@ yn() { if [ "$1" = 1 ]; then echo "yes"; else echo "**no**"; fi; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b) ? 1 : 0 }'; }
 
 echo
-echo "### Inits (start: 1000 runs each; idle: ${IDLE_S} s; CPU: ${ORPHANS} orphans, median of 5 rounds)"
+echo "### Inits (start: 1000 runs each; idle: ${IDLE_S} s; CPU: ${ORPHANS} orphans, median of ${ROUNDS} rounds)"
 echo
 echo "| init | start \`X -- /bin/true\`: mean ± σ (median) ms | added over /bin/true: mean (median) ms | stripped size (bytes) | linkage | idle RSS (kB) | idle wakeups / ${IDLE_S} s | CPU per orphan (µs) |"
 echo "|---|---|---|---|---|---|---|---|"
@@ -185,6 +196,13 @@ echo "Goals for boxinit (start cost has no goal): stripped size ≤ 100 KB: $(yn
 	"idle RSS ≤ 400 kB: $(yn "$(le "${rss_kb[boxinit]}" 400)");" \
 	"0 idle wakeups: $(yn "$(le "${wakeups[boxinit]}" 0)");" \
 	"CPU per orphan ≤ tini: $(yn "$(le "${orphan_us[boxinit]}" "${orphan_us[tini]}")")."
+echo
+echo "Floors of CPU per orphan (µs, same rounds), the least loop of each shape (bench/reapfloor.c):"
+echo
+echo "| shape | per orphan | floor (µs) | inits of this shape (µs) |"
+echo "|---|---|---|---|"
+echo "| sigtimedwait, as tini | \`sigtimedwait\`, 2 × \`waitpid\` | ${orphan_us[floor-sigtimedwait]} | tini ${orphan_us[tini]}, tini-static ${orphan_us[tini-static]} |"
+echo "| signalfd on epoll, as an event loop | \`epoll_wait\`, \`read\`, 2 × \`waitpid\` | ${orphan_us[floor-signalfd]} | boxinit ${orphan_us[boxinit]} |"
 
 # --- part 2: launch ----------------------------------------------------------------
 
@@ -225,17 +243,25 @@ json.dump(c, open(path, "w"), indent=1)
 EOF
 
 echo "bench: container start (hyperfine)" >&2
-# Every command must work once before it is timed.
+# The job the issue gives boxinit (its /proc, /sys and /dev mounts, masking, the
+# capability drop, then CMD as its child), done under bwrap: boxinit as bwrap's PID 1,
+# in the same namespaces but the user one, which would forbid mounting /proc and /sys.
+cp "$BUILD/boxinit" "$ROOTFS/.bench-boxinit"
+names=(unshare bwrap runc launch bwrap+boxinit)
 cmds=("unshare --uts --pid --net --mount --ipc --fork chroot $ROOTFS /bin/true"
 	"bwrap --unshare-all --bind $ROOTFS / /bin/true"
 	"runc run --bundle $OUT/runc $RUNC_ID"
-	"$BUILD/launch --cgroup-parent $CG_PARENT $ROOTFS -- /bin/true")
-for c in "${cmds[@]}"; do
+	"$BUILD/launch --cgroup-parent $CG_PARENT $ROOTFS -- /bin/true"
+	"bwrap --unshare-ipc --unshare-pid --unshare-net --unshare-uts --unshare-cgroup --cap-add ALL --as-pid-1 --bind $ROOTFS / /.bench-boxinit --container -- /bin/true")
+hf_args=()
+for k in "${!cmds[@]}"; do
+	# Every command must work once before it is timed.
 	# shellcheck disable=SC2086
-	$c || { echo "bench: '$c' failed (exit $?)" >&2; exit 1; }
+	${cmds[$k]} || { echo "bench: '${cmds[$k]}' failed (exit $?)" >&2; exit 1; }
+	hf_args+=(-n "${names[$k]}" "${cmds[$k]}")
 done
 hyperfine -N --style none --warmup 5 --runs 100 --export-json "$OUT/launch.json" \
-	"${cmds[@]}" >"$OUT/launch.log" 2>&1 ||
+	"${hf_args[@]}" >"$OUT/launch.log" 2>&1 ||
 	{ cat "$OUT/launch.log" >&2; exit 1; }
 declare -A lms lsd lmed
 while read -r name mean sd med; do
@@ -248,12 +274,13 @@ done < <(hf_means "$OUT/launch.json")
 base=${lms[unshare]}
 echo "| command | mean ± σ (median) ms | over unshare+chroot: mean (median) ms |"
 echo "|---|---|---|"
-for k in unshare bwrap runc launch; do
+for k in unshare bwrap runc launch bwrap+boxinit; do
 	label=$k
 	[ "$k" = unshare ] && label="unshare + chroot"
 	[ "$k" = bwrap ] && label="bwrap --unshare-all"
 	[ "$k" = runc ] && label="runc run"
 	[ "$k" = launch ] && label="launch --cgroup-parent $CG_PARENT"
+	[ "$k" = bwrap+boxinit ] && label="reference: bwrap running \`boxinit --container\` as PID 1"
 	echo "| $label | ${lms[$k]} ± ${lsd[$k]} (${lmed[$k]}) | $(diff_ms "${lms[$k]}" "$base") ($(diff_ms "${lmed[$k]}" "${lmed[unshare]}")) |"
 done
 # Verdicts on medians: on a loaded machine a few slow runs move the mean a lot.
@@ -262,6 +289,11 @@ over=$(diff_ms "${lmed[launch]}" "${lmed[unshare]}")
 echo
 echo "Goals for launch (medians): ≤ 0.8 × bwrap: $(yn "$(le "$ratio" 0.8)") (${ratio}×);" \
 	"≤ 1.5 ms over unshare+chroot: $(yn "$(le "$over" 1.5)") (${over} ms)."
+echo
+echo "boxinit's part of the job, under bwrap, takes $(awk -v a="${lmed[bwrap+boxinit]}" -v b="${lmed[bwrap]}" \
+	'BEGIN { printf "%.2f", a / b }')× bwrap alone; launch, which adds the cgroup and the" \
+	"seccomp filter, takes $(awk -v a="${lmed[launch]}" -v b="${lmed[bwrap+boxinit]}" \
+		'BEGIN { printf "%.2f", a / b }')× that (medians)."
 
 # --- part 3: published port ----------------------------------------------------------
 
@@ -291,7 +323,7 @@ name=bench-net-$$
 pids+=($!)
 addr=
 for _ in $(seq 100); do
-	addr=$(sed -n 's/.*"address":"\([^"]*\)".*/\1/p' "/run/box/net/$name.json" 2>/dev/null)
+	addr=$(sed -n 's/.*"address":"\([^"]*\)".*/\1/p' "/run/box/net/$name.json" 2>/dev/null || true)
 	[ -n "$addr" ] && curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/" && break
 	addr=
 	sleep 0.1

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # box: one non-recursive Makefile. Outputs go to build/.
 #   make deps    install every Debian package the build, demo and tests need
-#   make         build/boxinit (static, musl), build/launch, build/probe
+#   make         build/boxinit and build/launch (static, musl), build/probe
 #   make check   every test (unit + shunit2 suites); ends "N passed, N failed, N skipped"
 #   make lint    clang-format check, cppcheck, house rules
 #   make bench   benchmarks against peers (not part of check)
@@ -21,8 +21,8 @@ BASEFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -DBOX_VERSION='"$(VERSION)"
 # boxinit: static musl, libuv + libcap built for musl into build/deps.
 INIT_CFLAGS  := $(BASEFLAGS) $(HARDEN) -Os -fno-asynchronous-unwind-tables -I$(DEPS)/include -Iinit
 INIT_LDFLAGS := -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -L$(DEPS)/lib
-# launch and host builds of the init modules (unit tests): glibc, PIE.
-HOST_CFLAGS  := $(BASEFLAGS) $(HARDEN) -fPIE -Iinit -Ilauncher
+# Host builds of the init and launch modules (unit tests, the seccomp generator): glibc, PIE.
+HOST_CFLAGS  := $(BASEFLAGS) $(HARDEN) -fPIE -Iinit -Ilauncher -I/usr/include/libnl3
 HOST_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--gc-sections
 
 COMMON_SRC   := $(wildcard common/*.c)
@@ -41,7 +41,8 @@ all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/probe $(BUILD)/attack
 
 # --- dependencies ------------------------------------------------------------
 APT_PACKAGES := build-essential musl-tools cmake dpkg-dev file pkg-config \
-                libuv1-dev libcap-dev libcmocka-dev libinih-dev libseccomp-dev libmnl-dev \
+                libuv1-dev libcap-dev libcmocka-dev libinih-dev libseccomp-dev libnl-3-dev \
+                gperf flex bison \
                 busybox-static shunit2 debootstrap util-linux procps psmisc iproute2 \
                 curl python3 strace clang-format cppcheck \
                 hyperfine tini dumb-init catatonit bubblewrap runc qemu-system-x86 supervisor \
@@ -83,11 +84,25 @@ $(BUILD)/host/libboxinit.a: $(HOSTINIT_OBJ)
 $(BUILD)/host/liblaunch.a: $(LAUNCH_OBJ) $(patsubst %.c,$(BUILD)/host/%.o,$(COMMON_SRC))
 	rm -f $@ && ar rcs $@ $^
 
-# libseccomp, libcap and libuv from Debian's static archives: three fewer libraries for
-# the dynamic loader at every start (libmnl has no archive in Debian).
-LAUNCH_LIBS := -Wl,-Bstatic -lseccomp -lcap -luv_a -Wl,-Bdynamic -lmnl
-$(BUILD)/launch: $(BUILD)/host/launcher/main.o $(BUILD)/host/liblaunch.a
-	$(CC) $(HOST_LDFLAGS) -o $@ $^ $(LAUNCH_LIBS)
+# The host (glibc) build of launch's modules is for the unit tests; they link these.
+LAUNCH_LIBS := -Wl,-Bstatic -lseccomp -lcap -luv_a -Wl,-Bdynamic -lnl-3
+
+# --- launch (musl, static) ------------------------------------------------------------
+# Static like boxinit: no dynamic loader at every start (half a millisecond here), and
+# it runs on any host. libseccomp, libcap, libuv and libnl-3 are built for musl into
+# build/deps; the common modules are boxinit's musl objects.
+LAUNCH_CFLAGS  := $(BASEFLAGS) $(HARDEN) -I$(DEPS)/include -Iinit -Ilauncher
+LAUNCH_LDFLAGS := -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -L$(DEPS)/lib
+MLAUNCH_OBJ    := $(patsubst %.c,$(BUILD)/musl/%.o,$(LAUNCH_SRC))
+$(BUILD)/musl/launcher/%.o: launcher/%.c | $(DEPS)/.done
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(LAUNCH_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/musl/liblaunch.a: $(MLAUNCH_OBJ) $(patsubst %.c,$(BUILD)/musl/%.o,$(COMMON_SRC))
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/launch: $(BUILD)/musl/launcher/main.o $(BUILD)/musl/liblaunch.a
+	$(MUSL_CC) $(LAUNCH_LDFLAGS) -o $@ $^ -lseccomp -lcap -luv -lnl-3 -lpthread
 
 # The default seccomp filter, compiled at build time by libseccomp from the table in
 # launcher/syscalls.c (launcher/syscalls_prebuilt.c hands it out).
@@ -102,6 +117,8 @@ $(GEN)/seccomp_prebuilt.h: $(BUILD)/host/seccomp-gen
 
 $(BUILD)/host/launcher/syscalls_prebuilt.o: $(GEN)/seccomp_prebuilt.h
 $(BUILD)/host/launcher/syscalls_prebuilt.o: HOST_CFLAGS += -I$(GEN)
+$(BUILD)/musl/launcher/syscalls_prebuilt.o: $(GEN)/seccomp_prebuilt.h
+$(BUILD)/musl/launcher/syscalls_prebuilt.o: LAUNCH_CFLAGS += -I$(GEN)
 
 # --- test probe: static so it runs in any rootfs ------------------------------------
 $(BUILD)/probe: tests/probe/probe.c | $(DEPS)/.done

@@ -99,3 +99,7 @@ int status_to_exit_code(int wstatus);
 
 /* Sets FD_CLOEXEC on every descriptor >= from (close_range when it can). */
 int cloexec_from(int from);
+
+/* "TERM" for SIGTERM: the name without "SIG", for the standard signals; "?" otherwise.
+ * (glibc's sigabbrev_np, which musl does not have.) */
+const char *signal_abbrev(int sig);

@@ -12,6 +12,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "kapi.h"
 #include "sync.h"
 #include "util.h"
 
@@ -83,7 +84,7 @@ void child_main(const struct child_args *a)
 	}
 	/* The memfd is close-on-exec, and so is syncfd: a successful exec is the EOF the
 	 * parent waits for. */
-	execveat(a->initfd, "", a->argv, a->envp, AT_EMPTY_PATH);
+	k_execveat(a->initfd, "", a->argv, a->envp, AT_EMPTY_PATH);
 	(void)sync_errorf(a->syncfd, -errno, "exec init '%s'",
 	                  a->cfg->init_path ? a->cfg->init_path : "boxinit");
 	_exit(EXIT_LAUNCH_FAILURE);

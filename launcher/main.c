@@ -158,7 +158,7 @@ static int start(struct launch *l)
 	int r;
 
 	if (sig > 0) {
-		log_debug("SIG%s before start: tearing down", sigabbrev_np(sig));
+		log_debug("SIG%s before start: tearing down", signal_abbrev(sig));
 		return EXIT_SIGNAL_BASE + sig;
 	}
 	r = create_cgroup(l);

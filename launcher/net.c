@@ -102,7 +102,7 @@ static void undo_recorded(int fd)
 	char buf[4096], name[80] = "", ifname[16] = "", nat[16] = "", addr[INET_ADDRSTRLEN] = "";
 	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
 	struct nat_rule rule = {0};
-	struct nl nl = {0};
+	struct rtn rt = {0};
 
 	if (n <= 0)
 		return;
@@ -110,9 +110,9 @@ static void undo_recorded(int fd)
 	if (!json_get(buf, "name", name, sizeof(name)))
 		return;
 	log_debug("net: undoing what a dead launch left for '%s'", name);
-	if (json_get(buf, "ifname", ifname, sizeof(ifname)) && nl_open(&nl) == 0) {
-		(void)nl_link_delete(&nl, ifname); /* usually gone with its namespace */
-		nl_close(&nl);
+	if (json_get(buf, "ifname", ifname, sizeof(ifname)) && rtn_open(&rt) == 0) {
+		(void)rtn_link_delete(&rt, ifname); /* usually gone with its namespace */
+		rtn_close(&rt);
 	}
 	if (json_get(buf, "nat", nat, sizeof(nat)) &&
 	    json_get(buf, "address", addr, sizeof(addr)) &&
@@ -261,7 +261,7 @@ int net_prepare(const struct launch_config *c, struct net **ret)
 
 /* --- addresses and links ------------------------------------------------------------- */
 
-static bool slot_is_free(struct in_addr cand, const struct nl_prefix *routes, size_t n)
+static bool slot_is_free(struct in_addr cand, const struct rtn_prefix *routes, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (netconf_overlaps(cand, 30, routes[i].addr, routes[i].len))
@@ -271,7 +271,7 @@ static bool slot_is_free(struct in_addr cand, const struct nl_prefix *routes, si
 
 /* The first /30 of the pool that overlaps no route of the host (other containers' /30s
  * are routes too, on their veths). 0, or -EADDRNOTAVAIL when the pool is full. */
-static int pick_in_pool(struct in_addr pool, unsigned prefix, const struct nl_prefix *routes,
+static int pick_in_pool(struct in_addr pool, unsigned prefix, const struct rtn_prefix *routes,
                         size_t n_routes, struct in_addr *ret)
 {
 	struct in_addr cand;
@@ -284,14 +284,14 @@ static int pick_in_pool(struct in_addr pool, unsigned prefix, const struct nl_pr
 	return -EADDRNOTAVAIL;
 }
 
-static int pick_subnet(struct nl *nl, const struct net_config *nc, struct in_addr *ret)
+static int pick_subnet(struct rtn *rt, const struct net_config *nc, struct in_addr *ret)
 {
 	static const char *const pools[] = NET_DEFAULT_POOLS;
-	_cleanup_free_ struct nl_prefix *routes = NULL;
+	_cleanup_free_ struct rtn_prefix *routes = NULL;
 	struct in_addr pool;
 	size_t n_routes;
 	unsigned prefix;
-	int r = nl_route_prefixes(nl, &routes, &n_routes);
+	int r = rtn_route_prefixes(rt, &routes, &n_routes);
 
 	if (r < 0)
 		return log_errno(r, "list the host's routes");
@@ -313,24 +313,24 @@ static int pick_subnet(struct nl *nl, const struct net_config *nc, struct in_add
 }
 
 /* The host side: made, addressed and up, so its /30 is a route before the lock goes. */
-static int make_host_side(struct net *n, struct nl *nl, int netns_fd)
+static int make_host_side(struct net *n, struct rtn *rt, int netns_fd)
 {
 	unsigned index;
-	int r = nl_veth_create(nl, n->ifname, PEER_NAME, netns_fd);
+	int r = rtn_veth_create(rt, n->ifname, PEER_NAME, netns_fd);
 
 	if (r == -EEXIST) {
 		/* We hold the name's lock: an interface of that name is a dead launch's. */
-		(void)nl_link_delete(nl, n->ifname);
-		r = nl_veth_create(nl, n->ifname, PEER_NAME, netns_fd);
+		(void)rtn_link_delete(rt, n->ifname);
+		r = rtn_veth_create(rt, n->ifname, PEER_NAME, netns_fd);
 	}
 	if (r < 0)
 		return log_errno(r, "create veth '%s'", n->ifname);
 	n->made_veth = true;
-	r = nl_link_index(nl, n->ifname, &index);
+	r = rtn_link_index(rt, n->ifname, &index);
 	if (r == 0)
-		r = nl_addr_add(nl, index, n->gateway, 30);
+		r = rtn_addr_add(rt, index, n->gateway, 30);
 	if (r == 0)
-		r = nl_link_up(nl, index);
+		r = rtn_link_up(rt, index);
 	if (r < 0)
 		return log_errno(r, "configure '%s' with '%s/30'", n->ifname,
 		                 inet_ntoa(n->gateway));
@@ -341,7 +341,7 @@ static int host_side(struct net *n, int netns_fd)
 {
 	_cleanup_close_ int lock =
 	    open(ALLOC_LOCK, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	struct nl nl = {0};
+	struct rtn rt = {0};
 	struct in_addr net;
 	int r;
 
@@ -352,22 +352,22 @@ static int host_side(struct net *n, int netns_fd)
 	while (flock(lock, LOCK_EX) < 0)
 		if (errno != EINTR)
 			return log_errno(-errno, "lock '%s'", ALLOC_LOCK);
-	r = nl_open(&nl);
+	r = rtn_open(&rt);
 	if (r < 0)
 		return log_errno(r, "open a netlink socket");
-	r = pick_subnet(&nl, &n->cfg->net, &net);
+	r = pick_subnet(&rt, &n->cfg->net, &net);
 	if (r == 0) {
 		n->gateway.s_addr = htonl(ntohl(net.s_addr) + 1);
 		n->addr.s_addr = htonl(ntohl(net.s_addr) + 2);
-		r = make_host_side(n, &nl, netns_fd);
+		r = make_host_side(n, &rt, netns_fd);
 	}
-	nl_close(&nl);
+	rtn_close(&rt);
 	return r;
 }
 
 /* A netlink socket acts in the namespace it was made in: make one in the container's,
  * then come straight back (launch's other sockets belong to the host). */
-static int nl_open_in(int netns_fd, struct nl *ret)
+static int open_rtn_in(int netns_fd, struct rtn *ret)
 {
 	_cleanup_close_ int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	int r;
@@ -376,7 +376,7 @@ static int nl_open_in(int netns_fd, struct nl *ret)
 		return -errno;
 	if (setns(netns_fd, CLONE_NEWNET) < 0)
 		return -errno;
-	r = nl_open(ret);
+	r = rtn_open(ret);
 	if (setns(self, CLONE_NEWNET) < 0) {
 		r = -errno;
 		log_error("return to the host's network namespace: %s", strerror(errno));
@@ -387,20 +387,20 @@ static int nl_open_in(int netns_fd, struct nl *ret)
 
 static int container_side(const struct net *n, int netns_fd)
 {
-	struct nl nl = {0};
+	struct rtn rt = {0};
 	unsigned index;
-	int r = nl_open_in(netns_fd, &nl);
+	int r = open_rtn_in(netns_fd, &rt);
 
 	if (r < 0)
 		return log_errno(r, "open a netlink socket in the container");
-	r = nl_link_index(&nl, PEER_NAME, &index);
+	r = rtn_link_index(&rt, PEER_NAME, &index);
 	if (r == 0)
-		r = nl_addr_add(&nl, index, n->addr, 30);
+		r = rtn_addr_add(&rt, index, n->addr, 30);
 	if (r == 0)
-		r = nl_link_up(&nl, index);
+		r = rtn_link_up(&rt, index);
 	if (r == 0)
-		r = nl_route_add_default(&nl, index, n->gateway);
-	nl_close(&nl);
+		r = rtn_route_add_default(&rt, index, n->gateway);
+	rtn_close(&rt);
 	if (r < 0)
 		return log_errno(r, "configure '%s' in the container with '%s/30'", PEER_NAME,
 		                 inet_ntoa(n->addr));
@@ -453,19 +453,19 @@ int net_setup(struct net *n, uv_loop_t *loop, int netns_fd)
 
 void net_destroy(struct net *n)
 {
-	struct nl nl = {0};
+	struct rtn rt = {0};
 	int r;
 
 	if (!n)
 		return;
 	proxy_stop(steal_ptr(&n->proxy));
 	(void)nat_remove(&n->nat);
-	if (n->made_veth && nl_open(&nl) == 0) {
+	if (n->made_veth && rtn_open(&rt) == 0) {
 		/* Usually gone already: the pair dies with the container's namespace. */
-		r = nl_link_delete(&nl, n->ifname);
+		r = rtn_link_delete(&rt, n->ifname);
 		if (r < 0 && r != -ENODEV)
 			log_warn("delete veth '%s': %s", n->ifname, strerror(-r));
-		nl_close(&nl);
+		rtn_close(&rt);
 	}
 	if (n->cfg->net.n_dns)
 		(void)unlink(n->cfg->net.resolv_conf);

@@ -10,11 +10,11 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kapi.h"
 #include "sync.h"
 #include "util.h"
 
@@ -160,15 +160,16 @@ static int apply_volume(const char *rootfs, const struct mount_op *op, int syncf
 	if (stat(op->src, &st) < 0)
 		return sync_errorf(syncfd, -errno, "stat volume source '%s'", op->src);
 	/* A detached copy of the source: made read-only (all of it) before anyone sees it. */
-	tree = open_tree(AT_FDCWD, op->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	tree = k_open_tree(AT_FDCWD, op->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (tree < 0)
 		return sync_errorf(syncfd, -errno, "clone volume source '%s'", op->src);
-	if (op->ro && mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) < 0)
+	if (op->ro && k_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro) < 0)
 		return sync_errorf(syncfd, -errno, "make volume '%s' read-only", op->src);
 	r = open_target(rootfs, op, S_ISDIR(st.st_mode), &target);
 	if (r < 0)
 		return sync_errorf(syncfd, r, "open volume target '%s' in '%s'", op->dst, rootfs);
-	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	if (k_move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
+	    0)
 		return sync_errorf(syncfd, -errno, "mount volume '%s' on '%s'", op->src, op->dst);
 	return 0;
 }
@@ -176,13 +177,15 @@ static int apply_volume(const char *rootfs, const struct mount_op *op, int syncf
 /* Same mount and same inode: the same directory (directories have no hard links). */
 static int same_dir(int a, int b, bool *ret)
 {
-	struct statx sa, sb;
+	struct fd_identity ia, ib;
+	int r = k_fd_identity(a, &ia);
 
-	if (statx(a, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &sa) < 0 ||
-	    statx(b, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &sb) < 0)
-		return -errno;
-	*ret = sa.stx_mnt_id == sb.stx_mnt_id && sa.stx_dev_major == sb.stx_dev_major &&
-	       sa.stx_dev_minor == sb.stx_dev_minor && sa.stx_ino == sb.stx_ino;
+	if (r == 0)
+		r = k_fd_identity(b, &ib);
+	if (r < 0)
+		return r;
+	*ret = ia.mnt_id == ib.mnt_id && ia.dev_major == ib.dev_major &&
+	       ia.dev_minor == ib.dev_minor && ia.ino == ib.ino;
 	return 0;
 }
 
@@ -294,7 +297,7 @@ static int apply_op(const char *rootfs, const struct mount_op *op, int top, int 
 	switch (op->kind) {
 	case MOUNT_OP_MAKE_PRIVATE:
 		/* The whole namespace: ROOTFS may lie in a mount above launch's root. */
-		if (mount_setattr(top, "", AT_EMPTY_PATH | AT_RECURSIVE, &priv, sizeof(priv)) < 0)
+		if (k_mount_setattr(top, "", AT_EMPTY_PATH | AT_RECURSIVE, &priv) < 0)
 			return sync_errorf(syncfd, -errno, "make the mount namespace private");
 		return 0;
 	case MOUNT_OP_BIND_ROOT:
@@ -305,7 +308,7 @@ static int apply_op(const char *rootfs, const struct mount_op *op, int top, int 
 		return apply_volume(rootfs, op, syncfd);
 	case MOUNT_OP_ROOT_READONLY:
 		/* Not AT_RECURSIVE: only the root bind, whatever else its other flags are. */
-		if (mount_setattr(AT_FDCWD, rootfs, 0, &ro, sizeof(ro)) < 0)
+		if (k_mount_setattr(AT_FDCWD, rootfs, 0, &ro) < 0)
 			return sync_errorf(syncfd, -errno, "make rootfs '%s' read-only", rootfs);
 		return 0;
 	case MOUNT_OP_PIVOT:

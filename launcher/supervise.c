@@ -101,10 +101,10 @@ static bool reap(pid_t pid, int *status)
 
 static void forward(pid_t pid, int sig)
 {
-	log_debug("forward SIG%s to pid %d", sigabbrev_np(sig), (int)pid);
+	log_debug("forward SIG%s to pid %d", signal_abbrev(sig), (int)pid);
 	/* ESRCH: it has just exited; its SIGCHLD is on the way. */
 	if (kill(pid, sig) < 0 && errno != ESRCH)
-		(void)log_errno(-errno, "forward SIG%s to pid %d", sigabbrev_np(sig), (int)pid);
+		(void)log_errno(-errno, "forward SIG%s to pid %d", signal_abbrev(sig), (int)pid);
 }
 
 /* Returns true once pid has been reaped. */

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Builds the static musl libraries boxinit links with (libuv, libcap, inih) from
-# Debian's own source packages, into PREFIX (build/deps). Debian ships no musl
-# builds of them. Runs once: the Makefile skips it when PREFIX/.done exists.
+# Builds the static musl libraries boxinit and launch link with (libuv, libcap,
+# inih; libseccomp and libnl-3 for launch) from Debian's own source packages, into
+# PREFIX (build/deps). Debian ships no musl builds of them. Runs once: the Makefile
+# skips it when PREFIX/.done exists.
 set -euo pipefail
 
 prefix=$(realpath -m "${1:?usage: build-deps.sh PREFIX}")
@@ -30,7 +31,8 @@ apt_opts=(-q -o "Dir::Etc::SourceParts=$work/apt/sources.list.d"
 	-o APT::Sandbox::User=root)
 apt-get "${apt_opts[@]}" update >/dev/null
 cd "$work"
-apt-get "${apt_opts[@]}" source --only-source libuv1/bookworm libcap2/bookworm >/dev/null
+apt-get "${apt_opts[@]}" source --only-source libuv1/bookworm libcap2/bookworm \
+	libseccomp/bookworm libnl3/bookworm >/dev/null
 apt-get "${apt_opts[@]}" source --only-source libinih/bookworm >/dev/null 2>&1 ||
 	apt-get "${apt_opts[@]}" source --only-source libinih/trixie >/dev/null
 
@@ -68,5 +70,29 @@ musl-gcc $cflags -DINI_HANDLER_LINENO=1 -c "$inihdir/ini.c" -o "$work/ini.o"
 ar rcs "$prefix/lib/libinih.a" "$work/ini.o"
 cp "$inihdir/ini.h" "$prefix/include/"
 
+# libseccomp (launch builds its filters with it): autotools, the library only.
+# Its configure needs gperf.
+seccompdir=$(find "$work" -maxdepth 1 -type d -name 'libseccomp-*' | head -n1)
+(cd "$seccompdir" && ./configure -q --host="$(gcc -dumpmachine)" --enable-static --disable-shared \
+	CC=musl-gcc CFLAGS="$cflags -I$prefix/include" >/dev/null)
+make -s -C "$seccompdir/src" libseccomp.la >/dev/null
+cp "$seccompdir/src/.libs/libseccomp.a" "$prefix/lib/"
+cp "$seccompdir/include/seccomp.h" "$seccompdir/include/seccomp-syscalls.h" "$prefix/include/"
+
+# libnl-3 (launch's netlink): the core library only, not route, genl or the tools.
+# Its configure wants flex and bison, which only the libraries not built here use.
+nldir=$(find "$work" -maxdepth 1 -type d -name 'libnl3-*' | head -n1)
+# Debian's patches touch Makefile.am and configure.ac; what they change there is for
+# the shared libraries, so the shipped generated files stay: dated after them, they
+# are not remade (which would need automake).
+touch "$nldir/aclocal.m4"
+touch "$nldir/configure" "$nldir/Makefile.in" "$nldir/lib/defs.h.in"
+(cd "$nldir" && ./configure -q --host="$(gcc -dumpmachine)" --enable-static --disable-shared \
+	--disable-cli --disable-debug CC=musl-gcc CFLAGS="$cflags -I$prefix/include" >/dev/null)
+make -s -C "$nldir" lib/libnl-3.la >/dev/null
+cp "$nldir/lib/.libs/libnl-3.a" "$prefix/lib/"
+mkdir -p "$prefix/include/netlink"
+cp -a "$nldir/include/netlink/." "$prefix/include/netlink/"
+
 touch "$prefix/.done"
-echo "build-deps: libuv, libcap and inih for musl in $prefix"
+echo "build-deps: libuv, libcap, inih, libseccomp and libnl-3 for musl in $prefix"

@@ -82,8 +82,9 @@ cp "$seccompdir/include/seccomp.h" "$seccompdir/include/seccomp-syscalls.h" "$pr
 # libnl-3 (launch's netlink): the core library only, not route, genl or the tools.
 # Its configure wants flex and bison, which only the libraries not built here use.
 nldir=$(find "$work" -maxdepth 1 -type d -name 'libnl3-*' | head -n1)
-# Debian's patches touch Makefile.am and configure.ac; what they change there is for
-# the shared libraries, so the shipped generated files stay: dated after them, they
+# Debian's patches touch Makefile.am: the symbol versions of the shared libraries and
+# the directory of libnl-route's configuration files, neither of which the core library
+# built here has. So the shipped generated files stay: dated after the patches, they
 # are not remade (which would need automake).
 touch "$nldir/aclocal.m4"
 touch "$nldir/configure" "$nldir/Makefile.in" "$nldir/lib/defs.h.in"

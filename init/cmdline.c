@@ -8,6 +8,7 @@
 #include "cmdline.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "log.h"
@@ -29,6 +30,8 @@ enum opt_id {
 	OPT_NO_NEW_PRIVS,
 	OPT_CONFIG,
 	OPT_SERVICE,
+	OPT_CONTROL_FD,
+	OPT_TTY,
 	OPT_COMPAT, /* -s, -g: what they ask for is always on */
 };
 
@@ -55,6 +58,8 @@ static const struct opt opts[] = {
     {"no-new-privileges", 0, false, OPT_NO_NEW_PRIVS},
     {"config", 'c', true, OPT_CONFIG},
     {"service", 0, true, OPT_SERVICE},
+    {"control-fd", 0, true, OPT_CONTROL_FD},
+    {"tty", 0, false, OPT_TTY},
     {NULL, 's', false, OPT_COMPAT},
     {NULL, 'g', false, OPT_COMPAT},
 };
@@ -80,6 +85,9 @@ static const char usage[] =
     "  --no-new-privileges set no_new_privs: exec never gains privileges (setuid, file caps)\n"
     "  -c, --config FILE   services from FILE (default: /etc/boxinit.conf when present)\n"
     "  --service NAME=CMD  one more service (restart on failure); repeatable\n"
+    "  --control-fd FD     launch's control socket (inherited): told when CMD ends\n"
+    "  --tty               with --container and --control-fd: open a terminal in the\n"
+    "                      container for CMD, hand its master over the control socket\n"
     "  -s, -g              accepted for tini compatibility (always on)\n"
     "\n"
     "Exit status: CMD's; 128+N if signal N killed it; 127 not found; 126 cannot execute;\n"
@@ -162,6 +170,12 @@ static int apply_value(struct init_config *c, enum opt_id id, const char *name, 
 		}
 		c->workdir = val;
 		return 0;
+	case OPT_CONTROL_FD:
+		if (parse_int(val, 3, INT_MAX, &c->control_fd) < 0) {
+			log_error("invalid --control-fd '%s': expected a descriptor >= 3", val);
+			return -EINVAL;
+		}
+		return 0;
 	case OPT_USER:
 		r = cmdline_parse_user(val, &c->uid, &c->gid);
 		if (r < 0) {
@@ -202,6 +216,9 @@ static void apply_flag(struct init_config *c, enum opt_id id)
 		break;
 	case OPT_NO_NEW_PRIVS:
 		c->no_new_privs = true;
+		break;
+	case OPT_TTY:
+		c->tty = true;
 		break;
 	default: /* OPT_COMPAT */
 		break;
@@ -280,7 +297,7 @@ static int parse_short(struct init_config *c, int argc, char *const *argv, int i
 
 int cmdline_parse(int argc, char *const *argv, struct init_config *ret)
 {
-	struct init_config c = {.grace_ms = CMDLINE_DEFAULT_GRACE_MS};
+	struct init_config c = {.grace_ms = CMDLINE_DEFAULT_GRACE_MS, .control_fd = -1};
 	int i = 1;
 
 	while (i < argc) {
@@ -298,6 +315,11 @@ int cmdline_parse(int argc, char *const *argv, struct init_config *ret)
 		if (used < 0)
 			return used;
 		i += used;
+	}
+	/* The terminal comes from the devpts boxinit mounts, and its master goes to launch. */
+	if (c.tty && (!c.container || c.control_fd < 0)) {
+		log_error("option '--tty' needs --container and --control-fd");
+		return -EINVAL;
 	}
 	/* No command is fine here: services may be declared (main.c decides). */
 	if (!c.help && !c.version && i < argc)

@@ -6,30 +6,55 @@
  * loop runs, only the end of the command (or a requested stop) ends boxinit.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "caps.h"
 #include "capset.h"
 #include "cmdline.h"
+#include "console.h"
 #include "svcconf.h"
 #include "log.h"
 #include "mounts.h"
 #include "supervisor.h"
 #include "util.h"
 
-/* Descriptors boxinit inherited belong to whoever started it, not to the command. */
-static void close_inherited_fds(void)
+/* Descriptors boxinit inherited belong to whoever started it, not to the command; the
+ * control socket stays (boxinit's own, close-on-exec from now on). */
+static int close_inherited_fds(const struct init_config *cfg)
 {
-	if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0)
-		(void)cloexec_from(3);
+	int keep = cfg->control_fd;
+	struct stat st;
+
+	if (keep >= 0) {
+		if (fstat(keep, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+			log_error("use --control-fd '%d': not a socket", keep);
+			return -EBADF;
+		}
+		if (fcntl(keep, F_SETFD, FD_CLOEXEC) < 0)
+			return log_errno(-errno, "use --control-fd '%d'", keep);
+	}
+	if (cfg->keep_fds)
+		return 0;
+	if (keep < 0) {
+		if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0)
+			(void)cloexec_from(3);
+		return 0;
+	}
+	if ((keep == 3 || syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U) == 0) &&
+	    syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U) == 0)
+		return 0;
+	/* Before 5.9: close-on-exec is as good, nothing else runs here. */
+	return cloexec_from(3);
 }
 
-static int become_init(const struct init_config *cfg)
+static int become_init(const struct init_config *cfg, int *ret_tty)
 {
 	int r;
 
@@ -42,7 +67,10 @@ static int become_init(const struct init_config *cfg)
 		return log_errno(-errno, "set no_new_privs");
 	if (!cfg->container)
 		return 0;
-	r = mounts_setup(cfg->privileged);
+	r = mounts_setup(cfg->privileged, cfg->tty);
+	/* Needs the devpts just mounted and CAP_SYS_ADMIN for /dev/console. */
+	if (r == 0 && cfg->tty)
+		r = console_open(cfg->control_fd, cfg->has_user, cfg->uid, ret_tty);
 	if (r < 0)
 		return r;
 	/* After the mounts (they need CAP_SYS_ADMIN), before the first fork. */
@@ -52,11 +80,12 @@ static int become_init(const struct init_config *cfg)
 static int run(const struct init_config *cfg, const struct services_config *svcs)
 {
 	static struct supervisor sup;
+	_cleanup_close_ int tty = -1;
 	char cwd_buf[PATH_MAX];
 	const char *cwd;
 	int r, code;
 
-	r = become_init(cfg);
+	r = become_init(cfg, &tty);
 	if (r < 0)
 		return EXIT_LAUNCH_FAILURE;
 	/* boxinit must not pin a directory or mount; the command still starts in
@@ -64,7 +93,7 @@ static int run(const struct init_config *cfg, const struct services_config *svcs
 	cwd = getcwd(cwd_buf, sizeof(cwd_buf));
 	if (chdir("/") < 0)
 		return log_errno(-errno, "chdir '/'"), EXIT_LAUNCH_FAILURE;
-	r = supervisor_init(&sup, cfg, svcs, cwd);
+	r = supervisor_init(&sup, cfg, svcs, cwd, tty);
 	if (r == 0)
 		r = supervisor_start(&sup);
 	if (r < 0) {
@@ -88,6 +117,11 @@ int main(int argc, char **argv)
 	 * signalfd and unblocks only the faults. */
 	sigfillset(&all);
 	(void)sigprocmask(SIG_SETMASK, &all, NULL);
+	/* Nothing in the container may trace or stop PID 1 (a PTRACE_ATTACH leaves it
+	 * stopped), read its memory or take its descriptors: not dumpable, ptrace needs
+	 * CAP_SYS_PTRACE, which a container does not get by default. The command and the
+	 * services are dumpable again after their exec. */
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	log_init("boxinit", false);
 	if (cmdline_parse(argc, argv, &cfg) < 0)
 		return EXIT_LAUNCH_FAILURE;
@@ -107,7 +141,7 @@ int main(int argc, char **argv)
 		log_error("missing command (see --help)");
 		return EXIT_LAUNCH_FAILURE;
 	}
-	if (!cfg.keep_fds)
-		close_inherited_fds();
+	if (close_inherited_fds(&cfg) < 0)
+		return EXIT_LAUNCH_FAILURE;
 	return run(&cfg, &svcs);
 }

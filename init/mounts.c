@@ -282,10 +282,14 @@ static bool have_gid5(void)
 	return false;
 }
 
-int mounts_setup(bool privileged)
+int mounts_setup(bool privileged, bool own_console)
 {
 	struct mount_step steps[48];
-	size_t n = mounts_plan(steps, ARRAY_SIZE(steps), privileged, have_gid5());
+	size_t n = mounts_plan(steps, ARRAY_SIZE(steps), privileged, have_gid5()), kept = 0;
 
-	return mounts_apply(steps, n);
+	/* With a terminal of its own (--tty), /dev/console is that one (see console.c). */
+	for (size_t i = 0; i < n; i++)
+		if (!own_console || steps[i].kind != MK_CONSOLE)
+			steps[kept++] = steps[i];
+	return mounts_apply(steps, kept);
 }

@@ -42,5 +42,6 @@ size_t mounts_plan(struct mount_step *steps, size_t max, bool privileged, bool h
  * and returns -errno. */
 int mounts_apply(const struct mount_step *steps, size_t n);
 
-/* Plans and applies for --container. */
-int mounts_setup(bool privileged);
+/* Plans and applies for --container. own_console: /dev/console is left to console.c
+ * (--tty) instead of being stdin's terminal. */
+int mounts_setup(bool privileged, bool own_console);

@@ -232,6 +232,7 @@ int service_init(uv_loop_t *loop, struct service *svc, const struct svc_config *
 	    .stdout_fd = svc->out.wfd,
 	    .stderr_fd = svc->err.wfd,
 	    .envp = svc->envp,
+	    .tty_fd = -1,
 	};
 	(void)uv_timer_init(loop, &svc->timer);
 	(void)uv_timer_init(loop, &svc->ready_timer);

@@ -46,6 +46,12 @@ static enum spawn_tty detect_tty(void)
 	tty_sid = tcgetsid(STDIN_FILENO);
 	if (tty_sid < 0)
 		return SPAWN_TTY_ACQUIRE;
+	/* 0: the session's leader is outside our pid namespace (it is 0 for getsid too).
+	 * That terminal is someone else's, typically the shell of the host that started a
+	 * pid namespace around us: the command must not join that session, or it could
+	 * push input into that shell (TIOCSTI) and take its foreground. */
+	if (tty_sid == 0)
+		return SPAWN_TTY_NONE;
 	/* tcsetpgrp only works within the terminal's session: stay in ours. */
 	if (tty_sid == getsid(0))
 		return SPAWN_TTY_FOREGROUND;
@@ -65,7 +71,7 @@ void spawn_reclaim_tty(void)
  * be the terminal's foreground group: then Ctrl-C and Ctrl-Z reach it directly.
  * Failures only cost job control, so they are not fatal. SIGTTOU is still blocked,
  * which lets a background group call tcsetpgrp. */
-static void child_session(enum spawn_tty tty)
+static void child_session(const struct spawn_opts *o, enum spawn_tty tty)
 {
 	switch (tty) {
 	case SPAWN_TTY_FOREGROUND:
@@ -76,6 +82,12 @@ static void child_session(enum spawn_tty tty)
 		(void)setsid();
 		(void)ioctl(STDIN_FILENO, TIOCSCTTY, 0);
 		(void)tcsetpgrp(STDIN_FILENO, getpid());
+		break;
+	case SPAWN_TTY_OWN:
+		/* The terminal is new and ours: it can only fail if the kernel is broken. */
+		(void)setsid();
+		(void)ioctl(o->tty_fd, TIOCSCTTY, 0);
+		(void)tcsetpgrp(o->tty_fd, getpid());
 		break;
 	default:
 		(void)setsid();
@@ -105,7 +117,15 @@ _noreturn_ static void child_fail(int fd, enum child_step step, int err)
 /* In the child: dup2 clears close-on-exec on the copies, the originals stay CLOEXEC. */
 static int child_stdio(const struct spawn_opts *o)
 {
-	int null = open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int null;
+
+	if (o->tty_fd >= 0) {
+		for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+			if (dup2(o->tty_fd, fd) < 0)
+				return -1;
+		return 0;
+	}
+	null = open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
 	if (null < 0 || dup2(null, STDIN_FILENO) < 0)
 		return -1;
@@ -119,8 +139,8 @@ _noreturn_ static void child_run(const struct spawn_opts *o, enum spawn_tty tty,
 	sigset_t none;
 
 	child_reset_signals();
-	child_session(tty);
-	if (o->service && child_stdio(o) < 0)
+	child_session(o, tty);
+	if ((o->service || tty == SPAWN_TTY_OWN) && child_stdio(o) < 0)
 		child_fail(fd, STEP_STDIO, errno);
 	/* boxinit itself sits in "/"; the command starts where boxinit was started, or
 	 * in "/" if that directory is gone. */
@@ -177,7 +197,9 @@ int spawn_command(const struct spawn_opts *o, struct spawn_result *ret)
 {
 	_cleanup_close_ int rfd = -1, wfd = -1;
 	struct child_report rep;
-	enum spawn_tty tty = o->service ? SPAWN_TTY_NONE : detect_tty();
+	enum spawn_tty tty = o->tty_fd >= 0 ? SPAWN_TTY_OWN
+	                     : o->service  ? SPAWN_TTY_NONE
+	                                   : detect_tty();
 	int fds[2];
 	ssize_t n;
 	pid_t pid;

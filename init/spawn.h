@@ -22,6 +22,9 @@ struct spawn_opts {
 	bool service;
 	int stdout_fd, stderr_fd;
 	char *const *envp; /* NULL: boxinit's environment */
+	/* The container's own terminal (boxinit --tty): the command leads a new session with
+	 * it as controlling terminal, stdin, stdout and stderr. -1: none. */
+	int tty_fd;
 };
 
 /* Which terminal setup the child gets (decided in the parent, applied in the child). */
@@ -29,6 +32,7 @@ enum spawn_tty {
 	SPAWN_TTY_NONE,       /* stdin is no terminal, or another session's: setsid() only */
 	SPAWN_TTY_FOREGROUND, /* stdin is boxinit's controlling tty: new group, made foreground */
 	SPAWN_TTY_ACQUIRE,    /* stdin is a terminal no session controls: setsid + TIOCSCTTY */
+	SPAWN_TTY_OWN,        /* tty_fd: setsid, TIOCSCTTY, and it becomes stdio */
 };
 
 struct spawn_result {

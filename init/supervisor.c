@@ -9,8 +9,10 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "ctl.h"
 #include "log.h"
 #include "util.h"
 
@@ -262,6 +264,14 @@ static void on_signal(struct signals *sw, int sig, enum sig_action a)
 
 static void on_main_exited(struct supervisor *s)
 {
+	/* launch gives the host's keyboard back to the host once nothing in the container
+	 * reads the terminal any more (a stop is then one Ctrl-C away). */
+	if (s->cfg->control_fd >= 0) {
+		int r = ctl_send(s->cfg->control_fd, CTL_MAIN_EXITED, s->main.exit_code, -1);
+
+		if (r < 0)
+			log_debug("tell launch the command ended: %s", strerror(-r));
+	}
 	handle_event(s, SD_EV_MAIN_EXITED);
 	/* tini mode: the command's end is the container's end, services stop in order. */
 	if (!s->cfg->keep_running && s->n_svcs > 0)
@@ -332,7 +342,7 @@ static int init_services(struct supervisor *s, const char *cwd)
 }
 
 int supervisor_init(struct supervisor *s, const struct init_config *cfg,
-                    const struct services_config *conf, const char *cwd)
+                    const struct services_config *conf, const char *cwd, int tty_fd)
 {
 	int r;
 
@@ -348,7 +358,8 @@ int supervisor_init(struct supervisor *s, const struct init_config *cfg,
 	              .workdir = cfg->workdir,
 	              .uid = cfg->uid,
 	              .gid = cfg->gid,
-	              .has_user = cfg->has_user},
+	              .has_user = cfg->has_user,
+	              .tty_fd = tty_fd},
 	};
 	r = uv_loop_init(&s->loop);
 	if (r < 0)

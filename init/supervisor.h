@@ -44,8 +44,9 @@ struct supervisor {
 };
 
 /* Sets up the loop and every watcher. Call with every signal blocked. Logs. */
+/* tty_fd: the container's terminal for the main command (boxinit --tty), or -1. */
 int supervisor_init(struct supervisor *s, const struct init_config *cfg,
-                    const struct services_config *conf, const char *cwd);
+                    const struct services_config *conf, const char *cwd, int tty_fd);
 /* Starts the services without dependencies, and the main command when nothing is to
  * be waited for (signals still blocked). Logs. */
 int supervisor_start(struct supervisor *s);

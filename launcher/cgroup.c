@@ -880,6 +880,12 @@ int cgroup_read_stats(struct cgroup *cg, struct cgroup_stats *ret)
 	return 0;
 }
 
+void cgroup_kill(struct cgroup *cg)
+{
+	if (cg)
+		cg->ops->kill_all(cg);
+}
+
 void cgroup_destroy(struct cgroup *cg)
 {
 	bool any = false;

@@ -53,6 +53,9 @@ void cgroup_join_close(struct cgroup_join *j);
 /* In the single-threaded child, first of all: joins through the tasks files; logs nothing. */
 int cgroup_join_self(const struct cgroup_join *j);
 int cgroup_read_stats(struct cgroup *cg, struct cgroup_stats *ret);
+/* SIGKILLs every process in the cgroup (cgroup.kill on v2, under the freezer on v1), even a
+ * stopped or traced one; the cgroup stays. NULL is fine. */
+void cgroup_kill(struct cgroup *cg);
 /* Kills all left, rmdir (retry while busy), unlocks, frees; NULL is fine; never fails loudly. */
 void cgroup_destroy(struct cgroup *cg);
 /* Removes cgroups under parent whose launch died (their name lock is free). */

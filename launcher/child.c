@@ -42,6 +42,11 @@ static int setup(const struct child_args *a)
 	 * EOF. getppid() cannot tell: it is 0 for the first process of a pid namespace. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return sync_errorf(a->syncfd, -errno, "set the parent-death signal");
+	/* Out of the session of whoever started launch (a shell, its terminal): nothing in
+	 * the container may ever belong to it, nor open its terminal through /dev/tty.
+	 * We lead no group yet (the first of a new pid namespace), so this cannot fail. */
+	if (setsid() < 0)
+		return sync_errorf(a->syncfd, -errno, "start a session");
 	r = join_cgroup(a);
 	if (r < 0)
 		return r;
@@ -61,6 +66,19 @@ static int setup(const struct child_args *a)
 	return r;
 }
 
+/* The planned 0, 1, 2 (sources are >= 3 or already in place: launch keeps 0-2 open; dup2
+ * clears close-on-exec on each copy), and the control socket kept across the exec under
+ * its own number, which boxinit's --control-fd names. */
+static int install_stdio(const struct child_args *a)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (a->stdio[fd] != fd && dup2(a->stdio[fd], fd) < 0)
+			return -errno;
+	if (a->ctl_fd >= 0 && fcntl(a->ctl_fd, F_SETFD, 0) < 0)
+		return -errno;
+	return 0;
+}
+
 void child_main(const struct child_args *a)
 {
 	int r;
@@ -72,8 +90,10 @@ void child_main(const struct child_args *a)
 	/* Whatever launch inherited (a shell's redirections, a leaked socket) must not
 	 * reach the container: only stdio crosses the exec. */
 	r = cloexec_from(3);
+	if (r == 0)
+		r = install_stdio(a);
 	if (r < 0) {
-		(void)sync_errorf(a->syncfd, r, "mark descriptors close-on-exec");
+		(void)sync_errorf(a->syncfd, r, "set up the container's stdio");
 		_exit(EXIT_LAUNCH_FAILURE);
 	}
 	/* Last: from here on even a failure report must pass the filter (write does). */

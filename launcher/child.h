@@ -30,6 +30,8 @@ struct child_args {
 	const struct cgroup_join *join; /* joined first of all, then closed */
 	const struct ns_ahead *ahead;   /* entered right after */
 	sigset_t exec_mask;             /* the signal mask boxinit starts with */
+	const int *stdio;               /* what becomes the container's 0, 1, 2 */
+	int ctl_fd;                     /* boxinit's --control-fd, or -1 */
 };
 
 _noreturn_ void child_main(const struct child_args *a);

@@ -43,6 +43,8 @@ enum {
 	OPT_CAP_DROP,
 	OPT_NO_NEW_PRIVS,
 	OPT_SECCOMP,
+	OPT_NO_TTY,
+	OPT_PUBLISH_MAX_CONNS,
 };
 
 static const struct option options[] = {
@@ -78,6 +80,10 @@ static const struct option options[] = {
     {"cap-drop", required_argument, NULL, OPT_CAP_DROP},
     {"no-new-privileges", no_argument, NULL, OPT_NO_NEW_PRIVS},
     {"seccomp", required_argument, NULL, OPT_SECCOMP},
+    {"interactive", no_argument, NULL, 'i'},
+    {"tty", no_argument, NULL, 't'},
+    {"no-tty", no_argument, NULL, OPT_NO_TTY},
+    {"publish-max-conns", required_argument, NULL, OPT_PUBLISH_MAX_CONNS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -101,6 +107,10 @@ static const char usage[] =
     "  -e, --env K=V          set an environment variable (K alone: copy the host's)\n"
     "  -w, --workdir DIR      working directory of CMD\n"
     "  -u, --user UID[:GID]   run CMD with these ids\n"
+    "  -i, --interactive      pass stdin to CMD (default: when it is a terminal)\n"
+    "  -t, --tty              a terminal of the container's own for CMD (default: when\n"
+    "                         stdin and stdout are terminals and launch is in the foreground)\n"
+    "  --no-tty               never a terminal for CMD\n"
     "  --exit-with-main       end when CMD ends (default: when no process is left)\n"
     "  --grace SECONDS        stop grace period (default 10)\n"
     "  --service NAME=CMD     run CMD as a supervised service (repeatable; CMD optional)\n"
@@ -119,6 +129,7 @@ static const char usage[] =
     "                         127.0.0.1) to the container's PORT\n"
     "  --dns IP               nameserver in a generated /etc/resolv.conf (up to 3)\n"
     "  --nat                  --net veth: masquerade the container's outbound traffic\n"
+    "  --publish-max-conns N  connections at once per published port (default 1024)\n"
     "  --verbose              debug messages\n"
     "  -h, --help             this text\n"
     "  -V, --version          version\n"
@@ -351,6 +362,13 @@ static int parse_flag(int opt, struct launch_config *c)
 	case OPT_VERBOSE:
 		c->verbose = true;
 		return 0;
+	case 'i':
+		c->interactive = true;
+		return 0;
+	case 't':
+	case OPT_NO_TTY:
+		c->tty = opt == 't' ? TTY_ALWAYS : TTY_NEVER;
+		return 0;
 	case 'h':
 		fputs(usage, stdout);
 		return 1;
@@ -407,6 +425,9 @@ static int parse_net(int opt, const char *arg, struct launch_config *c)
 	case OPT_NAT:
 		c->net.nat = true;
 		return 0;
+	case OPT_PUBLISH_MAX_CONNS:
+		r = parse_int(arg, 1, NET_MAX_CONNS_LIMIT, &c->net.max_conns);
+		break;
 	default:
 		return -ENOTSUP;
 	}
@@ -651,7 +672,7 @@ static int parse_args(int argc, char **argv, struct launch_config *c, const char
 	/* '+': options end at ROOTFS, so CMD's own options are left alone. */
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:hVv:e:w:u:m:p:c:", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:hVv:e:w:u:m:p:c:it", options, NULL)) != -1) {
 		if (opt == '?' || opt == ':') {
 			report_getopt_error(opt, argc, argv);
 			return -EINVAL;

@@ -18,11 +18,18 @@
 #define CONFIG_BOXINIT_CONF   "/etc/boxinit.conf" /* where -c FILE is bound, read-only */
 #define CONFIG_CPU_PERIOD_US  100000
 #define CONFIG_NAME_MAX       64
+#define CONFIG_DEFAULT_GRACE_MS 10000 /* --grace: boxinit's own default */
 
 struct volume {
 	char *src; /* absolute host path (canonical after config_check_host) */
 	char *dst; /* absolute path inside the container */
 	bool ro;
+};
+
+enum tty_mode {
+	TTY_AUTO,   /* a terminal when stdin and stdout are terminals, launch in the foreground */
+	TTY_ALWAYS, /* -t */
+	TTY_NEVER,  /* --no-tty */
 };
 
 struct launch_config {
@@ -41,6 +48,8 @@ struct launch_config {
 	char **env; /* "K=V", later entries win */
 	size_t n_env;
 	bool read_only, exit_with_main, privileged, stats, verbose;
+	bool interactive;  /* -i: stdin reaches the container even when it is no terminal */
+	enum tty_mode tty; /* -t, --no-tty */
 	/* Security: see docs/security.md. */
 	struct capset_change caps; /* --cap-add / --cap-drop */
 	bool caps_changed;

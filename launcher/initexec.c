@@ -131,10 +131,10 @@ static int caps_list(uint64_t mask, char *buf, size_t size)
 	return 0;
 }
 
-int initexec_argv(const struct launch_config *c, char ***ret)
+int initexec_argv(const struct launch_config *c, int ctl_fd, bool tty, char ***ret)
 {
-	char caps[1024];
-	const char *opts[24];
+	char caps[1024], ctl[16];
+	const char *opts[28];
 	size_t n_opts = 0, n_cmd = 0, n = 0;
 	char **v;
 	int r = 0;
@@ -176,6 +176,13 @@ int initexec_argv(const struct launch_config *c, char ***ret)
 	if (c->config_file) {
 		opts[n_opts++] = "-c";
 		opts[n_opts++] = CONFIG_BOXINIT_CONF;
+	}
+	if (ctl_fd >= 0) {
+		(void)snprintf(ctl, sizeof(ctl), "%d", ctl_fd);
+		opts[n_opts++] = "--control-fd";
+		opts[n_opts++] = ctl;
+		if (tty)
+			opts[n_opts++] = "--tty";
 	}
 	opts[n_opts++] = "--";
 	while (c->cmd[n_cmd])

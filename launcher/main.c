@@ -24,6 +24,7 @@
 #include "ns.h"
 #include "rootfs.h"
 #include "stats.h"
+#include "streams.h"
 #include "supervise.h"
 #include "sync.h"
 #include "syscalls.h"
@@ -46,10 +47,14 @@ struct launch {
 	uv_loop_t loop;        /* published ports and supervise's watchers */
 	bool loop_ready;
 	struct net *net;
+	struct stdio io; /* the container's stdin, stdout, stderr and terminal */
 	pid_t pid;
 	bool reaped;
 	int sync[2];
 };
+
+/* Beyond the grace, how long launch waits for a stop before it kills the container itself. */
+#define STOP_MARGIN_MS 2000
 
 /* Everything that can fail without touching the host: before any cgroup or process. */
 static int prepare(struct launch *l)
@@ -66,9 +71,11 @@ static int prepare(struct launch *l)
 	if (r < 0)
 		return r;
 	r = initexec_load(c->init_path, &l->initfd, &l->init_path);
+	if (r == 0)
+		r = stdio_prepare(c, &l->io);
 	if (r < 0)
 		return r;
-	r = initexec_argv(c, &l->argv);
+	r = initexec_argv(c, l->io.ctl[1], l->io.tty, &l->argv);
 	if (r == 0)
 		r = initexec_env(c, getenv("TERM"), &l->envp);
 	if (r == 0)
@@ -118,6 +125,8 @@ static int clone_child(struct launch *l)
 	    .exec_mask = l->exec_mask,
 	    .join = &l->join,
 	    .ahead = &l->ahead,
+	    .stdio = l->io.child,
+	    .ctl_fd = l->io.ctl[1],
 	};
 	bool in_cgroup, joined_by_child;
 	pid_t pid;
@@ -138,6 +147,7 @@ static int clone_child(struct launch *l)
 	l->pid = pid;
 	/* Only the child may hold its end, or its exit would never read as EOF. */
 	l->sync[1] = safe_close(l->sync[1]);
+	stdio_after_clone(&l->io);
 	joined_by_child = l->join.n_tasks > 0;
 	cgroup_join_close(&l->join);
 	/* A v2 kernel without CLONE_INTO_CGROUP (before 5.7): the slow way, before GO. */
@@ -174,6 +184,9 @@ static int start(struct launch *l)
 		r = net_setup(l->net, &l->loop, l->ahead.fd[NS_AHEAD_NET]);
 	if (r < 0)
 		return r;
+	r = stdio_start(&l->io, &l->loop);
+	if (r < 0)
+		return r;
 	r = sync_send_go(l->sync[0]);
 	if (r < 0)
 		/* The child is gone already: supervise reads why. */
@@ -181,14 +194,41 @@ static int start(struct launch *l)
 	return 0;
 }
 
+static bool on_winch(void *data)
+{
+	return stdio_winch(&((struct launch *)data)->io);
+}
+
+static void on_stop_timeout(void *data)
+{
+	cgroup_kill(((struct launch *)data)->cg);
+}
+
+static uint64_t stop_timeout_ms(const struct launch_config *c)
+{
+	uint64_t grace = CONFIG_DEFAULT_GRACE_MS;
+
+	if (c->grace)
+		(void)parse_duration_ms(c->grace, &grace);
+	return grace + STOP_MARGIN_MS;
+}
+
 static int supervise(struct launch *l)
 {
+	const struct supervise_hooks hooks = {
+	    .winch = on_winch,
+	    .kill_all = on_stop_timeout,
+	    .stop_timeout_ms = stop_timeout_ms(l->cfg),
+	    .data = l,
+	};
 	struct supervise_result res;
-	int r = supervise_run(&l->loop, l->sigfd, steal_fd(&l->sync[0]), l->pid, &res);
+	int r = supervise_run(&l->loop, l->sigfd, steal_fd(&l->sync[0]), l->pid, &hooks, &res);
 
 	if (r < 0)
 		return EXIT_LAUNCH_FAILURE;
 	l->reaped = true;
+	/* What the container wrote last reaches the host before the stats and the exit. */
+	stdio_finish(&l->io);
 	if (res.setup_failed)
 		return EXIT_LAUNCH_FAILURE;
 	if (!res.started) {
@@ -240,6 +280,7 @@ static void teardown(struct launch *l, int exit_code)
 	cgroup_join_close(&l->join);
 	cgroup_destroy(steal_ptr(&l->cg));
 	net_destroy(steal_ptr(&l->net));
+	stdio_close(&l->io);
 	if (l->loop_ready) {
 		/* Runs the close callbacks of the published ports; nothing else is left. */
 		(void)uv_run(&l->loop, UV_RUN_DEFAULT);
@@ -265,7 +306,13 @@ static int run(const struct launch_config *c, int sigfd, const sigset_t *orig_ma
 	                   .initfd = -1,
 	                   .statsfd = -1,
 	                   .sync = {-1, -1},
-	                   .join = {.clone_fd = -1}};
+	                   .join = {.clone_fd = -1},
+	                   .io = {.child = {-1, -1, -1},
+	                          .ctl = {-1, -1},
+	                          .pipe_in = -1,
+	                          .pipe_out = -1,
+	                          .pipe_err = -1,
+	                          .master = -1}};
 	int code, r;
 
 	supervise_exec_mask(orig_mask, &l.exec_mask);
@@ -290,6 +337,9 @@ int main(int argc, char **argv)
 	int r;
 
 	log_init("launch", false);
+	/* 0, 1 and 2 stay what they are: a descriptor launch opens never takes their place. */
+	if (stdio_fill_closed() < 0)
+		return EXIT_LAUNCH_FAILURE;
 	/* First of all: a signal from now on is either forwarded or causes a clean teardown. */
 	if (supervise_block_signals(&orig_mask, &sigfd) < 0)
 		return EXIT_LAUNCH_FAILURE;

@@ -156,6 +156,8 @@ const char *netconf_check(const struct net_config *c)
 		return "subnet";
 	if (c->nat)
 		return "nat";
+	if (c->max_conns)
+		return "publish-max-conns";
 	return NULL;
 }
 
@@ -201,6 +203,8 @@ void netconf_resolv_path(const char *name, char *ret, size_t size)
 
 void netconf_finish(struct net_config *c, const char *name)
 {
+	if (!c->max_conns)
+		c->max_conns = NET_DEFAULT_MAX_CONNS;
 	if (c->n_dns)
 		netconf_resolv_path(name, c->resolv_conf, sizeof(c->resolv_conf));
 }

@@ -14,6 +14,9 @@
 #define NET_MAX_DNS  3
 #define NET_ADDR_MAX 46 /* INET6_ADDRSTRLEN */
 #define NET_RUN_DIR  "/run/box/net"
+/* --publish-max-conns: connections a published port serves at once; more are refused. */
+#define NET_DEFAULT_MAX_CONNS 1024
+#define NET_MAX_CONNS_LIMIT   65536
 /* Default pools of --net veth, tried in order; each container takes one /30 of them. */
 #define NET_DEFAULT_POOLS                                                                          \
 	{                                                                                          \
@@ -41,6 +44,7 @@ struct net_config {
 	char dns[NET_MAX_DNS][NET_ADDR_MAX];
 	size_t n_dns;
 	char resolv_conf[128]; /* the generated file bound on /etc/resolv.conf; "" without --dns */
+	int max_conns;         /* per published port; 0 until netconf_finish */
 };
 
 /* "none", "host", "veth". */

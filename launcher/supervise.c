@@ -107,35 +107,62 @@ static void forward(pid_t pid, int sig)
 		(void)log_errno(-errno, "forward SIG%s to pid %d", signal_abbrev(sig), (int)pid);
 }
 
+/* The watchers of supervise_run, on launch's loop beside the published ports. */
+struct watch {
+	uv_poll_t sig, sync;
+	uv_timer_t stop; /* started by the first forwarded stop */
+	int sigfd, syncfd;
+	pid_t pid;
+	bool reaped, stopping;
+	int inited, open; /* handles initialized (in the order below), and not closed yet */
+	const struct supervise_hooks *hooks;
+	struct supervise_result res;
+};
+
+static void on_stop_timeout(uv_timer_t *t)
+{
+	struct watch *w = t->data;
+
+	log_warn("the container did not stop within the grace period: killing it");
+	w->hooks->kill_all(w->hooks->data);
+}
+
+/* A stop reaches a PID 1 that something stopped (SIGSTOP, or a tracer that left) only
+ * once it runs again; and if it never acts on it, the grace plus a margin is all it gets. */
+static void forward_stop(struct watch *w, int sig)
+{
+	forward(w->pid, sig);
+	(void)kill(w->pid, SIGCONT);
+	if (w->stopping || !w->hooks->kill_all)
+		return;
+	w->stopping = true;
+	(void)uv_timer_start(&w->stop, on_stop_timeout, w->hooks->stop_timeout_ms, 0);
+}
+
 /* Returns true once pid has been reaped. */
-static bool handle_signals(int sigfd, pid_t pid, struct supervise_result *res)
+static bool handle_signals(struct watch *w)
 {
 	struct signalfd_siginfo si;
 	bool reaped = false;
 	ssize_t n;
 
 	for (;;) {
-		n = read(sigfd, &si, sizeof(si));
+		int sig;
+
+		n = read(w->sigfd, &si, sizeof(si));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n != (ssize_t)sizeof(si))
 			return reaped;
-		if (si.ssi_signo == SIGCHLD)
-			reaped = reap(pid, &res->status) || reaped;
-		else
-			forward(pid, (int)si.ssi_signo);
+		sig = (int)si.ssi_signo;
+		if (sig == SIGCHLD)
+			reaped = reap(w->pid, &w->res.status) || reaped;
+		else if (sig == SIGINT || sig == SIGTERM || sig == SIGQUIT)
+			forward_stop(w, sig);
+		else if (sig != SIGWINCH || !w->hooks->winch || !w->hooks->winch(w->hooks->data))
+			forward(w->pid, sig);
 	}
 }
-
-/* The two watchers of supervise_run, on launch's loop beside the published ports. */
-struct watch {
-	uv_poll_t sig, sync;
-	int sigfd, syncfd;
-	pid_t pid;
-	bool reaped;
-	int open; /* watchers not closed yet */
-	struct supervise_result res;
-};
 
 static void watch_closed(uv_handle_t *h)
 {
@@ -148,7 +175,7 @@ static void on_signal(uv_poll_t *h, int status, int events)
 
 	(void)status;
 	(void)events;
-	if (handle_signals(w->sigfd, w->pid, &w->res)) {
+	if (handle_signals(w)) {
 		w->reaped = true;
 		uv_stop(h->loop);
 	}
@@ -168,12 +195,17 @@ static void on_sync(uv_poll_t *h, int status, int events)
 
 static int watch_start(uv_loop_t *loop, struct watch *w)
 {
-	int r = uv_poll_init(loop, &w->sig, w->sigfd);
+	int r = uv_timer_init(loop, &w->stop);
 
 	if (r < 0)
 		return r;
+	w->stop.data = w;
+	w->inited = w->open = 1;
+	r = uv_poll_init(loop, &w->sig, w->sigfd);
+	if (r < 0)
+		return r;
 	w->sig.data = w;
-	w->open = 1;
+	w->inited = w->open = 2;
 	r = uv_poll_start(&w->sig, UV_READABLE, on_signal);
 	if (r < 0)
 		return r;
@@ -181,24 +213,27 @@ static int watch_start(uv_loop_t *loop, struct watch *w)
 	if (r < 0)
 		return r;
 	w->sync.data = w;
-	w->open = 2;
+	w->inited = w->open = 3;
 	return uv_poll_start(&w->sync, UV_READABLE, on_sync);
 }
 
 /* Closes the watchers and runs the loop until their close callbacks ran. */
 static void watch_stop(uv_loop_t *loop, struct watch *w)
 {
-	if (w->open > 0 && !uv_is_closing((uv_handle_t *)&w->sig))
+	if (w->inited > 0 && !uv_is_closing((uv_handle_t *)&w->stop))
+		uv_close((uv_handle_t *)&w->stop, watch_closed);
+	if (w->inited > 1 && !uv_is_closing((uv_handle_t *)&w->sig))
 		uv_close((uv_handle_t *)&w->sig, watch_closed);
-	if (w->open > 1 && !uv_is_closing((uv_handle_t *)&w->sync))
+	if (w->inited > 2 && !uv_is_closing((uv_handle_t *)&w->sync))
 		uv_close((uv_handle_t *)&w->sync, watch_closed);
 	while (w->open > 0)
 		(void)uv_run(loop, UV_RUN_NOWAIT);
 }
 
-int supervise_run(uv_loop_t *loop, int sigfd, int syncfd, pid_t pid, struct supervise_result *ret)
+int supervise_run(uv_loop_t *loop, int sigfd, int syncfd, pid_t pid,
+                  const struct supervise_hooks *hooks, struct supervise_result *ret)
 {
-	struct watch w = {.sigfd = sigfd, .syncfd = syncfd, .pid = pid};
+	struct watch w = {.sigfd = sigfd, .syncfd = syncfd, .pid = pid, .hooks = hooks};
 	int r;
 
 	/* In launch only, after the clone: the published ports write to sockets whose peer

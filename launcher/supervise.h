@@ -28,7 +28,20 @@ void supervise_exec_mask(const sigset_t *orig, sigset_t *ret);
 /* A stop signal (INT, TERM, HUP, QUIT) received before the container exists: its
  * number, consumed; 0 when there is none. The others stay queued for the container. */
 int supervise_pending_stop(void);
+/* What launch does beside forwarding. */
+struct supervise_hooks {
+	/* SIGWINCH: true when the container's own terminal took the new size (not forwarded). */
+	bool (*winch)(void *data);
+	/* A stop (INT, TERM, QUIT) did not end the container within stop_timeout_ms: kill
+	 * every process of it (its first process included, even stopped or traced). */
+	void (*kill_all)(void *data);
+	uint64_t stop_timeout_ms;
+	void *data;
+};
+
 /* Forwards signals to pid and prints the child's warnings/errors from syncfd (closed here
- * at EOF) until pid has exited, running loop meanwhile (the published ports live on it
- * too). Logs. */
-int supervise_run(uv_loop_t *loop, int sigfd, int syncfd, pid_t pid, struct supervise_result *ret);
+ * at EOF) until pid has exited, running loop meanwhile (the published ports and the stdio
+ * relays live on it too). Never depends on pid to stop: every forwarded stop is followed by
+ * SIGCONT, and hooks->kill_all ends what did not stop in time. Logs. */
+int supervise_run(uv_loop_t *loop, int sigfd, int syncfd, pid_t pid,
+                  const struct supervise_hooks *hooks, struct supervise_result *ret);

@@ -5,16 +5,22 @@
  * "key=value" lines on stdout. It must never depend on files of the rootfs
  * other than /proc and /dev, and every process it forks ends by itself.
  */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
@@ -580,11 +586,65 @@ static int cmd_env(void)
 	return 0;
 }
 
+/* The terminal's size, then again after each of COUNT SIGWINCHs ("ready=1" first). */
+static int cmd_winch(const char *count)
+{
+	long n = arg_long(count, 1, 100);
+	struct winsize ws;
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (ioctl(0, TIOCGWINSZ, &ws) < 0)
+		die("TIOCGWINSZ");
+	printf("size=%ux%u\nready=1\n", ws.ws_row, ws.ws_col);
+	fflush(stdout);
+	while (n-- > 0 && sigwait(&set, &sig) == 0) {
+		if (ioctl(0, TIOCGWINSZ, &ws) < 0)
+			die("TIOCGWINSZ");
+		printf("size=%ux%u\n", ws.ws_row, ws.ws_col);
+		fflush(stdout);
+	}
+	return 0;
+}
+
+/* An ICMP echo to ADDR through a ping socket (SOCK_DGRAM, IPPROTO_ICMP): what ping does
+ * without CAP_NET_RAW, where net.ipv4.ping_group_range lets the caller's group. */
+static int cmd_ping(const char *addr)
+{
+	struct sockaddr_in to = {.sin_family = AF_INET};
+	struct icmphdr req = {.type = ICMP_ECHO, .un.echo.sequence = htons(1)};
+	char reply[256];
+	struct pollfd p;
+	int fd;
+
+	if (inet_pton(AF_INET, addr, &to.sin_addr) != 1)
+		die("bad address");
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_ICMP);
+	printf("socket=%s\n", fd < 0 ? strerror(errno) : "ok");
+	if (fd < 0)
+		return 1;
+	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
+		printf("send=%s\n", strerror(errno));
+		return 1;
+	}
+	p = (struct pollfd){.fd = fd, .events = POLLIN};
+	if (poll(&p, 1, 3000) != 1 || recv(fd, reply, sizeof(reply), 0) < (ssize_t)sizeof(req)) {
+		printf("reply=none\n");
+		return 1;
+	}
+	printf("reply=%s\n", ((struct icmphdr *)reply)->type == ICMP_ECHOREPLY ? "echo" : "other");
+	return 0;
+}
+
 static const char usage[] =
     "usage: probe COMMAND [ARG]\n"
     "  pid | exit N | kill-self SIG | orphans N | daemon SECONDS | record-signals FILE\n"
     "  ignore-term SECONDS | sleep SECONDS | caps | fds | cwd | ids | hostname | mounts\n"
-    "  tty | memhog MB | forkbomb N | cpuhog SECONDS | zombies | ls-dev | cgroup | env\n";
+    "  tty | memhog MB | forkbomb N | cpuhog SECONDS | zombies | ls-dev | cgroup | env\n"
+    "  winch COUNT | ping ADDR\n";
 
 struct command {
 	const char *name;
@@ -615,6 +675,8 @@ static const struct command commands[] = {
     {"ls-dev", cmd_ls_dev, NULL},
     {"cgroup", cmd_cgroup, NULL},
     {"env", cmd_env, NULL},
+    {"winch", NULL, cmd_winch},
+    {"ping", NULL, cmd_ping},
 };
 
 int main(int argc, char **argv)

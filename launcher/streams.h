@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * streams: what the container gets as stdin, stdout and stderr, and the host's
+ * terminal. The container never gets a descriptor of a host terminal: a host
+ * terminal on stdout or stderr is reached through a pipe that launch relays;
+ * with a terminal (-t, or stdin and stdout terminals in the foreground) boxinit
+ * opens a pty in the container's own devpts and hands its master to launch,
+ * which relays it to the host's terminal, put in raw mode meanwhile and
+ * restored on every way out. Everything else (files, pipes, sockets) is handed
+ * over as it is, at no cost. Runs in launch.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <termios.h>
+#include <uv.h>
+
+#include "config.h"
+#include "relay.h"
+
+struct stdio {
+	bool tty;         /* the container gets a terminal of its own */
+	bool interactive; /* stdin reaches the container */
+	bool raw_wanted;  /* the host's stdin is a terminal we may take: raw mode with the pty */
+	bool raw;         /* ...and it is in raw mode now */
+	bool main_exited;
+	int child[3];   /* the container's 0, 1, 2 (the first process dup2s them) */
+	bool close_child[3]; /* child[i] is launch's to close after the clone */
+	int ctl[2];     /* control socket with boxinit ([0] launch's, [1] the child's), or -1 */
+	int pipe_in;    /* write end towards the container's stdin, or -1 */
+	int pipe_out, pipe_err; /* read ends of the container's stdout, stderr, or -1 */
+	int master;     /* the container's pty master, once boxinit sent it */
+	struct termios saved;
+	uv_loop_t *loop;
+	uv_poll_t ctl_poll;
+	bool ctl_watching;
+	uv_timer_t drain_timer;
+	bool drain_ready;
+	int drain_idle_ticks;
+	uint64_t drain_moved;
+	struct relay in, out, err;  /* host stdin -> pipe, pipes -> host stdout/stderr */
+	struct relay tin, tout;     /* host stdin -> pty master -> host stdout */
+};
+
+/* First thing in launch: 0, 1 and 2 that are closed become /dev/null, so no descriptor
+ * launch opens later is taken for one of them. -errno (nothing logged). */
+int stdio_fill_closed(void);
+/* Decides and makes what the container's stdio will be (before the clone). Logs; -errno. */
+int stdio_prepare(const struct launch_config *c, struct stdio *io);
+/* Parent, after the clone: closes the ends that are the child's now. */
+void stdio_after_clone(struct stdio *io);
+/* Starts the relays and listens to boxinit on loop. Logs; -errno. */
+int stdio_start(struct stdio *io, uv_loop_t *loop);
+/* SIGWINCH: true when the container has a terminal of its own and got the new size (the
+ * kernel tells its foreground group); false: forward the signal as before. */
+bool stdio_winch(struct stdio *io);
+/* After the container ended: stops reading stdin, gives the host's terminal back, writes
+ * what the container wrote last (until nothing moves for a second). */
+void stdio_finish(struct stdio *io);
+/* Every path: the terminal restored, handles closed (the loop must run after), fds closed. */
+void stdio_close(struct stdio *io);

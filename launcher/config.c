@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "log.h"
 #include "util.h"
@@ -773,6 +774,48 @@ static int check_rootfs(struct launch_config *c)
 	return 0;
 }
 
+/* Can a user other than root search every directory down to path (and path itself)? A
+ * directory closed to others, and to its group unless that is root's, stops them. */
+static bool reachable_by_others(const char *path)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+	struct stat st;
+
+	if (len >= sizeof(buf))
+		return false;
+	memcpy(buf, path, len + 1);
+	/* From path up to "/": each prefix is a directory on the way. */
+	for (;;) {
+		char *slash;
+
+		if (stat(buf[0] ? buf : "/", &st) < 0)
+			return false;
+		if (!(st.st_mode & S_IXOTH) && (!(st.st_mode & S_IXGRP) || st.st_gid == 0))
+			return false;
+		if (!buf[0])
+			return true;
+		slash = strrchr(buf, '/');
+		*slash = '\0';
+	}
+}
+
+/* Root in the container can leave a setuid-root file (or, given MKNOD, a device node) in a
+ * writable rootfs; a host user who can reach it runs it as root. Said, not refused: a
+ * rootfs the admin keeps under a shared path may be what they want. */
+static void warn_if_reachable(const struct launch_config *c)
+{
+	struct statvfs sv;
+
+	if (c->read_only || (statvfs(c->rootfs, &sv) == 0 && (sv.f_flag & ST_RDONLY)))
+		return;
+	if (reachable_by_others(c->rootfs))
+		log_warn("rootfs '%s' is reachable by other users of this host and writable by the "
+		         "container: a setuid file it leaves there works for them; make a parent "
+		         "directory mode 0700, or use --read-only",
+		         c->rootfs);
+}
+
 int config_check_host(struct launch_config *c)
 {
 	int r;
@@ -784,6 +827,7 @@ int config_check_host(struct launch_config *c)
 	r = check_rootfs(c);
 	if (r < 0)
 		return r;
+	warn_if_reachable(c);
 	for (size_t i = 0; i < c->n_volumes; i++) {
 		r = canonicalize(&c->volumes[i].src, "volume source");
 		if (r < 0)

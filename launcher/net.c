@@ -312,7 +312,45 @@ static int pick_subnet(struct rtn *rt, const struct net_config *nc, struct in_ad
 	return -EADDRNOTAVAIL;
 }
 
-/* The host side: made, addressed and up, so its /30 is a route before the lock goes. */
+/* The host's end of the veth, before it comes up: nothing the container sends may
+ * configure the host. No IPv6 on it at all (box gives containers none), so router
+ * advertisements, redirects and neighbour discovery from the container are dropped on
+ * arrival; should IPv6 be turned back on, it still accepts no RA, no autoconfiguration, no
+ * redirect. Strict reverse-path filtering: a packet whose source the host would not route
+ * back through this veth (another container's address, say) is dropped. */
+static const struct {
+	const char *path, *value;
+	bool ipv6;
+} host_side_settings[] = {
+    {"/proc/sys/net/ipv6/conf/%s/accept_ra", "0", true},
+    {"/proc/sys/net/ipv6/conf/%s/autoconf", "0", true},
+    {"/proc/sys/net/ipv6/conf/%s/accept_redirects", "0", true},
+    {"/proc/sys/net/ipv6/conf/%s/disable_ipv6", "1", true},
+    {"/proc/sys/net/ipv4/conf/%s/rp_filter", "1", false},
+    {"/proc/sys/net/ipv4/conf/%s/accept_redirects", "0", false},
+    {"/proc/sys/net/ipv4/conf/%s/accept_source_route", "0", false},
+};
+
+static int harden_host_side(const char *ifname)
+{
+	char path[128];
+
+	for (size_t i = 0; i < ARRAY_SIZE(host_side_settings); i++) {
+		int r;
+
+		(void)snprintf(path, sizeof(path), host_side_settings[i].path, ifname);
+		r = write_file(path, host_side_settings[i].value);
+		/* A kernel without IPv6 has nothing to configure there. */
+		if (r == -ENOENT && host_side_settings[i].ipv6)
+			continue;
+		if (r < 0)
+			return log_errno(r, "write '%s' to '%s'", host_side_settings[i].value, path);
+	}
+	return 0;
+}
+
+/* The host side: made, hardened, addressed and up, so its /30 is a route before the lock
+ * goes. */
 static int make_host_side(struct net *n, struct rtn *rt, int netns_fd)
 {
 	unsigned index;
@@ -326,6 +364,9 @@ static int make_host_side(struct net *n, struct rtn *rt, int netns_fd)
 	if (r < 0)
 		return log_errno(r, "create veth '%s'", n->ifname);
 	n->made_veth = true;
+	r = harden_host_side(n->ifname);
+	if (r < 0)
+		return r;
 	r = rtn_link_index(rt, n->ifname, &index);
 	if (r == 0)
 		r = rtn_addr_add(rt, index, n->gateway, 30);
@@ -445,7 +486,7 @@ int net_setup(struct net *n, uv_loop_t *loop, int netns_fd)
 		n->nat_pending = false;
 	}
 	if (r == 0 && nc->n_publish)
-		r = proxy_start(loop, nc->publish, nc->n_publish, n->addr, &n->proxy);
+		r = proxy_start(loop, nc->publish, nc->n_publish, nc->max_conns, n->addr, &n->proxy);
 	if (r == 0)
 		r = write_state(n);
 	return r;

@@ -72,10 +72,15 @@ static int make_ahead(struct ns_ahead *a)
 		return fail(a, "create the namespaces", -errno);
 	if (sethostname(a->hostname, strlen(a->hostname)) < 0)
 		return fail(a, "set the hostname", -errno);
-	/* --net host: the host's lo is not ours to touch. */
+	/* --net host: the host's lo and settings are not ours to touch. */
 	r = a->share_net ? 0 : loopback_up();
 	if (r < 0)
 		return fail(a, "bring up 'lo'", r);
+	/* ping without CAP_NET_RAW (not a default capability): ICMP echo sockets for every
+	 * group, as Docker does. /proc/sys/net is the opening thread's namespace: ours. */
+	r = a->share_net ? 0 : write_file("/proc/sys/net/ipv4/ping_group_range", "0 2147483647");
+	if (r < 0 && r != -ENOENT)
+		return fail(a, "allow ping sockets", r);
 	for (int i = 0; i < NS_AHEAD_MAX; i++) {
 		char path[64];
 

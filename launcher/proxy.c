@@ -3,8 +3,11 @@
  * proxy: see proxy.h. Runs in launch (host network namespace) on the loop that
  * also watches the container. A connection is two uv_tcp_t: side 0 accepted
  * from the client, side 1 towards the container. Data read from side i goes to
- * side !i from buf[i]; reading side i stops until that write is done. Every
- * handle is freed only from its close callback.
+ * side !i; reading side i stops until that write is done. Buffers are lent by
+ * the proxy's pool only while data is in flight, and the pool has a fixed size:
+ * a side that finds it empty waits in line, so launch's memory stays bounded
+ * whatever the clients (or the container itself, through its own published
+ * port) do. Every handle is freed only from its close callback.
  */
 #include "proxy.h"
 
@@ -12,11 +15,13 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "log.h"
 #include "util.h"
 
-#define PROXY_BUF     (32 * 1024)
+#define PROXY_BUF     (16 * 1024)
+#define PROXY_BUFS    64 /* the pool: 1 MiB in flight at most, for every port together */
 #define PROXY_BACKLOG 1024
 
 struct conn;
@@ -25,13 +30,27 @@ struct listener {
 	uv_tcp_t tcp;
 	struct proxy *proxy;
 	struct sockaddr_in target;
+	int n_conns;
+};
+
+/* A side of a connection that wants a buffer, in line for the next one freed. */
+struct waiter {
+	struct conn *conn;
+	int side;
+	bool queued;
+	struct waiter *prev, *next;
 };
 
 struct proxy {
 	struct listener *l;
 	size_t n, open; /* listeners, and how many are not closed yet */
+	size_t n_live;  /* connections not freed yet (their callbacks may still give buffers) */
+	int max_conns;  /* per listener */
 	bool stopping;
 	struct conn *conns; /* every live connection, for proxy_stop */
+	char *free_bufs[PROXY_BUFS];
+	int n_free, n_made;
+	struct waiter *wait_head, *wait_tail;
 };
 
 struct conn {
@@ -39,57 +58,157 @@ struct conn {
 	uv_connect_t connect;
 	uv_write_t write[2]; /* write[i] carries data read from side i */
 	uv_shutdown_t shut[2];
+	char *buf[2];        /* lent by the pool while side i's data is in flight */
+	struct waiter wait[2];
 	bool shut_done[2];
 	bool closing;
 	int open; /* handles not closed yet */
-	struct proxy *proxy;
+	struct listener *listener;
 	struct conn *prev, *next;
-	char buf[2][PROXY_BUF];
 };
+
+/* --- the buffer pool ------------------------------------------------------------------- */
+
+static void on_alloc(uv_handle_t *h, size_t size, uv_buf_t *buf);
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
+
+static char *pool_take(struct proxy *p)
+{
+	if (p->n_free > 0)
+		return p->free_bufs[--p->n_free];
+	if (p->n_made >= PROXY_BUFS)
+		return NULL;
+	p->n_made++;
+	return malloc(PROXY_BUF);
+}
+
+static void wait_remove(struct proxy *p, struct waiter *w)
+{
+	if (!w->queued)
+		return;
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		p->wait_head = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	else
+		p->wait_tail = w->prev;
+	w->queued = false;
+	w->prev = w->next = NULL;
+}
+
+static void wait_push(struct proxy *p, struct waiter *w)
+{
+	if (w->queued)
+		return;
+	w->queued = true;
+	w->next = NULL;
+	w->prev = p->wait_tail;
+	if (p->wait_tail)
+		p->wait_tail->next = w;
+	else
+		p->wait_head = w;
+	p->wait_tail = w;
+}
+
+/* A buffer back to the pool: the first side in line may read again. */
+static void pool_give(struct proxy *p, char *b)
+{
+	struct waiter *w = p->wait_head;
+
+	if (!b)
+		return;
+	p->free_bufs[p->n_free++] = b;
+	if (!w || p->stopping)
+		return;
+	wait_remove(p, w);
+	if (!w->conn->closing)
+		(void)uv_read_start((uv_stream_t *)&w->conn->side[w->side], on_alloc, on_read);
+}
+
+/* --- connections ------------------------------------------------------------------------ */
 
 static int side_of(const struct conn *c, const void *handle)
 {
 	return handle == (const void *)&c->side[0] ? 0 : 1;
 }
 
+static void proxy_free(struct proxy *p);
+
+/* The proxy goes once its listeners and every connection are gone: libuv finishes closed
+ * handles newest first, so a connection's cancelled write may come after the listeners. */
+static void proxy_maybe_free(struct proxy *p)
+{
+	if (p->stopping && p->open == 0 && p->n_live == 0)
+		proxy_free(p);
+}
+
 static void conn_closed(uv_handle_t *h)
 {
 	struct conn *c = h->data;
+	struct proxy *p = c->listener->proxy;
 
-	if (--c->open == 0)
-		free(c);
+	if (--c->open > 0)
+		return;
+	free(c);
+	p->n_live--;
+	proxy_maybe_free(p);
 }
 
 static void conn_close(struct conn *c)
 {
+	struct proxy *p = c->listener->proxy;
+
 	if (c->closing)
 		return;
 	c->closing = true;
+	c->listener->n_conns--;
 	if (c->prev)
 		c->prev->next = c->next;
 	else
-		c->proxy->conns = c->next;
+		p->conns = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
+		wait_remove(p, &c->wait[i]);
 		uv_close((uv_handle_t *)&c->side[i], conn_closed);
+	}
+	/* A write still pending keeps its buffer until its callback (cancelled by the close). */
+	for (int i = 0; i < 2; i++)
+		if (!c->write[i].data) {
+			pool_give(p, c->buf[i]);
+			c->buf[i] = NULL;
+		}
 }
 
 static void on_alloc(uv_handle_t *h, size_t size, uv_buf_t *buf)
 {
 	struct conn *c = h->data;
+	int i = side_of(c, h);
 
 	(void)size;
-	*buf = uv_buf_init(c->buf[side_of(c, h)], PROXY_BUF);
+	if (!c->buf[i])
+		c->buf[i] = pool_take(c->listener->proxy);
+	/* An empty pool: libuv reports UV_ENOBUFS to on_read, which gets in line. */
+	*buf = uv_buf_init(c->buf[i], c->buf[i] ? PROXY_BUF : 0);
 }
 
-static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
+static void release(struct conn *c, int i)
+{
+	char *b = c->buf[i];
+
+	c->buf[i] = NULL;
+	pool_give(c->listener->proxy, b);
+}
 
 static void on_write(uv_write_t *req, int status)
 {
 	struct conn *c = req->data;
 	int i = req == &c->write[0] ? 0 : 1;
 
+	req->data = NULL;
+	release(c, i);
 	if (c->closing)
 		return;
 	if (status < 0 || uv_read_start((uv_stream_t *)&c->side[i], on_alloc, on_read) < 0)
@@ -108,16 +227,18 @@ static void on_shutdown(uv_shutdown_t *req, int status)
 		conn_close(c);
 }
 
-/* Forwards n bytes read from side i: at once when the socket takes them all, else through
- * a queued write, with side i paused until it is done. */
+/* Forwards n bytes read from side i: at once when the socket takes them all (the buffer
+ * goes back to the pool), else through a queued write, with side i paused until done. */
 static void forward(struct conn *c, int i, size_t n)
 {
 	uv_stream_t *to = (uv_stream_t *)&c->side[!i];
 	uv_buf_t b = uv_buf_init(c->buf[i], (unsigned)n);
 	int w = uv_try_write(to, &b, 1);
 
-	if (w == (int)n)
+	if (w == (int)n) {
+		release(c, i);
 		return;
+	}
 	if (w < 0 && w != UV_EAGAIN) {
 		conn_close(c);
 		return;
@@ -126,8 +247,10 @@ static void forward(struct conn *c, int i, size_t n)
 		b = uv_buf_init(c->buf[i] + w, (unsigned)(n - (size_t)w));
 	(void)uv_read_stop((uv_stream_t *)&c->side[i]);
 	c->write[i].data = c;
-	if (uv_write(&c->write[i], to, &b, 1, on_write) < 0)
+	if (uv_write(&c->write[i], to, &b, 1, on_write) < 0) {
+		c->write[i].data = NULL;
 		conn_close(c);
+	}
 }
 
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
@@ -138,6 +261,14 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	(void)buf;
 	if (n > 0) {
 		forward(c, i, (size_t)n);
+		return;
+	}
+	/* Nothing read: the buffer goes back (libuv may lend one on every wakeup). */
+	if (n != UV_ENOBUFS)
+		release(c, i);
+	if (n == UV_ENOBUFS) {
+		(void)uv_read_stop(s);
+		wait_push(c->listener->proxy, &c->wait[i]);
 	} else if (n == UV_EOF) {
 		/* Half-close: the other side learns there is no more, and may still answer. */
 		(void)uv_read_stop(s);
@@ -169,22 +300,43 @@ static void on_connect(uv_connect_t *req, int status)
 
 static struct conn *conn_new(struct listener *l)
 {
-	struct conn *c = malloc(sizeof(*c));
+	struct conn *c = calloc(1, sizeof(*c));
+	struct proxy *p = l->proxy;
 
 	if (!c)
 		return NULL;
-	memset(c, 0, offsetof(struct conn, buf));
-	c->proxy = l->proxy;
+	c->listener = l;
 	for (int i = 0; i < 2; i++) {
 		(void)uv_tcp_init(l->tcp.loop, &c->side[i]);
 		c->side[i].data = c;
+		c->wait[i] = (struct waiter){.conn = c, .side = i};
 	}
 	c->open = 2;
-	c->next = c->proxy->conns;
+	l->n_conns++;
+	p->n_live++;
+	c->next = p->conns;
 	if (c->next)
 		c->next->prev = c;
-	c->proxy->conns = c;
+	p->conns = c;
 	return c;
+}
+
+static void reject_closed(uv_handle_t *h)
+{
+	free(h);
+}
+
+/* Over the limit: accepted and reset at once, so the client learns now (a connection left
+ * in the backlog would wait without end, and hold the next ones behind it). */
+static void reject(uv_stream_t *server)
+{
+	uv_tcp_t *t = malloc(sizeof(*t));
+
+	if (!t)
+		return;
+	(void)uv_tcp_init(server->loop, t);
+	if (uv_accept(server, (uv_stream_t *)t) < 0 || uv_tcp_close_reset(t, reject_closed) < 0)
+		uv_close((uv_handle_t *)t, reject_closed);
 }
 
 static void on_connection(uv_stream_t *server, int status)
@@ -194,6 +346,12 @@ static void on_connection(uv_stream_t *server, int status)
 
 	if (status < 0) {
 		log_debug("publish: accept: %s", uv_strerror(status));
+		return;
+	}
+	if (l->n_conns >= l->proxy->max_conns) {
+		log_debug("publish: %d connections on port %u: refusing one", l->n_conns,
+		          ntohs(l->target.sin_port));
+		reject(server);
 		return;
 	}
 	c = conn_new(l);
@@ -211,15 +369,23 @@ static void on_connection(uv_stream_t *server, int status)
 		conn_close(c);
 }
 
+/* --- listeners ------------------------------------------------------------------------------ */
+
+static void proxy_free(struct proxy *p)
+{
+	for (int i = 0; i < p->n_free; i++)
+		free(p->free_bufs[i]);
+	free(p->l);
+	free(p);
+}
+
 static void listener_closed(uv_handle_t *h)
 {
 	struct listener *l = h->data;
 	struct proxy *p = l->proxy;
 
-	if (--p->open == 0 && p->stopping) {
-		free(p->l);
-		free(p);
-	}
+	p->open--;
+	proxy_maybe_free(p);
 }
 
 static int listen_one(uv_loop_t *loop, struct listener *l, const struct net_publish *pub)
@@ -244,8 +410,22 @@ static int listen_one(uv_loop_t *loop, struct listener *l, const struct net_publ
 	return 0;
 }
 
-int proxy_start(uv_loop_t *loop, const struct net_publish *pubs, size_t n, struct in_addr target,
-                struct proxy **ret)
+/* Two descriptors a connection, every port at its limit: launch's own soft limit is raised
+ * as far as its hard limit allows (the container was cloned with the limits launch got). */
+static void raise_fd_limit(size_t n_ports, int max_conns)
+{
+	rlim_t want = (rlim_t)n_ports * (rlim_t)max_conns * 2 + 64;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		log_debug("raise the open files limit to %llu: %m", (unsigned long long)want);
+}
+
+int proxy_start(uv_loop_t *loop, const struct net_publish *pubs, size_t n, int max_conns,
+                struct in_addr target, struct proxy **ret)
 {
 	struct proxy *p = calloc(1, sizeof(*p));
 	int r = 0;
@@ -257,6 +437,8 @@ int proxy_start(uv_loop_t *loop, const struct net_publish *pubs, size_t n, struc
 		return log_errno(-ENOMEM, "publish ports");
 	}
 	p->n = n;
+	p->max_conns = max_conns;
+	raise_fd_limit(n, max_conns);
 	for (size_t i = 0; i < n && r == 0; i++) {
 		p->l[i].proxy = p;
 		p->l[i].target = (struct sockaddr_in){.sin_family = AF_INET,
@@ -277,8 +459,7 @@ void proxy_stop(struct proxy *p)
 	while (p->conns)
 		conn_close(p->conns);
 	if (p->open == 0) {
-		free(p->l);
-		free(p);
+		proxy_maybe_free(p);
 		return;
 	}
 	for (size_t i = 0; i < p->n; i++)

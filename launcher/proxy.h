@@ -3,9 +3,11 @@
  * proxy: published ports (--publish), as a TCP proxy on launch's own libuv
  * loop. Each host address and port is a listener; each connection it accepts
  * is joined to a new connection to the container's address and port, with
- * half-closes passed on and one buffer per direction (no reads while that
- * direction's write waits: a slow side slows its sender, memory stays fixed).
- * Never blocks the loop, never logs per connection except with --verbose.
+ * half-closes passed on. Bounded whatever clients do: at most max_conns
+ * connections per port (more are accepted and reset at once), and buffers only
+ * while data is in flight, from one pool of 1 MiB for the whole proxy (no reads
+ * while a direction's write waits: a slow side slows its sender). Never blocks
+ * the loop, never logs per connection except with --verbose.
  */
 #pragma once
 
@@ -19,8 +21,8 @@ struct proxy;
 
 /* Binds and listens on every p[i].host_ip:host_port now (so a port in use fails the
  * start, before the container runs); connections go to target:container_port. Logs. */
-int proxy_start(uv_loop_t *loop, const struct net_publish *p, size_t n, struct in_addr target,
-                struct proxy **ret);
+int proxy_start(uv_loop_t *loop, const struct net_publish *p, size_t n, int max_conns,
+                struct in_addr target, struct proxy **ret);
 /* Closes the listeners and every connection. The memory is freed from the close
  * callbacks: the loop must run once more (uv_run) after this. NULL is fine. */
 void proxy_stop(struct proxy *p);

@@ -16,6 +16,7 @@
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -94,6 +95,22 @@ static const unsigned long ns_flags[] = {
     CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP, CLONE_NEWTIME,
 };
 
+/* ioctls on a terminal that reach past the container: TIOCSTI pushes input into a terminal
+ * (the host's, were the container ever handed one), TIOCLINUX acts on the virtual console. */
+static const unsigned long denied_ioctls[] = {TIOCSTI, TIOCLINUX};
+
+/* Socket families a container has no use for, and which the kernel does not namespace or
+ * which carry much rarely used code: everything but unix, inet, inet6, netlink and
+ * packet (raw sockets need CAP_NET_RAW anyway). vsock (40) in particular shares the host's
+ * port space whatever the network namespace. Refused with EAFNOSUPPORT, what a kernel
+ * without them says, so programs fall back as they would there. Ranges of family numbers
+ * (AF_MAX is below 64); from 18 up: one rule, which also catches any value with high bits
+ * set (the kernel takes the family as an int). */
+static const struct {
+	unsigned lo, hi;
+} denied_families[] = {{0, 0}, {3, 9}, {11, 15}};
+#define FAMILY_FIRST_HIGH 18
+
 static bool has_cap(uint64_t caps, int cap)
 {
 	return cap != ALWAYS && cap < 64 && (caps & CAPSET_BIT(cap));
@@ -145,11 +162,44 @@ static int deny_namespaces(scmp_filter_ctx ctx, const char *name)
 	return 0;
 }
 
+/* The command is an unsigned int to the kernel: compare the low 32 bits only, or a value
+ * with high bits set would pass the filter and still be TIOCSTI. */
+static int deny_ioctls(scmp_filter_ctx ctx)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(denied_ioctls); i++) {
+		struct scmp_arg_cmp req = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, denied_ioctls[i]);
+		int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1, req);
+
+		if (r < 0)
+			return log_errno(r, "deny ioctl 0x%lx", denied_ioctls[i]);
+	}
+	return 0;
+}
+
+static int deny_family(scmp_filter_ctx ctx, int nr, struct scmp_arg_cmp cmp)
+{
+	int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), nr, 1, cmp);
+
+	return r < 0 ? log_errno(r, "deny socket families") : 0;
+}
+
+static int deny_families(scmp_filter_ctx ctx)
+{
+	int nr = SCMP_SYS(socket);
+	int r = deny_family(ctx, nr, SCMP_A0(SCMP_CMP_GE, FAMILY_FIRST_HIGH, 0));
+
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(denied_families); i++)
+		for (unsigned f = denied_families[i].lo; r == 0 && f <= denied_families[i].hi; f++)
+			r = deny_family(ctx, nr, SCMP_A0(SCMP_CMP_EQ, f, 0));
+	return r;
+}
+
 /* 32-bit entry points of a 64-bit kernel: a filter without them would let a 32-bit
- * binary call what the native one cannot (libseccomp kills unknown arches). */
+ * binary call what the native one cannot (libseccomp kills unknown arches). x86 is not
+ * here: it gets a filter of its own, merged in (see syscalls_build). */
 static int add_arches(scmp_filter_ctx ctx)
 {
-	static const uint32_t x86_64_compat[] = {SCMP_ARCH_X86, SCMP_ARCH_X32};
+	static const uint32_t x86_64_compat[] = {SCMP_ARCH_X32};
 	static const uint32_t aarch64_compat[] = {SCMP_ARCH_ARM};
 	uint32_t native = seccomp_arch_native();
 	const uint32_t *compat = NULL;
@@ -169,13 +219,18 @@ static int add_arches(scmp_filter_ctx ctx)
 	return 0;
 }
 
-static int add_rules(scmp_filter_ctx ctx, uint64_t caps)
+/* families: the socket family rules, for every arch but x86 (see syscalls_build). */
+static int add_rules(scmp_filter_ctx ctx, uint64_t caps, bool families)
 {
-	int r = add_arches(ctx);
+	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(denied); i++)
 		if (!has_cap(caps, denied[i].cap))
 			r = deny(ctx, denied[i].name, EPERM);
+	if (r == 0)
+		r = deny_ioctls(ctx);
+	if (r == 0 && families)
+		r = deny_families(ctx);
 	if (r < 0 || has_cap(caps, CAP_SYS_ADMIN))
 		return r;
 	r = deny(ctx, "clone3", ENOSYS);
@@ -184,6 +239,46 @@ static int add_rules(scmp_filter_ctx ctx, uint64_t caps)
 	if (r == 0)
 		r = deny_namespaces(ctx, "unshare");
 	return r;
+}
+
+static scmp_filter_ctx new_filter(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int r;
+
+	if (!ctx)
+		return NULL;
+	/* A binary tree of syscall numbers rather than a list: fewer instructions run per
+	 * call, and the kernel's per-syscall action cache is quicker to fill at load. */
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (r < 0)
+		log_debug("seccomp: no binary tree optimization: %s", strerror(-r));
+	return ctx;
+}
+
+/* The 32-bit x86 entry points. There socket() is also reached through socketcall(2),
+ * whose arguments lie in memory where no filter can read them; libseccomp turns a rule on
+ * socket's family into "socketcall(SYS_SOCKET)", which would refuse every socket of a
+ * 32-bit program. So x86 gets every rule but the families, in a filter of its own. */
+static int merge_x86(scmp_filter_ctx ctx, uint64_t caps)
+{
+	scmp_filter_ctx x86 = new_filter();
+	int r;
+
+	if (!x86)
+		return log_errno(-ENOMEM, "create the seccomp filter");
+	r = seccomp_arch_add(x86, SCMP_ARCH_X86);
+	if (r == 0)
+		r = seccomp_arch_remove(x86, SCMP_ARCH_NATIVE);
+	if (r == 0)
+		r = add_rules(x86, caps, false);
+	if (r == 0)
+		r = seccomp_merge(ctx, x86); /* takes x86 on success */
+	if (r < 0) {
+		seccomp_release(x86);
+		return log_errno(r, "add architecture x86 to the seccomp filter");
+	}
+	return 0;
 }
 
 /* libseccomp 2.5 exports to a descriptor only: through a memfd into memory, so the
@@ -216,17 +311,16 @@ static int export_filter(scmp_filter_ctx ctx, struct syscall_filter *ret)
 
 int syscalls_build(uint64_t caps, struct syscall_filter *ret)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	scmp_filter_ctx ctx = new_filter();
 	int r;
 
 	if (!ctx)
 		return log_errno(-ENOMEM, "create the seccomp filter");
-	/* A binary tree of syscall numbers rather than a list: fewer instructions run per
-	 * call, and the kernel's per-syscall action cache is quicker to fill at load. */
-	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	if (r < 0)
-		log_debug("seccomp: no binary tree optimization: %s", strerror(-r));
-	r = add_rules(ctx, caps);
+	r = add_arches(ctx);
+	if (r == 0)
+		r = add_rules(ctx, caps, true);
+	if (r == 0 && seccomp_arch_native() == SCMP_ARCH_X86_64)
+		r = merge_x86(ctx, caps);
 	if (r == 0)
 		r = export_filter(ctx, ret);
 	seccomp_release(ctx);

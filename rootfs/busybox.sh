@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # busybox.sh DIR: a tiny test rootfs from Debian's busybox-static, plus build/probe as
-# /bin/probe when it has been built. Idempotent and offline; it never touches anything
-# outside DIR and never downloads.
+# /bin/probe when it has been built. Idempotent and offline; it never downloads, and outside
+# DIR touches only DIR's parent, made 0700 (see private.sh).
 set -eu
 
 [ $# -eq 1 ] || { echo "usage: $0 DIR" >&2; exit 2; }
@@ -16,6 +16,9 @@ if command -v file >/dev/null && ! file -L "$busybox" | grep -q 'statically link
 	exit 1
 fi
 
+# shellcheck source=rootfs/private.sh
+. "$top/rootfs/private.sh"
+private_parent "$dir"
 mkdir -p "$dir"
 cd "$dir"
 mkdir -p bin sbin etc proc sys dev tmp root usr/bin usr/sbin var

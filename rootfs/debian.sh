@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: MIT
 # Builds a Debian (or Ubuntu) root filesystem with debootstrap, ready to run under launch.
 # Owns DIR, DIR.tmp and DIR.old only; never deletes a DIR it did not build (no marker file).
-# An interrupted build is left in DIR.tmp, so DIR is either complete or absent.
+# An interrupted build is left in DIR.tmp, so DIR is either complete or absent. DIR's parent
+# is made 0700 (see private.sh).
 set -euo pipefail
+# shellcheck source=rootfs/private.sh
+. "$(dirname "${BASH_SOURCE[0]}")/private.sh"
 
 usage() {
 	cat <<'EOF'
@@ -98,6 +101,8 @@ main() {
 	mirror=${mirror:-$(default_mirror)}
 	dir=${dir%/}
 
+	# Even when DIR is up to date: a rootfs other users can reach is a setuid hole.
+	private_parent "$dir" || die "cannot make the parent of '$dir' private"
 	local want have=""
 	want="suite=$suite include=$(tr ',' '\n' <<<"$include" | sed '/^$/d' | sort -u | paste -sd,)"
 	# An empty directory (a fresh mount point, say) is as good as none.

@@ -2,14 +2,14 @@
 # SPDX-License-Identifier: MIT
 # boxinit --container as PID 1 of fresh mount/pid/ipc/uts namespaces, chrooted into the busybox
 # rootfs (as launch would pivot into it): /proc, /sys read-only, a fresh /dev with exactly its
-# nodes, pts, shm, mqueue, and the command with Docker's default 14 capabilities (all of them
+# nodes, pts, shm, mqueue, and the command with podman's default 11 capabilities (all of them
 # with --privileged). Without --container boxinit mounts nothing.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/common.sh"
 
-# CAP_CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE NET_RAW
-# SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP
-DOCKER_CAPS=00000000a80425fb
+# CAP_CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE SYS_CHROOT
+# SETFCAP: Docker's 14 without NET_RAW, MKNOD and AUDIT_WRITE
+DEFAULT_CAPS=00000000800405fb
 
 # A private copy of the rootfs with boxinit in it: the shared one is left as it is.
 box_suite_setup()
@@ -94,17 +94,17 @@ test_container_console_is_the_terminal_under_a_pty()
 		"grep -qE '^dev=console type=(c |l target=/proc/1/fd/0 )' '$TEST_TMP/out'"
 }
 
-test_container_drops_the_commands_capabilities_to_dockers_default_14()
+test_container_drops_the_commands_capabilities_to_podmans_default_11()
 {
 	in_container -- /bin/probe caps
 	assertEquals "exit status: $(cat "$TEST_TMP/err")" 0 "$EXIT_CODE"
-	assertEquals "effective" $DOCKER_CAPS "$(kv "$TEST_TMP/out" capeff)"
-	assertEquals "permitted" $DOCKER_CAPS "$(kv "$TEST_TMP/out" capprm)"
-	assertEquals "bounding" $DOCKER_CAPS "$(kv "$TEST_TMP/out" capbnd)"
+	assertEquals "effective" $DEFAULT_CAPS "$(kv "$TEST_TMP/out" capeff)"
+	assertEquals "permitted" $DEFAULT_CAPS "$(kv "$TEST_TMP/out" capprm)"
+	assertEquals "bounding" $DEFAULT_CAPS "$(kv "$TEST_TMP/out" capbnd)"
 	assertEquals "ambient" 0000000000000000 "$(kv "$TEST_TMP/out" capamb)"
-	# Inheritable may be empty (as runc does now) or the 14, never more.
-	assertEquals "inheritable within the 14" 0 \
-		$((0x$(kv "$TEST_TMP/out" capinh) & ~0x$DOCKER_CAPS))
+	# Inheritable may be empty (as runc does now) or the 11, never more.
+	assertEquals "inheritable within the 11" 0 \
+		$((0x$(kv "$TEST_TMP/out" capinh) & ~0x$DEFAULT_CAPS))
 }
 
 test_container_privileged_keeps_every_capability()

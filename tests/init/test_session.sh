@@ -18,21 +18,32 @@ test_command_leads_its_own_session_and_process_group()
 	done
 }
 
-# script(1) gives boxinit a pty as its controlling terminal.
+# script(1) gives boxinit a pty as its controlling terminal, in script's session.
 test_command_owns_the_foreground_process_group_under_a_pty()
 {
-	local mode cmd
 	require_command script || return 0
-	for mode in pid1 sub; do
-		cmd="'$BOXINIT' -- '$PROBE' tty"
-		[ "$mode" = pid1 ] && cmd="unshare --pid --fork --kill-child --mount-proc $cmd"
-		timeout -k 5 30 script -qec "$cmd" /dev/null </dev/null | tr -d '\r' >"$TEST_TMP/out"
-		assertEquals "stdin is a tty ($mode)" 1 "$(kv "$TEST_TMP/out" tty)"
-		assertEquals "the command is the foreground group ($mode): $(cat "$TEST_TMP/out")" \
-			1 "$(kv "$TEST_TMP/out" fg)"
-		assertEquals "the command leads that group ($mode)" "$(kv "$TEST_TMP/out" pid)" \
-			"$(kv "$TEST_TMP/out" pgrp)"
-	done
+	timeout -k 5 30 script -qec "'$BOXINIT' -- '$PROBE' tty" /dev/null </dev/null |
+		tr -d '\r' >"$TEST_TMP/out"
+	assertEquals "stdin is a tty" 1 "$(kv "$TEST_TMP/out" tty)"
+	assertEquals "the command is the foreground group: $(cat "$TEST_TMP/out")" \
+		1 "$(kv "$TEST_TMP/out" fg)"
+	assertEquals "the command leads that group" "$(kv "$TEST_TMP/out" pid)" \
+		"$(kv "$TEST_TMP/out" pgrp)"
+}
+
+# As PID 1 of a pid namespace made around it, the terminal's session is invisible (its id
+# reads 0): that is someone else's terminal (the shell's that started it). The command
+# must not join that session nor take its foreground: it gets a session of its own.
+test_command_stays_out_of_an_invisible_session_as_pid1()
+{
+	require_command script || return 0
+	timeout -k 5 30 script -qec \
+		"unshare --pid --fork --kill-child --mount-proc '$BOXINIT' -- '$PROBE' tty" \
+		/dev/null </dev/null | tr -d '\r' >"$TEST_TMP/out"
+	assertEquals "stdin is still the tty: $(cat "$TEST_TMP/out")" 1 "$(kv "$TEST_TMP/out" tty)"
+	assertEquals "not the terminal's foreground" 0 "$(kv "$TEST_TMP/out" fg)"
+	assertEquals "no controlling terminal (tcgetpgrp fails)" -1 "$(kv "$TEST_TMP/out" tpgid)"
+	assertEquals "leads its own group" "$(kv "$TEST_TMP/out" pid)" "$(kv "$TEST_TMP/out" pgrp)"
 }
 
 test_boxinit_itself_runs_in_the_root_directory()

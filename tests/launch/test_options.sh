@@ -132,13 +132,28 @@ test_symlinked_volume_destination_resolves_inside_the_rootfs()
 	rm -rf --one-file-system "$root"
 }
 
-test_stdin_reaches_the_command()
+test_stdin_reaches_the_command_with_interactive()
 {
 	require_root || return 0
 	echo "from stdin" >"$TEST_TMP/in"
-	STDIN=$TEST_TMP/in box_run -- cat
+	STDIN=$TEST_TMP/in box_run -i -- cat
 	assertEquals "exit status: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
 	assertEquals "from stdin" "$(cat "$TEST_TMP/out")"
+	# A pipe, too, handed over as it is: EOF reaches the command.
+	_bt_cmdline -i -- sh -c 'cat; echo eof'
+	echo piped | timeout -k 10 60 "${BT_CMD[@]}" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+	assertEquals "from a pipe" "piped eof" "$(echo $(cat "$TEST_TMP/out"))"
+}
+
+# Docker's default: without -i (and without a terminal) the command reads /dev/null, so a
+# container in a script's loop cannot eat the loop's input.
+test_stdin_is_dev_null_without_interactive()
+{
+	require_root || return 0
+	echo "from stdin" >"$TEST_TMP/in"
+	STDIN=$TEST_TMP/in box_run -- sh -c 'cat; readlink /proc/self/fd/0'
+	assertEquals "exit status: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
+	assertEquals "nothing read, /dev/null" /dev/null "$(cat "$TEST_TMP/out")"
 }
 
 test_stdout_and_stderr_stay_apart()
@@ -178,15 +193,23 @@ test_read_only_with_a_writable_volume()
 	assertEquals ok "$(cat "$TEST_TMP/vol/f")"
 }
 
-test_default_capabilities_are_dockers_14()
+test_default_capabilities_are_podmans_11()
 {
 	require_root || return 0
 	box_run -- probe caps
 	assertEquals "exit status: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
 	# chown dac_override fowner fsetid kill setgid setuid setpcap net_bind_service
-	# net_raw sys_chroot mknod audit_write setfcap
-	assertEquals "bounding set" 00000000a80425fb "$(kv "$TEST_TMP/out" capbnd)"
-	assertEquals "effective set" 00000000a80425fb "$(kv "$TEST_TMP/out" capeff)"
+	# sys_chroot setfcap: no net_raw, mknod, audit_write
+	assertEquals "bounding set" 00000000800405fb "$(kv "$TEST_TMP/out" capbnd)"
+	assertEquals "effective set" 00000000800405fb "$(kv "$TEST_TMP/out" capeff)"
+}
+
+test_cap_add_brings_back_what_docker_gives()
+{
+	require_root || return 0
+	box_run --cap-add NET_RAW,MKNOD,AUDIT_WRITE -- probe caps
+	assertEquals "exit status: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
+	assertEquals "Docker's 14" 00000000a80425fb "$(kv "$TEST_TMP/out" capeff)"
 }
 
 test_privileged_keeps_every_capability()

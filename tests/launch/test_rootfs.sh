@@ -119,7 +119,7 @@ test_launch_in_a_chroot_pivots_into_the_rootfs()
 	mounts_before=$(_box_mounts)
 	name=$(bt_name)
 	mkfifo "$TEST_TMP/in"
-	_bt_cmdline --name "$name" -- sh -c "$RT_PROBE; echo up; read go; exit 7"
+	_bt_cmdline -i --name "$name" -- sh -c "$RT_PROBE; echo up; read go; exit 7"
 	_rt_jail 0 "${BT_CMD[@]}"
 	# unshare, bash and chroot exec each other: $! ends up as launch's pid.
 	"${RT_CMD[@]}" <"$TEST_TMP/in" >"$TEST_TMP/out" 2>"$TEST_TMP/err" &

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../launch/launch_lib.sh"
 . "$(dirname "$0")/sec_lib.sh"
 
-DEFAULT_CAPS=00000000a80425fb
+DEFAULT_CAPS=00000000800405fb
 
 test_default_caps_in_every_set_and_no_ambient()
 {
@@ -37,8 +37,8 @@ test_cap_add_and_drop_by_name()
 	# + SYS_ADMIN (bit 21), + net_admin (12), - CAP_CHOWN (0)
 	box_run --cap-add SYS_ADMIN --cap-add net_admin --cap-drop CAP_CHOWN -- probe caps
 	assertEquals "exit status: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
-	assertEquals 00000000a82435fa "$(kv "$TEST_TMP/out" capbnd)"
-	assertEquals 00000000a82435fa "$(kv "$TEST_TMP/out" capeff)"
+	assertEquals 00000000802415fa "$(kv "$TEST_TMP/out" capbnd)"
+	assertEquals 00000000802415fa "$(kv "$TEST_TMP/out" capeff)"
 }
 
 test_cap_drop_all_then_add_one()

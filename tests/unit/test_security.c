@@ -17,7 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -33,17 +37,19 @@
 
 #define CGROUP2_MAGIC 0x63677270
 
-static void test_capset_default_is_dockers_14(void **state)
+static void test_capset_default_is_podmans_11(void **state)
 {
 	uint64_t d = capset_default();
 
 	(void)state;
-	assert_int_equal(__builtin_popcountll(d), 14);
+	assert_int_equal(__builtin_popcountll(d), 11);
 	assert_true(d & CAPSET_BIT(CAP_NET_BIND_SERVICE));
-	assert_true(d & CAPSET_BIT(CAP_AUDIT_WRITE));
+	assert_false(d & CAPSET_BIT(CAP_NET_RAW));
+	assert_false(d & CAPSET_BIT(CAP_MKNOD));
+	assert_false(d & CAPSET_BIT(CAP_AUDIT_WRITE));
 	assert_false(d & CAPSET_BIT(CAP_SYS_ADMIN));
 	assert_false(d & CAPSET_BIT(CAP_SYS_PTRACE));
-	assert_int_equal(d, 0xa80425fbULL);
+	assert_int_equal(d, 0x800405fbULL);
 }
 
 static void test_capset_names(void **state)
@@ -257,15 +263,68 @@ static void test_v2_device_program(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* The filter loaded for real in a child: what it refuses, what it lets through. */
+static int filtered_child(void)
+{
+	struct syscall_filter f = {0};
+	int pty, fd, errs = 0;
+	char c = 'x';
+
+	/* Control: root (CAP_SYS_ADMIN) may push into any terminal without the filter. */
+	pty = posix_openpt(O_RDWR | O_NOCTTY);
+	if (pty < 0 || (geteuid() == 0 && ioctl(pty, TIOCSTI, &c) != 0))
+		return 101;
+	if (syscalls_get(capset_default(), &f) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    syscalls_load(&f) < 0)
+		return 100;
+	/* vsock, AF_ALG, TIPC: refused as by a kernel without them. */
+	errs += socket(40, SOCK_STREAM, 0) >= 0 || errno != EAFNOSUPPORT;
+	errs += socket(38, SOCK_SEQPACKET, 0) >= 0 || errno != EAFNOSUPPORT;
+	errs += socket(30, SOCK_RDM, 0) >= 0 || errno != EAFNOSUPPORT;
+	/* A family with high bits set is the same family to the kernel. */
+	errs += syscall(SYS_socket, 0x100000028L, SOCK_STREAM, 0) >= 0 || errno != EAFNOSUPPORT;
+	/* What services use. */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	errs += fd < 0;
+	close(fd);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	errs += fd < 0;
+	close(fd);
+	fd = socket(AF_NETLINK, SOCK_RAW, 0);
+	errs += fd < 0;
+	close(fd);
+	/* TIOCSTI refused, with or without high bits in the command; other ioctls pass. */
+	errs += ioctl(pty, TIOCSTI, &c) == 0 || errno != EPERM;
+	errs += syscall(SYS_ioctl, pty, 0x100000000L | TIOCSTI, &c) == 0 || errno != EPERM;
+	errs += ioctl(pty, TIOCLINUX, &c) == 0 || errno != EPERM;
+	errs += ioctl(pty, TIOCGPTN, &fd) != 0;
+	return errs;
+}
+
+static void test_seccomp_filter_refuses_tiocsti_and_families(void **state)
+{
+	pid_t pid = fork();
+	int st;
+
+	(void)state;
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(filtered_child());
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_capset_default_is_dockers_14),
+	    cmocka_unit_test(test_capset_default_is_podmans_11),
 	    cmocka_unit_test(test_capset_names),
 	    cmocka_unit_test(test_capset_resolve),
 	    cmocka_unit_test(test_seccomp_denylist),
 	    cmocka_unit_test(test_seccomp_filter_builds),
 	    cmocka_unit_test(test_seccomp_prebuilt_filter_is_current),
+	    cmocka_unit_test(test_seccomp_filter_refuses_tiocsti_and_families),
 	    cmocka_unit_test(test_masked_paths),
 	    cmocka_unit_test(test_device_rules),
 	    cmocka_unit_test(test_v2_device_program),

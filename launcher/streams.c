@@ -173,13 +173,21 @@ static void term_restore(struct stdio *io)
 		log_warn("restore the terminal's modes: %s (try 'stty sane')", strerror(errno));
 }
 
+/* The master: ours until the relay that reads it takes it. */
+static int master_fd(const struct stdio *io)
+{
+	return io->tout.started ? io->tout.in_fd : io->master;
+}
+
+/* The host terminal's size onto the container's; the kernel tells the container's
+ * foreground group (SIGWINCH) when it changed. */
 static void copy_winsize(struct stdio *io)
 {
 	struct winsize ws;
 
 	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
 		if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0) {
-			(void)ioctl(io->master, TIOCSWINSZ, &ws);
+			(void)ioctl(master_fd(io), TIOCSWINSZ, &ws);
 			return;
 		}
 }
@@ -188,7 +196,7 @@ bool stdio_winch(struct stdio *io)
 {
 	if (!io->tty)
 		return false;
-	if (io->master >= 0)
+	if (master_fd(io) >= 0)
 		copy_winsize(io);
 	return true;
 }

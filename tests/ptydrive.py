@@ -14,7 +14,11 @@ order:
     sleep=S          wait S seconds, reading output meanwhile
     size=RxC         resize the terminal (the kernel sends SIGWINCH to its foreground)
     pid=FILE         write the command's pid to FILE
+    tty=FILE         write the name of the slave (the command's terminal) to FILE
+    touch=FILE       create FILE (tells a test waiting outside that this point is reached)
     waitfile=FILE    wait until FILE exists
+    modes            print raw=1 when the terminal is in raw mode now (no ICANON, no ECHO,
+                     no ISIG), raw=0 otherwise
     exit             wait for the command to end (done anyway after the last step)
 
 Then it prints key=value lines: status=N (128+N for signal N), modes_same=1|0 (the
@@ -161,6 +165,15 @@ def main():
         elif key == "pid":
             with open(val, "w") as f:
                 f.write("%d\n" % d.pid)
+        elif key == "tty":
+            with open(val, "w") as f:
+                f.write(os.ttyname(d.slave) + "\n")
+        elif key == "touch":
+            open(val, "a").close()
+        elif key == "modes":
+            lflag = termios.tcgetattr(d.slave)[3]
+            print("raw=%d" % (not lflag & (termios.ICANON | termios.ECHO | termios.ISIG)))
+            sys.stdout.flush()
         elif key == "waitfile":
             end = time.monotonic() + d.timeout
             while not os.path.exists(val):

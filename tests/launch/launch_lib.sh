@@ -262,3 +262,32 @@ debian_rootfs_problem()
 	fi
 	make -C "$BOX_ROOT" rootfs >&2 || echo "BUILD FAILED"
 }
+
+# --- on a terminal ----------------------------------------------------------------------------
+
+PTYDRIVE=$BOX_ROOT/tests/ptydrive.py
+
+# pty_run [LAUNCH OPTIONS...] -- CMD [ARG...]: launch on a new terminal as a person at a
+# keyboard would run it (tests/ptydrive.py: launch leads the terminal's session), following
+# the steps in the array PTY_STEPS (and ptydrive options in PTY_OPTS). The transcript is in
+# $TEST_TMP/pty.log, ptydrive's verdict (status=, modes_same=, nonblock=, raw=) in
+# $TEST_TMP/pty.out; PTY_RC is ptydrive's own status (0 unless an expect timed out).
+pty_run()
+{
+	_bt_cmdline "$@"
+	pty_raw "${BT_CMD[@]}"
+}
+
+# pty_raw CMD [ARG...]: the same for any command (a shell that then runs launch, say).
+pty_raw()
+{
+	timeout -k 10 120 python3 "$PTYDRIVE" --log "$TEST_TMP/pty.log" "${PTY_OPTS[@]}" \
+		"${PTY_STEPS[@]}" -- "$@" >"$TEST_TMP/pty.out" 2>"$TEST_TMP/pty.err" </dev/null
+	PTY_RC=$?
+}
+
+# The transcript without carriage returns, for messages.
+pty_log()
+{
+	tr -d '\r' <"$TEST_TMP/pty.log" 2>/dev/null | tail -c 1500
+}

@@ -31,6 +31,7 @@ setUp()
 	_box_active=1
 	_box_skip_reason=
 	_box_pids=()
+	_box_undo=()
 	TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/box-test.$$.XXXXXX")
 	if declare -F box_setup >/dev/null; then
 		box_setup
@@ -47,6 +48,7 @@ tearDown()
 		box_teardown
 	fi
 	_box_kill_tracked
+	_box_run_undo
 	_box_report_result
 	[ -z "${TEST_TMP:-}" ] || rm -rf --one-file-system "$TEST_TMP"
 	TEST_TMP=
@@ -108,6 +110,23 @@ require_command()
 	command -v "$1" >/dev/null 2>&1 && return 0
 	skip_test "needs the command '$1'"
 	return 1
+}
+
+# on_teardown CMD [ARG...]: run CMD when the test ends, however it ends (after its tracked
+# processes are killed), newest first: the undo of what the test made outside its temp dir
+# (network namespaces, veths).
+on_teardown()
+{
+	_box_undo+=("$(printf '%q ' "$@")")
+}
+
+_box_run_undo()
+{
+	local i
+	for ((i = ${#_box_undo[@]} - 1; i >= 0; i--)); do
+		eval "${_box_undo[i]}" >/dev/null 2>&1
+	done
+	_box_undo=()
 }
 
 # --- processes ----------------------------------------------------------------------------------

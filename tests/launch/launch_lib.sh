@@ -43,8 +43,10 @@ box_teardown()
 	# A skipped test still has to leave nothing behind.
 	endSkipping
 	# Whatever a test left running is killed first (its launch dies by SIGKILL: the
-	# container must die with it and the leftover cgroup is reported below).
+	# container must die with it and the leftover cgroup is reported below), then what it
+	# asked to undo (on_teardown) is undone.
 	_box_kill_tracked
+	_box_run_undo
 	if ! wait_until 10 _bt_no_rootfs_procs; then
 		left=$(_bt_rootfs_procs)
 		fail "container processes left: $(_bt_describe $left)"

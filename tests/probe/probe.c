@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -639,12 +640,34 @@ static int cmd_ping(const char *addr)
 	return 0;
 }
 
+/* A server that takes every connection on PORT and never reads a byte of any: what a
+ * stuck service looks like to whoever sends to it. */
+static int cmd_listen_stall(const char *port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET,
+	                        .sin_port = htons((uint16_t)arg_long(port, 1, 65535))};
+	struct rlimit rl;
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 4096) < 0)
+		die("listen");
+	say_ready();
+	for (;;)
+		if (accept4(fd, NULL, NULL, SOCK_CLOEXEC) < 0 && errno != EINTR)
+			sleep_seconds(0.01);
+}
+
 static const char usage[] =
     "usage: probe COMMAND [ARG]\n"
     "  pid | exit N | kill-self SIG | orphans N | daemon SECONDS | record-signals FILE\n"
     "  ignore-term SECONDS | sleep SECONDS | caps | fds | cwd | ids | hostname | mounts\n"
     "  tty | memhog MB | forkbomb N | cpuhog SECONDS | zombies | ls-dev | cgroup | env\n"
-    "  winch COUNT | ping ADDR\n";
+    "  winch COUNT | ping ADDR | listen-stall PORT\n";
 
 struct command {
 	const char *name;
@@ -677,6 +700,7 @@ static const struct command commands[] = {
     {"env", cmd_env, NULL},
     {"winch", NULL, cmd_winch},
     {"ping", NULL, cmd_ping},
+    {"listen-stall", NULL, cmd_listen_stall},
 };
 
 int main(int argc, char **argv)

@@ -47,12 +47,27 @@ static const char *errname(int e)
 		int e;
 		const char *name;
 	} names[] = {
-	    {EPERM, "EPERM"},     {ENOENT, "ENOENT"}, {ESRCH, "ESRCH"},     {EBADF, "EBADF"},
-	    {EACCES, "EACCES"},   {EBUSY, "EBUSY"},   {ENODEV, "ENODEV"},   {ENXIO, "ENXIO"},
-	    {EINVAL, "EINVAL"},   {EROFS, "EROFS"},   {ETXTBSY, "ETXTBSY"}, {ENOSYS, "ENOSYS"},
-	    {ENOEXEC, "ENOEXEC"}, {EFAULT, "EFAULT"}, {ENOTDIR, "ENOTDIR"}, {EEXIST, "EEXIST"},
-	    {EIO, "EIO"},         {ENOTTY, "ENOTTY"}, {EAFNOSUPPORT, "EAFNOSUPPORT"},
-	    {ECONNRESET, "ECONNRESET"}, {ECONNREFUSED, "ECONNREFUSED"},
+	    {EPERM, "EPERM"},
+	    {ENOENT, "ENOENT"},
+	    {ESRCH, "ESRCH"},
+	    {EBADF, "EBADF"},
+	    {EACCES, "EACCES"},
+	    {EBUSY, "EBUSY"},
+	    {ENODEV, "ENODEV"},
+	    {ENXIO, "ENXIO"},
+	    {EINVAL, "EINVAL"},
+	    {EROFS, "EROFS"},
+	    {ETXTBSY, "ETXTBSY"},
+	    {ENOSYS, "ENOSYS"},
+	    {ENOEXEC, "ENOEXEC"},
+	    {EFAULT, "EFAULT"},
+	    {ENOTDIR, "ENOTDIR"},
+	    {EEXIST, "EEXIST"},
+	    {EIO, "EIO"},
+	    {ENOTTY, "ENOTTY"},
+	    {EAFNOSUPPORT, "EAFNOSUPPORT"},
+	    {ECONNRESET, "ECONNRESET"},
+	    {ECONNREFUSED, "ECONNREFUSED"},
 	};
 	static char buf[16];
 
@@ -194,7 +209,7 @@ static int cmd_blockdevs(void)
 #define NODE "/dev/.box-attack-disk"
 #define MNT  "/dev/.box-attack-mnt"
 
-/* A device through a node of our own making (CAP_MKNOD is a default): opening it is
+/* A device through a node of our own making (with --cap-add MKNOD): opening it is
  * the attack; a disk is then read (512 bytes, never written). */
 static int cmd_mknod(const char *type, const char *dev)
 {
@@ -479,32 +494,16 @@ static int cmd_masked(void)
 	return outcome(leaked > 0);
 }
 
-
-/* "\n" in TEXT is a newline (the shell gives the attack a literal backslash-n). */
-static void unescape(const char *in, char *out, size_t size)
-{
-	size_t n = 0;
-
-	for (; *in && n + 1 < size; in++)
-		if (in[0] == '\\' && in[1] == 'n') {
-			out[n++] = '\n';
-			in++;
-		} else {
-			out[n++] = *in;
-		}
-	out[n] = '\0';
-}
-
-/* Push TEXT into the input of every terminal within reach: stdin, stdout, stderr and the
- * controlling terminal. Whoever reads that terminal next (the host's shell, once launch
- * exits, if it is the host's terminal) takes it as typed. */
+/* Push TEXT and a newline into the input of every terminal within reach: stdin, stdout,
+ * stderr and the controlling terminal. Whoever reads that terminal next (the host's
+ * shell, once launch exits, if it is the host's terminal) takes it as a typed command. */
 static int cmd_tiocsti(const char *arg)
 {
 	static const char *const targets[] = {"0", "1", "2", "/dev/tty"};
 	char text[256];
 	bool any = false;
 
-	unescape(arg, text, sizeof(text));
+	snprintf(text, sizeof(text), "%s\n", arg);
 	for (size_t t = 0; t < sizeof(targets) / sizeof(targets[0]); t++) {
 		int fd = t < 3 ? (int)t : open(targets[t], O_RDWR | O_NOCTTY | O_CLOEXEC);
 		int r = fd < 0 ? -1 : 0;
@@ -561,7 +560,7 @@ static int cmd_families(void)
 	static const struct {
 		int family;
 		const char *name;
-	} fams[] = {{40, "vsock"}, {38, "alg"}, {30, "tipc"}, {21, "rds"}, {3, "ax25"},
+	} fams[] = {{40, "vsock"}, {38, "alg"}, {30, "tipc"},  {21, "rds"},    {3, "ax25"},
 	            {1, "unix"},   {2, "inet"}, {10, "inet6"}, {16, "netlink"}};
 	bool vsock = false;
 

@@ -49,6 +49,19 @@ attack_blocked()
 	fi
 }
 
+# attack_verdict NAME blocked|succeeded DETAILS: for attacks whose outcome is seen from
+# outside the container (the host's shell, the host's interfaces, launch's memory).
+attack_verdict()
+{
+	SEC_ATTACKS=$((SEC_ATTACKS + 1))
+	if [ "$2" = blocked ]; then
+		SEC_BLOCKED=$((SEC_BLOCKED + 1))
+		echo "attack $1: blocked ($3)"
+	else
+		fail "attack $1 was not blocked: $3"
+	fi
+}
+
 # control_succeeded NAME FILE: the same attack, where it should work, did. Without a
 # working control a blocked attack proves nothing.
 control_succeeded()

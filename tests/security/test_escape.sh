@@ -49,10 +49,18 @@ test_proc_1_exe_cannot_be_opened_for_writing()
 	box_run -- attack exe 1 1
 	attack_blocked proc-exe
 	assertEquals "the host's boxinit is unchanged" "$sum" "$(sha256sum <"$BOXINIT")"
+	# PID 1 is not dumpable: /proc/1/exe does not even open inside.
+	assertEquals "PID 1's exe is out of reach" EACCES "$(kv "$TEST_TMP/out" open_path)"
+	# Behind that, from the host: PID 1 runs a sealed memfd copy, not the host's file.
+	READY=ready=1 box_start -- probe sleep 30 || return 0
 	assertNotEquals "PID 1's exe is not the host's file" "$(stat -Lc '%d:%i' "$BOXINIT")" \
-		"$(kv "$TEST_TMP/out" exe)"
-	# F_SEAL_SEAL|SHRINK|GROW|WRITE: the memfd copy can never change.
-	assertEquals "sealed: $(cat "$TEST_TMP/out")" 15 "$(kv "$TEST_TMP/out" seals)"
+		"$(stat -Lc '%d:%i' "/proc/$BOX_INIT_PID/exe")"
+	# F_SEAL_SEAL|SHRINK|GROW|WRITE (15): the copy can never change.
+	assertEquals "sealed" 15 "$(python3 -c 'import fcntl, os, sys
+fd = os.open("/proc/%s/exe" % sys.argv[1], os.O_RDONLY)
+print(fcntl.fcntl(fd, 1034))' "$BOX_INIT_PID")"
+	kill -TERM "$BOX_PID"
+	box_wait 20
 }
 
 test_host_block_devices_cannot_be_read()
@@ -95,9 +103,14 @@ test_mknod_of_a_disk_cannot_be_read()
 		return 0
 	fi
 	control_succeeded mknod-disk "$TEST_TMP/control" || return 0
+	# By default CAP_MKNOD is not there at all.
 	box_run -- attack mknod b "$dev"
-	assertEquals "mknod is allowed (CAP_MKNOD)" ok "$(kv "$TEST_TMP/out" mknod)"
 	attack_blocked mknod-disk
+	assertEquals "no CAP_MKNOD" EPERM "$(kv "$TEST_TMP/out" mknod)"
+	# Given back, the node is made, and the device cgroup still refuses to open it.
+	box_run --cap-add MKNOD -- attack mknod b "$dev"
+	assertEquals "mknod is allowed (--cap-add MKNOD)" ok "$(kv "$TEST_TMP/out" mknod)"
+	attack_blocked mknod-disk-with-cap-mknod
 	assertEquals "the device cgroup refuses it" EPERM "$(kv "$TEST_TMP/out" open)"
 }
 
@@ -109,8 +122,11 @@ test_mknod_of_a_device_outside_dev_cannot_be_opened()
 	box_control --privileged -- attack mknod c 10:237
 	control_succeeded mknod-char "$TEST_TMP/control" || return 0
 	box_run -- attack mknod c 10:237
-	assertEquals "mknod is allowed (CAP_MKNOD)" ok "$(kv "$TEST_TMP/out" mknod)"
 	attack_blocked mknod-loop-control
+	assertEquals "no CAP_MKNOD" EPERM "$(kv "$TEST_TMP/out" mknod)"
+	box_run --cap-add MKNOD -- attack mknod c 10:237
+	assertEquals "mknod is allowed (--cap-add MKNOD)" ok "$(kv "$TEST_TMP/out" mknod)"
+	attack_blocked mknod-loop-control-with-cap-mknod
 	assertEquals "the device cgroup refuses it" EPERM "$(kv "$TEST_TMP/out" open)"
 }
 
@@ -302,6 +318,424 @@ test_masked_paths_cannot_be_read()
 	control_succeeded masked "$TEST_TMP/control" || return 0
 	box_run -- attack masked
 	attack_blocked read-masked-paths
+}
+
+# --- the terminal ------------------------------------------------------------------------------
+
+# Words single-quoted for a shell line typed into a terminal (none of them holds a quote).
+sq()
+{
+	printf "'%s' " "$@"
+}
+
+# Types CMDLINE into an interactive bash on a new terminal, then a marker once it is done:
+# whatever the command pushed into the terminal's input runs in that shell before the marker.
+shell_on_a_terminal()
+{
+	PTY_OPTS=()
+	PTY_STEPS=('expect=PROMPT> ' "send=$1; echo attack-rc=\$?\n" 'expect=attack-rc='
+		'expect=PROMPT> ' 'send=echo MARK-DONE\n' 'expect=MARK-DONE\r\n' 'send=exit\n')
+	pty_raw env PS1='PROMPT> ' bash --norc --noprofile -i
+}
+
+# The review's finding: started from an interactive terminal, the container could push a
+# command into the host shell's input (TIOCSTI), run as the host's root once launch exits.
+test_container_cannot_type_into_the_host_shell()
+{
+	require_root || return 0
+	require_command python3 || return 0
+	local flag=$TEST_TMP/pwned
+	# Control: the same program run by the shell on its own terminal: the shell runs it.
+	shell_on_a_terminal "$(sq "$ATTACK" tiocsti "touch $flag.control")"
+	if [ -e "$flag.control" ]; then
+		echo "control tiocsti: the shell ran the pushed command"
+	else
+		fail "control for tiocsti: the shell did not run it (is dev.tty.legacy_tiocsti 0?): $(pty_log)"
+		return 0
+	fi
+	# In a container started from that shell, as nobody (the review's run), as root, and
+	# without the seccomp filter: the terminal it holds is its own, not the shell's.
+	for opts in "-u 65534" "" "--seccomp unconfined"; do
+		# shellcheck disable=SC2086 # the options are words
+		_bt_cmdline $opts -- attack tiocsti "touch $flag"
+		shell_on_a_terminal "$(sq "${BT_CMD[@]}")"
+		assertTrue "the shell came back: $(pty_log)" "grep -q MARK-DONE '$TEST_TMP/pty.log'"
+		if [ -e "$flag" ]; then
+			attack_verdict "tiocsti-into-host-shell ($opts)" succeeded "$(pty_log)"
+			rm -f "$flag"
+		else
+			attack_verdict "tiocsti-into-host-shell${opts:+ ($opts)}" blocked \
+				"the host shell ran nothing"
+		fi
+	done
+}
+
+test_container_cannot_make_the_host_terminal_non_blocking()
+{
+	require_root || return 0
+	require_command python3 || return 0
+	PTY_OPTS=()
+	PTY_STEPS=(exit)
+	# Control: on the host, the same program sets O_NONBLOCK on the terminal's description,
+	# which the shell that started it shares (and then reads EAGAIN).
+	pty_raw "$ATTACK" nonblock
+	if [ "$(kv "$TEST_TMP/pty.out" nonblock)" = 1 ]; then
+		echo "control nonblock: the terminal's description became non-blocking"
+	else
+		fail "control for nonblock did not work: $(cat "$TEST_TMP/pty.out") $(pty_log)"
+		return 0
+	fi
+	pty_run -- attack nonblock
+	if [ "$(kv "$TEST_TMP/pty.out" nonblock)" = 0 ] &&
+		[ "$(kv "$TEST_TMP/pty.out" modes_same)" = 1 ]; then
+		attack_verdict host-terminal-nonblock blocked "the host's description is untouched"
+	else
+		attack_verdict host-terminal-nonblock succeeded "$(cat "$TEST_TMP/pty.out")"
+	fi
+}
+
+# Defence in depth: even on its own terminal, TIOCSTI (and TIOCLINUX) are refused.
+test_tiocsti_is_refused_on_the_containers_own_terminal()
+{
+	require_root || return 0
+	box_control --seccomp unconfined -t -- attack tiocsti 'echo pushed'
+	tr -d '\r' <"$TEST_TMP/control" >"$TEST_TMP/control.n" && mv "$TEST_TMP/control.n" "$TEST_TMP/control"
+	control_succeeded tiocsti-own-terminal "$TEST_TMP/control" || return 0
+	box_run -t -- attack tiocsti 'echo pushed'
+	tr -d '\r' <"$TEST_TMP/out" >"$TEST_TMP/out.n" && mv "$TEST_TMP/out.n" "$TEST_TMP/out"
+	attack_blocked tiocsti-seccomp
+	assertEquals "EPERM from the filter" EPERM "$(kv "$TEST_TMP/out" tiocsti_0)"
+}
+
+# --- the network ---------------------------------------------------------------------------------
+
+# A veth between two network namespaces of this test's own ("host" side A, attacker B),
+# removed when the test ends. Prints nothing; sets NS_A, NS_B, IF_A, IF_B.
+netns_pair()
+{
+	NS_A=bt$$-$1-a NS_B=bt$$-$1-b IF_A=bt$$$1a IF_B=bt$$$1b
+	ip netns add "$NS_A" && on_teardown ip netns del "$NS_A" &&
+		ip netns add "$NS_B" && on_teardown ip netns del "$NS_B" &&
+		ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B" &&
+		ip -n "$NS_A" link set lo up && ip -n "$NS_A" link set "$IF_A" up &&
+		ip -n "$NS_B" link set "$IF_B" up
+}
+
+# The host end of the container NAME's veth, from launch's record.
+host_ifname()
+{
+	sed -n 's/.*"ifname":"\([^"]*\)".*/\1/p' "/run/box/net/$1.json" 2>/dev/null
+}
+
+# The review's finding: one router advertisement from a veth container gave the host an
+# address in its prefix and (with a lifetime) a default route through the container.
+test_router_advertisement_cannot_configure_the_host()
+{
+	require_root || return 0
+	require_command ip || return 0
+	[ -d /proc/sys/net/ipv6 ] || { skip_test "no IPv6 on this host"; return 0; }
+	local name ifname
+	# Control: a link whose far end is configured as a host's by default (accept_ra=1, not
+	# forwarding): the advertisement adds an address and a route there.
+	netns_pair ra || { fail "make the namespaces"; return 0; }
+	ip netns exec "$NS_A" sysctl -qw net.ipv6.conf.all.forwarding=0 \
+		"net.ipv6.conf.$IF_A.accept_ra=1" "net.ipv6.conf.$IF_A.autoconf=1"
+	ip netns exec "$NS_B" "$ATTACK" ra "$IF_B" >"$TEST_TMP/control" 2>&1
+	if wait_until 5 eval "ip -n '$NS_A' -6 addr show dev '$IF_A' | grep -q '2001:db8:b0c5:'"; then
+		echo "control ra: the far end took an address: $(ip -n "$NS_A" -6 -o addr show dev "$IF_A" scope global)"
+	else
+		fail "control for ra: no address taken: $(cat "$TEST_TMP/control")"
+		return 0
+	fi
+	# A container given CAP_NET_RAW (it is not a default any more) sends the same.
+	name=$(bt_name)
+	READY=outcome= box_start --name "$name" --net veth --cap-add NET_RAW -- \
+		sh -c 'attack ra eth0; sleep 30' || return 0
+	ifname=$(host_ifname "$name")
+	assertNotNull "the host end's name" "$ifname"
+	assertTrue "it went out: $(cat "$TEST_TMP/out")" "grep -qx sent=3 '$TEST_TMP/out'"
+	sleep 1
+	if ip -6 addr show dev "$ifname" 2>/dev/null | grep -q 2001:db8:b0c5: ||
+		ip -6 route show dev "$ifname" 2>/dev/null | grep -q 2001:db8:b0c5:; then
+		attack_verdict router-advertisement succeeded "$(ip -6 addr show dev "$ifname")"
+	else
+		attack_verdict router-advertisement blocked "no address or route on $ifname"
+	fi
+	assertEquals "IPv6 is off on the host end" 1 \
+		"$(cat "/proc/sys/net/ipv6/conf/$ifname/disable_ipv6")"
+	assertEquals "it accepts no RA" 0 "$(cat "/proc/sys/net/ipv6/conf/$ifname/accept_ra")"
+	kill -TERM "$BOX_PID"
+	box_wait 20
+}
+
+# A UDP listener on ADDR:PORT for 3 s: prints "received=DATA from=SRC" or "received=none".
+udp_listen()
+{
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.settimeout(3)
+try:
+    d, a = s.recvfrom(64)
+    print("received=%s from=%s" % (d.rstrip(b"\0").decode(), a[0]))
+except socket.timeout:
+    print("received=none")' "$@"
+}
+
+# Reverse-path filtering on the host end: a container cannot pass its packets off as
+# another's (or anyone's) address.
+test_spoofed_source_address_is_dropped_at_the_host()
+{
+	require_root || return 0
+	require_command ip || return 0
+	require_command python3 || return 0
+	local name ifname gw addr real forged
+	# Control: in namespaces of the test's own, no reverse-path filter (a new namespace's
+	# default): the forged source gets through.
+	netns_pair sp || { fail "make the namespaces"; return 0; }
+	ip -n "$NS_A" addr add 10.251.0.1/30 dev "$IF_A" && ip -n "$NS_B" addr add 10.251.0.2/30 dev "$IF_B"
+	ip netns exec "$NS_A" sysctl -qw net.ipv4.conf.all.rp_filter=0 "net.ipv4.conf.$IF_A.rp_filter=0"
+	ip netns exec "$NS_A" bash -c "$(declare -f udp_listen); udp_listen 10.251.0.1 5353" \
+		>"$TEST_TMP/control" &
+	real=$!
+	track_pid $real
+	sleep 0.5
+	ip netns exec "$NS_B" "$ATTACK" spoof 10.99.99.99 10.251.0.1 5353 >/dev/null
+	wait "$real"
+	if grep -q 'received=spoofed from=10.99.99.99' "$TEST_TMP/control"; then
+		echo "control spoof: the forged source arrived ($(cat "$TEST_TMP/control"))"
+	else
+		fail "control for spoof: $(cat "$TEST_TMP/control")"
+		return 0
+	fi
+	# The container (CAP_NET_RAW given back) sends two datagrams to the host end once told
+	# to: from its own address (the path works) and from a forged one.
+	name=$(bt_name)
+	mkdir "$TEST_TMP/sig"
+	# shellcheck disable=SC2016 # the container's shell expands these
+	READY=ready=1 box_start --name "$name" --net veth --cap-add NET_RAW -v "$TEST_TMP/sig:/sig" -- \
+		sh -c 'gw=$(ip route | sed -n "s/default via \([0-9.]*\).*/\1/p")
+			me=$(ip -4 -o addr show eth0 | sed -n "s/.* inet \([0-9.]*\).*/\1/p")
+			echo ready=1; while [ ! -e /sig/go ]; do sleep 0.05; done
+			attack spoof "$me" "$gw" 5353; attack spoof 10.99.99.99 "$gw" 5354; sleep 30' ||
+		return 0
+	ifname=$(host_ifname "$name")
+	gw=$(ip -4 -o addr show dev "$ifname" | sed -n 's/.* inet \([0-9.]*\).*/\1/p')
+	addr=$(sed -n 's/.*"address":"\([^"]*\)".*/\1/p' "/run/box/net/$name.json")
+	udp_listen "$gw" 5353 >"$TEST_TMP/real" &
+	real=$!
+	track_pid $real
+	udp_listen "$gw" 5354 >"$TEST_TMP/forged" &
+	forged=$!
+	track_pid $forged
+	sleep 0.5
+	touch "$TEST_TMP/sig/go"
+	wait "$real" "$forged"
+	assertTrue "its own source arrives: $(cat "$TEST_TMP/real")" \
+		"grep -q 'received=spoofed from=$addr' '$TEST_TMP/real'"
+	if grep -q 'received=none' "$TEST_TMP/forged"; then
+		attack_verdict spoofed-source blocked "dropped by rp_filter on $ifname"
+	else
+		attack_verdict spoofed-source succeeded "$(cat "$TEST_TMP/forged")"
+	fi
+	kill -TERM "$BOX_PID"
+	box_wait 20
+}
+
+test_vsock_and_unused_socket_families_are_refused()
+{
+	require_root || return 0
+	box_control --seccomp unconfined -- attack families
+	if grep -qx vsock=EAFNOSUPPORT "$TEST_TMP/control"; then
+		skip_test "this kernel has no vsock: no control"
+		return 0
+	fi
+	control_succeeded vsock "$TEST_TMP/control" || return 0
+	box_run --net none -- attack families
+	attack_blocked vsock
+	assertEquals "as by a kernel without it" EAFNOSUPPORT "$(kv "$TEST_TMP/out" vsock)"
+	assertEquals "AF_ALG too" EAFNOSUPPORT "$(kv "$TEST_TMP/out" alg)"
+	assertEquals "inet still works" ok "$(kv "$TEST_TMP/out" inet)"
+	assertEquals "netlink still works" ok "$(kv "$TEST_TMP/out" netlink)"
+}
+
+# --- PID 1 -------------------------------------------------------------------------------------
+
+# The review's finding: a process attached to PID 1 with ptrace and left, and PID 1 stayed
+# stopped; launch only forwarded SIGTERM and never ended.
+test_pid1_cannot_be_stopped_by_ptrace()
+{
+	require_root || return 0
+	local init
+	# Control: with CAP_SYS_PTRACE given back, the attach works and PID 1 is left stopped;
+	# launch still ends it on SIGTERM (SIGCONT follows every stop it forwards).
+	READY=outcome= box_start --cap-add SYS_PTRACE -- sh -c 'attack ptrace-init attach; sleep 60' ||
+		return 0
+	mv "$TEST_TMP/out" "$TEST_TMP/control"
+	control_succeeded ptrace-init "$TEST_TMP/control" || return 0
+	wait_until 5 eval '[ "$(proc_state '"$BOX_INIT_PID"')" = T ]'
+	assertEquals "PID 1 is stopped" T "$(proc_state "$BOX_INIT_PID")"
+	kill -TERM "$BOX_PID"
+	box_wait 20 || return 0
+	assertEquals "stopped all the same (the command's SIGTERM)" 143 "$BOX_RC"
+	box_run -- attack ptrace-init attach
+	attack_blocked ptrace-pid1
+	assertEquals "PID 1 is not dumpable" EPERM "$(kv "$TEST_TMP/out" ptrace)"
+}
+
+# Where SIGCONT cannot help (a tracer holds PID 1), the grace and a margin are all it gets:
+# then launch kills the cgroup itself.
+test_launch_stops_a_container_whose_pid1_is_held()
+{
+	require_root || return 0
+	READY=holding=1 box_start --cap-add SYS_PTRACE --grace 1 -- \
+		sh -c 'attack ptrace-init hold & sleep 60' || return 0
+	assertEquals "PID 1 in a trace stop" t "$(proc_state "$BOX_INIT_PID")"
+	kill -TERM "$BOX_PID"
+	box_wait 30 || return 0
+	assertEquals "killed (SIGKILL)" 137 "$BOX_RC"
+	assertTrue "says why: $(cat "$TEST_TMP/err")" \
+		"grep -q 'did not stop within the grace period' '$TEST_TMP/err'"
+	# The host stopping PID 1 (SIGSTOP) is undone the same way.
+	READY=ready=1 box_start -- probe sleep 60 || return 0
+	kill -STOP "$BOX_INIT_PID"
+	kill -TERM "$BOX_PID"
+	box_wait 30 || return 0
+	assertEquals "a graceful stop (the command's SIGTERM)" 143 "$BOX_RC"
+}
+
+# --- the rootfs --------------------------------------------------------------------------------
+
+# PATH ARG... run by an ordinary user (65534) of the host. Through sh: setpriv itself keeps
+# root's capabilities until its own exec, so PATH's lookup must be the shell's.
+as_nobody()
+{
+	setpriv --reuid=65534 --regid=65534 --clear-groups /bin/sh -c 'exec "$@"' sh "$@"
+}
+
+# The review's finding: root in the container leaves a setuid-root copy of a program in a
+# writable rootfs, and any host user who can reach it runs it as root.
+test_setuid_file_left_in_the_rootfs_is_out_of_other_users_reach()
+{
+	require_root || return 0
+	require_command setpriv || return 0
+	local pub plant='cp /bin/probe /tmp/rs && chmod 4755 /tmp/rs'
+	pub=$(mktemp -d "${TMPDIR:-/tmp}/box-test.$$.pub.XXXXXX")
+	on_teardown rm -rf --one-file-system "$pub"
+	chmod 755 "$pub"
+	if findmnt -no OPTIONS -T "$pub" | grep -qw nosuid; then
+		skip_test "$pub is on a nosuid mount: setuid files do nothing there"
+		return 0
+	fi
+	# Control: a rootfs under a path everyone can traverse. launch says so in one line, and
+	# the planted file does run as root for another user.
+	cp -a "$BOX_ROOTFS" "$pub/rootfs"
+	ROOTFS=$pub/rootfs box_run -- sh -c "$plant"
+	assertEquals "planted (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
+	assertEquals "the warning: $(cat "$TEST_TMP/err")" \
+		"launch: warning: rootfs '$pub/rootfs' is reachable by other users of this host and writable by the container: a setuid file it leaves there works for them; make a parent directory mode 0700, or use --read-only" \
+		"$(cat "$TEST_TMP/err")"
+	as_nobody "$pub/rootfs/tmp/rs" ids >"$TEST_TMP/control" 2>&1
+	if [ "$(kv "$TEST_TMP/control" euid)" = 0 ]; then
+		echo "control setuid-in-rootfs: user 65534 ran it as euid 0"
+	else
+		fail "control for setuid-in-rootfs: $(cat "$TEST_TMP/control")"
+		return 0
+	fi
+	# rootfs/busybox.sh makes the rootfs's parent 0700: no warning, and nobody reaches it.
+	"$BOX_ROOT/rootfs/busybox.sh" "$pub/private/rootfs" >/dev/null 2>&1
+	cp "$PROBE" "$pub/private/rootfs/bin/probe"
+	assertEquals "the parent is 0700" 700 "$(stat -c %a "$pub/private")"
+	ROOTFS=$pub/private/rootfs box_run -- sh -c "$plant"
+	assertEquals "planted (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
+	assertEquals "no warning" "" "$(cat "$TEST_TMP/err")"
+	if as_nobody "$pub/private/rootfs/tmp/rs" ids >"$TEST_TMP/out" 2>&1; then
+		attack_verdict setuid-in-rootfs succeeded "$(cat "$TEST_TMP/out")"
+	else
+		attack_verdict setuid-in-rootfs blocked "$(head -n 1 "$TEST_TMP/out")"
+	fi
+	# --read-only: nothing can be planted at all, and no warning either.
+	ROOTFS=$pub/rootfs box_run --read-only -- sh -c "$plant"
+	assertNotEquals "nothing planted in a read-only root" 0 "$BOX_RC"
+	assertFalse "no warning with --read-only" "grep -q warning '$TEST_TMP/err'"
+}
+
+# --- the published-port proxy --------------------------------------------------------------------
+
+# launch's open descriptors.
+fd_count()
+{
+	ls "/proc/$1/fd" 2>/dev/null | wc -l
+}
+
+# The review's finding: a container opening thousands of connections back through its own
+# published port grew launch (outside the container's limits) without bound.
+test_published_port_connections_are_bounded()
+{
+	require_root || return 0
+	local port=$((20000 + $$ % 10000)) gw
+	gw='$(ip route | sed -n "s/default via \([0-9.]*\).*/\1/p")'
+	# Control: with room for all of them, every connection is served (the load is real).
+	READY=ready=1 box_start --net veth -p "0.0.0.0:$port:80" --publish-max-conns 400 -- \
+		sh -c "httpd -p 80 -h /; attack conns $gw $port 300 20" || return 0
+	assertEquals "all served" 300 "$(kv "$TEST_TMP/out" alive)"
+	assertTrue "launch held them: $(fd_count "$BOX_PID") descriptors" "[ $(fd_count "$BOX_PID") -gt 600 ]"
+	mv "$TEST_TMP/out" "$TEST_TMP/control"
+	echo "control conns: $(tr '\n' ' ' <"$TEST_TMP/control")"
+	kill -TERM "$BOX_PID"
+	box_wait 20 || return 0
+	READY=ready=1 box_start --net veth -p "0.0.0.0:$port:80" --publish-max-conns 64 -- \
+		sh -c "httpd -p 80 -h /; attack conns $gw $port 300 20" || return 0
+	if [ "$(kv "$TEST_TMP/out" alive)" = 64 ] && [ "$(fd_count "$BOX_PID")" -lt 200 ]; then
+		attack_verdict connection-flood blocked "$(kv "$TEST_TMP/out" alive) kept, $(kv "$TEST_TMP/out" reset) reset, launch holds $(fd_count "$BOX_PID") descriptors"
+	else
+		attack_verdict connection-flood succeeded "$(tr '\n' ' ' <"$TEST_TMP/out") fds $(fd_count "$BOX_PID")"
+	fi
+	kill -TERM "$BOX_PID"
+	box_wait 20
+}
+
+# Clients that send and a service that never reads: the proxy reads no more than its pool
+# holds, so launch's memory stays flat however many connections push.
+test_published_port_memory_is_bounded()
+{
+	require_root || return 0
+	require_command python3 || return 0
+	local port=$((30000 + $$ % 10000)) before after
+	READY=ready=1 box_start --net veth -p "127.0.0.1:$port:80" -- probe listen-stall 80 ||
+		return 0
+	before=$(proc_status_field "$BOX_PID" VmRSS | awk '{ print $1 }')
+	python3 -c 'import socket, sys, time
+port, n = int(sys.argv[1]), int(sys.argv[2])
+conns, pushed = [], 0
+for i in range(n):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.setblocking(False)
+    conns.append(s)
+for _ in range(4):
+    for s in conns:
+        try:
+            pushed += s.send(b"x" * 65536)
+        except (BlockingIOError, ConnectionError):
+            pass
+    time.sleep(0.02)
+print("pushed=%d" % pushed, flush=True)
+open(sys.argv[3], "w").close()
+time.sleep(30)' "$port" 500 "$TEST_TMP/pushed" >"$TEST_TMP/client" 2>&1 &
+	track_pid $!
+	wait_until 60 test -e "$TEST_TMP/pushed"
+	after=$(proc_status_field "$BOX_PID" VmRSS | awk '{ print $1 }')
+	echo "launch: RSS ${before} kB before, ${after} kB with 500 connections pushing ($(cat "$TEST_TMP/client"))"
+	# The load: every connection got at least a buffer's worth through the proxy's hands.
+	assertTrue "clients pushed over 32 MB: $(cat "$TEST_TMP/client")" \
+		"[ $(kv "$TEST_TMP/client" pushed) -gt 33554432 ]"
+	if [ "$after" -lt 8192 ]; then
+		attack_verdict proxy-memory blocked "launch's RSS ${after} kB"
+	else
+		attack_verdict proxy-memory succeeded "launch's RSS ${after} kB"
+	fi
+	kill -TERM "$BOX_PID"
+	box_wait 20
 }
 
 . "$SHUNIT2"

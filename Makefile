@@ -18,9 +18,11 @@ WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-protot
 HARDEN    := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection
 BASEFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -DBOX_VERSION='"$(VERSION)"' \
              -ffunction-sections -fdata-sections -Icommon -ffile-prefix-map=$(CURDIR)=.
-# boxinit: static musl, libuv + libcap built for musl into build/deps.
+# boxinit: static musl, libuv + libcap built for musl into build/deps. -z norelro: musl does
+# not apply RELRO in a static binary (its mappings stay writable either way), so the segment
+# only padded the file to a page.
 INIT_CFLAGS  := $(BASEFLAGS) $(HARDEN) -Os -fno-asynchronous-unwind-tables -I$(DEPS)/include -Iinit
-INIT_LDFLAGS := -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -L$(DEPS)/lib
+INIT_LDFLAGS := -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -L$(DEPS)/lib
 # Host builds of the init and launch modules (unit tests, the seccomp generator): glibc, PIE.
 HOST_CFLAGS  := $(BASEFLAGS) $(HARDEN) -fPIE -Iinit -Ilauncher -I/usr/include/libnl3
 HOST_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--gc-sections
@@ -92,7 +94,7 @@ LAUNCH_LIBS := -Wl,-Bstatic -lseccomp -lcap -luv_a -Wl,-Bdynamic -lnl-3
 # it runs on any host. libseccomp, libcap, libuv and libnl-3 are built for musl into
 # build/deps; the common modules are boxinit's musl objects.
 LAUNCH_CFLAGS  := $(BASEFLAGS) $(HARDEN) -I$(DEPS)/include -Iinit -Ilauncher
-LAUNCH_LDFLAGS := -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -L$(DEPS)/lib
+LAUNCH_LDFLAGS := -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -L$(DEPS)/lib
 MLAUNCH_OBJ    := $(patsubst %.c,$(BUILD)/musl/%.o,$(LAUNCH_SRC))
 $(BUILD)/musl/launcher/%.o: launcher/%.c | $(DEPS)/.done
 	@mkdir -p $(@D)

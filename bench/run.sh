@@ -215,17 +215,8 @@ if [ ! -x "$BUILD/launch" ]; then
 fi
 need bwrap runc chroot
 ROOTFS=$OUT/rootfs
-if [ ! -e "$ROOTFS/bin/true" ]; then
-	if [ -x rootfs/busybox.sh ]; then
-		rootfs/busybox.sh "$ROOTFS" >&2
-	else
-		# Until rootfs/busybox.sh exists: Debian's busybox-static and its links.
-		need busybox
-		mkdir -p "$ROOTFS"/{bin,dev,proc,sys,tmp,etc}
-		cp "$(command -v busybox)" "$ROOTFS/bin/busybox"
-		for a in sh true sleep cat ps; do ln -sf busybox "$ROOTFS/bin/$a"; done
-	fi
-fi
+# Idempotent and quick: it also brings the probe (part 4) up to date.
+rootfs/busybox.sh "$ROOTFS" >&2
 
 # A runc bundle using the same rootfs, in our cgroup parent; "runc run" deletes
 # the container when it exits, so one id serves every run.
@@ -354,3 +345,66 @@ echo "Proxy cost: $(awk -v a="$p_rps" -v b="$d_rps" 'BEGIN { printf "%.0f%%", 10
 	"direct rate; added latency $(diff_ms "$p_avg" "$d_avg") ms (avg), $(diff_ms "$p_p50" "$d_p50") ms (p50)."
 kill -TERM "${pids[-1]}" 2>/dev/null || true
 wait "${pids[-1]}" 2>/dev/null || true
+
+# --- part 4: launch's memory under many connections ------------------------------------
+
+# 2,000 clients hold connections open through a published port and each pushes 64 KiB at
+# a service that never reads (probe listen-stall): what launch itself (outside the
+# container's cgroup) holds, with the default --publish-max-conns (1024: the rest are
+# reset at once) and with room for all of them.
+CONNS=${BENCH_CONNS:-2000}
+echo
+echo "### launch under $CONNS concurrent connections to a published port (a service that never reads)"
+echo
+echo "| --publish-max-conns | connections served | reset | launch RSS now (kB) | launch RSS peak (kB) | launch descriptors |"
+echo "|---|---|---|---|---|---|"
+for max in 1024 4096; do
+	port=$((20000 + RANDOM % 10000))
+	name=bench-conns-$$-$max
+	"$BUILD/launch" --cgroup-parent "$CG_PARENT" --name "$name" --net veth \
+		-p "$port:80" --publish-max-conns "$max" "$ROOTFS" -- probe listen-stall 80 \
+		</dev/null >"$OUT/conns.log" 2>&1 &
+	lpid=$!
+	pids+=("$lpid")
+	for _ in $(seq 100); do grep -q ready=1 "$OUT/conns.log" && break; sleep 0.1; done
+	python3 -c 'import socket, sys, time
+port, n = int(sys.argv[1]), int(sys.argv[2])
+conns = []
+for i in range(n):
+    s = socket.socket()
+    s.setblocking(False)
+    s.connect_ex(("127.0.0.1", port))
+    conns.append(s)
+time.sleep(1)
+for s in conns:
+    try:
+        s.send(b"x" * 65536)
+    except OSError:
+        pass
+time.sleep(2)
+reset = 0
+for s in conns:
+    try:
+        if s.recv(1) == b"":
+            reset += 1
+    except BlockingIOError:
+        pass
+    except OSError:
+        reset += 1
+print(n - reset, reset, flush=True)
+open(sys.argv[3], "w").close()
+time.sleep(60)' "$port" "$CONNS" "$OUT/conns.ready" >"$OUT/conns.client" 2>&1 &
+	cpid=$!
+	pids+=("$cpid")
+	for _ in $(seq 300); do [ -e "$OUT/conns.ready" ] && break; sleep 0.1; done
+	read -r served reset <"$OUT/conns.client"
+	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$lpid/status")
+	hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$lpid/status")
+	fds=$(ls "/proc/$lpid/fd" | wc -l)
+	echo "| $max | $served | $reset | $rss | $hwm | $fds |"
+	kill -KILL "$cpid" 2>/dev/null || true
+	wait "$cpid" 2>/dev/null || true
+	rm -f "$OUT/conns.ready"
+	kill -TERM "$lpid" 2>/dev/null || true
+	wait "$lpid" 2>/dev/null || true
+done

@@ -70,8 +70,10 @@ int ctl_recv(int sock, int flags, struct ctl_msg *ret, int *ret_fd)
 		char buf[CMSG_SPACE(4 * sizeof(int))];
 	} ctrl;
 	struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
-	struct msghdr mh = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl.buf, .msg_controllen = sizeof(ctrl)};
+	struct msghdr mh = {.msg_iov = &iov,
+	                    .msg_iovlen = 1,
+	                    .msg_control = ctrl.buf,
+	                    .msg_controllen = sizeof(ctrl)};
 	ssize_t n;
 
 	if (ret_fd)

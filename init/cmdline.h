@@ -32,8 +32,8 @@ struct init_config {
 	bool privileged;
 	bool keep_fds;
 	bool no_new_privs;
-	int control_fd; /* --control-fd, or -1 */
-	bool tty;       /* --tty: a terminal of the container's own for the command */
+	int control_fd;            /* --control-fd, or -1 */
+	bool tty;                  /* --tty: a terminal of the container's own for the command */
 	struct capset_change caps; /* --cap-add / --cap-drop */
 	bool help;
 	bool version;

@@ -11,7 +11,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -29,29 +28,19 @@
  * control socket stays (boxinit's own, close-on-exec from now on). */
 static int close_inherited_fds(const struct init_config *cfg)
 {
-	int keep = cfg->control_fd;
-	struct stat st;
+	unsigned keep = (unsigned)cfg->control_fd;
 
-	if (keep >= 0) {
-		if (fstat(keep, &st) < 0 || !S_ISSOCK(st.st_mode)) {
-			log_error("use --control-fd '%d': not a socket", keep);
-			return -EBADF;
-		}
-		if (fcntl(keep, F_SETFD, FD_CLOEXEC) < 0)
-			return log_errno(-errno, "use --control-fd '%d'", keep);
-	}
+	if (cfg->control_fd >= 0 && fcntl(cfg->control_fd, F_SETFD, FD_CLOEXEC) < 0)
+		return log_errno(-errno, "use --control-fd '%d'", cfg->control_fd);
 	if (cfg->keep_fds)
 		return 0;
-	if (keep < 0) {
-		if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0)
-			(void)cloexec_from(3);
-		return 0;
-	}
-	if ((keep == 3 || syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U) == 0) &&
-	    syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U) == 0)
-		return 0;
-	/* Before 5.9: close-on-exec is as good, nothing else runs here. */
-	return cloexec_from(3);
+	if (cfg->control_fd < 0)
+		keep = ~0U;
+	/* Before 5.9 (no close_range): close-on-exec is as good, nothing else runs here. */
+	if ((keep > 3 && syscall(SYS_close_range, 3U, keep - 1, 0U) < 0) ||
+	    (keep != ~0U && syscall(SYS_close_range, keep + 1, ~0U, 0U) < 0))
+		return cloexec_from(3);
+	return 0;
 }
 
 static int become_init(const struct init_config *cfg, int *ret_tty)

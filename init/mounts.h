@@ -22,15 +22,16 @@ enum mount_kind {
 	MK_RDONLY,  /* bind target on itself, read-only */
 };
 
+/* Small fields, so the table of steps stays small in boxinit's binary. */
 struct mount_step {
-	enum mount_kind kind;
+	unsigned char kind; /* enum mount_kind */
 	const char *target;
 	const char *source; /* MK_MOUNT: source name; MK_SYMLINK: link text */
 	const char *fstype;
-	unsigned long flags;
+	unsigned flags; /* MS_* */
 	const char *data;
-	mode_t mode;
-	unsigned major, minor;
+	unsigned short mode;
+	unsigned char major, minor;
 	bool optional; /* a missing target (MK_MASK, MK_RDONLY) or unsupported fs is fine */
 };
 

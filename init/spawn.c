@@ -198,8 +198,8 @@ int spawn_command(const struct spawn_opts *o, struct spawn_result *ret)
 	_cleanup_close_ int rfd = -1, wfd = -1;
 	struct child_report rep;
 	enum spawn_tty tty = o->tty_fd >= 0 ? SPAWN_TTY_OWN
-	                     : o->service  ? SPAWN_TTY_NONE
-	                                   : detect_tty();
+	                     : o->service   ? SPAWN_TTY_NONE
+	                                    : detect_tty();
 	int fds[2];
 	ssize_t n;
 	pid_t pid;

@@ -14,10 +14,10 @@
 #include "cgroup.h"
 #include "netconf.h"
 
-#define CONFIG_DEFAULT_PARENT "/box"
-#define CONFIG_BOXINIT_CONF   "/etc/boxinit.conf" /* where -c FILE is bound, read-only */
-#define CONFIG_CPU_PERIOD_US  100000
-#define CONFIG_NAME_MAX       64
+#define CONFIG_DEFAULT_PARENT   "/box"
+#define CONFIG_BOXINIT_CONF     "/etc/boxinit.conf" /* where -c FILE is bound, read-only */
+#define CONFIG_CPU_PERIOD_US    100000
+#define CONFIG_NAME_MAX         64
 #define CONFIG_DEFAULT_GRACE_MS 10000 /* --grace: boxinit's own default */
 
 struct volume {

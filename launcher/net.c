@@ -344,7 +344,8 @@ static int harden_host_side(const char *ifname)
 		if (r == -ENOENT && host_side_settings[i].ipv6)
 			continue;
 		if (r < 0)
-			return log_errno(r, "write '%s' to '%s'", host_side_settings[i].value, path);
+			return log_errno(r, "write '%s' to '%s'", host_side_settings[i].value,
+			                 path);
 	}
 	return 0;
 }
@@ -486,7 +487,8 @@ int net_setup(struct net *n, uv_loop_t *loop, int netns_fd)
 		n->nat_pending = false;
 	}
 	if (r == 0 && nc->n_publish)
-		r = proxy_start(loop, nc->publish, nc->n_publish, nc->max_conns, n->addr, &n->proxy);
+		r = proxy_start(loop, nc->publish, nc->n_publish, nc->max_conns, n->addr,
+		                &n->proxy);
 	if (r == 0)
 		r = write_state(n);
 	return r;

@@ -58,7 +58,7 @@ struct conn {
 	uv_connect_t connect;
 	uv_write_t write[2]; /* write[i] carries data read from side i */
 	uv_shutdown_t shut[2];
-	char *buf[2];        /* lent by the pool while side i's data is in flight */
+	char *buf[2]; /* lent by the pool while side i's data is in flight */
 	struct waiter wait[2];
 	bool shut_done[2];
 	bool closing;

@@ -166,7 +166,8 @@ static bool flush(struct relay *r)
 		}
 		if (w <= 0) {
 			/* EPIPE, EIO: nobody will read it again. */
-			log_debug("relay to fd %d: %s", r->out_fd, w < 0 ? strerror(errno) : "closed");
+			log_debug("relay to fd %d: %s", r->out_fd,
+			          w < 0 ? strerror(errno) : "closed");
 			r->out_broken = true;
 			if (!(r->flags & RELAY_DISCARD))
 				relay_stop_input(r);
@@ -202,7 +203,8 @@ static void pump(struct relay *r)
 		if (n > 0) {
 			r->len = (size_t)n;
 			budget -= (size_t)n;
-			/* A blocking descriptor is read once per wakeup: a second read could wait. */
+			/* A blocking descriptor is read once per wakeup: a second read could wait.
+			 */
 			if (r->in_block) {
 				watch_in(r, flush(r));
 				return;

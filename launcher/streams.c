@@ -110,9 +110,12 @@ int stdio_prepare(const struct launch_config *c, struct stdio *io)
 	bool in_tty = isatty(STDIN_FILENO), fg = in_tty && in_foreground(STDIN_FILENO);
 	int r;
 
-	*io = (struct stdio){
-	    .child = {-1, -1, -1}, .ctl = {-1, -1}, .pipe_in = -1, .pipe_out = -1, .pipe_err = -1,
-	    .master = -1};
+	*io = (struct stdio){.child = {-1, -1, -1},
+	                     .ctl = {-1, -1},
+	                     .pipe_in = -1,
+	                     .pipe_out = -1,
+	                     .pipe_err = -1,
+	                     .master = -1};
 	/* Docker's -it when a person is at the terminal: stdin and stdout are terminals and
 	 * launch is in the foreground. */
 	io->tty = c->tty == TTY_ALWAYS || (c->tty == TTY_AUTO && fg && isatty(STDOUT_FILENO));
@@ -372,7 +375,8 @@ void stdio_finish(struct stdio *io)
 	while (!outputs_done(io) && io->drain_idle_ticks < DRAIN_IDLE)
 		(void)uv_run(io->loop, UV_RUN_ONCE);
 	if (!outputs_done(io))
-		log_debug("the host took none of the container's last output for a second: dropped");
+		log_debug(
+		    "the host took none of the container's last output for a second: dropped");
 }
 
 void stdio_close(struct stdio *io)

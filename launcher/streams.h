@@ -24,12 +24,12 @@ struct stdio {
 	bool raw_wanted;  /* the host's stdin is a terminal we may take: raw mode with the pty */
 	bool raw;         /* ...and it is in raw mode now */
 	bool main_exited;
-	int child[3];   /* the container's 0, 1, 2 (the first process dup2s them) */
+	int child[3];        /* the container's 0, 1, 2 (the first process dup2s them) */
 	bool close_child[3]; /* child[i] is launch's to close after the clone */
-	int ctl[2];     /* control socket with boxinit ([0] launch's, [1] the child's), or -1 */
-	int pipe_in;    /* write end towards the container's stdin, or -1 */
+	int ctl[2];  /* control socket with boxinit ([0] launch's, [1] the child's), or -1 */
+	int pipe_in; /* write end towards the container's stdin, or -1 */
 	int pipe_out, pipe_err; /* read ends of the container's stdout, stderr, or -1 */
-	int master;     /* the container's pty master, once boxinit sent it */
+	int master;             /* the container's pty master, once boxinit sent it */
 	struct termios saved;
 	uv_loop_t *loop;
 	uv_poll_t ctl_poll;
@@ -38,8 +38,8 @@ struct stdio {
 	bool drain_ready;
 	int drain_idle_ticks;
 	uint64_t drain_moved;
-	struct relay in, out, err;  /* host stdin -> pipe, pipes -> host stdout/stderr */
-	struct relay tin, tout;     /* host stdin -> pty master -> host stdout */
+	struct relay in, out, err; /* host stdin -> pipe, pipes -> host stdout/stderr */
+	struct relay tin, tout;    /* host stdin -> pty master -> host stdout */
 };
 
 /* First thing in launch: 0, 1 and 2 that are closed become /dev/null, so no descriptor

@@ -167,7 +167,8 @@ static int deny_namespaces(scmp_filter_ctx ctx, const char *name)
 static int deny_ioctls(scmp_filter_ctx ctx)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(denied_ioctls); i++) {
-		struct scmp_arg_cmp req = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, denied_ioctls[i]);
+		struct scmp_arg_cmp req =
+		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, denied_ioctls[i]);
 		int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1, req);
 
 		if (r < 0)

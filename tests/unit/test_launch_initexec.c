@@ -72,8 +72,9 @@ static void test_argv_passes_every_boxinit_option(void **state)
 static void test_argv_hands_the_control_socket_and_tty(void **state)
 {
 	struct launch_config c = {.cmd = cmd};
-	const char *want[] = {"boxinit", "--container", "--keep-running", "--control-fd", "7",
-	                      "--tty",   "--",          "/bin/sh",        "-c",           "echo hi"};
+	const char *want[] = {
+	    "boxinit", "--container", "--keep-running", "--control-fd", "7",
+	    "--tty",   "--",          "/bin/sh",        "-c",           "echo hi"};
 	char **argv;
 
 	(void)state;

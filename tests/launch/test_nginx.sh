@@ -57,4 +57,40 @@ test_service_nginx_start_keeps_nginx_serving_until_sigterm()
 	assertEquals "exit status after SIGTERM: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
 }
 
+# The headline use typed at a terminal: `service` runs on the container's own terminal,
+# returns, nginx lives on; the keyboard is then the host's again and Ctrl-C stops it all.
+test_service_nginx_start_at_a_terminal_and_ctrl_c()
+{
+	require_root || return 0
+	require_command nsenter || return 0
+	require_command python3 || return 0
+	local problem
+	problem=$(debian_rootfs_problem)
+	if [ "$problem" = "BUILD FAILED" ]; then
+		fail "make rootfs failed with the archive reachable"
+		return 0
+	elif [ -n "$problem" ]; then
+		skip_test "$problem"
+		return 0
+	fi
+	PTY_OPTS=(--timeout 60)
+	PTY_STEPS=("pid=$TEST_TMP/launch.pid" "waitfile=$TEST_TMP/checked" 'modes' 'send=\x03' exit)
+	ROOTFS=$BOX_DEBIAN_ROOTFS pty_run --grace 30 -- service nginx start &
+	local drive=$!
+	track_pid "$drive"
+	wait_until 30 test -s "$TEST_TMP/launch.pid"
+	BOX_PID=$(cat "$TEST_TMP/launch.pid")
+	wait_until 30 eval 'BOX_INIT_PID=$(_bt_init_pid)'
+	assertTrue "nginx answers: $(pty_log)" "wait_until 30 nginx_serves"
+	assertTrue "service returned" "wait_until 10 main_command_gone"
+	touch "$TEST_TMP/checked"
+	wait "$drive"
+	assertTrue "service ran on the container's terminal: $(pty_log)" \
+		"grep -q 'nginx' '$TEST_TMP/pty.log'"
+	assertEquals "the keyboard was the host's again (cooked)" 0 "$(kv "$TEST_TMP/pty.out" raw)"
+	assertEquals "Ctrl-C stopped the container gracefully: $(pty_log)" 0 \
+		"$(kv "$TEST_TMP/pty.out" status)"
+	assertEquals "modes as before" 1 "$(kv "$TEST_TMP/pty.out" modes_same)"
+}
+
 . "$SHUNIT2"

@@ -163,4 +163,26 @@ test_dev_nodes_still_work()
 	assertEquals "4 3" "$(tr '\n' ' ' <"$TEST_TMP/out" | sed 's/ *$//; s/  */ /g')"
 }
 
+# Without CAP_NET_RAW (not a default any more), ping still works through ICMP echo sockets:
+# launch lets every group use them in the namespaces it makes. Control: the host's own
+# network namespace (--net host) keeps the host's setting.
+test_ping_sockets_work_without_net_raw()
+{
+	require_root || return 0
+	local range
+	range=$(cat /proc/sys/net/ipv4/ping_group_range)
+	box_run -- probe ping 127.0.0.1
+	assertEquals "exit status: $(cat "$TEST_TMP/out") $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
+	assertEquals "an echo reply" echo "$(kv "$TEST_TMP/out" reply)"
+	# shellcheck disable=SC2086 # "low high"
+	set -- $range
+	if [ "$1" -gt 0 ] || [ "$2" -lt 0 ]; then
+		box_run --net host -- probe ping 127.0.0.1
+		assertEquals "the host's range (gid 0 not in '$range') refuses root" \
+			"Permission denied" "$(kv "$TEST_TMP/out" socket)"
+	fi
+	box_run -- probe caps
+	assertEquals "and no CAP_NET_RAW (bit 13)" 0 $((0x$(kv "$TEST_TMP/out" capeff) >> 13 & 1))
+}
+
 . "$SHUNIT2"

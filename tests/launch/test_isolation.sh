@@ -151,17 +151,22 @@ test_dev_holds_exactly_the_container_nodes()
 	assertFalse "no disk of the host" "grep -q ' type=b ' '$TEST_TMP/out'"
 }
 
+# At a terminal the container gets one of its own (a pty of its devpts, 136:N), and
+# /dev/console is that terminal.
 test_dev_has_console_with_a_tty()
 {
 	require_root || return 0
-	require_command script || return 0
-	# script gives launch a terminal on stdin.
-	_bt_cmdline -- probe ls-dev
-	TERM=dumb timeout -k 10 60 script -qec "$(printf '%q ' "${BT_CMD[@]}")" /dev/null \
-		</dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err"
-	BOX_RC=$?
-	assertEquals "exit status: $(cat "$TEST_TMP/out")" 0 "$BOX_RC"
-	assertTrue "console: $(cat "$TEST_TMP/out")" "grep -q '^dev=console ' '$TEST_TMP/out'"
+	require_command python3 || return 0
+	PTY_OPTS=()
+	PTY_STEPS=(exit)
+	pty_run -- probe ls-dev
+	assertEquals "exit status: $(pty_log)" 0 "$(kv "$TEST_TMP/pty.out" status)"
+	assertTrue "console is the container's pty: $(pty_log)" \
+		"tr -d '\r' <'$TEST_TMP/pty.log' | grep -q '^dev=console type=c rdev=136:'"
+	# Without a terminal there is none.
+	box_run -- probe ls-dev
+	assertFalse "no console without a terminal: $(cat "$TEST_TMP/out")" \
+		"grep -q '^dev=console ' '$TEST_TMP/out'"
 }
 
 test_sys_is_read_only()

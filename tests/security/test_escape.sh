@@ -410,15 +410,33 @@ test_tiocsti_is_refused_on_the_containers_own_terminal()
 # --- the network ---------------------------------------------------------------------------------
 
 # A veth between two network namespaces of this test's own ("host" side A, attacker B),
-# removed when the test ends. Prints nothing; sets NS_A, NS_B, IF_A, IF_B.
+# held by two sleeps the test tracks: they and the pair are gone when it ends. Unnamed
+# (no `ip netns add`, which would mount /run/netns on a fresh host). Sets NS_A, NS_B (the
+# pids to nsenter), IF_A, IF_B.
 netns_pair()
 {
-	NS_A=bt$$-$1-a NS_B=bt$$-$1-b IF_A=bt$$$1a IF_B=bt$$$1b
-	ip netns add "$NS_A" && on_teardown ip netns del "$NS_A" &&
-		ip netns add "$NS_B" && on_teardown ip netns del "$NS_B" &&
-		ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B" &&
-		ip -n "$NS_A" link set lo up && ip -n "$NS_A" link set "$IF_A" up &&
-		ip -n "$NS_B" link set "$IF_B" up
+	local self
+	self=$(readlink /proc/self/ns/net)
+	IF_A=bt$$$1a IF_B=bt$$$1b
+	unshare --net sleep 600 &
+	NS_A=$!
+	track_pid "$NS_A"
+	unshare --net sleep 600 &
+	NS_B=$!
+	track_pid "$NS_B"
+	wait_until 5 eval '[ "$(readlink /proc/'"$NS_A"'/ns/net)" != "'"$self"'" ] &&
+		[ "$(readlink /proc/'"$NS_B"'/ns/net)" != "'"$self"'" ]' || return 1
+	ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B" &&
+		in_ns "$NS_A" ip link set lo up && in_ns "$NS_A" ip link set "$IF_A" up &&
+		in_ns "$NS_B" ip link set "$IF_B" up
+}
+
+# in_ns PID CMD...: CMD in the network namespace of PID.
+in_ns()
+{
+	local pid=$1
+	shift
+	nsenter -t "$pid" -n "$@"
 }
 
 # The host end of the container NAME's veth, from launch's record.
@@ -438,11 +456,11 @@ test_router_advertisement_cannot_configure_the_host()
 	# Control: a link whose far end is configured as a host's by default (accept_ra=1, not
 	# forwarding): the advertisement adds an address and a route there.
 	netns_pair ra || { fail "make the namespaces"; return 0; }
-	ip netns exec "$NS_A" sysctl -qw net.ipv6.conf.all.forwarding=0 \
+	in_ns "$NS_A" sysctl -qw net.ipv6.conf.all.forwarding=0 \
 		"net.ipv6.conf.$IF_A.accept_ra=1" "net.ipv6.conf.$IF_A.autoconf=1"
-	ip netns exec "$NS_B" "$ATTACK" ra "$IF_B" >"$TEST_TMP/control" 2>&1
-	if wait_until 5 eval "ip -n '$NS_A' -6 addr show dev '$IF_A' | grep -q '2001:db8:b0c5:'"; then
-		echo "control ra: the far end took an address: $(ip -n "$NS_A" -6 -o addr show dev "$IF_A" scope global)"
+	in_ns "$NS_B" "$ATTACK" ra "$IF_B" >"$TEST_TMP/control" 2>&1
+	if wait_until 5 eval "in_ns $NS_A ip -6 addr show dev '$IF_A' | grep -q '2001:db8:b0c5:'"; then
+		echo "control ra: the far end took an address: $(in_ns "$NS_A" ip -6 -o addr show dev "$IF_A" scope global)"
 	else
 		fail "control for ra: no address taken: $(cat "$TEST_TMP/control")"
 		return 0
@@ -493,14 +511,15 @@ test_spoofed_source_address_is_dropped_at_the_host()
 	# Control: in namespaces of the test's own, no reverse-path filter (a new namespace's
 	# default): the forged source gets through.
 	netns_pair sp || { fail "make the namespaces"; return 0; }
-	ip -n "$NS_A" addr add 10.251.0.1/30 dev "$IF_A" && ip -n "$NS_B" addr add 10.251.0.2/30 dev "$IF_B"
-	ip netns exec "$NS_A" sysctl -qw net.ipv4.conf.all.rp_filter=0 "net.ipv4.conf.$IF_A.rp_filter=0"
-	ip netns exec "$NS_A" bash -c "$(declare -f udp_listen); udp_listen 10.251.0.1 5353" \
+	in_ns "$NS_A" ip addr add 10.251.0.1/30 dev "$IF_A" &&
+		in_ns "$NS_B" ip addr add 10.251.0.2/30 dev "$IF_B"
+	in_ns "$NS_A" sysctl -qw net.ipv4.conf.all.rp_filter=0 "net.ipv4.conf.$IF_A.rp_filter=0"
+	in_ns "$NS_A" bash -c "$(declare -f udp_listen); udp_listen 10.251.0.1 5353" \
 		>"$TEST_TMP/control" &
 	real=$!
 	track_pid $real
 	sleep 0.5
-	ip netns exec "$NS_B" "$ATTACK" spoof 10.99.99.99 10.251.0.1 5353 >/dev/null
+	in_ns "$NS_B" "$ATTACK" spoof 10.99.99.99 10.251.0.1 5353 >/dev/null
 	wait "$real"
 	if grep -q 'received=spoofed from=10.99.99.99' "$TEST_TMP/control"; then
 		echo "control spoof: the forged source arrived ($(cat "$TEST_TMP/control"))"

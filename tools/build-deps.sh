@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Builds the static musl libraries boxinit and launch link with (libuv, libcap,
-# inih; libseccomp and libnl-3 for launch) from Debian's own source packages, into
+# inih; libseccomp, libnl-3 and jansson for launch) from Debian's own source packages, into
 # PREFIX (build/deps). Debian ships no musl builds of them. Runs once: the Makefile
 # skips it when PREFIX/.done exists.
 set -euo pipefail
@@ -32,7 +32,7 @@ apt_opts=(-q -o "Dir::Etc::SourceParts=$work/apt/sources.list.d"
 apt-get "${apt_opts[@]}" update >/dev/null
 cd "$work"
 apt-get "${apt_opts[@]}" source --only-source libuv1/bookworm libcap2/bookworm \
-	libseccomp/bookworm libnl3/bookworm >/dev/null
+	libseccomp/bookworm libnl3/bookworm jansson/bookworm >/dev/null
 apt-get "${apt_opts[@]}" source --only-source libinih/bookworm >/dev/null 2>&1 ||
 	apt-get "${apt_opts[@]}" source --only-source libinih/trixie >/dev/null
 
@@ -95,5 +95,16 @@ cp "$nldir/lib/.libs/libnl-3.a" "$prefix/lib/"
 mkdir -p "$prefix/include/netlink"
 cp -a "$nldir/include/netlink/." "$prefix/include/netlink/"
 
+# jansson (the container state, JSON in and out): cmake, the static library only.
+janssondir=$(find "$work" -maxdepth 1 -type d -name 'jansson-*' | head -n1)
+cmake -S "$janssondir" -B "$work/jansson-build" -DCMAKE_BUILD_TYPE=Release \
+	-DCMAKE_C_COMPILER=musl-gcc -DCMAKE_C_FLAGS="$cflags -I$prefix/include" \
+	-DJANSSON_BUILD_SHARED_LIBS=OFF -DJANSSON_BUILD_DOCS=OFF -DJANSSON_EXAMPLES=OFF \
+	-DJANSSON_WITHOUT_TESTS=ON >/dev/null
+cmake --build "$work/jansson-build" -j"$(nproc)" >/dev/null
+cp "$work/jansson-build/lib/libjansson.a" "$prefix/lib/"
+cp "$work/jansson-build/include/jansson.h" "$work/jansson-build/include/jansson_config.h" \
+	"$prefix/include/"
+
 touch "$prefix/.done"
-echo "build-deps: libuv, libcap, inih, libseccomp and libnl-3 for musl in $prefix"
+echo "build-deps: libuv, libcap, inih, libseccomp, libnl-3 and jansson for musl in $prefix"

@@ -251,4 +251,16 @@ test_missing_init_is_an_error()
 	bad_option "--init missing" --init "$TEST_TMP/no-boxinit"
 }
 
+test_invalid_publish_max_conns_are_errors()
+{
+	require_root || return 0
+	bad_option "--publish-max-conns 0" --net veth --publish-max-conns 0
+	bad_option "--publish-max-conns abc" --net veth --publish-max-conns abc
+	bad_option "--publish-max-conns -5" --net veth --publish-max-conns -5
+	bad_option "--publish-max-conns too big" --net veth --publish-max-conns 99999999
+	bad_option "--publish-max-conns without veth" --publish-max-conns 10
+	assertTrue "names the option: $(cat "$TEST_TMP/err")" \
+		"grep -q 'publish-max-conns' '$TEST_TMP/err'"
+}
+
 . "$SHUNIT2"

@@ -130,6 +130,35 @@ static void test_flags_and_strings_are_kept(void **state)
 	config_free(&c);
 }
 
+static void test_terminal_options(void **state)
+{
+	struct launch_config c;
+
+	(void)state;
+	assert_int_equal(PARSE(&c, "/rf", "sh"), 0);
+	assert_int_equal(c.tty, TTY_AUTO);
+	assert_false(c.interactive);
+	config_free(&c);
+	assert_int_equal(PARSE(&c, "-it", "/rf", "sh"), 0);
+	assert_int_equal(c.tty, TTY_ALWAYS);
+	assert_true(c.interactive);
+	config_free(&c);
+	/* The last of -t and --no-tty counts. */
+	assert_int_equal(PARSE(&c, "-t", "--no-tty", "/rf", "sh"), 0);
+	assert_int_equal(c.tty, TTY_NEVER);
+	config_free(&c);
+	assert_int_equal(PARSE(&c, "--interactive", "--tty", "/rf", "sh"), 0);
+	assert_int_equal(c.tty, TTY_ALWAYS);
+	assert_true(c.interactive);
+	config_free(&c);
+	assert_int_equal(PARSE(&c, "--net", "veth", "--publish-max-conns", "7", "/rf", "sh"), 0);
+	assert_int_equal(c.net.max_conns, 7);
+	config_free(&c);
+	assert_int_equal(PARSE(&c, "--net", "veth", "/rf", "sh"), 0);
+	assert_int_equal(c.net.max_conns, NET_DEFAULT_MAX_CONNS);
+	config_free(&c);
+}
+
 static void test_volumes_and_env_accumulate(void **state)
 {
 	struct launch_config c;
@@ -284,6 +313,7 @@ int main(void)
 	    cmocka_unit_test(test_limits_are_parsed),
 	    cmocka_unit_test(test_unlimited_swap_leaves_it_unset),
 	    cmocka_unit_test(test_flags_and_strings_are_kept),
+	    cmocka_unit_test(test_terminal_options),
 	    cmocka_unit_test(test_volumes_and_env_accumulate),
 	    cmocka_unit_test(test_bad_command_lines_are_rejected),
 	    cmocka_unit_test(test_help_and_version_stop_early),

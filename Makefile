@@ -43,7 +43,7 @@ all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/probe $(BUILD)/attack
 
 # --- dependencies ------------------------------------------------------------
 APT_PACKAGES := build-essential musl-tools cmake dpkg-dev file pkg-config \
-                libuv1-dev libcap-dev libcmocka-dev libinih-dev libseccomp-dev libnl-3-dev \
+                libuv1-dev libcap-dev libcmocka-dev libinih-dev libseccomp-dev libnl-3-dev libjansson-dev \
                 gperf flex bison \
                 busybox-static shunit2 debootstrap util-linux procps psmisc iproute2 \
                 curl python3 strace clang-format cppcheck \
@@ -87,7 +87,7 @@ $(BUILD)/host/liblaunch.a: $(LAUNCH_OBJ) $(patsubst %.c,$(BUILD)/host/%.o,$(COMM
 	rm -f $@ && ar rcs $@ $^
 
 # The host (glibc) build of launch's modules is for the unit tests; they link these.
-LAUNCH_LIBS := -Wl,-Bstatic -lseccomp -lcap -luv_a -Wl,-Bdynamic -lnl-3
+LAUNCH_LIBS := -Wl,-Bstatic -lseccomp -lcap -luv_a -Wl,-Bdynamic -lnl-3 -ljansson
 
 # --- launch (musl, static) ------------------------------------------------------------
 # Static like boxinit: no dynamic loader at every start (0.6 ms here), and
@@ -104,7 +104,7 @@ $(BUILD)/musl/liblaunch.a: $(MLAUNCH_OBJ) $(patsubst %.c,$(BUILD)/musl/%.o,$(COM
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/launch: $(BUILD)/musl/launcher/main.o $(BUILD)/musl/liblaunch.a
-	$(MUSL_CC) $(LAUNCH_LDFLAGS) -o $@ $^ -lseccomp -lcap -luv -lnl-3
+	$(MUSL_CC) $(LAUNCH_LDFLAGS) -o $@ $^ -lseccomp -lcap -luv -lnl-3 -ljansson
 
 # The default seccomp filter, compiled at build time by libseccomp from the table in
 # launcher/syscalls.c (launcher/syscalls_prebuilt.c hands it out).

@@ -314,7 +314,8 @@ name=bench-net-$$
 pids+=($!)
 addr=
 for _ in $(seq 100); do
-	addr=$(sed -n 's/.*"address":"\([^"]*\)".*/\1/p' "/run/box/net/$name.json" 2>/dev/null || true)
+	addr=$(sed -n 's/.*"address":"\([^"]*\)".*/\1/p' "/run/box/containers/$name/state.json" \
+		2>/dev/null || true)
 	[ -n "$addr" ] && curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/" && break
 	addr=
 	sleep 0.1

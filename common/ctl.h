@@ -13,9 +13,11 @@
 #include <stdint.h>
 
 enum ctl_type {
-	CTL_TTY = 1,         /* boxinit -> launch: the pty master rides along */
-	CTL_ACK = 2,         /* launch -> boxinit: the terminal is ready, start the command */
-	CTL_MAIN_EXITED = 3, /* boxinit -> launch: value is the main command's exit code */
+	CTL_TTY = 1,          /* boxinit -> launch: the pty master rides along */
+	CTL_ACK = 2,          /* launch -> boxinit: the terminal is ready, start the command */
+	CTL_MAIN_EXITED = 3,  /* boxinit -> launch: value is the main command's exit code */
+	CTL_MAIN_STARTED = 4, /* boxinit -> launch: the main command runs (exec'd), or with no
+	                       * main command the services were started */
 };
 
 struct ctl_msg {

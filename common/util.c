@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -279,20 +280,33 @@ int cloexec_from(int from)
 	return 0;
 }
 
+static const char *const signal_names[] = {
+    [SIGHUP] = "HUP",   [SIGINT] = "INT",       [SIGQUIT] = "QUIT", [SIGILL] = "ILL",
+    [SIGTRAP] = "TRAP", [SIGABRT] = "ABRT",     [SIGBUS] = "BUS",   [SIGFPE] = "FPE",
+    [SIGKILL] = "KILL", [SIGUSR1] = "USR1",     [SIGSEGV] = "SEGV", [SIGUSR2] = "USR2",
+    [SIGPIPE] = "PIPE", [SIGALRM] = "ALRM",     [SIGTERM] = "TERM", [SIGSTKFLT] = "STKFLT",
+    [SIGCHLD] = "CHLD", [SIGCONT] = "CONT",     [SIGSTOP] = "STOP", [SIGTSTP] = "TSTP",
+    [SIGTTIN] = "TTIN", [SIGTTOU] = "TTOU",     [SIGURG] = "URG",   [SIGXCPU] = "XCPU",
+    [SIGXFSZ] = "XFSZ", [SIGVTALRM] = "VTALRM", [SIGPROF] = "PROF", [SIGWINCH] = "WINCH",
+    [SIGIO] = "IO",     [SIGPWR] = "PWR",       [SIGSYS] = "SYS",
+};
 const char *signal_abbrev(int sig)
 {
-	static const char *const names[] = {
-	    [SIGHUP] = "HUP",   [SIGINT] = "INT",       [SIGQUIT] = "QUIT", [SIGILL] = "ILL",
-	    [SIGTRAP] = "TRAP", [SIGABRT] = "ABRT",     [SIGBUS] = "BUS",   [SIGFPE] = "FPE",
-	    [SIGKILL] = "KILL", [SIGUSR1] = "USR1",     [SIGSEGV] = "SEGV", [SIGUSR2] = "USR2",
-	    [SIGPIPE] = "PIPE", [SIGALRM] = "ALRM",     [SIGTERM] = "TERM", [SIGSTKFLT] = "STKFLT",
-	    [SIGCHLD] = "CHLD", [SIGCONT] = "CONT",     [SIGSTOP] = "STOP", [SIGTSTP] = "TSTP",
-	    [SIGTTIN] = "TTIN", [SIGTTOU] = "TTOU",     [SIGURG] = "URG",   [SIGXCPU] = "XCPU",
-	    [SIGXFSZ] = "XFSZ", [SIGVTALRM] = "VTALRM", [SIGPROF] = "PROF", [SIGWINCH] = "WINCH",
-	    [SIGIO] = "IO",     [SIGPWR] = "PWR",       [SIGSYS] = "SYS",
-	};
-
-	if (sig > 0 && (size_t)sig < ARRAY_SIZE(names) && names[sig])
-		return names[sig];
+	if (sig > 0 && (size_t)sig < ARRAY_SIZE(signal_names) && signal_names[sig])
+		return signal_names[sig];
 	return "?";
+}
+
+int signal_parse(const char *s)
+{
+	int n;
+
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (size_t i = 1; i < ARRAY_SIZE(signal_names); i++)
+		if (signal_names[i] && !strcasecmp(s, signal_names[i]))
+			return (int)i;
+	if (parse_int(s, 1, NSIG - 1, &n) == 0)
+		return n;
+	return -EINVAL;
 }

@@ -103,3 +103,5 @@ int cloexec_from(int from);
 /* "TERM" for SIGTERM: the name without "SIG", for the standard signals; "?" otherwise.
  * (glibc's sigabbrev_np, which musl does not have.) */
 const char *signal_abbrev(int sig);
+/* "TERM", "SIGTERM", "term" or a number (1..NSIG-1) into the signal; -EINVAL otherwise. */
+int signal_parse(const char *s);

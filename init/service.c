@@ -46,6 +46,7 @@ int service_start(struct service *svc)
 	 * returned, so the group id is the pid. */
 	svc->pgid = res.pid;
 	svc->tty_foreground = res.tty != SPAWN_TTY_NONE;
+	svc->exited_early = res.failed;
 	svc->started = true;
 	svc->exited = false;
 	log_debug("started %s '%s' as pid %d", svc->name, svc->spawn.argv[0], (int)res.pid);

@@ -86,6 +86,7 @@ struct service {
 	bool started;
 	bool exited;
 	bool tty_foreground; /* its group holds the terminal's foreground */
+	bool exited_early;   /* its exec failed (127, 126): it never ran */
 
 	/* Declared services only (conf != NULL). */
 	const struct svc_config *conf;

@@ -221,5 +221,6 @@ int spawn_command(const struct spawn_opts *o, struct spawn_result *ret)
 		report_failure(o, &rep);
 	ret->pid = pid;
 	ret->tty = tty;
+	ret->failed = n == (ssize_t)sizeof(rep);
 	return 0;
 }

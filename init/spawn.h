@@ -38,6 +38,7 @@ enum spawn_tty {
 struct spawn_result {
 	pid_t pid;
 	enum spawn_tty tty;
+	bool failed; /* the child reported a failure before its exec (already logged) */
 };
 
 /* Caller has blocked every signal (so none is lost between fork and exec, and no

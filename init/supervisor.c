@@ -77,10 +77,20 @@ static bool any_service_active(const struct supervisor *s)
 	return false;
 }
 
+/* launch (-d) returns once the command runs, not merely forked: spawn has seen its exec. */
+static void tell_started(const struct supervisor *s)
+{
+	if (s->cfg->control_fd >= 0)
+		(void)ctl_send(s->cfg->control_fd, CTL_MAIN_STARTED, 0, -1);
+}
+
 static void start_main(struct supervisor *s)
 {
-	if (service_start(&s->main) == 0)
+	if (service_start(&s->main) == 0) {
+		if (!s->main.exited_early)
+			tell_started(s);
 		return;
+	}
 	/* Could not fork: as if it had failed at once. */
 	s->main.started = s->main.exited = true;
 	s->main.exit_code = EXIT_LAUNCH_FAILURE;
@@ -385,11 +395,20 @@ int supervisor_init(struct supervisor *s, const struct init_config *cfg,
 
 int supervisor_start(struct supervisor *s)
 {
+	int r;
+
 	/* Without services the main command starts now, and a failed fork is boxinit's
 	 * own failure, as before there were services. */
-	if (s->n_svcs == 0)
-		return s->has_main ? service_start(&s->main) : 0;
+	if (s->n_svcs == 0) {
+		r = s->has_main ? service_start(&s->main) : 0;
+		if (r == 0 && s->has_main && !s->main.exited_early)
+			tell_started(s);
+		return r;
+	}
 	start_what_can_start(s);
+	/* Services only: they were started (their readiness is theirs to report). */
+	if (!s->has_main)
+		tell_started(s);
 	return 0;
 }
 

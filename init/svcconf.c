@@ -65,24 +65,7 @@ static int parse_bool(const char *v, bool *ret)
 
 int svcconf_parse_signal(const char *s)
 {
-	static const struct {
-		const char *name;
-		int sig;
-	} names[] = {
-	    {"HUP", SIGHUP},     {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"KILL", SIGKILL},
-	    {"USR1", SIGUSR1},   {"USR2", SIGUSR2}, {"TERM", SIGTERM}, {"ALRM", SIGALRM},
-	    {"WINCH", SIGWINCH}, {"PWR", SIGPWR},   {"STOP", SIGSTOP}, {"CONT", SIGCONT},
-	};
-	int n;
-
-	if (!strncasecmp(s, "SIG", 3))
-		s += 3;
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (!strcasecmp(s, names[i].name))
-			return names[i].sig;
-	if (parse_int(s, 1, NSIG - 1, &n) == 0)
-		return n;
-	return -EINVAL;
+	return signal_parse(s);
 }
 
 static bool env_name_ok(const char *kv)

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * cgroup: the backend-neutral part. Picks v1 or v2 from the filesystem type of
- * the cgroup root, holds the per-name lock for the life of launch, creates and
- * removes <parent>/<name> in every hierarchy, and reaps leftovers of dead
- * launches. Never kills or removes a cgroup that has no box lock file: only a
- * lock file proves box made it. Runs in launch (host side, root).
+ * the cgroup root, creates and removes <parent>/<name> in every hierarchy, and
+ * removes what a dead container left, when its record (state.c) names it. Never
+ * kills or removes a cgroup that box did not make: one that exists when launch is
+ * to create it is refused. Runs in launch (host side, root).
  */
 #include "cgroup_internal.h"
 #include "log.h"
@@ -117,6 +117,40 @@ int cgroup_read_u64(const char *dir, const char *file, uint64_t *ret)
 	if (r < 0)
 		return r;
 	return parse_u64(buf, ret);
+}
+
+int cgroup_read_limit(const char *dir, const char *file, uint64_t *ret)
+{
+	char buf[64];
+	int r = read_in(dir, file, buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	if (STREQ(buf, "max")) {
+		*ret = 0;
+		return 0;
+	}
+	return parse_u64(buf, ret);
+}
+
+int cgroup_sum_field(const char *dir, const char *file, const char *key, uint64_t *ret)
+{
+	_cleanup_free_ char *p = NULL, *text = NULL;
+	size_t klen = strlen(key);
+	uint64_t sum = 0;
+	int r;
+
+	if (asprintf(&p, "%s/%s", dir, file) < 0)
+		return -ENOMEM;
+	r = read_file_alloc(p, 1 << 20, &text);
+	if (r < 0)
+		return r;
+	for (const char *s = strstr(text, key); s; s = strstr(s + klen, key))
+		/* At a word's start only ("Read" is no part of "Reads"). */
+		if (s == text || s[-1] == ' ' || s[-1] == '\n')
+			sum += strtoull(s + klen, NULL, 10);
+	*ret = sum;
+	return 0;
 }
 
 int cgroup_missing(const char *what, const char *option)
@@ -405,36 +439,6 @@ int cgroup_normalize_parent(const char *parent, char **ret)
 	return 0;
 }
 
-/* '/' becomes '-', every other byte outside [A-Za-z0-9_.] becomes %XX, so the encoded
- * parent never contains "--" nor ends in '-', and "<parent>--<name>" is unambiguous. */
-static char *lock_prefix(const char *parent)
-{
-	char *out = malloc(strlen(parent) * 3 + 3), *w = out;
-
-	if (!out)
-		return NULL;
-	for (const char *p = parent; *p; p++) {
-		if (*p == '/')
-			*w++ = '-';
-		else if (isalnum((unsigned char)*p) || *p == '_' || *p == '.')
-			*w++ = *p;
-		else
-			w += sprintf(w, "%%%02x", (unsigned char)*p);
-	}
-	strcpy(w, "--");
-	return out;
-}
-
-char *cgroup_lock_path(const char *dir, const char *parent, const char *name)
-{
-	_cleanup_free_ char *prefix = lock_prefix(parent);
-	char *p;
-
-	if (!prefix || asprintf(&p, "%s/%s%s.lock", dir, prefix, name) < 0)
-		return NULL;
-	return p;
-}
-
 /* --- lifecycle --------------------------------------------------------------------- */
 
 static void cgroup_free(struct cgroup *cg)
@@ -445,8 +449,6 @@ static void cgroup_free(struct cgroup *cg)
 		free(cg->hier[i].mount);
 		free(cg->hier[i].leaf);
 	}
-	(void)safe_close(cg->lock_fd);
-	free(cg->lock_path);
 	free(cg->parent);
 	free(cg->name);
 	free(cg);
@@ -481,7 +483,7 @@ static int detect(const char *root, const struct cgroup_ops **ret)
 	return -ENOTSUP;
 }
 
-/* A handle with hierarchies discovered and leaf paths built; nothing created, no lock. */
+/* A handle with hierarchies discovered and leaf paths built; nothing created. */
 static int cgroup_new(const char *parent, const char *name, struct cgroup **ret)
 {
 	_cleanup_(cgroup_freep) struct cgroup *cg = NULL;
@@ -498,14 +500,12 @@ static int cgroup_new(const char *parent, const char *name, struct cgroup **ret)
 	cg = calloc(1, sizeof(*cg));
 	if (!cg)
 		return log_errno(-ENOMEM, "create cgroup '%s'", name ? name : parent);
-	cg->lock_fd = -1;
 	r = cgroup_normalize_parent(parent, &cg->parent);
 	if (r < 0)
 		return log_errno(r, "use cgroup parent '%s'", parent ? parent : "");
 	cg->name = name ? strdup(name) : NULL;
-	cg->lock_path = cgroup_lock_path(CGROUP_LOCK_DIR, cg->parent, name ? name : "");
-	if ((name && !cg->name) || !cg->lock_path)
-		return log_errno(-ENOMEM, "create cgroup '%s'", name ? name : parent);
+	if (name && !cg->name)
+		return log_errno(-ENOMEM, "create cgroup '%s'", name);
 	r = detect(root, &cg->ops);
 	if (r < 0)
 		return r;
@@ -515,94 +515,6 @@ static int cgroup_new(const char *parent, const char *name, struct cgroup **ret)
 	log_debug("cgroup %s, %zu hierarchies", cg->ops->name, cg->n_hier);
 	*ret = steal_ptr(&cg);
 	return 0;
-}
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-	_cleanup_free_ char *p = strdup(path);
-
-	if (!p)
-		return -ENOMEM;
-	for (char *s = p + 1;; s++) {
-		char c = *s;
-
-		if (c != '/' && c != '\0')
-			continue;
-		*s = '\0';
-		if (mkdir(p, mode) < 0 && errno != EEXIST)
-			return -errno;
-		*s = c;
-		if (c == '\0')
-			return 0;
-	}
-}
-
-static int lock_open(const char *path, bool create, bool *ret_new)
-{
-	int fd;
-
-	*ret_new = false;
-	if (create) {
-		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd >= 0) {
-			*ret_new = true;
-			return fd;
-		}
-		if (errno != EEXIST)
-			return -errno;
-	}
-	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-	return fd < 0 ? -errno : fd;
-}
-
-/* One flock attempt on a fresh open: 1 taken, 0 try again, <0 error (-EBUSY: held). */
-static int lock_try(const char *path, bool create, int *ret_fd, bool *ret_new)
-{
-	_cleanup_close_ int fd = lock_open(path, create, ret_new);
-	struct stat a, b;
-
-	if (fd < 0)
-		return (fd == -ENOENT && create) ? 0 : fd;
-	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno == EWOULDBLOCK)
-			return -EBUSY;
-		if (errno != EINTR)
-			return -errno;
-	}
-	/* The last holder unlinks the file before closing it: a lock on an unlinked
-	 * inode protects nothing, so start over with whatever the path is now. */
-	if (fstat(fd, &a) < 0)
-		return -errno;
-	if (stat(path, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
-		return 0;
-	*ret_fd = steal_fd(&fd);
-	return 1;
-}
-
-/* busy_tries > 1 waits a little for a reaper that holds a stale name's lock briefly. */
-static int lock_take(const char *path, bool create, unsigned busy_tries, int *ret_fd, bool *ret_new)
-{
-	for (unsigned i = 0, busy = 0; i < 100; i++) {
-		int r = lock_try(path, create, ret_fd, ret_new);
-
-		if (r > 0)
-			return 0;
-		if (r == -EBUSY && ++busy < busy_tries)
-			sleep_ms(20);
-		else if (r < 0)
-			return r;
-	}
-	return -EBUSY;
-}
-
-static void lock_release(struct cgroup *cg)
-{
-	if (cg->lock_fd < 0)
-		return;
-	/* Unlink while still holding it; see lock_try(). */
-	if (unlink(cg->lock_path) < 0 && errno != ENOENT)
-		log_warn("remove '%s': %s", cg->lock_path, strerror(errno));
-	cg->lock_fd = safe_close(cg->lock_fd);
 }
 
 /* Creates <mount>/<parent> component by component, initializing the ones we make. */
@@ -688,31 +600,17 @@ static void remove_leaves(struct cgroup *cg)
 	}
 }
 
-/* A leaf that exists while we hold its name's lock was left by a dead launch. Without a
- * lock file before ours it is somebody else's: refuse rather than kill strangers. */
-static int take_over_stale(struct cgroup *cg, bool lock_was_new)
+/* The container's record (state.c) holds the name, and whatever a dead container of that
+ * name left was removed from its record before (reap.c): a leaf that exists now is
+ * somebody else's. Refuse rather than kill strangers. */
+static int refuse_existing(const struct cgroup *cg)
 {
-	bool stale = false;
-
-	for (size_t i = 0; i < cg->n_hier; i++) {
-		struct cgroup_hier *h = &cg->hier[i];
-
-		if (access(h->leaf, F_OK) < 0)
-			continue;
-		if (lock_was_new) {
-			log_error("create cgroup '%s': it exists and box did not make it", h->leaf);
+	for (size_t i = 0; i < cg->n_hier; i++)
+		if (access(cg->hier[i].leaf, F_OK) == 0) {
+			log_error("create cgroup '%s': it exists and box did not make it",
+			          cg->hier[i].leaf);
 			return -EEXIST;
 		}
-		h->made_leaf = stale = true;
-	}
-	if (!stale)
-		return 0;
-	log_debug("removing stale cgroup '%s/%s'", cg->parent, cg->name);
-	cg->ops->kill_all(cg);
-	remove_leaves(cg);
-	for (size_t i = 0; i < cg->n_hier; i++)
-		if (access(cg->hier[i].leaf, F_OK) == 0)
-			return log_errno(-EBUSY, "remove stale cgroup '%s'", cg->hier[i].leaf);
 	return 0;
 }
 
@@ -756,32 +654,13 @@ static void note_missing(const struct cgroup *cg)
 			log_debug("cgroup controller '%s' is not available", used[i].name);
 }
 
-static int lock_name(struct cgroup *cg, bool *ret_new)
-{
-	int r = mkdir_p(CGROUP_LOCK_DIR, 0700);
-
-	if (r < 0)
-		return log_errno(r, "create '%s'", CGROUP_LOCK_DIR);
-	r = lock_take(cg->lock_path, true, 10, &cg->lock_fd, ret_new);
-	/* Not logged: the caller words "name in use" for its user. */
-	if (r == -EBUSY)
-		log_debug("lock '%s': held by a running launch", cg->lock_path);
-	else if (r < 0)
-		log_errno(r, "lock '%s'", cg->lock_path);
-	return r;
-}
-
 int cgroup_create(const char *parent, const char *name, const struct cgroup_limits *lim,
                   struct cgroup **ret)
 {
 	_cleanup_(cgroup_destroyp) struct cgroup *cg = NULL;
-	bool lock_was_new;
 	int r;
 
 	r = cgroup_new(parent, name, &cg);
-	if (r < 0)
-		return r;
-	r = lock_name(cg, &lock_was_new);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < cg->n_hier; i++) {
@@ -789,7 +668,7 @@ int cgroup_create(const char *parent, const char *name, const struct cgroup_limi
 		if (r < 0)
 			return r;
 	}
-	r = take_over_stale(cg, lock_was_new);
+	r = refuse_existing(cg);
 	if (r < 0)
 		return r;
 	r = cg->ops->prepare ? cg->ops->prepare(cg, limits_need(lim)) : 0;
@@ -898,56 +777,127 @@ void cgroup_destroy(struct cgroup *cg)
 		cg->ops->kill_all(cg);
 	remove_leaves(cg);
 	/* The parent stays: other containers may live there, and an empty one costs nothing. */
-	lock_release(cg);
 	cgroup_free(cg);
 }
 
-/* Removes <parent>/<name> if its lock file exists and nobody holds it. */
-static void reap_one(const char *parent, const char *name)
+int cgroup_read_usage(struct cgroup *cg, struct cgroup_usage *ret)
 {
-	_cleanup_(cgroup_freep) struct cgroup *cg = NULL;
-	bool is_new;
-
-	if (!cgroup_valid_name(name) || cgroup_new(parent, name, &cg) < 0)
-		return;
-	if (lock_take(cg->lock_path, false, 1, &cg->lock_fd, &is_new) < 0)
-		return; /* -ENOENT: not box's; -EBUSY: alive */
-	for (size_t i = 0; i < cg->n_hier; i++)
-		cg->hier[i].made_leaf = access(cg->hier[i].leaf, F_OK) == 0;
-	log_debug("reaping stale cgroup '%s/%s'", cg->parent, name);
-	cgroup_destroy(steal_ptr(&cg));
-}
-
-/* Every cgroup box made has a lock file, from before its mkdir until after its rmdir, so
- * the lock directory alone lists what a dead launch can have left: no hierarchy is read
- * and no mountinfo parsed unless something is stale. A lock file without a cgroup (a
- * launch killed between locking and mkdir) is removed the same way. */
-int cgroup_reap_stale(const char *parent)
-{
-	_cleanup_free_ char *norm = NULL, *prefix = NULL;
-	_cleanup_closedir_ DIR *d = NULL;
-	struct dirent *de;
-	size_t plen;
-	int r = cgroup_normalize_parent(parent, &norm);
+	struct cgroup_usage u = {0};
+	int r = cg->ops->read_usage(cg, &u);
 
 	if (r < 0)
 		return r;
-	prefix = lock_prefix(norm);
-	if (!prefix)
-		return -ENOMEM;
-	plen = strlen(prefix);
-	d = opendir(CGROUP_LOCK_DIR);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d))) {
-		size_t n = strlen(de->d_name);
+	*ret = u;
+	return 0;
+}
 
-		if (n <= plen + 5 || strncmp(de->d_name, prefix, plen) != 0 ||
-		    !STREQ(de->d_name + n - 5, ".lock"))
-			continue;
-		de->d_name[n - 5] = '\0';
-		reap_one(parent, de->d_name + plen);
+static int add_pids(const char *dir, pid_t **v, size_t *n, size_t *cap)
+{
+	_cleanup_free_ char *p = NULL, *text = NULL;
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	int r;
+
+	if (asprintf(&p, "%s/cgroup.procs", dir) < 0)
+		return -ENOMEM;
+	r = read_file_alloc(p, 4 << 20, &text);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	for (char *s = text, *e; *s; s = e + (*e != '\0')) {
+		long pid = strtol(s, &e, 10);
+
+		if (e == s)
+			break;
+		if (*n == *cap) {
+			pid_t *w = realloc(*v, (*cap = *cap ? *cap * 2 : 64) * sizeof(**v));
+
+			if (!w)
+				return -ENOMEM;
+			*v = w;
+		}
+		(*v)[(*n)++] = (pid_t)pid;
 	}
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		_cleanup_free_ char *sub = NULL;
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
+			return -ENOMEM;
+		r = add_pids(sub, v, n, cap);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int cgroup_pids(struct cgroup *cg, pid_t **ret, size_t *ret_n)
+{
+	const char *dir = cgroup_dir_for(cg, CG_PIDS);
+	pid_t *v = NULL;
+	size_t n = 0, cap = 0;
+	int r;
+
+	/* v2 has one tree; on v1 every process is in each hierarchy, the pids one is enough. */
+	if (!dir)
+		dir = cg->n_hier ? cg->hier[0].leaf : NULL;
+	if (!dir)
+		return -ENOENT;
+	r = add_pids(dir, &v, &n, &cap);
+	if (r < 0) {
+		free(v);
+		return r;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+size_t cgroup_leaves(const struct cgroup *cg, const char **ret, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cg->n_hier && n < max; i++)
+		if (cg->hier[i].made_leaf)
+			ret[n++] = cg->hier[i].leaf;
+	return n;
+}
+
+int cgroup_open(const char *parent, const char *name, struct cgroup **ret)
+{
+	struct cgroup *cg = NULL;
+	bool any = false;
+	int r = cgroup_new(parent, name, &cg);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < cg->n_hier; i++) {
+		cg->hier[i].made_leaf = access(cg->hier[i].leaf, F_OK) == 0;
+		any |= cg->hier[i].made_leaf;
+	}
+	if (!any) {
+		cgroup_free(cg);
+		return -ENOENT;
+	}
+	*ret = cg;
+	return 0;
+}
+
+void cgroup_close(struct cgroup *cg)
+{
+	cgroup_free(cg);
+}
+
+int cgroup_remove_stale(const char *parent, const char *name)
+{
+	struct cgroup *cg = NULL;
+	int r = cgroup_open(parent, name, &cg);
+
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	log_debug("removing stale cgroup '%s/%s'", cg->parent, name);
+	cgroup_destroy(cg);
 	return 0;
 }
 

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cgroup: the container's control group <parent>/<name> on cgroup v1 (legacy
- * or hybrid) and v2, detected at run time. Owns the per-name lock, limits,
- * attach, stats and teardown. Never touches a cgroup outside <parent>, and
- * never disables a controller someone else enabled.
+ * or hybrid) and v2, detected at run time. Owns limits, attach, stats and
+ * teardown. Never touches a cgroup outside <parent>, and never disables a
+ * controller someone else enabled.
  */
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -26,11 +27,21 @@ struct cgroup_stats {
 	bool have_cpu, have_memory_peak, have_pids_peak, have_oom_kills;
 };
 
+/* What a running container uses now (launch stats). Limits are 0 when there is none. */
+struct cgroup_usage {
+	uint64_t cpu_ns;
+	uint64_t memory, memory_peak, memory_limit;
+	uint64_t pids, pids_limit;
+	uint64_t io_read, io_write; /* bytes, every device */
+	uint64_t oom_kills;
+	bool have_cpu, have_memory, have_memory_peak, have_pids, have_io, have_oom_kills;
+};
+
 struct cgroup; /* opaque */
 
-/* Detects v1/v2 at run time; takes the name lock; creates <parent>/<name> in every
- * hierarchy used; applies limits. Logs its own errors (one line naming the file/value).
- * -EBUSY: the name is in use by a live container (the one error not logged here). */
+/* Detects v1/v2 at run time; creates <parent>/<name> in every hierarchy used (refused,
+ * -EEXIST, when one exists already: not box's); applies limits. Logs its own errors (one line
+ * naming the file/value). The caller holds the container's name (state.c). */
 int cgroup_create(const char *parent, const char *name, const struct cgroup_limits *lim,
                   struct cgroup **ret);
 /* Moves pid into the container's cgroup in every hierarchy (writes cgroup.procs). */
@@ -53,13 +64,23 @@ void cgroup_join_close(struct cgroup_join *j);
 /* In the single-threaded child, first of all: joins through the tasks files; logs nothing. */
 int cgroup_join_self(const struct cgroup_join *j);
 int cgroup_read_stats(struct cgroup *cg, struct cgroup_stats *ret);
+int cgroup_read_usage(struct cgroup *cg, struct cgroup_usage *ret);
+/* Every process in the container's cgroup and those below it (the pids hierarchy on v1), into
+ * a new array. 0 or -errno. */
+int cgroup_pids(struct cgroup *cg, pid_t **ret, size_t *ret_n);
 /* SIGKILLs every process in the cgroup (cgroup.kill on v2, under the freezer on v1), even a
  * stopped or traced one; the cgroup stays. NULL is fine. */
 void cgroup_kill(struct cgroup *cg);
-/* Kills all left, rmdir (retry while busy), unlocks, frees; NULL is fine; never fails loudly. */
+/* Kills all left, rmdir (retry while busy), frees; NULL is fine; never fails loudly. */
 void cgroup_destroy(struct cgroup *cg);
-/* Removes cgroups under parent whose launch died (their name lock is free). */
-int cgroup_reap_stale(const char *parent);
+/* The leaf directories made (one per hierarchy), at most max, into ret. */
+size_t cgroup_leaves(const struct cgroup *cg, const char **ret, size_t max);
+/* A handle on an existing container's cgroup (stats, processes): -ENOENT when it has none.
+ * cgroup_close frees it and leaves the cgroup alone. */
+int cgroup_open(const char *parent, const char *name, struct cgroup **ret);
+void cgroup_close(struct cgroup *cg);
+/* Kills and removes <parent>/<name> if it exists: what a dead container left (reap.c). */
+int cgroup_remove_stale(const char *parent, const char *name);
 
 /* --cpus: "1", "0.5", "2.25" (at most 3 decimals) into a CFS quota for period_us.
  * -EINVAL for a malformed value, -ERANGE below 1 ms per period (the kernel's minimum). */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cgroup internals shared by cgroup.c (common part: lock, directories, attach,
- * teardown, reaping) and the two backends cgroup_v1.c / cgroup_v2.c (discovery,
+ * cgroup internals shared by cgroup.c (common part: directories, attach,
+ * teardown, leftovers) and the two backends cgroup_v1.c / cgroup_v2.c (discovery,
  * limits, stats, killing). Also the pure helpers the unit tests exercise.
  * Not part of launch's API: only cgroup*.c and tests include it.
  */
@@ -14,7 +14,6 @@
 #include <stdint.h>
 
 #define CGROUP_DEFAULT_ROOT "/sys/fs/cgroup"
-#define CGROUP_LOCK_DIR     "/run/box/locks"
 #define CGROUP_MAX_HIER     8
 
 /* Controllers box uses; v1 "blkio" and v2 "io" are both CG_IO. */
@@ -49,6 +48,7 @@ struct cgroup_ops {
 	int (*init_dir)(const struct cgroup_hier *h, const char *dir);
 	int (*apply)(struct cgroup *cg, const struct cgroup_limits *lim);
 	int (*read_stats)(struct cgroup *cg, struct cgroup_stats *ret);
+	int (*read_usage)(struct cgroup *cg, struct cgroup_usage *ret);
 	/* SIGKILLs every process in every leaf box made, descendants included. */
 	void (*kill_all)(struct cgroup *cg);
 };
@@ -57,8 +57,6 @@ struct cgroup {
 	const struct cgroup_ops *ops;
 	char *parent; /* normalized: "box", "a/b" (no leading or trailing '/') */
 	char *name;
-	char *lock_path;
-	int lock_fd;
 	size_t n_hier;
 	struct cgroup_hier hier[CGROUP_MAX_HIER];
 };
@@ -78,6 +76,11 @@ int cgroup_write_u64(const char *dir, const char *file, uint64_t value);
 int cgroup_read_key(const char *dir, const char *file, const char *key, uint64_t *ret);
 /* Reads a single-number file. Does not log. */
 int cgroup_read_u64(const char *dir, const char *file, uint64_t *ret);
+/* A limit file: a number, or "max" (no limit: 0). Does not log. */
+int cgroup_read_limit(const char *dir, const char *file, uint64_t *ret);
+/* The sum of the values of key in every line of a file such as io.stat ("MAJ:MIN rbytes=N
+ * wbytes=N ...", key "rbytes=") or blkio's ("MAJ:MIN Read N", key "Read "). Does not log. */
+int cgroup_sum_field(const char *dir, const char *file, const char *key, uint64_t *ret);
 /* SIGKILLs every pid in dir/cgroup.procs and in every descendant; returns how many. */
 int cgroup_kill_tree(const char *dir);
 /* True when a process is left anywhere under dir (or dir cannot be read). */
@@ -119,5 +122,3 @@ int cgroup_parse_mountinfo(char *line, char **ret_mount, char **ret_opts);
 bool cgroup_valid_name(const char *name);
 /* "/box/" -> "box"; rejects "", "/", ".." components and odd characters (-EINVAL). */
 int cgroup_normalize_parent(const char *parent, char **ret);
-/* <dir>/<parent, '/' as '-', other unsafe bytes %XX>--<name>.lock (injective). */
-char *cgroup_lock_path(const char *dir, const char *parent, const char *name);

@@ -211,6 +211,36 @@ static int v1_read_stats(struct cgroup *cg, struct cgroup_stats *st)
 	return 0;
 }
 
+static int v1_read_usage(struct cgroup *cg, struct cgroup_usage *u)
+{
+	const char *cpu = cgroup_dir_for(cg, CG_CPUACCT);
+	const char *mem = cgroup_dir_for(cg, CG_MEMORY);
+	const char *pids = cgroup_dir_for(cg, CG_PIDS);
+	const char *io = cgroup_dir_for(cg, CG_IO);
+
+	u->have_cpu = cpu && cgroup_read_u64(cpu, "cpuacct.usage", &u->cpu_ns) == 0;
+	if (mem && cgroup_read_u64(mem, "memory.usage_in_bytes", &u->memory) == 0) {
+		u->have_memory = true;
+		/* No limit reads as the largest page-aligned value: about 2^63. */
+		if (cgroup_read_u64(mem, "memory.limit_in_bytes", &u->memory_limit) < 0 ||
+		    u->memory_limit >= (1ULL << 62))
+			u->memory_limit = 0;
+	}
+	u->have_memory_peak =
+	    mem && cgroup_read_u64(mem, "memory.max_usage_in_bytes", &u->memory_peak) == 0;
+	if (pids && cgroup_read_u64(pids, "pids.current", &u->pids) == 0) {
+		u->have_pids = true;
+		(void)cgroup_read_limit(pids, "pids.max", &u->pids_limit);
+	}
+	u->have_io =
+	    io &&
+	    cgroup_sum_field(io, "blkio.throttle.io_service_bytes", "Read ", &u->io_read) == 0 &&
+	    cgroup_sum_field(io, "blkio.throttle.io_service_bytes", "Write ", &u->io_write) == 0;
+	u->have_oom_kills =
+	    mem && cgroup_read_key(mem, "memory.oom_control", "oom_kill", &u->oom_kills) == 0;
+	return 0;
+}
+
 static bool v1_wait_frozen(const char *dir)
 {
 	char state[32];
@@ -257,5 +287,6 @@ const struct cgroup_ops cgroup_v1_ops = {
     .init_dir = v1_init_dir,
     .apply = v1_apply,
     .read_stats = v1_read_stats,
+    .read_usage = v1_read_usage,
     .kill_all = v1_kill_all,
 };

@@ -198,6 +198,29 @@ static int v2_read_stats(struct cgroup *cg, struct cgroup_stats *st)
 	return 0;
 }
 
+static int v2_read_usage(struct cgroup *cg, struct cgroup_usage *u)
+{
+	const char *dir = cg->hier[0].leaf;
+
+	if (cgroup_read_key(dir, "cpu.stat", "usage_usec", &u->cpu_ns) == 0) {
+		u->cpu_ns *= 1000;
+		u->have_cpu = true;
+	}
+	if (cgroup_read_u64(dir, "memory.current", &u->memory) == 0) {
+		u->have_memory = true;
+		(void)cgroup_read_limit(dir, "memory.max", &u->memory_limit);
+	}
+	u->have_memory_peak = cgroup_read_u64(dir, "memory.peak", &u->memory_peak) == 0;
+	if (cgroup_read_u64(dir, "pids.current", &u->pids) == 0) {
+		u->have_pids = true;
+		(void)cgroup_read_limit(dir, "pids.max", &u->pids_limit);
+	}
+	u->have_io = cgroup_sum_field(dir, "io.stat", "rbytes=", &u->io_read) == 0 &&
+	             cgroup_sum_field(dir, "io.stat", "wbytes=", &u->io_write) == 0;
+	u->have_oom_kills = cgroup_read_key(dir, "memory.events", "oom_kill", &u->oom_kills) == 0;
+	return 0;
+}
+
 static void v2_wait_frozen(const char *dir)
 {
 	for (unsigned i = 0; i < 200; i++) {
@@ -238,5 +261,6 @@ const struct cgroup_ops cgroup_v2_ops = {
     .init_dir = NULL,
     .apply = v2_apply,
     .read_stats = v2_read_stats,
+    .read_usage = v2_read_usage,
     .kill_all = v2_kill_all,
 };

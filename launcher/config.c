@@ -46,6 +46,9 @@ enum {
 	OPT_SECCOMP,
 	OPT_NO_TTY,
 	OPT_PUBLISH_MAX_CONNS,
+	OPT_KEEP,
+	OPT_LOG,
+	OPT_LOG_MAX_SIZE,
 };
 
 static const struct option options[] = {
@@ -84,6 +87,10 @@ static const struct option options[] = {
     {"interactive", no_argument, NULL, 'i'},
     {"tty", no_argument, NULL, 't'},
     {"no-tty", no_argument, NULL, OPT_NO_TTY},
+    {"detach", no_argument, NULL, 'd'},
+    {"keep", no_argument, NULL, OPT_KEEP},
+    {"log", required_argument, NULL, OPT_LOG},
+    {"log-max-size", required_argument, NULL, OPT_LOG_MAX_SIZE},
     {"publish-max-conns", required_argument, NULL, OPT_PUBLISH_MAX_CONNS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -112,6 +119,10 @@ static const char usage[] =
     "  -t, --tty              a terminal of the container's own for CMD (default: when\n"
     "                         stdin and stdout are terminals and launch is in the foreground)\n"
     "  --no-tty               never a terminal for CMD\n"
+    "  -d, --detach           run in the background; print the name once CMD has started\n"
+    "  --log FILE             a detached container's output (default: /var/log/box/NAME.log)\n"
+    "  --log-max-size SIZE    rotate the log past SIZE, one old file kept (default 10m)\n"
+    "  --keep                 keep the stopped container (status, log) until launch rm\n"
     "  --exit-with-main       end when CMD ends (default: when no process is left)\n"
     "  --grace SECONDS        stop grace period (default 10)\n"
     "  --service NAME=CMD     run CMD as a supervised service (repeatable; CMD optional)\n"
@@ -210,6 +221,7 @@ static int parse_limit(int opt, const char *arg, struct cgroup_limits *lim)
 	default:
 		return -ENOTSUP;
 	}
+	/* (--log-max-size is parsed with the other sizes, but kept in the config.) */
 	return r < 0 ? bad_value(opt, arg, r) : 0;
 }
 
@@ -288,6 +300,9 @@ static int parse_other(int opt, const char *arg, struct launch_config *c)
 		r = arg[0] == '/' ? 0 : -EINVAL;
 		c->workdir = arg;
 		break;
+	case OPT_LOG_MAX_SIZE:
+		r = parse_positive(parse_size, arg, &c->log_max_size);
+		break;
 	case 'u':
 		r = config_parse_user(arg, &uid, &gid, &has_gid);
 		c->user = arg;
@@ -336,6 +351,11 @@ static int parse_string(int opt, const char *arg, struct launch_config *c)
 			return bad_value(opt, arg, -EINVAL);
 		c->stats_json = arg;
 		return 0;
+	case OPT_LOG:
+		if (arg[0] != '/')
+			return bad_value(opt, arg, -EINVAL);
+		c->log_path = arg;
+		return 0;
 	case OPT_INIT:
 		if (arg[0] == '\0')
 			return bad_value(opt, arg, -EINVAL);
@@ -369,6 +389,12 @@ static int parse_flag(int opt, struct launch_config *c)
 	case 't':
 	case OPT_NO_TTY:
 		c->tty = opt == 't' ? TTY_ALWAYS : TTY_NEVER;
+		return 0;
+	case 'd':
+		c->detach = true;
+		return 0;
+	case OPT_KEEP:
+		c->keep = true;
 		return 0;
 	case 'h':
 		fputs(usage, stdout);
@@ -629,6 +655,16 @@ static int check_combinations(const struct launch_config *c, const char *swap_ar
 		log_error("use --cap-add/--cap-drop: --privileged keeps every capability");
 		return -EINVAL;
 	}
+	if ((c->log_path || c->log_max_size) && !c->detach) {
+		log_error("use --%s: it needs --detach (a foreground container writes to the "
+		          "terminal)",
+		          c->log_path ? "log" : "log-max-size");
+		return -EINVAL;
+	}
+	if (c->detach && (c->stats || c->stats_json)) {
+		log_error("use --stats with --detach: launch stats NAME reads them while it runs");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -673,7 +709,7 @@ static int parse_args(int argc, char **argv, struct launch_config *c, const char
 	/* '+': options end at ROOTFS, so CMD's own options are left alone. */
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:hVv:e:w:u:m:p:c:it", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:hVv:e:w:u:m:p:c:itd", options, NULL)) != -1) {
 		if (opt == '?' || opt == ':') {
 			report_getopt_error(opt, argc, argv);
 			return -EINVAL;

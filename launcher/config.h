@@ -18,7 +18,8 @@
 #define CONFIG_BOXINIT_CONF     "/etc/boxinit.conf" /* where -c FILE is bound, read-only */
 #define CONFIG_CPU_PERIOD_US    100000
 #define CONFIG_NAME_MAX         64
-#define CONFIG_DEFAULT_GRACE_MS 10000 /* --grace: boxinit's own default */
+#define CONFIG_DEFAULT_GRACE_MS 10000         /* --grace: boxinit's own default */
+#define CONFIG_DEFAULT_LOG_MAX  (10ULL << 20) /* --log-max-size */
 
 struct volume {
 	char *src; /* absolute host path (canonical after config_check_host) */
@@ -50,6 +51,10 @@ struct launch_config {
 	bool read_only, exit_with_main, privileged, stats, verbose;
 	bool interactive;  /* -i: stdin reaches the container even when it is no terminal */
 	enum tty_mode tty; /* -t, --no-tty */
+	bool detach;       /* -d: a monitor in the background, output to the log */
+	bool keep;         /* --keep: the record (and log) stays after the end, until launch rm */
+	const char *log_path;  /* --log FILE; NULL: LOGFILE_DIR/NAME.log when detached */
+	uint64_t log_max_size; /* --log-max-size; 0: the default */
 	/* Security: see docs/security.md. */
 	struct capset_change caps; /* --cap-add / --cap-drop */
 	bool caps_changed;

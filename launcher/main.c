@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * launch: runs a command as a container from a plain rootfs directory.
- * main only orders the phases (parse, prepare, cgroup, clone, supervise,
- * teardown) and maps their results to exit codes: the container's status,
- * 125 when launch fails, 128+N when signal N stopped it before it started.
- * Every phase that creates something has its undo in teardown().
+ * launch: runs a command as a container from a plain rootfs directory, and
+ * manages the containers it runs (the subcommands: commands.c). main only
+ * orders the phases (record, prepare, cgroup, clone, supervise, teardown) and
+ * maps their results to exit codes: the container's status, 125 when launch
+ * fails, 128+N when signal N stopped it before it started. Every phase that
+ * creates something has its undo in teardown(); what could outlive a killed
+ * launch is in the container's record (state.c) before it exists.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -17,12 +20,18 @@
 
 #include "cgroup.h"
 #include "child.h"
+#include "commands.h"
+#include "confjson.h"
 #include "config.h"
 #include "initexec.h"
 #include "log.h"
+#include "logfile.h"
+#include "monitor.h"
 #include "net.h"
 #include "ns.h"
+#include "reap.h"
 #include "rootfs.h"
+#include "state.h"
 #include "stats.h"
 #include "streams.h"
 #include "supervise.h"
@@ -44,10 +53,15 @@ struct launch {
 	struct cgroup *cg;
 	struct cgroup_join join;
 	struct ns_ahead ahead; /* uts, ipc, net: made while the cgroup is */
-	uv_loop_t loop;        /* published ports and supervise's watchers */
+	uv_loop_t loop;        /* published ports, stdio, the monitor, supervise's watchers */
 	bool loop_ready;
 	struct net *net;
 	struct stdio io; /* the container's stdin, stdout, stderr and terminal */
+	struct state_lock *lock;
+	struct state st; /* the container's record, as last written */
+	struct monitor *mon;
+	int report_fd; /* detached: to the launch waiting for "started", or -1 */
+	char log_path[256];
 	pid_t pid;
 	bool reaped;
 	int sync[2];
@@ -55,6 +69,66 @@ struct launch {
 
 /* Beyond the grace, how long launch waits for a stop before it kills the container itself. */
 #define STOP_MARGIN_MS 2000
+
+/* --- the record -------------------------------------------------------------------------- */
+
+static int save_record(void *data)
+{
+	struct launch *l = data;
+
+	net_describe(l->net, &l->st.net);
+	return state_save(l->lock, &l->st);
+}
+
+static int claim_name(struct launch *l)
+{
+	const struct launch_config *c = l->cfg;
+	struct state *s = &l->st;
+	int r;
+
+	/* Whatever dead containers left is undone first, by whichever command comes next. */
+	reap_stale();
+	r = state_claim(c->name, reap_container, &l->lock);
+	if (r < 0)
+		return r;
+	*s = (struct state){.status = STATE_CREATING,
+	                    .monitor_pid = getpid(),
+	                    .keep = c->keep,
+	                    .detached = c->detach,
+	                    .created_ns = state_now_ns()};
+	(void)state_proc_start(getpid(), &s->monitor_start);
+	s->name = strdup(c->name);
+	s->rootfs = strdup(c->rootfs);
+	s->cgroup_parent = strdup(c->cgroup_parent);
+	s->config = confjson_build(c, c->tty == TTY_ALWAYS);
+	(void)snprintf(s->net.mode, sizeof(s->net.mode), "%s", netconf_mode_name(c->net.mode));
+	if (c->detach) {
+		if (c->log_path)
+			(void)snprintf(l->log_path, sizeof(l->log_path), "%s", c->log_path);
+		else
+			(void)snprintf(l->log_path, sizeof(l->log_path), "%s/%s.log", LOGFILE_DIR,
+			               c->name);
+		s->log_path = strdup(l->log_path);
+	}
+	if (!s->name || !s->rootfs || !s->cgroup_parent || !s->config ||
+	    (c->detach && !s->log_path))
+		return log_errno(-ENOMEM, "describe container '%s'", c->name);
+	/* Before anything is made: the cgroup parent and name are what a reaper needs. */
+	return state_save(l->lock, s);
+}
+
+static void record_cgroup(struct launch *l)
+{
+	const char *leaves[8];
+	size_t n = cgroup_leaves(l->cg, leaves, ARRAY_SIZE(leaves));
+
+	json_decref(l->st.cgroups);
+	l->st.cgroups = json_array();
+	for (size_t i = 0; l->st.cgroups && i < n; i++)
+		(void)json_array_append_new(l->st.cgroups, json_string(leaves[i]));
+}
+
+/* --- before the container exists -------------------------------------------------------- */
 
 /* Everything that can fail without touching the host: before any cgroup or process. */
 static int prepare(struct launch *l)
@@ -73,6 +147,9 @@ static int prepare(struct launch *l)
 	r = initexec_load(c->init_path, &l->initfd, &l->init_path);
 	if (r == 0)
 		r = stdio_prepare(c, &l->io);
+	if (r == 0 && c->detach)
+		r = stdio_open_log(&l->io, l->log_path,
+		                   c->log_max_size ? c->log_max_size : CONFIG_DEFAULT_LOG_MAX);
 	if (r < 0)
 		return r;
 	r = initexec_argv(c, l->io.ctl[1], l->io.tty, &l->argv);
@@ -87,7 +164,7 @@ static int prepare(struct launch *l)
 		if (r < 0)
 			return r;
 	}
-	r = net_prepare(c, &l->net);
+	r = net_prepare(c, save_record, l, &l->net);
 	if (r < 0)
 		return r;
 	if (c->stats_json) {
@@ -101,15 +178,10 @@ static int prepare(struct launch *l)
 static int create_cgroup(struct launch *l)
 {
 	const struct launch_config *c = l->cfg;
-	int r;
+	int r = cgroup_create(c->cgroup_parent, c->name, &c->limits, &l->cg);
 
-	/* A launch killed by SIGKILL left its cgroup behind: its name lock is free now. */
-	r = cgroup_reap_stale(c->cgroup_parent);
-	if (r < 0)
-		log_debug("reap stale cgroups under '%s': %s", c->cgroup_parent, strerror(-r));
-	r = cgroup_create(c->cgroup_parent, c->name, &c->limits, &l->cg);
-	if (r == -EBUSY)
-		log_error("name '%s' is already in use", c->name);
+	if (r == 0)
+		record_cgroup(l);
 	return r;
 }
 
@@ -145,6 +217,8 @@ static int clone_child(struct launch *l)
 		child_main(&a);
 	}
 	l->pid = pid;
+	l->st.pid1 = pid;
+	(void)state_proc_start(pid, &l->st.pid1_start);
 	/* Only the child may hold its end, or its exit would never read as EOF. */
 	l->sync[1] = safe_close(l->sync[1]);
 	stdio_after_clone(&l->io);
@@ -160,38 +234,25 @@ static int clone_child(struct launch *l)
 	return 0;
 }
 
-/* Returns 0 to go on, 128+N for a stop signal received before the container exists,
- * or -errno. */
-static int start(struct launch *l)
-{
-	int sig = supervise_pending_stop();
-	int r;
+/* --- what boxinit and the commands ask ------------------------------------------------------ */
 
-	if (sig > 0) {
-		log_debug("SIG%s before start: tearing down", signal_abbrev(sig));
-		return EXIT_SIGNAL_BASE + sig;
-	}
-	r = create_cgroup(l);
-	if (r == 0)
-		r = cgroup_join_open(l->cg, &l->join);
-	if (r == 0)
-		r = ns_ahead_finish(&l->ahead);
-	/* The first process joins the cgroup before it does anything: see child.c. */
-	if (r == 0)
-		r = clone_child(l);
-	/* Before GO: the first command sees eth0 up, addressed and routed. */
-	if (r == 0)
-		r = net_setup(l->net, &l->loop, l->ahead.fd[NS_AHEAD_NET]);
-	if (r < 0)
-		return r;
-	r = stdio_start(&l->io, &l->loop);
-	if (r < 0)
-		return r;
-	r = sync_send_go(l->sync[0]);
-	if (r < 0)
-		/* The child is gone already: supervise reads why. */
-		log_debug("send GO: %s", strerror(-r));
-	return 0;
+static void detach_report(struct launch *l, const char *msg)
+{
+	if (l->report_fd < 0)
+		return;
+	(void)write_all(l->report_fd, msg, strlen(msg));
+	l->report_fd = safe_close(l->report_fd);
+}
+
+static void on_started(void *data)
+{
+	struct launch *l = data;
+
+	if (l->report_fd < 0)
+		return;
+	detach_report(l, "started\n");
+	/* From now on nothing of launch is tied to the terminal it was started from. */
+	stdio_detach_self(&l->io);
 }
 
 static bool on_winch(void *data)
@@ -202,6 +263,63 @@ static bool on_winch(void *data)
 static void on_stop_timeout(void *data)
 {
 	cgroup_kill(((struct launch *)data)->cg);
+}
+
+static void on_stop_request(void *data, uint64_t kill_after_ms)
+{
+	(void)data;
+	supervise_request_stop(kill_after_ms);
+}
+
+static void on_signal_request(void *data, int sig)
+{
+	(void)data;
+	supervise_request_signal(sig);
+}
+
+/* Returns 0 to go on, 128+N for a stop signal received before the container exists,
+ * or -errno. */
+static int start(struct launch *l)
+{
+	const struct stdio_events events = {.started = on_started, .data = l};
+	const struct monitor_ops ops = {
+	    .stop = on_stop_request, .signal = on_signal_request, .data = l};
+	int sig = supervise_pending_stop();
+	int r;
+
+	if (sig > 0) {
+		log_debug("SIG%s before start: tearing down", signal_abbrev(sig));
+		return EXIT_SIGNAL_BASE + sig;
+	}
+	r = create_cgroup(l);
+	if (r == 0)
+		r = state_save(l->lock, &l->st);
+	if (r == 0)
+		r = cgroup_join_open(l->cg, &l->join);
+	if (r == 0)
+		r = ns_ahead_finish(&l->ahead);
+	/* The first process joins the cgroup before it does anything: see child.c. */
+	if (r == 0)
+		r = clone_child(l);
+	/* Before GO: the first command sees eth0 up, addressed and routed. */
+	if (r == 0)
+		r = net_setup(l->net, &l->loop, l->ahead.fd[NS_AHEAD_NET]);
+	if (r == 0)
+		r = stdio_start(&l->io, &l->loop, &events);
+	if (r == 0)
+		r = monitor_start(&l->loop, state_dir_of(l->lock), &ops, &l->mon);
+	if (r < 0)
+		return r;
+	l->st.status = STATE_RUNNING;
+	l->st.started_ns = state_now_ns();
+	r = save_record(l);
+	if (r < 0)
+		return r;
+	r = sync_send_go(l->sync[0]);
+	if (r < 0)
+		/* The child is gone already: supervise reads why. */
+		log_debug("send GO: %s", strerror(-r));
+	return 0;
 }
 
 static uint64_t stop_timeout_ms(const struct launch_config *c)
@@ -240,6 +358,8 @@ static int supervise(struct launch *l)
 	return status_to_exit_code(res.status);
 }
 
+/* --- the end ------------------------------------------------------------------------------- */
+
 /* A child left on an error path is killed and reaped here, never leaked. */
 static void kill_child(struct launch *l)
 {
@@ -271,8 +391,29 @@ static void report_stats(struct launch *l, int exit_code)
 		(void)stats_write_json(l->statsfd, l->cfg->stats_json, &s, exit_code);
 }
 
+/* The record's last word: kept (--keep), it says how the container ended; else it goes, and
+ * a detached container's log with it. */
+static void end_record(struct launch *l, int exit_code, bool ran)
+{
+	struct state *s = &l->st;
+
+	if (!l->lock)
+		return;
+	s->status = STATE_STOPPED;
+	s->exited = ran;
+	s->exit_code = exit_code;
+	s->finished_ns = state_now_ns();
+	if (l->cfg->keep && ran && state_save(l->lock, s) == 0) {
+		state_release(steal_ptr(&l->lock), false);
+		return;
+	}
+	if (s->log_path)
+		logfile_remove(s->log_path);
+	state_release(steal_ptr(&l->lock), true);
+}
+
 /* Every path ends here: stats first (the cgroup still exists), then kill what is left. */
-static void teardown(struct launch *l, int exit_code)
+static void teardown(struct launch *l, int exit_code, bool ran)
 {
 	kill_child(l);
 	ns_ahead_close(&l->ahead);
@@ -281,6 +422,9 @@ static void teardown(struct launch *l, int exit_code)
 	cgroup_destroy(steal_ptr(&l->cg));
 	net_destroy(steal_ptr(&l->net));
 	stdio_close(&l->io);
+	end_record(l, exit_code, ran);
+	/* Last: whoever waits (launch stop, wait) hears of the end once nothing is left. */
+	monitor_finish(steal_ptr(&l->mon), ran, exit_code);
 	if (l->loop_ready) {
 		/* Runs the close callbacks of the published ports; nothing else is left. */
 		(void)uv_run(&l->loop, UV_RUN_DEFAULT);
@@ -297,14 +441,16 @@ static void teardown(struct launch *l, int exit_code)
 	initexec_strv_free(steal_ptr(&l->envp));
 	rootfs_plan_free(&l->plan);
 	syscalls_free(&l->filter);
+	state_free(&l->st);
 }
 
-static int run(const struct launch_config *c, int sigfd, const sigset_t *orig_mask)
+static int run(const struct launch_config *c, int sigfd, const sigset_t *orig_mask, int report_fd)
 {
 	struct launch l = {.cfg = c,
 	                   .sigfd = sigfd,
 	                   .initfd = -1,
 	                   .statsfd = -1,
+	                   .report_fd = report_fd,
 	                   .sync = {-1, -1},
 	                   .join = {.clone_fd = -1},
 	                   .io = {.child = {-1, -1, -1},
@@ -312,27 +458,78 @@ static int run(const struct launch_config *c, int sigfd, const sigset_t *orig_ma
 	                          .pipe_in = -1,
 	                          .pipe_out = -1,
 	                          .pipe_err = -1,
-	                          .master = -1}};
+	                          .master = -1,
+	                          .lp = {{.fd = -1}, {.fd = -1}, {.fd = -1}, {.fd = -1}}}};
+	bool ran = false;
 	int code, r;
 
 	supervise_exec_mask(orig_mask, &l.exec_mask);
-	r = prepare(&l);
+	r = claim_name(&l);
+	if (r == 0)
+		r = prepare(&l);
 	if (r == 0)
 		r = start(&l);
-	if (r < 0)
+	if (r < 0) {
 		code = EXIT_LAUNCH_FAILURE;
-	else if (r > 0)
+	} else if (r > 0) {
 		code = r;
-	else
+	} else {
 		code = supervise(&l);
-	teardown(&l, code);
+		ran = l.io.main_started || code != EXIT_LAUNCH_FAILURE;
+	}
+	/* Detached and never started: what the container said is the reason. */
+	if (l.report_fd >= 0) {
+		char msg[32];
+
+		stdio_print_early(&l.io);
+		(void)snprintf(msg, sizeof(msg), "exit %d\n", code);
+		detach_report(&l, msg);
+	}
+	teardown(&l, code, ran);
 	return code;
+}
+
+/* --- -d: the launch that waits, and the monitor that stays ------------------------------------ */
+
+/* The caller's launch waits here for the monitor (its child) to say the command runs, then
+ * prints the name; the monitor leaves the caller's session and goes on. */
+static int detach(const struct launch_config *c, int *ret_report_fd)
+{
+	char buf[64] = "";
+	int p[2], code;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return log_errno(-errno, "detach");
+	pid = fork();
+	if (pid < 0)
+		return log_errno(-errno, "detach");
+	if (pid == 0) {
+		(void)close(p[0]);
+		/* Its own session: the terminal's hangup or Ctrl-C is not the container's. */
+		(void)setsid();
+		*ret_report_fd = p[1];
+		return 0;
+	}
+	(void)close(p[1]);
+	n = read_all(p[0], buf, sizeof(buf) - 1);
+	(void)close(p[0]);
+	if (n > 0 && strncmp(buf, "started", 7) == 0) {
+		printf("%s\n", c->name);
+		exit(fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_LAUNCH_FAILURE);
+	}
+	/* "exit N": the monitor said why already, on the stderr we share. */
+	if (n <= 0 || sscanf(buf, "exit %d", &code) != 1)
+		code = EXIT_LAUNCH_FAILURE;
+	exit(code);
 }
 
 int main(int argc, char **argv)
 {
 	_cleanup_(config_free) struct launch_config cfg = {0};
 	_cleanup_close_ int sigfd = -1;
+	int report_fd = -1;
 	sigset_t orig_mask;
 	int r;
 
@@ -340,6 +537,8 @@ int main(int argc, char **argv)
 	/* 0, 1 and 2 stay what they are: a descriptor launch opens never takes their place. */
 	if (stdio_fill_closed() < 0)
 		return EXIT_LAUNCH_FAILURE;
+	if (argc > 1 && commands_is_command(argv[1]))
+		return commands_run(argc - 1, argv + 1);
 	/* First of all: a signal from now on is either forwarded or causes a clean teardown. */
 	if (supervise_block_signals(&orig_mask, &sigfd) < 0)
 		return EXIT_LAUNCH_FAILURE;
@@ -353,5 +552,7 @@ int main(int argc, char **argv)
 		log_warn("container '%s' is privileged: every capability, every device, no masked "
 		         "paths, no seccomp filter; root in it is root on the host",
 		         cfg.name);
-	return run(&cfg, sigfd, &orig_mask);
+	if (cfg.detach && detach(&cfg, &report_fd) < 0)
+		return EXIT_LAUNCH_FAILURE;
+	return run(&cfg, sigfd, &orig_mask, report_fd);
 }

@@ -5,7 +5,8 @@
  * netlink socket there and returns at once. Addresses are allocated under a
  * lock, and the kernel's routing table is the allocation record: a /30 is free
  * when no route overlaps it, and a container's /30 stops being a route when
- * its veth goes away, whoever made it and however it ended.
+ * its veth goes away, whoever made it and however it ended. What could outlive a
+ * killed launch is in the container's record (state.c) before it exists.
  */
 #include "net.h"
 
@@ -32,8 +33,8 @@
 
 struct net {
 	const struct launch_config *cfg;
-	char state_path[sizeof(NET_RUN_DIR) + CONFIG_NAME_MAX + 8];
-	int state_fd; /* flock'ed for the life of launch: the name's network lock */
+	int (*save)(void *data); /* writes the container's record (see record()) */
+	void *save_data;
 	char ifname[16];
 	struct in_addr addr, gateway;
 	bool made_veth, nat_pending;
@@ -41,148 +42,66 @@ struct net {
 	struct proxy *proxy;
 };
 
-/* --- state files and their locks ---------------------------------------------------- */
+/* --- the record -------------------------------------------------------------------------- */
 
-static void sleep_ms(unsigned ms)
+void net_describe(const struct net *n, struct state_net *ret)
 {
-	struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)ms * 1000000L};
+	const struct net_config *nc;
 
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
+	json_decref(ret->publish);
+	ret->publish = NULL;
+	if (!n)
+		return;
+	nc = &n->cfg->net;
+	(void)snprintf(ret->mode, sizeof(ret->mode), "%s", netconf_mode_name(nc->mode));
+	if (!n->made_veth)
+		return;
+	memcpy(ret->ifname, n->ifname, sizeof(ret->ifname));
+	(void)inet_ntop(AF_INET, &n->addr, ret->address, sizeof(ret->address));
+	(void)inet_ntop(AF_INET, &n->gateway, ret->gateway, sizeof(ret->gateway));
+	ret->prefix = 30;
+	(void)snprintf(ret->nat, sizeof(ret->nat), "%s",
+	               n->nat_pending ? "pending" : nat_tool_name(n->nat.tool));
+	ret->publish = json_array();
+	for (size_t i = 0; ret->publish && i < nc->n_publish; i++) {
+		char spec[64];
 
-/* The holder unlinks the file before it closes it, so a lock taken on an inode that is
- * no longer at path protects nothing: then start over. -EBUSY: held by a live launch. */
-static int state_lock(const char *path, bool create, int *ret_fd)
-{
-	for (int i = 0; i < 100; i++) {
-		_cleanup_close_ int fd =
-		    open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | (create ? O_CREAT : 0),
-		         0644);
-		struct stat a, b;
-
-		if (fd < 0)
-			return -errno;
-		if (flock(fd, LOCK_EX | LOCK_NB) < 0)
-			return errno == EWOULDBLOCK ? -EBUSY : -errno;
-		if (fstat(fd, &a) < 0)
-			return -errno;
-		if (stat(path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
-			*ret_fd = steal_fd(&fd);
-			return 0;
-		}
-		if (!create)
-			return -ENOENT;
+		(void)snprintf(spec, sizeof(spec), "%s:%u:%u/tcp",
+		               inet_ntoa(nc->publish[i].host_ip), nc->publish[i].host_port,
+		               nc->publish[i].container_port);
+		(void)json_array_append_new(ret->publish, json_string(spec));
 	}
-	return -EBUSY;
 }
 
-/* The value of "key":"value" in a state file; names and addresses need no escaping. */
-static bool json_get(const char *json, const char *key, char *ret, size_t size)
+/* Has the caller write the container's record now: what it names can then be undone even
+ * if launch dies the next instant. */
+static int record(struct net *n)
 {
-	char pat[32];
-	const char *p, *end;
-
-	(void)snprintf(pat, sizeof(pat), "\"%s\":\"", key);
-	p = strstr(json, pat);
-	if (!p)
-		return false;
-	p += strlen(pat);
-	end = strchr(p, '"');
-	if (!end || (size_t)(end - p) >= size)
-		return false;
-	memcpy(ret, p, (size_t)(end - p));
-	ret[end - p] = '\0';
-	return true;
+	return n->save ? n->save(n->save_data) : 0;
 }
 
-/* Undoes what the state in fd records: a dead launch's, or one that died under our name. */
-static void undo_recorded(int fd)
+void net_undo(const char *name, const struct state_net *rec)
 {
-	char buf[4096], name[80] = "", ifname[16] = "", nat[16] = "", addr[INET_ADDRSTRLEN] = "";
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
 	struct nat_rule rule = {0};
 	struct rtn rt = {0};
 
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	if (!json_get(buf, "name", name, sizeof(name)))
-		return;
-	log_debug("net: undoing what a dead launch left for '%s'", name);
-	if (json_get(buf, "ifname", ifname, sizeof(ifname)) && rtn_open(&rt) == 0) {
-		(void)rtn_link_delete(&rt, ifname); /* usually gone with its namespace */
+	if (rec->ifname[0] && rtn_open(&rt) == 0) {
+		(void)rtn_link_delete(&rt, rec->ifname); /* usually gone with its namespace */
 		rtn_close(&rt);
 	}
-	if (json_get(buf, "nat", nat, sizeof(nat)) &&
-	    json_get(buf, "address", addr, sizeof(addr)) &&
-	    inet_pton(AF_INET, addr, &rule.addr) == 1) {
-		memcpy(rule.name, name, sizeof(rule.name));
-		memcpy(rule.ifname, ifname, sizeof(rule.ifname));
-		/* "pending": the launch died while adding it, with one tool or the other. */
-		for (int t = NAT_NFT; t <= NAT_IPTABLES; t++) {
-			rule.tool =
-			    STREQ(nat, "pending") ? (enum nat_tool)t : nat_tool_from_name(nat);
-			(void)nat_remove(&rule);
-			if (!STREQ(nat, "pending"))
-				break;
-		}
+	if (!rec->nat[0] || STREQ(rec->nat, "none") ||
+	    inet_pton(AF_INET, rec->address, &rule.addr) != 1)
+		return;
+	(void)snprintf(rule.name, sizeof(rule.name), "%s", name);
+	memcpy(rule.ifname, rec->ifname, sizeof(rule.ifname));
+	/* "pending": the launch died while adding it, with one tool or the other. */
+	for (int t = NAT_NFT; t <= NAT_IPTABLES; t++) {
+		rule.tool =
+		    STREQ(rec->nat, "pending") ? (enum nat_tool)t : nat_tool_from_name(rec->nat);
+		(void)nat_remove(&rule);
+		if (!STREQ(rec->nat, "pending"))
+			break;
 	}
-	netconf_resolv_path(name, buf, sizeof(buf));
-	(void)unlink(buf);
-}
-
-static void reap_one(const char *file)
-{
-	char path[512];
-	int fd;
-
-	(void)snprintf(path, sizeof(path), "%s/%s", NET_RUN_DIR, file);
-	if (state_lock(path, false, &fd) < 0)
-		return; /* alive, or already reaped */
-	undo_recorded(fd);
-	(void)unlink(path);
-	(void)safe_close(fd);
-}
-
-/* State files nobody holds were left by launches that died without their teardown. */
-static void reap_stale(void)
-{
-	_cleanup_closedir_ DIR *d = opendir(NET_RUN_DIR);
-	struct dirent *de;
-
-	while (d && (de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-
-		if (de->d_name[0] != '.' && len > 5 && STREQ(de->d_name + len - 5, ".json"))
-			reap_one(de->d_name);
-	}
-}
-
-static int write_state(const struct net *n)
-{
-	const struct net_config *nc = &n->cfg->net;
-	char buf[4096], gw[INET_ADDRSTRLEN] = "", addr[INET_ADDRSTRLEN] = "";
-	int len;
-
-	(void)inet_ntop(AF_INET, &n->addr, addr, sizeof(addr));
-	(void)inet_ntop(AF_INET, &n->gateway, gw, sizeof(gw));
-	len = snprintf(buf, sizeof(buf), "{\"name\":\"%s\",\"launch_pid\":%d,\"net\":\"%s\"",
-	               n->cfg->name, (int)getpid(), netconf_mode_name(nc->mode));
-	if (n->made_veth)
-		len += snprintf(buf + len, sizeof(buf) - (size_t)len,
-		                ",\"ifname\":\"%s\",\"address\":\"%s\",\"prefix\":30,"
-		                "\"gateway\":\"%s\",\"nat\":\"%s\"",
-		                n->ifname, addr, gw,
-		                n->nat_pending ? "pending" : nat_tool_name(n->nat.tool));
-	for (size_t i = 0; i < nc->n_publish && len < 3900; i++)
-		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "%s\"%s:%u:%u/tcp\"",
-		                i ? "," : ",\"publish\":[", inet_ntoa(nc->publish[i].host_ip),
-		                nc->publish[i].host_port, nc->publish[i].container_port);
-	len += snprintf(buf + len, sizeof(buf) - (size_t)len, "%s}\n", nc->n_publish ? "]" : "");
-	if (ftruncate(n->state_fd, 0) < 0 || pwrite(n->state_fd, buf, (size_t)len, 0) != len)
-		return log_errno(-errno, "write '%s'", n->state_path);
-	return 0;
 }
 
 static int write_resolv_conf(const struct launch_config *c)
@@ -195,33 +114,12 @@ static int write_resolv_conf(const struct launch_config *c)
 	for (size_t i = 0; i < c->net.n_dns; i++)
 		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "nameserver %s\n",
 		                c->net.dns[i]);
-	/* Under the name's lock: a file of that name is a dead launch's, rewritten whole. */
+	/* In the container's own record directory, which holds the name. */
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0644);
 	r = fd < 0 ? -errno : write_all(fd, buf, (size_t)len);
 	if (r < 0)
 		return log_errno(r, "write '%s'", path);
 	return 0;
-}
-
-static int take_name(struct net *n)
-{
-	int r = -EBUSY;
-
-	(void)snprintf(n->state_path, sizeof(n->state_path), "%s/%s.json", NET_RUN_DIR,
-	               n->cfg->name);
-	/* A reaper holds a dead launch's file only for a moment. */
-	for (int i = 0; i < 10 && r == -EBUSY; i++) {
-		if (i)
-			sleep_ms(20);
-		r = state_lock(n->state_path, true, &n->state_fd);
-	}
-	if (r == -EBUSY)
-		log_error("name '%s' is already in use", n->cfg->name);
-	else if (r < 0)
-		return log_errno(r, "lock '%s'", n->state_path);
-	if (r == 0)
-		undo_recorded(n->state_fd);
-	return r;
 }
 
 static int make_run_dir(void)
@@ -233,13 +131,13 @@ static int make_run_dir(void)
 	return 0;
 }
 
-int net_prepare(const struct launch_config *c, struct net **ret)
+int net_prepare(const struct launch_config *c, int (*save)(void *), void *save_data,
+                struct net **ret)
 {
 	struct net *n;
 	int r;
 
 	*ret = NULL;
-	reap_stale();
 	if (c->net.mode != NET_VETH && c->net.n_dns == 0)
 		return 0;
 	r = make_run_dir();
@@ -249,14 +147,10 @@ int net_prepare(const struct launch_config *c, struct net **ret)
 	if (!n)
 		return log_errno(-ENOMEM, "prepare the network of '%s'", c->name);
 	n->cfg = c;
-	n->state_fd = -1;
+	n->save = save;
+	n->save_data = save_data;
 	*ret = n;
-	r = take_name(n);
-	if (r == 0 && c->net.n_dns)
-		r = write_resolv_conf(c);
-	if (r == 0)
-		r = write_state(n);
-	return r;
+	return c->net.n_dns ? write_resolv_conf(c) : 0;
 }
 
 /* --- addresses and links ------------------------------------------------------------- */
@@ -481,7 +375,7 @@ int net_setup(struct net *n, uv_loop_t *loop, int netns_fd)
 		n->nat.addr = n->addr;
 		/* Recorded first: a launch killed while adding it still has it removed. */
 		n->nat_pending = true;
-		r = write_state(n);
+		r = record(n);
 		if (r == 0)
 			r = nat_add(&n->nat);
 		n->nat_pending = false;
@@ -490,7 +384,7 @@ int net_setup(struct net *n, uv_loop_t *loop, int netns_fd)
 		r = proxy_start(loop, nc->publish, nc->n_publish, nc->max_conns, n->addr,
 		                &n->proxy);
 	if (r == 0)
-		r = write_state(n);
+		r = record(n);
 	return r;
 }
 
@@ -512,10 +406,5 @@ void net_destroy(struct net *n)
 	}
 	if (n->cfg->net.n_dns)
 		(void)unlink(n->cfg->net.resolv_conf);
-	if (n->state_fd >= 0) {
-		/* Unlinked while still locked: see state_lock(). */
-		(void)unlink(n->state_path);
-		(void)safe_close(n->state_fd);
-	}
 	free(n);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "state.h"
 #include "util.h"
 
 int netconf_parse_mode(const char *s, enum net_mode *ret)
@@ -198,7 +199,7 @@ bool netconf_overlaps(struct in_addr a, unsigned pa, struct in_addr b, unsigned 
 
 void netconf_resolv_path(const char *name, char *ret, size_t size)
 {
-	(void)snprintf(ret, size, "%s/%s.resolv.conf", NET_RUN_DIR, name);
+	(void)snprintf(ret, size, "%s/%s/resolv.conf", STATE_ROOT, name);
 }
 
 void netconf_finish(struct net_config *c, const char *name)

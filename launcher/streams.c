@@ -105,6 +105,24 @@ int stdio_fill_closed(void)
 	return 0;
 }
 
+/* Detached: stdin /dev/null, or with -i a pipe that stays open and empty (a shell then
+ * waits instead of ending at EOF, as with docker run -di); output into the log. */
+static int plan_detached(struct stdio *io)
+{
+	int r = io->interactive ? make_pipe(&io->child[0], &io->pipe_in) : open_null();
+
+	if (!io->interactive)
+		io->child[0] = r;
+	io->close_child[0] = r >= 0;
+	for (int fd = STDOUT_FILENO; r >= 0 && fd <= STDERR_FILENO; fd++) {
+		r = make_pipe(&io->lp[fd - 1].fd, &io->child[fd]);
+		io->close_child[fd] = r == 0;
+		io->lp[fd - 1].stream = (enum logfile_stream)fd;
+		io->lp[fd - 1].counts = true;
+	}
+	return r < 0 ? r : 0;
+}
+
 int stdio_prepare(const struct launch_config *c, struct stdio *io)
 {
 	bool in_tty = isatty(STDIN_FILENO), fg = in_tty && in_foreground(STDIN_FILENO);
@@ -115,18 +133,26 @@ int stdio_prepare(const struct launch_config *c, struct stdio *io)
 	                     .pipe_in = -1,
 	                     .pipe_out = -1,
 	                     .pipe_err = -1,
-	                     .master = -1};
+	                     .master = -1,
+	                     .lp = {{.fd = -1}, {.fd = -1}, {.fd = -1}, {.fd = -1}}};
+	io->detached = c->detach;
 	/* Docker's -it when a person is at the terminal: stdin and stdout are terminals and
-	 * launch is in the foreground. */
-	io->tty = c->tty == TTY_ALWAYS || (c->tty == TTY_AUTO && fg && isatty(STDOUT_FILENO));
-	io->interactive = c->interactive || fg;
-	io->raw_wanted = io->tty && io->interactive && fg;
-	r = plan_input(io, in_tty);
-	if (r == 0)
-		r = plan_output(io, STDOUT_FILENO, &io->pipe_out);
-	if (r == 0)
-		r = plan_output(io, STDERR_FILENO, &io->pipe_err);
-	if (r == 0 && io->tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, io->ctl) < 0)
+	 * launch is in the foreground. Detached, only -t gives one (output to the log). */
+	io->tty = c->tty == TTY_ALWAYS ||
+	          (c->tty == TTY_AUTO && !c->detach && fg && isatty(STDOUT_FILENO));
+	io->interactive = c->interactive || (fg && !c->detach);
+	io->raw_wanted = io->tty && io->interactive && fg && !c->detach;
+	if (c->detach) {
+		r = plan_detached(io);
+	} else {
+		r = plan_input(io, in_tty);
+		if (r == 0)
+			r = plan_output(io, STDOUT_FILENO, &io->pipe_out);
+		if (r == 0)
+			r = plan_output(io, STDERR_FILENO, &io->pipe_err);
+	}
+	/* Always: boxinit says there when the command has started and when it ended. */
+	if (r == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, io->ctl) < 0)
 		r = -errno;
 	if (r < 0)
 		return log_errno(r, "set up the stdio of container '%s'", c->name);
@@ -245,6 +271,101 @@ static int start_tty_relays(struct stdio *io)
 	                   on_stdin_eof_tty);
 }
 
+/* --- the log of a detached container ------------------------------------------------- */
+
+static void log_chunk(struct stdio *io, enum logfile_stream stream, const char *buf, size_t n)
+{
+	/* Kept for a start that fails: the reason is in the output (boxinit's message). */
+	if (!io->main_started && io->early_len < sizeof(io->early)) {
+		size_t take =
+		    sizeof(io->early) - io->early_len < n ? sizeof(io->early) - io->early_len : n;
+
+		memcpy(io->early + io->early_len, buf, take);
+		io->early_len += take;
+	}
+	if (io->log)
+		logfile_write(io->log, stream, buf, n);
+}
+
+static void on_logpipe(uv_poll_t *h, int status, int events)
+{
+	struct logpipe *p = h->data;
+	char buf[16384];
+
+	(void)status;
+	(void)events;
+	/* A bounded number of reads a wakeup: one flood cannot starve the loop. */
+	for (int i = 0; i < 16; i++) {
+		ssize_t n = read(p->fd, buf, sizeof(buf));
+
+		if (n > 0) {
+			log_chunk(p->io, p->stream, buf, (size_t)n);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		/* EOF, or EIO from a pty whose last user is gone. */
+		p->done = true;
+		(void)uv_poll_stop(&p->poll);
+		return;
+	}
+}
+
+static int logpipe_start(struct stdio *io, struct logpipe *p)
+{
+	int r = uv_poll_init(io->loop, &p->poll, p->fd); /* makes it non-blocking: ours */
+
+	if (r < 0)
+		return r;
+	p->poll.data = p;
+	p->io = io;
+	p->open = true;
+	return uv_poll_start(&p->poll, UV_READABLE, on_logpipe);
+}
+
+static void logpipe_close(struct logpipe *p)
+{
+	if (p->open)
+		uv_close((uv_handle_t *)&p->poll, NULL);
+	p->open = false;
+	p->fd = safe_close(p->fd);
+}
+
+int stdio_open_log(struct stdio *io, const char *path, uint64_t max_size)
+{
+	return logfile_open(path, max_size, &io->log);
+}
+
+void stdio_detach_self(struct stdio *io)
+{
+	int p[2], null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
+
+	if (null < 0 || pipe2(p, O_CLOEXEC) < 0) {
+		(void)safe_close(null);
+		return;
+	}
+	(void)dup2(null, STDIN_FILENO);
+	(void)dup2(null, STDOUT_FILENO);
+	/* Non-blocking: a message launch writes while its loop is busy is lost, never waited
+	 * for (the loop is what would read it). */
+	(void)fcntl(p[1], F_SETFL, O_NONBLOCK);
+	(void)dup2(p[1], STDERR_FILENO);
+	(void)close(p[1]);
+	(void)close(null);
+	io->lp[3] = (struct logpipe){.fd = p[0], .stream = LOGFILE_STDERR};
+	if (logpipe_start(io, &io->lp[3]) < 0)
+		io->lp[3].fd = safe_close(io->lp[3].fd);
+}
+
+void stdio_print_early(struct stdio *io)
+{
+	if (io->early_len)
+		(void)write_all(STDERR_FILENO, io->early, io->early_len);
+	io->early_len = 0;
+}
+
 /* boxinit's terminal arrived: size it, take the host's terminal, let boxinit go on. */
 static void on_master(struct stdio *io, int fd)
 {
@@ -252,7 +373,7 @@ static void on_master(struct stdio *io, int fd)
 	int r;
 
 	/* From the container: it must be a pty master, and only the first one counts. */
-	if (io->master >= 0 || io->tout.started || ioctl(fd, TIOCGPTN, &n) < 0) {
+	if (io->master >= 0 || io->tout.started || io->lp[2].open || ioctl(fd, TIOCGPTN, &n) < 0) {
 		log_debug("control socket: ignored a descriptor that is no new pty master");
 		(void)safe_close(fd);
 		return;
@@ -263,7 +384,14 @@ static void on_master(struct stdio *io, int fd)
 	r = ctl_send(io->ctl[0], CTL_ACK, 0, -1);
 	if (r < 0)
 		log_debug("answer boxinit: %s", strerror(-r));
-	r = start_tty_relays(io);
+	if (io->detached) {
+		/* Into the log as the container's stdout; nobody types into it. */
+		io->lp[2] = (struct logpipe){
+		    .fd = steal_fd(&io->master), .stream = LOGFILE_STDOUT, .counts = true};
+		r = logpipe_start(io, &io->lp[2]);
+	} else {
+		r = start_tty_relays(io);
+	}
 	if (r < 0)
 		(void)log_errno(r, "relay the container's terminal");
 }
@@ -300,19 +428,31 @@ static void on_ctl(uv_poll_t *h, int status, int events)
 			ctl_stop(io);
 			return;
 		}
-		if (m.type == CTL_TTY && fd >= 0)
+		if (m.type == CTL_TTY && fd >= 0) {
 			on_master(io, steal_fd(&fd));
-		else if (m.type == CTL_MAIN_EXITED)
+		} else if (m.type == CTL_MAIN_STARTED && !io->main_started) {
+			io->main_started = true;
+			if (io->events.started)
+				io->events.started(io->events.data);
+		} else if (m.type == CTL_MAIN_EXITED) {
 			on_main_exited(io);
+			if (io->events.main_exited)
+				io->events.main_exited(io->events.data, m.value);
+		}
 		(void)safe_close(fd);
 	}
 }
 
-int stdio_start(struct stdio *io, uv_loop_t *loop)
+int stdio_start(struct stdio *io, uv_loop_t *loop, const struct stdio_events *events)
 {
 	int r = 0;
 
 	io->loop = loop;
+	if (events)
+		io->events = *events;
+	for (int i = 0; r == 0 && i < 2; i++)
+		if (io->lp[i].fd >= 0)
+			r = logpipe_start(io, &io->lp[i]);
 	/* Writes to a host stdout that went away are errors, not a SIGPIPE for launch (the
 	 * container was cloned with launch's own disposition already). */
 	(void)signal(SIGPIPE, SIG_IGN);
@@ -341,6 +481,9 @@ int stdio_start(struct stdio *io, uv_loop_t *loop)
 
 static bool outputs_done(const struct stdio *io)
 {
+	for (int i = 0; i < 4; i++)
+		if (io->lp[i].open && io->lp[i].counts && !io->lp[i].done)
+			return false;
 	return relay_finished(&io->out) && relay_finished(&io->err) && relay_finished(&io->tout);
 }
 
@@ -393,6 +536,9 @@ void stdio_close(struct stdio *io)
 	if (io->drain_ready)
 		uv_close((uv_handle_t *)&io->drain_timer, NULL);
 	io->drain_ready = false;
+	for (int i = 0; i < 4; i++)
+		logpipe_close(&io->lp[i]);
+	logfile_close(steal_ptr(&io->log));
 	for (int i = 0; i < 3; i++)
 		if (io->close_child[i])
 			io->child[i] = safe_close(io->child[i]);

@@ -16,9 +16,27 @@
 #include <uv.h>
 
 #include "config.h"
+#include "logfile.h"
 #include "relay.h"
 
+/* Output of a detached container: a pipe read into the log. */
+struct logpipe {
+	uv_poll_t poll;
+	int fd;
+	enum logfile_stream stream;
+	bool open, done, counts; /* counts: the drain at the end waits for its EOF */
+	struct stdio *io;
+};
+
+/* What boxinit says over the control socket, for launch's main. */
+struct stdio_events {
+	void (*started)(void *data); /* the main command runs (or the services) */
+	void (*main_exited)(void *data, int code);
+	void *data;
+};
+
 struct stdio {
+	bool detached;    /* output to the log, no host terminal at all */
 	bool tty;         /* the container gets a terminal of its own */
 	bool interactive; /* stdin reaches the container */
 	bool raw_wanted;  /* the host's stdin is a terminal we may take: raw mode with the pty */
@@ -40,6 +58,14 @@ struct stdio {
 	uint64_t drain_moved;
 	struct relay in, out, err; /* host stdin -> pipe, pipes -> host stdout/stderr */
 	struct relay tin, tout;    /* host stdin -> pty master -> host stdout */
+	struct stdio_events events;
+	bool main_started;
+	/* Detached: the log, the pipes into it (stdout, stderr, the pty, launch's own stderr),
+	 * and what the container wrote before its command started (printed if it never does). */
+	struct logfile *log;
+	struct logpipe lp[4];
+	char early[4096];
+	size_t early_len;
 };
 
 /* First thing in launch: 0, 1 and 2 that are closed become /dev/null, so no descriptor
@@ -47,10 +73,17 @@ struct stdio {
 int stdio_fill_closed(void);
 /* Decides and makes what the container's stdio will be (before the clone). Logs; -errno. */
 int stdio_prepare(const struct launch_config *c, struct stdio *io);
+/* Detached: opens the log (before the container writes to it). Logs; -errno. */
+int stdio_open_log(struct stdio *io, const char *path, uint64_t max_size);
+/* Detached, once the command runs: launch's own stdin and stdout become /dev/null and its
+ * stderr a pipe into the log, so nothing ties the monitor to a terminal. */
+void stdio_detach_self(struct stdio *io);
+/* What the container wrote before its command started, for a start that failed. */
+void stdio_print_early(struct stdio *io);
 /* Parent, after the clone: closes the ends that are the child's now. */
 void stdio_after_clone(struct stdio *io);
-/* Starts the relays and listens to boxinit on loop. Logs; -errno. */
-int stdio_start(struct stdio *io, uv_loop_t *loop);
+/* Starts the relays and listens to boxinit on loop (events: what boxinit says). Logs. */
+int stdio_start(struct stdio *io, uv_loop_t *loop, const struct stdio_events *events);
 /* SIGWINCH: true when the container has a terminal of its own and got the new size (the
  * kernel tells its foreground group); false: forward the signal as before. */
 bool stdio_winch(struct stdio *io);

@@ -110,7 +110,8 @@ static void forward(pid_t pid, int sig)
 /* The watchers of supervise_run, on launch's loop beside the published ports. */
 struct watch {
 	uv_poll_t sig, sync;
-	uv_timer_t stop; /* started by the first forwarded stop */
+	uv_timer_t stop;   /* started by the first forwarded stop */
+	uint64_t stop_due; /* when it fires, on the loop's clock */
 	int sigfd, syncfd;
 	pid_t pid;
 	bool reaped, stopping;
@@ -118,6 +119,9 @@ struct watch {
 	const struct supervise_hooks *hooks;
 	struct supervise_result res;
 };
+
+/* The watch of the supervise_run that runs now: the monitor's requests act on it. */
+static struct watch *active;
 
 static void on_stop_timeout(uv_timer_t *t)
 {
@@ -127,16 +131,46 @@ static void on_stop_timeout(uv_timer_t *t)
 	w->hooks->kill_all(w->hooks->data);
 }
 
+/* Arms (or brings forward) the deadline after which everything left is killed. */
+static void stop_deadline(struct watch *w, uint64_t after_ms)
+{
+	uint64_t due = uv_now(w->stop.loop) + after_ms;
+
+	if (!w->hooks->kill_all)
+		return;
+	if (w->stopping && uv_is_active((uv_handle_t *)&w->stop) && w->stop_due <= due)
+		return;
+	w->stopping = true;
+	w->stop_due = due;
+	(void)uv_timer_start(&w->stop, on_stop_timeout, after_ms, 0);
+}
+
 /* A stop reaches a PID 1 that something stopped (SIGSTOP, or a tracer that left) only
  * once it runs again; and if it never acts on it, the grace plus a margin is all it gets. */
 static void forward_stop(struct watch *w, int sig)
 {
 	forward(w->pid, sig);
 	(void)kill(w->pid, SIGCONT);
-	if (w->stopping || !w->hooks->kill_all)
+	if (!w->stopping)
+		stop_deadline(w, w->hooks->stop_timeout_ms);
+}
+
+void supervise_request_stop(uint64_t kill_after_ms)
+{
+	if (!active || active->reaped)
 		return;
-	w->stopping = true;
-	(void)uv_timer_start(&w->stop, on_stop_timeout, w->hooks->stop_timeout_ms, 0);
+	forward_stop(active, SIGTERM);
+	stop_deadline(active, kill_after_ms);
+}
+
+void supervise_request_signal(int sig)
+{
+	if (!active || active->reaped)
+		return;
+	if (sig == SIGINT || sig == SIGTERM || sig == SIGQUIT)
+		forward_stop(active, sig);
+	else
+		forward(active->pid, sig);
 }
 
 /* Returns true once pid has been reaped. */
@@ -240,9 +274,11 @@ int supervise_run(uv_loop_t *loop, int sigfd, int syncfd, pid_t pid,
 	 * may be gone; the container starts with the disposition launch was given. */
 	(void)signal(SIGPIPE, SIG_IGN);
 	r = watch_start(loop, &w);
+	active = &w;
 	/* No timer: only a signal, the child's socket or a published port wakes launch. */
 	while (r == 0 && !w.reaped)
 		(void)uv_run(loop, UV_RUN_DEFAULT);
+	active = NULL;
 	watch_stop(loop, &w);
 	if (r < 0) {
 		(void)safe_close(w.syncfd);

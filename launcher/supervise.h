@@ -45,3 +45,8 @@ struct supervise_hooks {
  * SIGCONT, and hooks->kill_all ends what did not stop in time. Logs. */
 int supervise_run(uv_loop_t *loop, int sigfd, int syncfd, pid_t pid,
                   const struct supervise_hooks *hooks, struct supervise_result *ret);
+/* While supervise_run runs (from a callback on its loop: the monitor's requests). A stop as
+ * SIGTERM would be, with what is left killed kill_after_ms later at the latest. */
+void supervise_request_stop(uint64_t kill_after_ms);
+/* Signal sig as if launch had received it (INT, TERM, QUIT: a stop). */
+void supervise_request_signal(int sig);

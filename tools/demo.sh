@@ -103,8 +103,8 @@ done
 sed 's/^/  (container) /' "$log/out"
 echo "\$ curl -s http://127.0.0.1:$port/ | head -n 4"
 head -n 4 "$log/page"
-echo "the container's network, as launch recorded it (/run/box/net/$name.json):"
-sed 's/^/  /' "/run/box/net/$name.json"
+echo "\$ launch list  (the containers running now, from their records in /run/box/containers)"
+build/launch list | sed 's/^/  /'
 echo "processes in the container:"
 ps -o pid=,user=,args= --ppid "$pid1" --pid "$pid1" | sed 's/^/  /'
 ps -o pid=,user=,args= --ppid "$(pgrep -d, -P "$pid1")" 2>/dev/null | sed 's/^/  /' || true

@@ -56,6 +56,12 @@ box_teardown()
 		fail "cgroups left: $(_bt_new_cgroups | tr '\n' ' ')"
 		_bt_remove_own_cgroups
 	fi
+	# Records and logs of this suite's containers: a monitor that ended leaves none (the
+	# tests that keep one with --keep remove it themselves).
+	if ! wait_until 5 _bt_no_records; then
+		fail "container records or logs left: $(_bt_records | tr '\n' ' ')"
+		_bt_records | while read -r left; do rm -rf --one-file-system "$left"; done
+	fi
 	# podman's storage and network namespaces (the benchmarks run podman on this shared
 	# machine) are never launch's doing.
 	left=$(_bt_added "$_bt_mounts_before" "$(_box_mounts)") || fail "cannot compare mounts"
@@ -208,6 +214,20 @@ _bt_kill()
 	for p; do kill -KILL "$p" 2>/dev/null; done
 }
 
+# The records (/run/box/containers/NAME) and logs of this suite's containers.
+_bt_records()
+{
+	local d
+	for d in /run/box/containers/"$BT_PREFIX"-* /var/log/box/"$BT_PREFIX"-*; do
+		[ -e "$d" ] && echo "$d"
+	done
+}
+
+_bt_no_records()
+{
+	[ -z "$(_bt_records)" ]
+}
+
 # The lines of the text $2 that are not in $1 (both sorted). Files, not <(...): a guest
 # without /dev/fd cannot do process substitution, and the check must not pass by failing.
 _bt_added()
@@ -263,6 +283,24 @@ debian_rootfs_problem()
 		return 0
 	fi
 	make -C "$BOX_ROOT" rootfs >&2 || echo "BUILD FAILED"
+}
+
+# --- the container's record ------------------------------------------------------------------
+
+BOX_RECORDS=/run/box/containers
+
+# record_get NAME KEY...: a field of the container's record (state.json), by its path of
+# keys ("net address"); empty when there is none.
+record_get()
+{
+	python3 -c 'import json, sys
+try:
+    v = json.load(open(sys.argv[1]))
+    for k in sys.argv[2:]:
+        v = v[int(k)] if isinstance(v, list) else v[k]
+    print("" if v is None else v if not isinstance(v, (dict, list, bool)) else json.dumps(v))
+except (OSError, KeyError, IndexError, ValueError):
+    pass' "$BOX_RECORDS/$1/state.json" "${@:2}"
 }
 
 # --- on a terminal ----------------------------------------------------------------------------

@@ -9,7 +9,6 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/launch_lib.sh"
 
-NET_DIR=/run/box/net
 _net_serial=0
 
 # Sets NAME to a fresh container name of this suite (not in a subshell: the counter must move).
@@ -41,7 +40,7 @@ _net_left()
 	if command -v nft >/dev/null; then
 		nft list tables 2>/dev/null | grep " box-$BT_PREFIX-" | sed 's/^/nft /'
 	fi
-	ls "$NET_DIR" 2>/dev/null | grep "^$BT_PREFIX-" | sed 's/^/file /'
+	ls "$BOX_RECORDS" 2>/dev/null | grep "^$BT_PREFIX-" | sed 's/^/record /'
 }
 
 _net_nothing_left()
@@ -56,15 +55,15 @@ _net_remove_left()
 		case $kind in
 		veth) ip link del "$what" 2>/dev/null ;;
 		nft) nft delete table ip "${what##* }" 2>/dev/null ;;
-		file) rm -f "$NET_DIR/$what" ;;
+		record) rm -rf --one-file-system "${BOX_RECORDS:?}/$what" ;;
 		esac
 	done
 }
 
-# state NAME KEY: a string field of the container's state file.
+# state NAME KEY: a field of the network part of the container's record.
 state()
 {
-	sed -n "s/.*\"$2\":\"\([^\"]*\)\".*/\1/p" "$NET_DIR/$1.json" 2>/dev/null
+	record_get "$1" net "$2"
 }
 
 # A TCP port nothing listens on, in a range the kernel does not hand out on its own.
@@ -145,7 +144,7 @@ test_veth_gives_eth0_an_address_a_default_route_and_a_state_file()
 	gw=$(state "$name" gateway)
 	ifname=$(state "$name" ifname)
 	assertEquals "host side named after the container" "bx-$name" "$ifname"
-	assertNotNull "address recorded in $NET_DIR/$name.json" "$addr"
+	assertNotNull "address recorded in $BOX_RECORDS/$name/state.json" "$addr"
 	assertTrue "--verbose prints the address: $(cat "$TEST_TMP/err")" \
 		"grep -q 'address $addr/30 on eth0, gateway $gw' '$TEST_TMP/err'"
 	assertTrue "eth0 has it inside: $(cat "$TEST_TMP/out")" \
@@ -158,7 +157,7 @@ test_veth_gives_eth0_an_address_a_default_route_and_a_state_file()
 	kill -TERM "$BOX_PID"
 	box_wait 20 || return 0
 	assertFalse "veth removed" "ip link show '$ifname' >/dev/null 2>&1"
-	assertFalse "state file removed" "[ -e '$NET_DIR/$name.json' ]"
+	assertFalse "record removed" "[ -e '$BOX_RECORDS/$name' ]"
 }
 
 test_two_veth_containers_get_distinct_addresses()
@@ -319,8 +318,7 @@ test_sigkilled_launch_is_cleaned_up_by_the_next_launch()
 	# Launch's part, done by the next launch (any: this one has no network of its own).
 	box_run -- true
 	assertEquals "next launch: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
-	assertFalse "state file removed" "[ -e '$NET_DIR/$name.json' ]"
-	assertFalse "resolv.conf removed" "[ -e '$NET_DIR/$name.resolv.conf' ]"
+	assertFalse "record (and its resolv.conf) removed" "[ -e '$BOX_RECORDS/$name' ]"
 	if [ ${#nat[@]} -gt 0 ]; then
 		assertFalse "NAT table removed" "nft list table ip 'box-$name' >/dev/null 2>&1"
 	fi
@@ -370,7 +368,7 @@ test_dns_bind_mounts_a_generated_resolv_conf()
 	assertTrue "second nameserver" "grep -qx 'nameserver 2001:db8::53' '$TEST_TMP/out'"
 	assertEquals "the rootfs's own file is untouched" "$before" \
 		"$(cat "$BOX_ROOTFS/etc/resolv.conf" 2>/dev/null | md5sum)"
-	assertFalse "generated file removed" "[ -e '$NET_DIR/$name.resolv.conf' ]"
+	assertFalse "generated file removed" "[ -e '$BOX_RECORDS/$name/resolv.conf' ]"
 	box_run --dns 192.0.2.53 -- sh -c 'echo x >>/etc/resolv.conf'
 	assertNotEquals "read-only inside" 0 "$BOX_RC"
 }

@@ -12,8 +12,9 @@
 . "$(dirname "$0")/../security/sec_lib.sh"
 
 # Runs in the new mount namespace: builds the jail JAIL from read-only binds of the host's
-# program and library directories, /proc, /sys (with the cgroup mounts) and /dev, and the build
-# directory (launch, boxinit, the test rootfs), then execs CMD chrooted in it. With MOUNTED=1 the
+# program and library directories, /proc, /sys (with the cgroup mounts) and /dev, the build
+# directory (launch, boxinit, the test rootfs) and a /run of its own, then execs CMD chrooted
+# in it. With MOUNTED=1 the
 # jail is a mount point (a bind on itself), as `pivot_root` would accept it.
 # Usage: _rt_enter JAIL MOUNTED BUILD CMD...
 _rt_enter()
@@ -34,6 +35,8 @@ _rt_enter()
 		mkdir "$jail$e" && mount --rbind "$e" "$jail$e" || return 125
 	done
 	mkdir -p "$jail/tmp" "$jail$build" && mount --bind "$build" "$jail$build" || return 125
+	# The jail's own /run, where launch keeps its containers' records.
+	mkdir "$jail/run" && mount -t tmpfs -o mode=755 tmpfs "$jail/run" || return 125
 	# A file only the jail has: the container must not see it either.
 	touch "$jail/.bt-jail" || return 125
 	exec chroot "$jail" "$@"

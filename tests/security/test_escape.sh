@@ -442,7 +442,7 @@ in_ns()
 # The host end of the container NAME's veth, from launch's record.
 host_ifname()
 {
-	sed -n 's/.*"ifname":"\([^"]*\)".*/\1/p' "/run/box/net/$1.json" 2>/dev/null
+	record_get "$1" net ifname
 }
 
 # The review's finding: one router advertisement from a veth container gave the host an
@@ -540,7 +540,7 @@ test_spoofed_source_address_is_dropped_at_the_host()
 		return 0
 	ifname=$(host_ifname "$name")
 	gw=$(ip -4 -o addr show dev "$ifname" | sed -n 's/.* inet \([0-9.]*\).*/\1/p')
-	addr=$(sed -n 's/.*"address":"\([^"]*\)".*/\1/p' "/run/box/net/$name.json")
+	addr=$(record_get "$name" net address)
 	udp_listen "$gw" 5353 >"$TEST_TMP/real" &
 	real=$!
 	track_pid $real

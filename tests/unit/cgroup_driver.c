@@ -3,11 +3,11 @@
  * cgroup_driver: drives launch's cgroup module by hand for tests/launch/test_cgroup.sh.
  *   cgroup_driver [-v] run  PARENT NAME [LIMIT=VALUE...] -- CMD [ARG...]
  *   cgroup_driver [-v] hold PARENT NAME [LIMIT=VALUE...] -- CMD [ARG...]
- *   cgroup_driver [-v] reap PARENT
  * run: CMD in the cgroup, waits for it, prints stats, destroys; exits with CMD's status.
  * hold: starts CMD in the cgroup, prints "leaf DIR" lines and "ready PID", waits for
- * SIGTERM, destroys, then prints stats. Exit 3 when the name is busy, 4 when the cgroup
- * exists without a box lock, 125 for other failures. Not a test itself; never installed.
+ * SIGTERM, destroys, then prints stats. Exit 4 when the cgroup exists already (box's
+ * record, not this driver, holds names), 125 for other failures. Not a test itself; never
+ * installed.
  */
 #include "cgroup_internal.h"
 #include "log.h"
@@ -143,10 +143,8 @@ static int create_and_run(bool holding, int argc, char **argv)
 	if (i + 1 >= argc)
 		return log_error("missing -- CMD"), EXIT_LAUNCH_FAILURE;
 	r = cgroup_create(argv[0], argv[1], &lim, &cg);
-	if (r == -EBUSY)
-		log_error("name '%s' is already in use", argv[1]);
 	if (r < 0)
-		return r == -EBUSY ? 3 : r == -EEXIST ? 4 : EXIT_LAUNCH_FAILURE;
+		return r == -EEXIST ? 4 : EXIT_LAUNCH_FAILURE;
 	pid = spawn_in(cg, argv + i + 1);
 	if (pid < 0) {
 		cgroup_destroy(cg);
@@ -179,9 +177,6 @@ int main(int argc, char **argv)
 			(void)sigprocmask(SIG_BLOCK, &set, NULL);
 		return create_and_run(STREQ(argv[a], "hold"), argc - a - 1, argv + a + 1);
 	}
-	if (argc - a == 2 && STREQ(argv[a], "reap"))
-		return cgroup_reap_stale(argv[a + 1]) < 0 ? EXIT_LAUNCH_FAILURE : 0;
-	log_error("usage: cgroup_driver [-v] run|hold PARENT NAME [LIMIT=V...] -- CMD... | reap "
-	          "PARENT");
+	log_error("usage: cgroup_driver [-v] run|hold PARENT NAME [LIMIT=V...] -- CMD...");
 	return 2;
 }

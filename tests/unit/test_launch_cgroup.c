@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Unit tests for the pure parts of launch's cgroup module: value conversions,
- * keyed-file parsing, mountinfo parsing, names, parents and lock paths.
+ * keyed-file parsing, mountinfo parsing, names and parents.
  * Touches no cgroup and no file.
  */
 #include <errno.h>
@@ -263,27 +263,6 @@ static void test_normalize_parent(void **state)
 	assert_null(out);
 }
 
-static void check_lock(const char *parent, const char *name, const char *want)
-{
-	char *p = cgroup_lock_path("/run/box/locks", parent, name);
-
-	assert_non_null(p);
-	assert_string_equal(p, want);
-	free(p);
-}
-
-static void test_lock_path_is_injective(void **state)
-{
-	(void)state;
-	check_lock("box", "web", "/run/box/locks/box--web.lock");
-	check_lock("a/b", "c", "/run/box/locks/a-b--c.lock");
-	/* a '-' of the parent is escaped, so these differ from the one above */
-	check_lock("a-b", "c", "/run/box/locks/a%2db--c.lock");
-	check_lock("a", "b--c", "/run/box/locks/a--b--c.lock");
-	check_lock("a--b", "c", "/run/box/locks/a%2d%2db--c.lock");
-	check_lock("box-test", "t1", "/run/box/locks/box%2dtest--t1.lock");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,7 +280,6 @@ int main(void)
 	    cmocka_unit_test(test_parse_mountinfo),
 	    cmocka_unit_test(test_valid_name),
 	    cmocka_unit_test(test_normalize_parent),
-	    cmocka_unit_test(test_lock_path_is_injective),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "netconf.h"
+#include "state.h"
 #include "rootfs.h" /* and launcher/config.h: init/ has a config.h too */
 
 static struct in_addr ip(const char *s)
@@ -120,7 +121,7 @@ static void test_dns(void **state)
 	assert_int_equal(netconf_add_dns(&c, "192.0.2.55"), -E2BIG);
 	assert_string_equal(c.dns[1], "2001:db8::1");
 	netconf_finish(&c, "web");
-	assert_string_equal(c.resolv_conf, NET_RUN_DIR "/web.resolv.conf");
+	assert_string_equal(c.resolv_conf, STATE_ROOT "/web/resolv.conf");
 }
 
 static void test_options_that_need_veth(void **state)
@@ -185,7 +186,7 @@ static void test_dns_adds_a_read_only_bind_after_the_volumes(void **state)
 	assert_int_equal(p.n_ops, 5);
 	assert_string_equal(p.ops[2].dst, "/etc");
 	assert_int_equal(p.ops[3].kind, MOUNT_OP_VOLUME);
-	assert_string_equal(p.ops[3].src, NET_RUN_DIR "/web.resolv.conf");
+	assert_string_equal(p.ops[3].src, STATE_ROOT "/web/resolv.conf");
 	assert_string_equal(p.ops[3].dst, "/etc/resolv.conf");
 	assert_true(p.ops[3].ro);
 	rootfs_plan_free(&p);

@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: MIT
+/*
+ * state: see state.h. Runs in launch (root, host). A lock is taken with
+ * flock(LOCK_EX) on NAME/lock and proves a monitor alive for as long as it is
+ * held: the kernel drops it when the monitor dies, however it dies. The
+ * holder that lets a name go unlinks the lock file before it closes it, so a
+ * lock taken on a file that is no longer at its path protects nothing: then
+ * start over. JSON in and out with jansson.
+ */
+#include "state.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+#define STATE_FILE "state.json"
+#define LOCK_FILE  "lock"
+
+struct state_lock {
+	int fd;
+	char dir[sizeof(STATE_ROOT) + STATE_NAME_MAX + 2];
+};
+
+static const char *const status_names[] = {
+    [STATE_CREATING] = "creating",
+    [STATE_RUNNING] = "running",
+    [STATE_STOPPING] = "stopping",
+    [STATE_STOPPED] = "stopped",
+};
+
+const char *state_status_name(enum state_status s)
+{
+	return (unsigned)s < ARRAY_SIZE(status_names) ? status_names[s] : "unknown";
+}
+
+static int status_from_name(const char *s, enum state_status *ret)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(status_names); i++)
+		if (STREQ(s, status_names[i])) {
+			*ret = (enum state_status)i;
+			return 0;
+		}
+	return -EBADMSG;
+}
+
+int64_t state_now_ns(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int state_proc_start(pid_t pid, uint64_t *ret)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return -ESRCH;
+	/* After the command name, which may hold spaces and parentheses. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+	                        "%*d %*d %*d %llu",
+	                 &start) != 1)
+		return -EBADMSG;
+	*ret = start;
+	return 0;
+}
+
+bool state_proc_is(pid_t pid, uint64_t start_time)
+{
+	uint64_t now;
+
+	return pid > 0 && state_proc_start(pid, &now) == 0 && now == start_time;
+}
+
+/* --- the directory and its lock -------------------------------------------------------- */
+
+static int make_root(void)
+{
+	if (mkdir("/run/box", 0755) < 0 && errno != EEXIST)
+		return log_errno(-errno, "create '/run/box'");
+	/* Root only: the records name processes and hold the monitors' sockets. */
+	if (mkdir(STATE_ROOT, 0700) < 0 && errno != EEXIST)
+		return log_errno(-errno, "create '%s'", STATE_ROOT);
+	return 0;
+}
+
+/* dir and file are short (STATE_ROOT, a name, a fixed file name): never truncated. */
+static void path_in(const char *dir, const char *file, char ret[PATH_MAX])
+{
+	size_t a = strlen(dir), b = strlen(file);
+
+	if (a + b + 2 > PATH_MAX) {
+		ret[0] = '\0';
+		return;
+	}
+	memcpy(ret, dir, a);
+	ret[a] = '/';
+	memcpy(ret + a + 1, file, b + 1);
+}
+
+static bool name_ok(const char *name)
+{
+	return name && name[0] && name[0] != '.' && strlen(name) <= STATE_NAME_MAX && !strchr(name, '/');
+}
+
+/* Opens and locks dir/lock. -EBUSY: held; -ENOENT: no lock file (and !create). */
+static int lock_dir(const char *dir, bool create, int *ret_fd)
+{
+	char path[PATH_MAX];
+
+	path_in(dir, LOCK_FILE, path);
+	for (int i = 0; i < 100; i++) {
+		_cleanup_close_ int fd = -1;
+		struct stat a, b;
+
+		if (create && mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | (create ? O_CREAT : 0),
+		          0600);
+		if (fd < 0)
+			return -errno;
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+			return errno == EWOULDBLOCK ? -EBUSY : -errno;
+		if (fstat(fd, &a) < 0)
+			return -errno;
+		if (stat(path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+			*ret_fd = steal_fd(&fd);
+			return 0;
+		}
+		/* Its holder let it go between our open and our flock. */
+		if (!create)
+			return -ENOENT;
+	}
+	return -EBUSY;
+}
+
+static int new_lock(const char *name, struct state_lock **ret)
+{
+	struct state_lock *l;
+
+	if (!name_ok(name))
+		return -EINVAL;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->fd = -1;
+	(void)snprintf(l->dir, sizeof(l->dir), "%s/%s", STATE_ROOT, name);
+	*ret = l;
+	return 0;
+}
+
+static void lock_free(struct state_lock *l)
+{
+	if (!l)
+		return;
+	(void)safe_close(l->fd);
+	free(l);
+}
+
+const char *state_dir_of(const struct state_lock *l)
+{
+	return l->dir;
+}
+
+int state_claim(const char *name, void (*cleanup)(const struct state *old),
+                struct state_lock **ret)
+{
+	struct state_lock *l = NULL;
+	struct state old = {0};
+	int r = make_root();
+
+	if (r == 0)
+		r = new_lock(name, &l);
+	if (r < 0)
+		return r == -EINVAL ? log_errno(r, "use name '%s'", name) : r;
+	r = lock_dir(l->dir, true, &l->fd);
+	if (r == -EBUSY) {
+		log_error("name '%s' is already in use", name);
+		lock_free(l);
+		return -EBUSY;
+	}
+	if (r < 0) {
+		lock_free(l);
+		return log_errno(r, "lock '%s'", l->dir);
+	}
+	/* A record under a lock we could take: its monitor is gone. */
+	r = state_load(name, &old);
+	if (r == 0 && old.status == STATE_STOPPED && old.keep) {
+		log_error("name '%s' is already in use (a stopped container kept with --keep: "
+		          "launch rm %s)",
+		          name, name);
+		state_free(&old);
+		lock_free(l);
+		return -EBUSY;
+	}
+	if (r == 0 && cleanup)
+		cleanup(&old);
+	state_free(&old);
+	*ret = l;
+	return 0;
+}
+
+int state_lock_dead(const char *name, struct state_lock **ret)
+{
+	struct state_lock *l = NULL;
+	int r = new_lock(name, &l);
+
+	if (r < 0)
+		return r;
+	r = lock_dir(l->dir, false, &l->fd);
+	if (r < 0) {
+		lock_free(l);
+		return r;
+	}
+	*ret = l;
+	return 0;
+}
+
+bool state_is_live(const char *name)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+
+	if (!name_ok(name))
+		return false;
+	(void)snprintf(dir, sizeof(dir), "%s/%s", STATE_ROOT, name);
+	path_in(dir, LOCK_FILE, path);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (fd < 0)
+		return false;
+	/* A shared lock is refused only while someone holds the exclusive one. */
+	if (flock(fd, LOCK_SH | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK;
+	return false;
+}
+
+/* Everything in the directory, the lock file last (unlinked while still held). */
+static void remove_dir(struct state_lock *l)
+{
+	_cleanup_closedir_ DIR *d = opendir(l->dir);
+	char path[PATH_MAX];
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		if (STREQ(de->d_name, ".") || STREQ(de->d_name, "..") || STREQ(de->d_name, LOCK_FILE))
+			continue;
+		path_in(l->dir, de->d_name, path);
+		if (unlink(path) < 0 && errno != ENOENT)
+			log_warn("remove '%s': %s", path, strerror(errno));
+	}
+	path_in(l->dir, LOCK_FILE, path);
+	(void)unlink(path);
+	if (rmdir(l->dir) < 0 && errno != ENOENT)
+		log_warn("remove '%s': %s", l->dir, strerror(errno));
+}
+
+void state_release(struct state_lock *l, bool remove)
+{
+	if (!l)
+		return;
+	if (remove)
+		remove_dir(l);
+	lock_free(l);
+}
+
+/* --- JSON ------------------------------------------------------------------------------- */
+
+/* Absent values are left out ("s*", "o*"): jansson reads a key's absence as optional, but
+ * refuses a null where a string or object is expected. */
+static json_t *proc_json(pid_t pid, uint64_t start)
+{
+	return json_pack("{s:i, s:I}", "pid", (int)pid, "start_time", (json_int_t)start);
+}
+
+static json_t *incref(json_t *j)
+{
+	return j ? json_incref(j) : NULL;
+}
+
+static json_t *net_json(const struct state_net *n)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:o*}", "mode", n->mode, "ifname",
+	                 n->ifname, "address", n->address, "gateway", n->gateway, "prefix",
+	                 n->prefix, "nat", n->nat, "publish", incref(n->publish));
+}
+
+static json_t *state_json(const struct state *s)
+{
+	json_t *j = json_pack(
+	    "{s:i, s:s, s:s, s:o, s:o, s:s*, s:{s:s*, s:o*}, s:o, s:s*, s:I, s:I, s:I, s:b, s:b, "
+	    "s:o*}",
+	    "version", 1, "name", s->name, "status", state_status_name(s->status), "monitor",
+	    proc_json(s->monitor_pid, s->monitor_start), "pid1", proc_json(s->pid1, s->pid1_start),
+	    "rootfs", s->rootfs, "cgroup", "parent", s->cgroup_parent, "paths", incref(s->cgroups),
+	    "net", net_json(&s->net), "log", s->log_path, "created_ns", (json_int_t)s->created_ns,
+	    "started_ns", (json_int_t)s->started_ns, "finished_ns", (json_int_t)s->finished_ns,
+	    "keep", s->keep, "detached", s->detached, "config", incref(s->config));
+
+	if (j && s->exited && json_object_set_new(j, "exit_code", json_integer(s->exit_code)) < 0) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+int state_save(struct state_lock *l, const struct state *s)
+{
+	char tmp[PATH_MAX], path[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	json_t *j = state_json(s);
+	int r = 0;
+
+	if (!j)
+		return log_errno(-ENOMEM, "describe container '%s'", s->name);
+	path_in(l->dir, STATE_FILE ".tmp", tmp);
+	path_in(l->dir, STATE_FILE, path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+	if (fd < 0 || json_dumpfd(j, fd, JSON_COMPACT) < 0 || write_all(fd, "\n", 1) < 0)
+		r = fd < 0 ? -errno : -EIO;
+	json_decref(j);
+	/* Whole or not at all: readers see the old file until the rename. */
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		(void)unlink(tmp);
+		return log_errno(r, "write '%s'", path);
+	}
+	return 0;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	(void)snprintf(dst, size, "%s", src ? src : "");
+}
+
+static int parse_net(json_t *j, struct state_net *n)
+{
+	const char *mode = NULL, *ifname = NULL, *addr = NULL, *gw = NULL, *nat = NULL;
+	json_t *publish = NULL;
+
+	if (!j || json_is_null(j))
+		return 0;
+	if (json_unpack(j, "{s?s, s?s, s?s, s?s, s?i, s?s, s?o}", "mode", &mode, "ifname", &ifname,
+	                "address", &addr, "gateway", &gw, "prefix", &n->prefix, "nat", &nat,
+	                "publish", &publish) < 0)
+		return -EBADMSG;
+	copy_str(n->mode, sizeof(n->mode), mode);
+	copy_str(n->ifname, sizeof(n->ifname), ifname);
+	copy_str(n->address, sizeof(n->address), addr);
+	copy_str(n->gateway, sizeof(n->gateway), gw);
+	copy_str(n->nat, sizeof(n->nat), nat);
+	n->publish = json_is_array(publish) ? json_incref(publish) : NULL;
+	return 0;
+}
+
+static int parse_state(json_t *j, struct state *s)
+{
+	const char *name = NULL, *status = NULL, *rootfs = NULL, *parent = NULL, *log = NULL;
+	json_t *paths = NULL, *net = NULL, *config = NULL, *exit_code = NULL;
+	json_int_t mon_start = 0, pid1_start = 0, created = 0, started = 0, finished = 0;
+	int mon = 0, pid1 = 0, keep = 0, detached = 0;
+
+	if (json_unpack(j,
+	                "{s:s, s:s, s?{s?i, s?I}, s?{s?i, s?I}, s?s, s?{s?s, s?o}, s?o, s?s, "
+	                "s?I, s?I, s?I, s?b, s?b, s?o, s?o}",
+	                "name", &name, "status", &status, "monitor", "pid", &mon, "start_time",
+	                &mon_start, "pid1", "pid", &pid1, "start_time", &pid1_start, "rootfs",
+	                &rootfs, "cgroup", "parent", &parent, "paths", &paths, "net", &net, "log",
+	                &log, "created_ns", &created, "started_ns", &started, "finished_ns",
+	                &finished, "keep", &keep, "detached", &detached, "config", &config,
+	                "exit_code", &exit_code) < 0)
+		return -EBADMSG;
+	if (status_from_name(status, &s->status) < 0 || parse_net(net, &s->net) < 0)
+		return -EBADMSG;
+	s->name = strdup(name);
+	s->rootfs = dup_or_null(rootfs);
+	s->cgroup_parent = dup_or_null(parent);
+	s->log_path = dup_or_null(log);
+	s->cgroups = json_is_array(paths) ? json_incref(paths) : NULL;
+	s->config = json_is_object(config) ? json_incref(config) : NULL;
+	s->monitor_pid = mon;
+	s->pid1 = pid1;
+	s->monitor_start = (uint64_t)mon_start;
+	s->pid1_start = (uint64_t)pid1_start;
+	s->created_ns = created;
+	s->started_ns = started;
+	s->finished_ns = finished;
+	s->keep = keep;
+	s->detached = detached;
+	s->exited = json_is_integer(exit_code);
+	s->exit_code = s->exited ? (int)json_integer_value(exit_code) : 0;
+	return s->name ? 0 : -ENOMEM;
+}
+
+int state_load(const char *name, struct state *ret)
+{
+	char path[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	struct state s = {0};
+	json_t *j;
+	int r;
+
+	if (!name_ok(name))
+		return -ENOENT;
+	(void)snprintf(path, sizeof(path), "%s/%s/%s", STATE_ROOT, name, STATE_FILE);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT : -errno;
+	j = json_loadfd(fd, JSON_REJECT_DUPLICATES, NULL);
+	if (!j)
+		return -EBADMSG;
+	r = parse_state(j, &s);
+	json_decref(j);
+	if (r < 0) {
+		state_free(&s);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
+void state_free(struct state *s)
+{
+	free(s->name);
+	free(s->rootfs);
+	free(s->cgroup_parent);
+	free(s->log_path);
+	json_decref(s->cgroups);
+	json_decref(s->config);
+	json_decref(s->net.publish);
+	*s = (struct state){0};
+}
+
+/* --- listing ------------------------------------------------------------------------------ */
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int state_names(char ***ret)
+{
+	_cleanup_closedir_ DIR *d = opendir(STATE_ROOT);
+	size_t n = 0, cap = 16;
+	char **v = calloc(cap + 1, sizeof(*v));
+	struct dirent *de;
+
+	if (!v)
+		return -ENOMEM;
+	while (d && (de = readdir(d))) {
+		if (!name_ok(de->d_name))
+			continue;
+		if (n == cap) {
+			char **w = realloc(v, (cap * 2 + 1) * sizeof(*v));
+
+			if (!w) {
+				state_names_free(v);
+				return -ENOMEM;
+			}
+			v = w;
+			cap *= 2;
+		}
+		v[n] = strdup(de->d_name);
+		if (!v[n]) {
+			state_names_free(v);
+			return -ENOMEM;
+		}
+		v[++n] = NULL;
+	}
+	qsort(v, n, sizeof(*v), cmp_names);
+	*ret = v;
+	return 0;
+}
+
+void state_names_free(char **names)
+{
+	for (size_t i = 0; names && names[i]; i++)
+		free(names[i]);
+	free(names);
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * state: one record per container on the host, the only one: the directory
+ * /run/box/containers/NAME holds "lock" (flock'ed by the container's monitor,
+ * launch, for its whole life: a free lock means the monitor is gone),
+ * "state.json" (replaced whole, by rename, so a reader never sees half of it)
+ * and the monitor's socket. Every command reads it; only the monitor writes it
+ * (and whoever cleans up after a dead one, holding the lock). Never follows a
+ * symlink in it; never touches a directory without a lock file.
+ */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define STATE_ROOT     "/run/box/containers"
+#define STATE_NAME_MAX 64
+
+enum state_status {
+	STATE_CREATING,
+	STATE_RUNNING,
+	STATE_STOPPING,
+	STATE_STOPPED,
+};
+
+struct state_net {
+	char mode[8];    /* none, host, veth */
+	char ifname[16]; /* the host end, "" before it exists */
+	char address[16], gateway[16];
+	int prefix;
+	char nat[16]; /* nft, iptables, none, pending (being added) */
+	json_t *publish; /* array of "IP:HOSTPORT:PORT/tcp" (owned), or NULL */
+};
+
+struct state {
+	char *name;
+	enum state_status status;
+	pid_t monitor_pid, pid1;
+	uint64_t monitor_start, pid1_start; /* /proc/PID/stat start times: a pid is theirs only
+	                                     * while these match */
+	char *rootfs;
+	char *cgroup_parent;
+	json_t *cgroups; /* array of the leaf directories (owned), or NULL */
+	struct state_net net;
+	char *log_path; /* a detached container's log, or NULL */
+	int64_t created_ns, started_ns, finished_ns; /* CLOCK_REALTIME; 0: not yet */
+	bool exited;
+	int exit_code;
+	bool keep, detached;
+	json_t *config; /* the container's configuration as launch took it (owned) */
+};
+
+struct state_lock;
+
+/* Takes NAME: creates its directory and holds its lock. -EBUSY (logged: "name 'x' is already
+ * in use") when a live container has it, or a stopped one kept with --keep. A record left by
+ * a dead monitor is handed to cleanup first, under the lock (reap.c undoes what it names). */
+int state_claim(const char *name, void (*cleanup)(const struct state *old),
+                struct state_lock **ret);
+/* Writes s whole (temporary file, then rename). Logs. */
+int state_save(struct state_lock *l, const struct state *s);
+/* The path of a file in the container's directory ("monitor.sock"). */
+const char *state_dir_of(const struct state_lock *l);
+/* Lets the name go: with remove, the record goes first (the lock file last, still held). */
+void state_release(struct state_lock *l, bool remove);
+
+/* For commands. 0 and *ret; -ENOENT: no such container; -EBADMSG: unreadable. Logs nothing. */
+int state_load(const char *name, struct state *ret);
+/* Does a monitor hold NAME's lock right now? */
+bool state_is_live(const char *name);
+/* Takes the lock of a record whose monitor is gone (for cleaning up): 0, -EBUSY (alive, or
+ * being cleaned by someone else), -ENOENT. */
+int state_lock_dead(const char *name, struct state_lock **ret);
+/* Every name under STATE_ROOT, sorted, NULL-terminated; free with state_names_free. */
+int state_names(char ***ret);
+void state_names_free(char **names);
+void state_free(struct state *s);
+
+const char *state_status_name(enum state_status s);
+/* Nanoseconds since the epoch, CLOCK_REALTIME. */
+int64_t state_now_ns(void);
+/* Field 22 of /proc/PID/stat: the process's start time in clock ticks since boot. */
+int state_proc_start(pid_t pid, uint64_t *ret);
+/* Is pid still the process that started at start_time? */
+bool state_proc_is(pid_t pid, uint64_t start_time);

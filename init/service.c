@@ -91,6 +91,8 @@ struct svc_rule {
 
 static const struct svc_rule rules[] = {
     {SVC_STOPPED, SVC_EV_START, {SVC_STARTING, SVC_ACT_SPAWN}},
+    /* Only by request (launch service start): the policy had given up on it. */
+    {SVC_FAILED, SVC_EV_START, {SVC_STARTING, SVC_ACT_SPAWN}},
     {SVC_STARTING, SVC_EV_READY, {SVC_RUNNING, SVC_ACT_NONE}},
     /* Ended by itself: leftovers of its group are killed before anything else. */
     {SVC_STARTING, SVC_EV_EXIT_RESTART, {SVC_BACKOFF, SVC_ACT_BACKOFF}},
@@ -266,6 +268,7 @@ static void act_spawn(struct service *svc)
 
 	svc->started_ms = now_ms();
 	svc->completed = false;
+	svc->spawns++;
 	r = service_start(svc);
 	if (r < 0) {
 		/* Like a command that failed at once: the policy decides. */
@@ -339,9 +342,11 @@ void service_event(struct service *svc, enum svc_event ev)
 	if (step.next == old && step.action == SVC_ACT_NONE)
 		return;
 	svc->state = step.next;
-	if (step.next != old)
+	if (step.next != old) {
+		svc->since_ms = now_ms();
 		log_debug("service '%s': %s -> %s", svc->name, service_state_name(old),
 		          service_state_name(step.next));
+	}
 	if (step.next == SVC_FAILED)
 		log_error("service '%s' failed for good (status %d)", svc->name, svc->exit_code);
 	if (ev == SVC_EV_EXIT_DONE)
@@ -350,6 +355,14 @@ void service_event(struct service *svc, enum svc_event ev)
 	/* act may have fed another event (a failed spawn): report once it settled. */
 	if (svc->state == step.next && svc->changed)
 		svc->changed(svc);
+}
+
+void service_request_start(struct service *svc)
+{
+	svc->hist = (struct svc_history){0};
+	svc->stop_requested = false;
+	svc->no_restart = false;
+	service_event(svc, SVC_EV_START);
 }
 
 /* --- readiness ------------------------------------------------------------------------ */

@@ -96,6 +96,9 @@ struct service {
 	bool stop_requested;
 	bool no_restart; /* the container is stopping: an exit is final */
 	bool completed;  /* ended by itself with success and was left stopped */
+	bool restart_pending; /* launch service restart: start again once stopped */
+	unsigned spawns;      /* times it was started */
+	uint64_t since_ms;    /* when it entered its state (uv_hrtime, ms) */
 	char **envp;
 	struct outreader out, err;
 	uv_timer_t timer;       /* backoff, stop-timeout */
@@ -137,4 +140,7 @@ bool service_is_up(const struct service *svc);
 bool service_is_settled(const struct service *svc);
 /* Has (or will have again) a process: starting, running, in backoff or stopping. */
 bool service_is_active(const struct service *svc);
+/* Asked for by name (launch service): start a stopped or failed service again, with a fresh
+ * failure count. */
+void service_request_start(struct service *svc);
 void service_close(struct service *svc);

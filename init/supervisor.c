@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "fmt.h"
 #include "log.h"
 #include "util.h"
 
@@ -22,6 +23,7 @@
 #define FLUSH_AT_EXIT_MS 1000
 
 static void handle_event(struct supervisor *s, enum sd_event ev);
+static void control_request(void *data, const char *req, char *out, size_t size);
 
 static void on_recheck(uv_timer_t *t)
 {
@@ -144,6 +146,13 @@ static void advance_stop(struct supervisor *s)
 static void on_service_changed(struct service *svc)
 {
 	struct supervisor *s = svc->data;
+
+	/* launch service restart: the stop is done, now the start. */
+	if (svc->restart_pending && svc->state == SVC_STOPPED && !s->stopping) {
+		svc->restart_pending = false;
+		service_request_start(svc);
+		return;
+	}
 
 	if (svc->state == SVC_FAILED && svc->conf->essential && !s->essential_failed) {
 		s->essential_failed = true;
@@ -390,6 +399,9 @@ int supervisor_init(struct supervisor *s, const struct init_config *cfg,
 	if (r < 0)
 		return log_errno(r, "init timer");
 	s->recheck_ready = true;
+	/* In a container, root may manage the services: launch service, or from inside. */
+	if (cfg->container && s->n_svcs > 0)
+		return control_start(&s->loop, &s->control, control_request, s);
 	return 0;
 }
 
@@ -443,6 +455,132 @@ int supervisor_run(struct supervisor *s)
 	return exit_code(s);
 }
 
+/* --- the service-control socket: one request, one line of JSON back -------------------- */
+
+static struct service *find_service(struct supervisor *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_svcs; i++)
+		if (STREQ(s->svcs[i].name, name))
+			return &s->svcs[i];
+	return NULL;
+}
+
+static uint64_t now_ms(void)
+{
+	return uv_hrtime() / 1000000;
+}
+
+/* One entry of a status reply. Names are [A-Za-z0-9_.@-]: nothing to escape. */
+static size_t status_entry(const struct service *svc, bool is_main, bool alive, char *out,
+                           size_t size)
+{
+	const char *state = is_main ? (alive ? "running" : svc->exited ? "exited" : "waiting")
+	                            : service_state_name(svc->state);
+	unsigned secs = (unsigned)((now_ms() - svc->since_ms) / 1000);
+	int n;
+
+	if (svc->exited)
+		n = fmt_snprintf(out, size,
+		                 "{\"name\":\"%s\",\"state\":\"%s\",\"pid\":%d,\"restarts\":%u,"
+		                 "\"exit\":%d,\"for_s\":%u}",
+		                 svc->name, state, (int)svc->pid,
+		                 svc->spawns > 1 ? svc->spawns - 1 : 0, svc->exit_code, secs);
+	else
+		n = fmt_snprintf(out, size,
+		                 "{\"name\":\"%s\",\"state\":\"%s\",\"pid\":%d,\"restarts\":%u,"
+		                 "\"exit\":null,\"for_s\":%u}",
+		                 svc->name, state, (int)svc->pid,
+		                 svc->spawns > 1 ? svc->spawns - 1 : 0, secs);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+static void reply_status(struct supervisor *s, const char *only, char *out, size_t size)
+{
+	size_t n = (size_t)fmt_snprintf(out, size, "{\"ok\":true,\"services\":[");
+	bool first = true;
+
+	if (s->has_main && (!only || STREQ(only, "main"))) {
+		n += status_entry(&s->main, true, main_alive(s), out + n, size - n);
+		first = false;
+	}
+	for (size_t i = 0; i < s->n_svcs && n < size; i++) {
+		if (only && !STREQ(only, s->svcs[i].name))
+			continue;
+		if (!first)
+			out[n++] = ',';
+		first = false;
+		n += status_entry(&s->svcs[i], false, false, out + n, size - n);
+	}
+	if (n + 4 < size)
+		(void)fmt_snprintf(out + n, size - n, "]}\n");
+}
+
+static void reply_error(char *out, size_t size, const char *what, const char *name)
+{
+	(void)fmt_snprintf(out, size, "{\"ok\":false,\"error\":\"%s '%s'\"}\n", what, name);
+}
+
+/* The next word of *p into buf (cut to size), *p after it: its length, 0 at the end. */
+static size_t next_word(const char **p, char *buf, size_t size)
+{
+	const char *s = *p + strspn(*p, " \t"), *e = s + strcspn(s, " \t");
+	size_t n = (size_t)(e - s) < size - 1 ? (size_t)(e - s) : size - 1;
+
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	*p = e;
+	return n;
+}
+
+/* "start NAME", "stop NAME", "restart NAME", "signal NAME SIG", "status [NAME]". */
+static void control_request(void *data, const char *req, char *out, size_t size)
+{
+	struct supervisor *s = data;
+	char verb[16] = "", name[64] = "", arg[16] = "";
+	struct service *svc;
+	int sig;
+
+	(void)fmt_snprintf(out, size, "{\"ok\":true}\n");
+	if (next_word(&req, verb, sizeof(verb)) == 0) {
+		reply_error(out, size, "empty request", "");
+		return;
+	}
+	(void)next_word(&req, name, sizeof(name));
+	(void)next_word(&req, arg, sizeof(arg));
+	if (STREQ(verb, "status")) {
+		if (name[0] && !STREQ(name, "main") && !find_service(s, name))
+			reply_error(out, size, "no service", name);
+		else
+			reply_status(s, name[0] ? name : NULL, out, size);
+		return;
+	}
+	svc = find_service(s, name);
+	if (!svc) {
+		reply_error(out, size, "no service", name);
+	} else if (s->stopping) {
+		reply_error(out, size, "the container is stopping: not", verb);
+	} else if (STREQ(verb, "start")) {
+		if (service_is_active(svc))
+			reply_error(out, size, "already running:", name);
+		else
+			service_request_start(svc);
+	} else if (STREQ(verb, "stop")) {
+		if (service_is_active(svc))
+			service_event(svc, SVC_EV_STOP);
+	} else if (STREQ(verb, "restart")) {
+		svc->restart_pending = service_is_active(svc);
+		if (svc->restart_pending)
+			service_event(svc, SVC_EV_STOP);
+		else
+			service_request_start(svc);
+	} else if (STREQ(verb, "signal") && (sig = signal_parse(arg)) > 0) {
+		if (service_signal(svc, sig) < 0)
+			reply_error(out, size, "nothing runs in", name);
+	} else {
+		reply_error(out, size, "unknown request", verb);
+	}
+}
+
 int supervisor_close(struct supervisor *s)
 {
 	int r;
@@ -452,6 +590,7 @@ int supervisor_close(struct supervisor *s)
 	/* Caught signals stay blocked after this: a late SIGTERM stays pending
 	 * instead of killing boxinit with the wrong status. */
 	signals_close(&s->signals);
+	control_close(&s->control);
 	shutdown_close(&s->shutdown);
 	if (s->recheck_ready)
 		uv_close((uv_handle_t *)&s->recheck, NULL);

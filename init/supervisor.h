@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "cmdline.h"
+#include "control.h"
 #include "svcconf.h"
 #include "output.h"
 #include "reaper.h"
@@ -32,6 +33,7 @@ struct supervisor {
 	struct reaper reaper;
 	struct signals signals;
 	struct shutdown shutdown;
+	struct control control; /* the service-control socket (--container) */
 	uv_timer_t recheck; /* one-shot: "is anything left?" after a change without a SIGCHLD */
 	bool recheck_ready;
 	bool pid1;

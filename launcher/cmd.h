@@ -29,5 +29,9 @@ int cmd_load_running(const char *name, struct state *ret);
 /* getopt_long with one-line errors naming the usage: the option, -1 at the end, -EINVAL. */
 int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
                const char *usage);
+/* One request to boxinit's service control in the running container s (cmd_service.c): its
+ * one-line JSON reply, parsed, in *ret. -ESRCH (PID 1 gone), -ENOENT/-ECONNREFUSED (no
+ * socket: no services), -EBADMSG, -errno. */
+int service_query(const struct state *s, const char *request, json_t **ret);
 /* "5s", "3m", "2h", "4d". */
 void cmd_duration(int64_t ns, char *ret, size_t size);

@@ -7,4 +7,3 @@
 int cmd_ps(int argc, char **argv) { (void)argc; (void)argv; log_error("not yet"); return 125; }
 int cmd_stats(int argc, char **argv) { (void)argc; (void)argv; log_error("not yet"); return 125; }
 int cmd_exec(int argc, char **argv) { (void)argc; (void)argv; log_error("not yet"); return 125; }
-int cmd_service(int argc, char **argv) { (void)argc; (void)argv; log_error("not yet"); return 125; }

@@ -7,6 +7,7 @@
 #include "commands.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,6 +16,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "initexec.h"
+#include "kapi.h"
 #include "log.h"
 #include "logfile.h"
 #include "monitor.h"
@@ -55,6 +58,25 @@ int commands_run(int argc, char **argv)
 		if (STREQ(argv[0], commands[i].word))
 			return commands[i].run(argc, argv);
 	return EXIT_LAUNCH_FAILURE;
+}
+
+int commands_seal_self(char **argv)
+{
+	extern char **environ;
+	_cleanup_close_ int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int copy = -1;
+	int seals, r;
+
+	if (self < 0)
+		return log_errno(-errno, "open '/proc/self/exe'");
+	seals = fcntl(self, F_GET_SEALS);
+	if (seals >= 0 && (seals & F_SEAL_WRITE))
+		return 0;
+	r = initexec_seal_copy(self, "launch", &copy);
+	if (r < 0)
+		return log_errno(r, "make a sealed copy of launch");
+	k_execveat(copy, "", argv, environ, AT_EMPTY_PATH);
+	return log_errno(-errno, "run the sealed copy of launch");
 }
 
 /* --- shared by the commands ---------------------------------------------------------- */

@@ -44,10 +44,26 @@ static int copy_fd(int from, int to)
 	return n < 0 ? (int)n : 0;
 }
 
+int initexec_seal_copy(int src, const char *name, int *ret_fd)
+{
+	_cleanup_close_ int mfd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	int r;
+
+	if (mfd < 0)
+		return -errno;
+	r = copy_fd(src, mfd);
+	if (r < 0)
+		return r;
+	/* Sealed before anything runs it: the copy can never change again. */
+	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+		return -errno;
+	*ret_fd = steal_fd(&mfd);
+	return 0;
+}
+
 static int load_into_memfd(const char *path, int *ret_fd)
 {
 	_cleanup_close_ int src = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	_cleanup_close_ int mfd = -1;
 	struct stat st;
 	int r;
 
@@ -59,16 +75,9 @@ static int load_into_memfd(const char *path, int *ret_fd)
 		log_error("open init '%s': not a regular file", path);
 		return -EACCES;
 	}
-	mfd = memfd_create("boxinit", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (mfd < 0)
-		return log_errno(-errno, "memfd_create for '%s'", path);
-	r = copy_fd(src, mfd);
+	r = initexec_seal_copy(src, "boxinit", ret_fd);
 	if (r < 0)
-		return log_errno(r, "copy init '%s'", path);
-	/* Sealed before anything runs it: the copy can never change again. */
-	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
-		return log_errno(-errno, "seal the copy of init '%s'", path);
-	*ret_fd = steal_fd(&mfd);
+		return log_errno(r, "make a sealed copy of init '%s'", path);
 	return 0;
 }
 

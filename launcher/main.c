@@ -265,6 +265,17 @@ static void on_stop_timeout(void *data)
 	cgroup_kill(((struct launch *)data)->cg);
 }
 
+/* launch exec and the list see it: no new process joins a container on its way out. */
+static void on_stopping(void *data)
+{
+	struct launch *l = data;
+
+	if (l->lock && l->st.status == STATE_RUNNING) {
+		l->st.status = STATE_STOPPING;
+		(void)save_record(l);
+	}
+}
+
 static void on_stop_request(void *data, uint64_t kill_after_ms)
 {
 	(void)data;
@@ -336,6 +347,7 @@ static int supervise(struct launch *l)
 	const struct supervise_hooks hooks = {
 	    .winch = on_winch,
 	    .kill_all = on_stop_timeout,
+	    .stopping = on_stopping,
 	    .stop_timeout_ms = stop_timeout_ms(l->cfg),
 	    .data = l,
 	};
@@ -345,6 +357,7 @@ static int supervise(struct launch *l)
 	if (r < 0)
 		return EXIT_LAUNCH_FAILURE;
 	l->reaped = true;
+	on_stopping(l);
 	/* What the container wrote last reaches the host before the stats and the exit. */
 	stdio_finish(&l->io);
 	if (res.setup_failed)
@@ -536,6 +549,8 @@ int main(int argc, char **argv)
 	log_init("launch", false);
 	/* 0, 1 and 2 stay what they are: a descriptor launch opens never takes their place. */
 	if (stdio_fill_closed() < 0)
+		return EXIT_LAUNCH_FAILURE;
+	if (argc > 1 && STREQ(argv[1], "exec") && commands_seal_self(argv) < 0)
 		return EXIT_LAUNCH_FAILURE;
 	if (argc > 1 && commands_is_command(argv[1]))
 		return commands_run(argc - 1, argv + 1);

@@ -19,7 +19,7 @@ static void fmt_seconds(char *buf, size_t size, uint64_t us)
 	(void)snprintf(buf, size, "%" PRIu64 ".%03" PRIu64 "s", us / 1000000, us % 1000000 / 1000);
 }
 
-static void fmt_bytes(char *buf, size_t size, uint64_t b)
+void stats_fmt_bytes(char *buf, size_t size, uint64_t b)
 {
 	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
 	double v = (double)b;
@@ -59,7 +59,7 @@ int stats_format(const struct cgroup_stats *s, char *buf, size_t size)
 		fmt_seconds(sys, sizeof(sys), s->cpu_system_us);
 	}
 	if (s->have_memory_peak)
-		fmt_bytes(mem, sizeof(mem), s->memory_peak);
+		stats_fmt_bytes(mem, sizeof(mem), s->memory_peak);
 	fmt_u64(pids, sizeof(pids), s->have_pids_peak, s->pids_peak, "n/a");
 	fmt_u64(oom, sizeof(oom), s->have_oom_kills, s->oom_kills, "n/a");
 	return fits(snprintf(buf, size,

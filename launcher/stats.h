@@ -15,6 +15,8 @@ int stats_format(const struct cgroup_stats *s, char *buf, size_t size);
 /* {"exit_code":N,"cpu_user_us":..,"cpu_system_us":..,"memory_peak_bytes":..,
  *  "pids_peak":..,"oom_kills":..} with null for what is unavailable. */
 int stats_format_json(const struct cgroup_stats *s, int exit_code, char *buf, size_t size);
+/* "512 B", "3.2 MiB". */
+void stats_fmt_bytes(char *buf, size_t size, uint64_t bytes);
 /* "launch: stats: ..." on stderr. */
 void stats_print(const struct cgroup_stats *s);
 /* Writes the JSON and a newline to fd (truncated first). Logs, names path. */

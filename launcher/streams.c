@@ -21,6 +21,7 @@
 
 #include "ctl.h"
 #include "log.h"
+#include "term.h"
 #include "util.h"
 
 #define DRAIN_TICK_MS 100
@@ -173,33 +174,18 @@ void stdio_after_clone(struct stdio *io)
 
 /* --- the host's terminal -------------------------------------------------------------- */
 
-static void term_raw(struct stdio *io)
+static void stdio_raw(struct stdio *io)
 {
-	struct termios t;
-
-	if (!io->raw_wanted || io->raw || tcgetattr(STDIN_FILENO, &io->saved) < 0)
-		return;
-	/* cfmakeraw: every key goes to the container's terminal, whose own line discipline
-	 * then does echo, editing and Ctrl-C, Ctrl-Z, Ctrl-\ for its foreground group. */
-	t = io->saved;
-	cfmakeraw(&t);
-	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) < 0) {
-		log_debug("raw mode on the terminal: %s", strerror(errno));
-		return;
-	}
-	io->raw = true;
+	if (io->raw_wanted && !io->raw)
+		io->raw = term_raw(STDIN_FILENO, &io->saved);
 }
 
-static void term_restore(struct stdio *io)
+static void stdio_restore(struct stdio *io)
 {
 	if (!io->raw)
 		return;
 	io->raw = false;
-	/* What the terminal received and we did not read (answers to queries the
-	 * container's output made, say) must not reach the host's shell. */
-	(void)tcflush(STDIN_FILENO, TCIFLUSH);
-	if (tcsetattr(STDIN_FILENO, TCSANOW, &io->saved) < 0)
-		log_warn("restore the terminal's modes: %s (try 'stty sane')", strerror(errno));
+	term_restore(STDIN_FILENO, &io->saved);
 }
 
 /* The master: ours until the relay that reads it takes it. */
@@ -208,17 +194,9 @@ static int master_fd(const struct stdio *io)
 	return io->tout.started ? io->tout.in_fd : io->master;
 }
 
-/* The host terminal's size onto the container's; the kernel tells the container's
- * foreground group (SIGWINCH) when it changed. */
 static void copy_winsize(struct stdio *io)
 {
-	struct winsize ws;
-
-	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
-		if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0) {
-			(void)ioctl(master_fd(io), TIOCSWINSZ, &ws);
-			return;
-		}
+	term_copy_winsize(master_fd(io));
 }
 
 bool stdio_winch(struct stdio *io)
@@ -380,7 +358,7 @@ static void on_master(struct stdio *io, int fd)
 	}
 	io->master = fd;
 	copy_winsize(io);
-	term_raw(io);
+	stdio_raw(io);
 	r = ctl_send(io->ctl[0], CTL_ACK, 0, -1);
 	if (r < 0)
 		log_debug("answer boxinit: %s", strerror(-r));
@@ -402,7 +380,7 @@ static void on_main_exited(struct stdio *io)
 {
 	io->main_exited = true;
 	relay_stop_input(&io->tin);
-	term_restore(io);
+	stdio_restore(io);
 }
 
 static void ctl_stop(struct stdio *io)
@@ -505,7 +483,7 @@ void stdio_finish(struct stdio *io)
 {
 	relay_stop_input(&io->in);
 	relay_stop_input(&io->tin);
-	term_restore(io);
+	stdio_restore(io);
 	if (!io->loop || outputs_done(io))
 		return;
 	/* Every process of the container is gone: what is left in the pipes and the pty is
@@ -524,7 +502,7 @@ void stdio_finish(struct stdio *io)
 
 void stdio_close(struct stdio *io)
 {
-	term_restore(io);
+	stdio_restore(io);
 	relay_close(&io->in);
 	relay_close(&io->out);
 	relay_close(&io->err);

@@ -140,6 +140,8 @@ static void stop_deadline(struct watch *w, uint64_t after_ms)
 		return;
 	if (w->stopping && uv_is_active((uv_handle_t *)&w->stop) && w->stop_due <= due)
 		return;
+	if (!w->stopping && w->hooks->stopping)
+		w->hooks->stopping(w->hooks->data);
 	w->stopping = true;
 	w->stop_due = due;
 	(void)uv_timer_start(&w->stop, on_stop_timeout, after_ms, 0);

@@ -35,6 +35,8 @@ struct supervise_hooks {
 	/* A stop (INT, TERM, QUIT) did not end the container within stop_timeout_ms: kill
 	 * every process of it (its first process included, even stopped or traced). */
 	void (*kill_all)(void *data);
+	/* The first stop began (a signal or a request): the container is on its way out. */
+	void (*stopping)(void *data);
 	uint64_t stop_timeout_ms;
 	void *data;
 };

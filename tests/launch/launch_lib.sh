@@ -73,10 +73,16 @@ box_teardown()
 
 # --- running launch ---------------------------------------------------------------------------
 
+# A fresh container name. Called in a command substitution (a subshell, where the count
+# would not last), the subshell's own pid keeps it unique.
 bt_name()
 {
 	_bt_serial=$((_bt_serial + 1))
-	echo "$BT_PREFIX-$_bt_serial"
+	if [ "$BASHPID" != "$$" ]; then
+		echo "$BT_PREFIX-s$BASHPID"
+	else
+		echo "$BT_PREFIX-$_bt_serial"
+	fi
 }
 
 # The launch command line: box_cmdline [LAUNCH OPTIONS...] -- CMD [ARG...]. Adds the test
@@ -91,7 +97,8 @@ _bt_cmdline()
 		shift
 	done
 	[ "${1:-}" = -- ] && shift
-	[ $named = 1 ] || opts=(--name "$(bt_name)" "${opts[@]}")
+	_bt_serial=$((_bt_serial + 1))
+	[ $named = 1 ] || opts=(--name "$BT_PREFIX-$_bt_serial" "${opts[@]}")
 	BT_CMD=("$LAUNCH" --cgroup-parent "$BOX_TEST_CGROUP_PARENT" "${opts[@]}"
 		"${ROOTFS:-$BOX_ROOTFS}" -- "$@")
 }
@@ -159,6 +166,33 @@ box_wait()
 	wait "$BOX_PID"
 	BOX_RC=$?
 	return 0
+}
+
+# box_detach [LAUNCH OPTIONS...] -- CMD [ARG...]: `launch -d`, output in $TEST_TMP/out and
+# err, BOX_RC set; BOX_NAME is the container's name, removed (rm -f) when the test ends,
+# however it ends.
+box_detach()
+{
+	local i
+	_bt_cmdline "$@"
+	for ((i = 0; i < ${#BT_CMD[@]}; i++)); do
+		[ "${BT_CMD[i]}" = --name ] && BOX_NAME=${BT_CMD[i + 1]} && break
+		case ${BT_CMD[i]} in --name=*) BOX_NAME=${BT_CMD[i]#--name=} && break ;; esac
+	done
+	on_teardown "$LAUNCH" rm -f "$BOX_NAME"
+	timeout -k 10 60 "$LAUNCH" -d "${BT_CMD[@]:1}" <"${STDIN:-/dev/null}" \
+		>"$TEST_TMP/out" 2>"$TEST_TMP/err"
+	BOX_RC=$?
+}
+
+# box_cmd WORD [ARG...]: a launch subcommand (list, exec, stop...) with a safety timeout,
+# output in $TEST_TMP/out and err, BOX_RC set.
+box_cmd()
+{
+	timeout -k 10 "${BT_TIMEOUT:-60}" "$LAUNCH" "$@" <"${STDIN:-/dev/null}" \
+		>"$TEST_TMP/out" 2>"$TEST_TMP/err"
+	BOX_RC=$?
+	return $BOX_RC
 }
 
 # Exit status 125 and exactly one line on stderr, from launch.

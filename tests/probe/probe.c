@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -662,12 +663,32 @@ static int cmd_listen_stall(const char *port)
 			sleep_seconds(0.01);
 }
 
+/* connect=ok, or the errno's name (EACCES, ECONNREFUSED, ENOENT, or its number). */
+static int cmd_connect_unix(const char *path)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0)
+		printf("connect=ok\n");
+	else if (errno == EACCES)
+		printf("connect=EACCES\n");
+	else if (errno == ECONNREFUSED)
+		printf("connect=ECONNREFUSED\n");
+	else if (errno == ENOENT)
+		printf("connect=ENOENT\n");
+	else
+		printf("connect=%d\n", errno);
+	return 0;
+}
+
 static const char usage[] =
     "usage: probe COMMAND [ARG]\n"
     "  pid | exit N | kill-self SIG | orphans N | daemon SECONDS | record-signals FILE\n"
     "  ignore-term SECONDS | sleep SECONDS | caps | fds | cwd | ids | hostname | mounts\n"
     "  tty | memhog MB | forkbomb N | cpuhog SECONDS | zombies | ls-dev | cgroup | env\n"
-    "  winch COUNT | ping ADDR | listen-stall PORT\n";
+    "  winch COUNT | ping ADDR | listen-stall PORT | connect-unix PATH\n";
 
 struct command {
 	const char *name;
@@ -701,6 +722,7 @@ static const struct command commands[] = {
     {"winch", NULL, cmd_winch},
     {"ping", NULL, cmd_ping},
     {"listen-stall", NULL, cmd_listen_stall},
+    {"connect-unix", NULL, cmd_connect_unix},
 };
 
 int main(int argc, char **argv)

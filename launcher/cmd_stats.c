@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_stats: `launch stats [--json] [--watch] [NAME...]`: what running
+ * containers use now, live from their cgroups (v1 or v2): CPU % over the last
+ * interval (100 % is one CPU), memory current/peak/limit, pids current/limit,
+ * io bytes read/written, OOM kills. Without names: every running container.
+ * --watch redraws every second (in place on a terminal) until interrupted or
+ * until the named containers have all ended; with --json it prints one JSON
+ * array a line, a sample each.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cmd.h"
+#include "log.h"
+#include "stats.h"
+#include "util.h"
+
+#define FIRST_INTERVAL_MS 250
+#define WATCH_INTERVAL_MS 1000
+
+struct watched {
+	char *name;
+	struct cgroup *cg;
+	struct cgroup_usage now;
+	uint64_t prev_cpu_ns;
+	int64_t prev_t, t;
+	bool sampled, gone;
+};
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Adds NAME when it runs; complain: say so when it does not. */
+static int watch_add(struct watched **v, size_t *n, const char *name, bool complain)
+{
+	struct state s = {0};
+	struct cgroup *cg = NULL;
+	struct watched *w;
+	int r = complain ? cmd_load_running(name, &s) : state_load(name, &s);
+
+	if (r < 0)
+		return r;
+	if (!complain && (s.status != STATE_RUNNING || !state_is_live(name))) {
+		state_free(&s);
+		return -ESRCH;
+	}
+	r = cgroup_open(s.cgroup_parent, s.name, &cg);
+	state_free(&s);
+	if (r < 0) {
+		if (complain)
+			log_errno(r, "open the cgroup of container '%s'", name);
+		return r;
+	}
+	w = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!w) {
+		cgroup_close(cg);
+		return -ENOMEM;
+	}
+	*v = w;
+	w[*n] = (struct watched){.name = strdup(name), .cg = cg};
+	if (!w[*n].name) {
+		cgroup_close(cg);
+		return -ENOMEM;
+	}
+	(*n)++;
+	return 0;
+}
+
+static bool watching(const struct watched *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (STREQ(v[i].name, name))
+			return true;
+	return false;
+}
+
+/* Every running container not watched yet (the unnamed form picks up new ones). */
+static void watch_all(struct watched **v, size_t *n)
+{
+	char **names = NULL;
+
+	if (state_names(&names) < 0)
+		return;
+	for (size_t i = 0; names[i]; i++)
+		if (!watching(*v, *n, names[i]))
+			(void)watch_add(v, n, names[i], false);
+	state_names_free(names);
+}
+
+static void sample(struct watched *w)
+{
+	struct cgroup_usage u = {0};
+
+	if (w->gone)
+		return;
+	/* A container that ended meanwhile: its record is gone, or its cgroup empty. */
+	if (!state_is_live(w->name) || cgroup_read_usage(w->cg, &u) < 0 ||
+	    (u.have_pids && u.pids == 0)) {
+		w->gone = true;
+		return;
+	}
+	w->prev_cpu_ns = w->now.cpu_ns;
+	w->prev_t = w->t;
+	w->now = u;
+	w->t = mono_ns();
+	w->sampled = w->prev_t != 0;
+}
+
+static double cpu_percent(const struct watched *w)
+{
+	if (!w->sampled || !w->now.have_cpu || w->t <= w->prev_t || w->now.cpu_ns < w->prev_cpu_ns)
+		return -1;
+	return 100.0 * (double)(w->now.cpu_ns - w->prev_cpu_ns) / (double)(w->t - w->prev_t);
+}
+
+static json_t *u64_or_null(bool have, uint64_t v)
+{
+	return have ? json_integer((json_int_t)v) : NULL;
+}
+
+static json_t *entry_json(const struct watched *w)
+{
+	const struct cgroup_usage *u = &w->now;
+	double cpu = cpu_percent(w);
+
+	return json_pack(
+	    "{s:s, s:o?, s:{s:o?, s:o?, s:o?}, s:{s:o?, s:o?}, s:{s:o?, s:o?}, s:o?}", "name",
+	    w->name, "cpu_percent", cpu < 0 ? NULL : json_real((double)(int64_t)(cpu * 100) / 100),
+	    "memory", "current", u64_or_null(u->have_memory, u->memory), "peak",
+	    u64_or_null(u->have_memory_peak, u->memory_peak), "limit",
+	    u64_or_null(u->have_memory && u->memory_limit, u->memory_limit), "pids", "current",
+	    u64_or_null(u->have_pids, u->pids), "limit",
+	    u64_or_null(u->have_pids && u->pids_limit, u->pids_limit), "io", "read",
+	    u64_or_null(u->have_io, u->io_read), "write", u64_or_null(u->have_io, u->io_write),
+	    "oom_kills", u64_or_null(u->have_oom_kills, u->oom_kills));
+}
+
+static void bytes_or(char *buf, size_t size, bool have, uint64_t v, const char *none)
+{
+	if (have)
+		stats_fmt_bytes(buf, size, v);
+	else
+		(void)snprintf(buf, size, "%s", none);
+}
+
+static void print_row(const struct watched *w)
+{
+	const struct cgroup_usage *u = &w->now;
+	char cpu[16] = "-", mem[24], lim[24], memp[16] = "-", peak[24], pids[48] = "-", rd[24],
+	     wr[24], io[56], oom[24] = "-", memcol[56];
+	double c = cpu_percent(w);
+
+	if (c >= 0)
+		(void)snprintf(cpu, sizeof(cpu), "%.2f%%", c);
+	bytes_or(mem, sizeof(mem), u->have_memory, u->memory, "-");
+	bytes_or(lim, sizeof(lim), u->have_memory && u->memory_limit, u->memory_limit, "-");
+	if (u->have_memory && u->memory_limit)
+		(void)snprintf(memp, sizeof(memp), "%.2f%%",
+		               100.0 * (double)u->memory / (double)u->memory_limit);
+	bytes_or(peak, sizeof(peak), u->have_memory_peak, u->memory_peak, "-");
+	if (u->have_pids && u->pids_limit)
+		(void)snprintf(pids, sizeof(pids), "%" PRIu64 " / %" PRIu64, u->pids, u->pids_limit);
+	else if (u->have_pids)
+		(void)snprintf(pids, sizeof(pids), "%" PRIu64, u->pids);
+	bytes_or(rd, sizeof(rd), u->have_io, u->io_read, "-");
+	bytes_or(wr, sizeof(wr), u->have_io, u->io_write, "-");
+	(void)snprintf(io, sizeof(io), "%s / %s", rd, wr);
+	if (u->have_oom_kills)
+		(void)snprintf(oom, sizeof(oom), "%" PRIu64, u->oom_kills);
+	(void)snprintf(memcol, sizeof(memcol), "%s / %s", mem, lim);
+	printf("%-20s %-8s %-24s %-8s %-10s %-12s %-22s %s\n", w->name, cpu, memcol, memp, peak,
+	       pids, io, oom);
+}
+
+static void print_sample(struct watched *v, size_t n, bool json, bool redraw)
+{
+	if (json) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < n; i++)
+			if (!v[i].gone)
+				(void)json_array_append_new(a, entry_json(&v[i]));
+		(void)json_dumpf(a, stdout, JSON_COMPACT);
+		putchar('\n');
+		json_decref(a);
+	} else {
+		if (redraw)
+			fputs("\033[H\033[2J", stdout);
+		printf("%-20s %-8s %-24s %-8s %-10s %-12s %-22s %s\n", "NAME", "CPU %",
+		       "MEM USAGE / LIMIT", "MEM %", "MEM PEAK", "PIDS", "IO READ / WRITE", "OOM");
+		for (size_t i = 0; i < n; i++)
+			if (!v[i].gone)
+				print_row(&v[i]);
+	}
+	(void)fflush(stdout);
+}
+
+static const struct option stats_opts[] = {
+    {"json", no_argument, NULL, 'j'},
+    {"watch", no_argument, NULL, 'w'},
+    {NULL, 0, NULL, 0},
+};
+
+int cmd_stats(int argc, char **argv)
+{
+	const char *usage = "launch stats [--json] [--watch] [NAME...]";
+	struct watched *v = NULL;
+	size_t n = 0, live;
+	bool json = false, watch = false, named;
+	int opt, rc = 0;
+
+	optind = 0;
+	while ((opt = cmd_getopt(argc, argv, "jw", stats_opts, usage)) != -1)
+		if (opt < 0)
+			return EXIT_LAUNCH_FAILURE;
+		else if (opt == 'j')
+			json = true;
+		else
+			watch = true;
+	named = optind < argc;
+	for (int i = optind; i < argc; i++)
+		if (!watching(v, n, argv[i]) && watch_add(&v, &n, argv[i], true) < 0)
+			rc = EXIT_LAUNCH_FAILURE;
+	if (rc)
+		goto out;
+	if (!named)
+		watch_all(&v, &n);
+	/* CPU % needs two readings. */
+	for (size_t i = 0; i < n; i++)
+		sample(&v[i]);
+	sleep_ms(FIRST_INTERVAL_MS);
+	for (;;) {
+		if (!named && watch)
+			watch_all(&v, &n);
+		live = 0;
+		for (size_t i = 0; i < n; i++) {
+			sample(&v[i]);
+			live += !v[i].gone;
+		}
+		print_sample(v, n, json, watch && !json && isatty(STDOUT_FILENO));
+		if (ferror(stdout)) {
+			rc = EXIT_LAUNCH_FAILURE;
+			break;
+		}
+		if (!watch || (named && live == 0))
+			break;
+		sleep_ms(WATCH_INTERVAL_MS);
+	}
+out:
+	for (size_t i = 0; i < n; i++) {
+		cgroup_close(v[i].cg);
+		free(v[i].name);
+	}
+	free(v);
+	return rc;
+}

@@ -5,6 +5,8 @@
 #   make check   every test (unit + shunit2 suites); ends "N passed, N failed, N skipped"
 #   make lint    clang-format check, cppcheck, house rules
 #   make bench   benchmarks against peers (not part of check)
+#   make install PREFIX=/usr/local DESTDIR=   binaries, man pages, bash completion
+#   make uninstall                            removes exactly what install put there
 #   make demo    the main job: nginx in a Debian container
 
 BUILD     := build
@@ -38,15 +40,17 @@ LAUNCH_OBJ   := $(patsubst %.c,$(BUILD)/host/%.o,$(LAUNCH_SRC))
 UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
                 $(BUILD)/tests/cgroup_driver
 
-.PHONY: all deps check check-v2 unit lint format bench demo rootfs clean distclean
-all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/probe $(BUILD)/attack
+.PHONY: all deps check check-v2 unit lint format bench demo rootfs clean distclean man install \
+        uninstall
+MAN := $(BUILD)/man/launch.1 $(BUILD)/man/boxinit.8 $(BUILD)/man/boxinit.conf.5
+all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/probe $(BUILD)/attack $(MAN)
 
 # --- dependencies ------------------------------------------------------------
 APT_PACKAGES := build-essential musl-tools cmake dpkg-dev file pkg-config \
                 libuv1-dev libcap-dev libcmocka-dev libinih-dev libseccomp-dev libnl-3-dev libjansson-dev \
                 gperf flex bison \
                 busybox-static shunit2 debootstrap util-linux procps psmisc iproute2 \
-                curl python3 strace clang-format cppcheck \
+                curl python3 strace clang-format cppcheck scdoc \
                 hyperfine tini dumb-init catatonit bubblewrap runc qemu-system-x86 supervisor \
                 nftables wrk
 # `make deps` is the one set-up step; every build target runs it once on a fresh
@@ -165,10 +169,42 @@ lint:
 format:
 	clang-format -i $(C_FILES)
 
+# --- man pages, install ------------------------------------------------------------------
+# scdoc (Debian's) turns doc/*.scd into roff; tests/launch/test_docs.sh checks that every
+# option of --help is in the page and the other way round.
+man: $(MAN)
+$(BUILD)/man/%: doc/%.scd | $(DEPS)/.done
+	@mkdir -p $(@D)
+	scdoc <$< >$@
+
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     := $(DESTDIR)$(PREFIX)/bin
+MANDIR     := $(DESTDIR)$(PREFIX)/share/man
+COMPDIR    := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+# launch finds boxinit next to itself: both go to bin.
+INSTALLED  := $(BINDIR)/launch $(BINDIR)/boxinit $(MANDIR)/man1/launch.1 \
+              $(MANDIR)/man8/boxinit.8 $(MANDIR)/man5/boxinit.conf.5 $(COMPDIR)/launch
+install: $(BUILD)/launch $(BUILD)/boxinit $(MAN)
+	install -D -m 0755 $(BUILD)/launch $(BINDIR)/launch
+	install -D -m 0755 $(BUILD)/boxinit $(BINDIR)/boxinit
+	install -D -m 0644 $(BUILD)/man/launch.1 $(MANDIR)/man1/launch.1
+	install -D -m 0644 $(BUILD)/man/boxinit.8 $(MANDIR)/man8/boxinit.8
+	install -D -m 0644 $(BUILD)/man/boxinit.conf.5 $(MANDIR)/man5/boxinit.conf.5
+	install -D -m 0644 tools/launch.bash-completion $(COMPDIR)/launch
+
+uninstall:
+	rm -f $(INSTALLED)
+
 # --- bench, rootfs, demo ---------------------------------------------------------------
+# podman (and conmon) only for bench/manage.sh: installed on demand, from Debian.
+BENCH_PACKAGES := podman conmon
 bench: all
+	@command -v podman >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends $(BENCH_PACKAGES)
 	bench/run.sh
 	bench/services.sh
+	bench/manage.sh
 
 # Debian rootfs with nginx for the demo and the nginx test (cached; skipped when up to date).
 rootfs:
@@ -179,7 +215,7 @@ demo:
 
 clean:
 	rm -rf $(BUILD)/musl $(BUILD)/host $(BUILD)/tests $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/probe \
-		$(BUILD)/attack
+		$(BUILD)/attack $(BUILD)/man
 
 distclean:
 	rm -rf $(BUILD)

@@ -94,8 +94,8 @@ struct service {
 	struct svc_history hist;
 	uint64_t started_ms;
 	bool stop_requested;
-	bool no_restart; /* the container is stopping: an exit is final */
-	bool completed;  /* ended by itself with success and was left stopped */
+	bool no_restart;      /* the container is stopping: an exit is final */
+	bool completed;       /* ended by itself with success and was left stopped */
 	bool restart_pending; /* launch service restart: start again once stopped */
 	unsigned spawns;      /* times it was started */
 	uint64_t since_ms;    /* when it entered its state (uv_hrtime, ms) */

@@ -474,7 +474,9 @@ static uint64_t now_ms(void)
 static size_t status_entry(const struct service *svc, bool is_main, bool alive, char *out,
                            size_t size)
 {
-	const char *state = is_main ? (alive ? "running" : svc->exited ? "exited" : "waiting")
+	const char *state = is_main ? (alive         ? "running"
+	                               : svc->exited ? "exited"
+	                                             : "waiting")
 	                            : service_state_name(svc->state);
 	unsigned secs = (unsigned)((now_ms() - svc->since_ms) / 1000);
 	int n;

@@ -34,7 +34,7 @@ struct supervisor {
 	struct signals signals;
 	struct shutdown shutdown;
 	struct control control; /* the service-control socket (--container) */
-	uv_timer_t recheck; /* one-shot: "is anything left?" after a change without a SIGCHLD */
+	uv_timer_t recheck;     /* one-shot: "is anything left?" after a change without a SIGCHLD */
 	bool recheck_ready;
 	bool pid1;
 	bool loop_ready;

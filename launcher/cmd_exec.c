@@ -53,7 +53,7 @@
 #include "term.h"
 #include "util.h"
 
-#define EXEC_NS (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP)
+#define EXEC_NS       (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP)
 #define DRAIN_TICK_MS 50
 
 /* Where G failed: P names the step. */
@@ -482,9 +482,8 @@ static int build_env(const struct confjson_exec *conf, char **extra, size_t n_ex
 	c.env = calloc(n + n_extra + 1, sizeof(char *));
 	if (!c.env)
 		return -ENOMEM;
-	json_array_foreach(conf->env, i, e)
-		if (json_is_string(e))
-			c.env[k++] = (char *)json_string_value(e);
+	json_array_foreach(conf->env, i, e) if (json_is_string(e)) c.env[k++] =
+	    (char *)json_string_value(e);
 	for (i = 0; i < n_extra; i++)
 		c.env[k++] = extra[i];
 	c.n_env = k;
@@ -541,7 +540,8 @@ static int parse_args(int argc, char **argv, struct exec_args *a)
 			break;
 		case 'w':
 			if (optarg[0] != '/') {
-				log_error("invalid value '%s' for --workdir: an absolute path", optarg);
+				log_error("invalid value '%s' for --workdir: an absolute path",
+				          optarg);
 				return -EINVAL;
 			}
 			a->workdir = optarg;
@@ -762,8 +762,11 @@ static int spawn(struct plan *p, const struct state *st, int fds[3], int *ret_ma
 int cmd_exec(int argc, char **argv)
 {
 	struct exec_args a = {0};
-	struct plan p = {.pidfd = -1, .tty_sock = -1, .report = -1,
-	                 .child = {-1, -1, -1}, .join = {.clone_fd = -1}};
+	struct plan p = {.pidfd = -1,
+	                 .tty_sock = -1,
+	                 .report = -1,
+	                 .child = {-1, -1, -1},
+	                 .join = {.clone_fd = -1}};
 	struct state st = {0};
 	int fds[3] = {-1, -1, -1}, master = -1, rc = EXIT_LAUNCH_FAILURE, r;
 	pid_t pid = -1;

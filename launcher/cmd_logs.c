@@ -211,7 +211,8 @@ static int parse_since(const char *s, int64_t *ret)
 
 		if (n >= sizeof(num))
 			return -EINVAL;
-		(void)snprintf(num, sizeof(num), "%.*s", (int)(n && s[n - 1] == 's' ? n - 1 : n), s);
+		(void)snprintf(num, sizeof(num), "%.*s", (int)(n && s[n - 1] == 's' ? n - 1 : n),
+		               s);
 		if (parse_duration_ms(num, &ms) < 0)
 			return -EINVAL;
 	}
@@ -234,7 +235,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 	*o = (struct opts){.tail = -1};
 	optind = 0;
-	while ((opt = cmd_getopt(argc, argv, "+fn:", log_opts, usage)) != -1) {
+	while ((opt = cmd_getopt(argc, argv, "fn:s:", log_opts, usage)) != -1) {
 		if (opt < 0)
 			return -EINVAL;
 		if (opt == 'f') {
@@ -246,9 +247,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			}
 			o->tail = (long)v;
 		} else if (parse_since(optarg, &o->since_ns) < 0) {
-			log_error("invalid value '%s' for --since (a time like 2026-12-02T10:00:00Z, or "
-			          "10s, 5m, 2h)",
-			          optarg);
+			log_error(
+			    "invalid value '%s' for --since (a time like 2026-12-02T10:00:00Z, or "
+			    "10s, 5m, 2h)",
+			    optarg);
 			return -EINVAL;
 		}
 	}

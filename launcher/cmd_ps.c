@@ -280,8 +280,8 @@ int cmd_ps(int argc, char **argv)
 		if (json)
 			(void)json_array_append_new(
 			    out, json_pack("{s:i, s:i, s:i, s:s, s:s?, s:s}", "pid", (int)v[i].pid,
-			                   "inside", (int)v[i].inside, "uid", (int)v[i].uid, "user", user,
-			                   "service", v[i].service, "command", v[i].command));
+			                   "inside", (int)v[i].inside, "uid", (int)v[i].uid, "user",
+			                   user, "service", v[i].service, "command", v[i].command));
 		else
 			printf("%-8d %-8d %-12s %-12s %s\n", (int)v[i].pid, (int)v[i].inside, user,
 			       service, v[i].command);

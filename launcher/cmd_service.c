@@ -106,8 +106,9 @@ static void print_table(json_t *services)
 		json_t *code = NULL;
 		char exitbuf[24] = "-", pidbuf[24] = "-", since[16];
 
-		(void)json_unpack(e, "{s?s, s?s, s?I, s?I, s?o, s?I}", "name", &name, "state", &state,
-		                  "pid", &pid, "restarts", &restarts, "exit", &code, "for_s", &secs);
+		(void)json_unpack(e, "{s?s, s?s, s?I, s?I, s?o, s?I}", "name", &name, "state",
+		                  &state, "pid", &pid, "restarts", &restarts, "exit", &code,
+		                  "for_s", &secs);
 		if (json_is_integer(code))
 			(void)snprintf(exitbuf, sizeof(exitbuf), "%lld",
 			               (long long)json_integer_value(code));

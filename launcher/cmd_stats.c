@@ -180,7 +180,8 @@ static void print_row(const struct watched *w)
 		               100.0 * (double)u->memory / (double)u->memory_limit);
 	bytes_or(peak, sizeof(peak), u->have_memory_peak, u->memory_peak, "-");
 	if (u->have_pids && u->pids_limit)
-		(void)snprintf(pids, sizeof(pids), "%" PRIu64 " / %" PRIu64, u->pids, u->pids_limit);
+		(void)snprintf(pids, sizeof(pids), "%" PRIu64 " / %" PRIu64, u->pids,
+		               u->pids_limit);
 	else if (u->have_pids)
 		(void)snprintf(pids, sizeof(pids), "%" PRIu64, u->pids);
 	bytes_or(rd, sizeof(rd), u->have_io, u->io_read, "-");

@@ -29,9 +29,9 @@ static const struct {
 	const char *word;
 	int (*run)(int argc, char **argv);
 } commands[] = {
-    {"list", cmd_list},   {"ps", cmd_ps},       {"stats", cmd_stats}, {"exec", cmd_exec},
-    {"logs", cmd_logs},   {"stop", cmd_stop},   {"kill", cmd_kill},   {"wait", cmd_wait},
-    {"rm", cmd_rm},       {"service", cmd_service},
+    {"list", cmd_list}, {"ps", cmd_ps},           {"stats", cmd_stats}, {"exec", cmd_exec},
+    {"logs", cmd_logs}, {"stop", cmd_stop},       {"kill", cmd_kill},   {"wait", cmd_wait},
+    {"rm", cmd_rm},     {"service", cmd_service},
 };
 
 bool commands_is_command(const char *word)
@@ -101,7 +101,8 @@ int cmd_load_running(const char *name, struct state *ret)
 	if (r < 0)
 		return r;
 	if (ret->status != STATE_RUNNING || !state_is_live(name)) {
-		log_error("container '%s' is not running (%s)", name, state_status_name(ret->status));
+		log_error("container '%s' is not running (%s)", name,
+		          state_status_name(ret->status));
 		state_free(ret);
 		return -ESRCH;
 	}
@@ -158,7 +159,8 @@ static void limits_text(json_t *config, char *ret, size_t size)
 	(void)json_unpack(config, "{s?{s?I, s?I, s?I, s?I}}", "limits", "cpu_quota_us", &quota,
 	                  "cpu_period_us", &period, "memory", &mem, "pids_limit", &pids);
 	if (quota && period)
-		n += (size_t)snprintf(ret + n, size - n, "cpus=%.2f ", (double)quota / (double)period);
+		n += (size_t)snprintf(ret + n, size - n, "cpus=%.2f ",
+		                      (double)quota / (double)period);
 	if (mem && n < size)
 		n += (size_t)snprintf(ret + n, size - n, "memory=%lldM ", (long long)(mem >> 20));
 	if (pids && n < size)
@@ -172,11 +174,11 @@ static void limits_text(json_t *config, char *ret, size_t size)
 static json_t *list_entry(const struct state *s, bool live)
 {
 	const char *status = live ? state_status_name(s->status) : "stopped";
-	json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:s?, s:O?, s:O?}", "name", s->name, "status",
-	                      status, "pid", live ? (int)s->pid1 : 0, "rootfs", s->rootfs,
-	                      "address", s->net.address[0] ? s->net.address : NULL, "ports",
-	                      s->net.publish, "limits",
-	                      s->config ? json_object_get(s->config, "limits") : NULL);
+	json_t *o =
+	    json_pack("{s:s, s:s, s:i, s:s, s:s?, s:O?, s:O?}", "name", s->name, "status", status,
+	              "pid", live ? (int)s->pid1 : 0, "rootfs", s->rootfs, "address",
+	              s->net.address[0] ? s->net.address : NULL, "ports", s->net.publish, "limits",
+	              s->config ? json_object_get(s->config, "limits") : NULL);
 
 	if (!o)
 		return NULL;
@@ -226,7 +228,8 @@ int cmd_list(int argc, char **argv)
 	int opt;
 
 	optind = 0;
-	while ((opt = cmd_getopt(argc, argv, "+aj", list_opts, "launch list [--all] [--json]")) != -1)
+	while ((opt = cmd_getopt(argc, argv, "aj", list_opts, "launch list [--all] [--json]")) !=
+	       -1)
 		if (opt < 0)
 			return EXIT_LAUNCH_FAILURE;
 		else if (opt == 'a')
@@ -327,7 +330,7 @@ int cmd_stop(int argc, char **argv)
 	int opt, failed = 0;
 
 	optind = 0;
-	while ((opt = cmd_getopt(argc, argv, "+t:", stop_opts, usage)) != -1)
+	while ((opt = cmd_getopt(argc, argv, "t:", stop_opts, usage)) != -1)
 		if (opt < 0)
 			return EXIT_LAUNCH_FAILURE;
 		else
@@ -352,7 +355,7 @@ int cmd_kill(int argc, char **argv)
 	int opt, sig = SIGKILL, failed = 0;
 
 	optind = 0;
-	while ((opt = cmd_getopt(argc, argv, "+s:", kill_opts, usage)) != -1) {
+	while ((opt = cmd_getopt(argc, argv, "s:", kill_opts, usage)) != -1) {
 		if (opt < 0)
 			return EXIT_LAUNCH_FAILURE;
 		sig = signal_parse(optarg);
@@ -459,7 +462,7 @@ int cmd_rm(int argc, char **argv)
 	int opt, failed = 0;
 
 	optind = 0;
-	while ((opt = cmd_getopt(argc, argv, "+f", rm_opts, usage)) != -1)
+	while ((opt = cmd_getopt(argc, argv, "f", rm_opts, usage)) != -1)
 		if (opt < 0)
 			return EXIT_LAUNCH_FAILURE;
 		else

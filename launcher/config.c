@@ -99,7 +99,8 @@ static const struct option options[] = {
 
 static const char usage[] =
     "Usage: launch [OPTIONS] ROOTFS [--] [CMD [ARG...]]\n"
-    "Run CMD in a new container whose root is the directory ROOTFS.\n"
+    "       launch COMMAND [OPTIONS] [NAME...]\n"
+    "Run CMD in a new container whose root is the directory ROOTFS; manage containers.\n"
     "\n"
     "  --name NAME            container name (default: box-XXXXXXXX)\n"
     "  --cgroup-parent PATH   parent cgroup (default: /box)\n"
@@ -146,7 +147,23 @@ static const char usage[] =
     "  -h, --help             this text\n"
     "  -V, --version          version\n"
     "\n"
-    "Exit status: the container's; 125 when launch itself fails.\n";
+    "Commands (./list is a rootfs named list, not the command):\n"
+    "  list [-a|--all] [-j|--json]          the running containers (--all: kept ones too)\n"
+    "  ps [-j|--json] NAME                  its processes, inside and outside, by service\n"
+    "  stats [-j|--json] [-w|--watch] [NAME...]  CPU, memory, pids, io, OOM kills, live\n"
+    "  exec [-i] [-t] [-d] [-e K=V] [-w DIR] [-u UID[:GID]] NAME [--] CMD [ARG...]\n"
+    "      (--interactive --tty --detach --env --workdir --user)\n"
+    "                                       run CMD in it, confined as its processes are\n"
+    "  logs [-f|--follow] [-n|--tail N] [-s|--since TIME] NAME  a detached one's output\n"
+    "  stop [-t|--time GRACE] NAME...       stop gracefully, kill at the deadline, wait\n"
+    "  kill [-s|--signal SIG] NAME...       signal its PID 1 (default KILL)\n"
+    "  wait NAME                            wait for its end; exit with its status\n"
+    "  rm [-f|--force] NAME...              remove a kept one (-f: stop it first)\n"
+    "  service [-j|--json] NAME [status|start|stop|restart|signal SIG] [SERVICE]\n"
+    "                                       its supervised services\n"
+    "\n"
+    "Exit status: the container's (CMD's, for exec); 125 when launch itself fails,\n"
+    "126 CMD cannot be executed, 127 CMD not found, 128+N CMD killed by signal N.\n";
 
 /* Names the long form even when the short one was used, so messages are grep-able. */
 static const char *option_name(int opt)

@@ -25,9 +25,9 @@ static json_t *volumes(const struct launch_config *c)
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < c->n_volumes; i++)
-		if (json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "source", c->volumes[i].src,
-		                                       "destination", c->volumes[i].dst, "read_only",
-		                                       c->volumes[i].ro)) < 0) {
+		if (json_array_append_new(
+		        a, json_pack("{s:s, s:s, s:b}", "source", c->volumes[i].src, "destination",
+		                     c->volumes[i].dst, "read_only", c->volumes[i].ro)) < 0) {
 			json_decref(a);
 			return NULL;
 		}
@@ -36,11 +36,11 @@ static json_t *volumes(const struct launch_config *c)
 
 static json_t *limits(const struct cgroup_limits *l)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "cpu_quota_us",
-	                 (json_int_t)l->cpu_quota_us, "cpu_period_us", (json_int_t)l->cpu_period_us,
-	                 "cpu_weight", (json_int_t)l->cpu_weight, "memory", (json_int_t)l->memory_max,
-	                 "memory_swap", (json_int_t)l->memory_swap, "pids_limit",
-	                 (json_int_t)l->pids_max, "io_weight", (json_int_t)l->io_weight);
+	return json_pack(
+	    "{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "cpu_quota_us", (json_int_t)l->cpu_quota_us,
+	    "cpu_period_us", (json_int_t)l->cpu_period_us, "cpu_weight", (json_int_t)l->cpu_weight,
+	    "memory", (json_int_t)l->memory_max, "memory_swap", (json_int_t)l->memory_swap,
+	    "pids_limit", (json_int_t)l->pids_max, "io_weight", (json_int_t)l->io_weight);
 }
 
 json_t *confjson_build(const struct launch_config *c, bool tty)
@@ -48,14 +48,14 @@ json_t *confjson_build(const struct launch_config *c, bool tty)
 	return json_pack(
 	    "{s:o, s:o, s:s*, s:s, s:s*, s:s*, s:o, s:I, s:b, s:b, s:b, s:b, s:b, s:b, s:s*, s:o, "
 	    "s:o, s:b, s:b}",
-	    "command", strv(c->cmd, 0), "services",
-	    strv((char *const *)c->services, c->n_services), "config_file", c->config_file,
-	    "hostname", c->hostname, "user", c->user, "workdir", c->workdir, "env",
-	    strv(c->env, c->n_env), "cap_mask", (json_int_t)capset_resolve(&c->caps), "privileged",
-	    c->privileged, "seccomp", c->seccomp && !c->privileged, "no_new_privileges",
-	    c->no_new_privs, "read_only", c->read_only, "exit_with_main", c->exit_with_main,
-	    "interactive", c->interactive, "grace", c->grace, "limits", limits(&c->limits),
-	    "volumes", volumes(c), "tty", tty, "detach", c->detach);
+	    "command", strv(c->cmd, 0), "services", strv((char *const *)c->services, c->n_services),
+	    "config_file", c->config_file, "hostname", c->hostname, "user", c->user, "workdir",
+	    c->workdir, "env", strv(c->env, c->n_env), "cap_mask",
+	    (json_int_t)capset_resolve(&c->caps), "privileged", c->privileged, "seccomp",
+	    c->seccomp && !c->privileged, "no_new_privileges", c->no_new_privs, "read_only",
+	    c->read_only, "exit_with_main", c->exit_with_main, "interactive", c->interactive,
+	    "grace", c->grace, "limits", limits(&c->limits), "volumes", volumes(c), "tty", tty,
+	    "detach", c->detach);
 }
 
 int confjson_exec(json_t *config, struct confjson_exec *ret)
@@ -64,11 +64,11 @@ int confjson_exec(json_t *config, struct confjson_exec *ret)
 	json_int_t caps = 0;
 	int priv = 0, sec = 0, nnp = 0, tty = 0;
 
-	if (!config || json_unpack(config, "{s:I, s:b, s:b, s:b, s?b, s?s, s?s, s?s, s?o}",
-	                           "cap_mask", &caps, "privileged", &priv, "seccomp", &sec,
-	                           "no_new_privileges", &nnp, "tty", &tty, "user", &e.user,
-	                           "workdir", &e.workdir, "hostname", &e.hostname, "env",
-	                           &e.env) < 0)
+	if (!config ||
+	    json_unpack(config, "{s:I, s:b, s:b, s:b, s?b, s?s, s?s, s?s, s?o}", "cap_mask", &caps,
+	                "privileged", &priv, "seccomp", &sec, "no_new_privileges", &nnp, "tty",
+	                &tty, "user", &e.user, "workdir", &e.workdir, "hostname", &e.hostname,
+	                "env", &e.env) < 0)
 		return -EBADMSG;
 	e.caps = (uint64_t)caps;
 	e.privileged = priv;

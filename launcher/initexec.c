@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/capability.h>
 #include <sys/stat.h>
 
+#include "kapi.h"
 #include "log.h"
 #include "util.h"
 
@@ -30,18 +32,15 @@ static int default_init_path(char **ret)
 	return 0;
 }
 
+/* In the kernel, page by page: no buffer in launch (its stack pages, once touched, would
+ * stay with every monitor). */
 static int copy_fd(int from, int to)
 {
-	char buf[65536];
 	ssize_t n;
-	int r;
 
-	while ((n = read_all(from, buf, sizeof(buf))) > 0) {
-		r = write_all(to, buf, (size_t)n);
-		if (r < 0)
-			return r;
-	}
-	return n < 0 ? (int)n : 0;
+	while ((n = sendfile(to, from, NULL, 1 << 20)) > 0)
+		;
+	return n < 0 ? -errno : 0;
 }
 
 int initexec_seal_copy(int src, const char *name, int *ret_fd)
@@ -81,7 +80,31 @@ static int load_into_memfd(const char *path, int *ret_fd)
 	return 0;
 }
 
-int initexec_load(const char *path, int *ret_fd, char **ret_path)
+/* The file itself, through a private read-only bind mount of it that is attached nowhere
+ * (open_tree's clone, then mount_setattr): every container runs the same pages, and a write
+ * through /proc/PID/exe fails with EROFS. Only CAP_SYS_ADMIN could make that mount writable
+ * again (mount_setattr on a descriptor of it), so a container with it gets the sealed copy.
+ * -ENOSYS and the like: the kernel cannot (before 5.12); the caller copies. */
+static int open_read_only(const char *path, int *ret_fd)
+{
+	struct mount_attr attr = {.attr_set =
+	                              MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+	_cleanup_close_ int fd = k_open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (k_mount_setattr(fd, "", AT_EMPTY_PATH, &attr) < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EACCES;
+	*ret_fd = steal_fd(&fd);
+	return 0;
+}
+
+int initexec_load(const char *path, bool shared, int *ret_fd, char **ret_path)
 {
 	_cleanup_free_ char *used = NULL;
 	int r;
@@ -92,6 +115,14 @@ int initexec_load(const char *path, int *ret_fd, char **ret_path)
 		return r;
 	if (!used)
 		return log_errno(-ENOMEM, "find init");
+	r = shared ? open_read_only(used, ret_fd) : -EPERM;
+	if (r == 0) {
+		log_debug("init: '%s' through a read-only mount", used);
+		*ret_path = steal_ptr(&used);
+		return 0;
+	}
+	if (r == -EACCES)
+		return log_error("open init '%s': not a regular file", used), r;
 	log_debug("init: sealed copy of '%s'", used);
 	r = load_into_memfd(used, ret_fd);
 	if (r < 0)

@@ -7,13 +7,18 @@
  */
 #pragma once
 
+#include <stdbool.h>
+
 #include "config.h"
 
 #define INITEXEC_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* Copies path (NULL: "boxinit" next to /proc/self/exe) into a sealed memfd; *ret_path is
- * the path used, for messages. Logs. */
-int initexec_load(const char *path, int *ret_fd, char **ret_path);
+/* A descriptor to exec path (NULL: "boxinit" next to /proc/self/exe) from, that no
+ * container process can write through /proc/PID/exe (CVE-2019-5736). shared: the file
+ * itself on a private read-only mount (its pages shared by every container), for
+ * containers without CAP_SYS_ADMIN; otherwise, or when the kernel cannot, a sealed memfd
+ * copy. *ret_path is the path used, for messages. Logs. */
+int initexec_load(const char *path, bool shared, int *ret_fd, char **ret_path);
 /* A sealed memfd (no write, grow, shrink, nor new seals) with src's content, named name.
  * Close-on-exec. 0 or -errno; logs nothing. */
 int initexec_seal_copy(int src, const char *name, int *ret_fd);

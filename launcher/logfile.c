@@ -73,8 +73,8 @@ int logfile_parse_time(const char *s, int64_t *ret)
 static int open_append(const char *path, int *ret_fd, uint64_t *ret_size)
 {
 	struct stat st;
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY,
-	              0640);
+	int fd =
+	    open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0640);
 
 	if (fd < 0)
 		return -errno;
@@ -187,7 +187,8 @@ void logfile_close(struct logfile *lf)
 		return;
 	for (int s = 1; s <= 2; s++)
 		if (lf->part[s].len)
-			put_record(lf, (enum logfile_stream)s, true, lf->part[s].buf, lf->part[s].len);
+			put_record(lf, (enum logfile_stream)s, true, lf->part[s].buf,
+			           lf->part[s].len);
 	(void)safe_close(lf->fd);
 	free(lf->path);
 	free(lf);

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,7 +145,9 @@ static int prepare(struct launch *l)
 	r = ns_ahead_start(&l->ahead, c->net.mode == NET_HOST, c->hostname);
 	if (r < 0)
 		return r;
-	r = initexec_load(c->init_path, &l->initfd, &l->init_path);
+	r = initexec_load(c->init_path,
+	                  !c->privileged && !(capset_resolve(&c->caps) & CAPSET_BIT(CAP_SYS_ADMIN)),
+	                  &l->initfd, &l->init_path);
 	if (r == 0)
 		r = stdio_prepare(c, &l->io);
 	if (r == 0 && c->detach)
@@ -459,46 +462,52 @@ static void teardown(struct launch *l, int exit_code, bool ran)
 
 static int run(const struct launch_config *c, int sigfd, const sigset_t *orig_mask, int report_fd)
 {
-	struct launch l = {.cfg = c,
-	                   .sigfd = sigfd,
-	                   .initfd = -1,
-	                   .statsfd = -1,
-	                   .report_fd = report_fd,
-	                   .sync = {-1, -1},
-	                   .join = {.clone_fd = -1},
-	                   .io = {.child = {-1, -1, -1},
-	                          .ctl = {-1, -1},
-	                          .pipe_in = -1,
-	                          .pipe_out = -1,
-	                          .pipe_err = -1,
-	                          .master = -1,
-	                          .lp = {{.fd = -1}, {.fd = -1}, {.fd = -1}, {.fd = -1}}}};
+	/* On the heap, not the stack: its relay buffers (80 KiB) are never touched by a detached
+	 * container, and calloc's fresh pages stay unmapped until they are. A stack frame
+	 * would be resident in every monitor for its whole life. */
+	_cleanup_free_ struct launch *l = calloc(1, sizeof(*l));
 	bool ran = false;
 	int code, r;
 
-	supervise_exec_mask(orig_mask, &l.exec_mask);
-	r = claim_name(&l);
+	if (!l) {
+		log_errno(-ENOMEM, "start");
+		return EXIT_LAUNCH_FAILURE;
+	}
+	/* Field by field: a compound literal would be built on the stack first. */
+	l->cfg = c;
+	l->sigfd = sigfd;
+	l->initfd = l->statsfd = -1;
+	l->report_fd = report_fd;
+	l->sync[0] = l->sync[1] = -1;
+	l->join.clone_fd = -1;
+	l->io.child[0] = l->io.child[1] = l->io.child[2] = -1;
+	l->io.ctl[0] = l->io.ctl[1] = -1;
+	l->io.pipe_in = l->io.pipe_out = l->io.pipe_err = l->io.master = -1;
+	for (size_t i = 0; i < ARRAY_SIZE(l->io.lp); i++)
+		l->io.lp[i].fd = -1;
+	supervise_exec_mask(orig_mask, &l->exec_mask);
+	r = claim_name(l);
 	if (r == 0)
-		r = prepare(&l);
+		r = prepare(l);
 	if (r == 0)
-		r = start(&l);
+		r = start(l);
 	if (r < 0) {
 		code = EXIT_LAUNCH_FAILURE;
 	} else if (r > 0) {
 		code = r;
 	} else {
-		code = supervise(&l);
-		ran = l.io.main_started || code != EXIT_LAUNCH_FAILURE;
+		code = supervise(l);
+		ran = l->io.main_started || code != EXIT_LAUNCH_FAILURE;
 	}
 	/* Detached and never started: what the container said is the reason. */
-	if (l.report_fd >= 0) {
+	if (l->report_fd >= 0) {
 		char msg[32];
 
-		stdio_print_early(&l.io);
+		stdio_print_early(&l->io);
 		(void)snprintf(msg, sizeof(msg), "exit %d\n", code);
-		detach_report(&l, msg);
+		detach_report(l, msg);
 	}
-	teardown(&l, code, ran);
+	teardown(l, code, ran);
 	return code;
 }
 

@@ -72,8 +72,9 @@ int state_proc_start(pid_t pid, uint64_t *ret)
 		return -ESRCH;
 	/* After the command name, which may hold spaces and parentheses. */
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-	                        "%*d %*d %*d %llu",
+	if (!p || sscanf(p + 1,
+	                 " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+	                 "%*d %*d %*d %llu",
 	                 &start) != 1)
 		return -EBADMSG;
 	*ret = start;
@@ -115,7 +116,8 @@ static void path_in(const char *dir, const char *file, char ret[PATH_MAX])
 
 static bool name_ok(const char *name)
 {
-	return name && name[0] && name[0] != '.' && strlen(name) <= STATE_NAME_MAX && !strchr(name, '/');
+	return name && name[0] && name[0] != '.' && strlen(name) <= STATE_NAME_MAX &&
+	       !strchr(name, '/');
 }
 
 /* Opens and locks dir/lock. -EBUSY: held; -ENOENT: no lock file (and !create). */
@@ -177,8 +179,7 @@ const char *state_dir_of(const struct state_lock *l)
 	return l->dir;
 }
 
-int state_claim(const char *name, void (*cleanup)(const struct state *old),
-                struct state_lock **ret)
+int state_claim(const char *name, void (*cleanup)(const struct state *old), struct state_lock **ret)
 {
 	struct state_lock *l = NULL;
 	struct state old = {0};
@@ -257,7 +258,8 @@ static void remove_dir(struct state_lock *l)
 	struct dirent *de;
 
 	while (d && (de = readdir(d))) {
-		if (STREQ(de->d_name, ".") || STREQ(de->d_name, "..") || STREQ(de->d_name, LOCK_FILE))
+		if (STREQ(de->d_name, ".") || STREQ(de->d_name, "..") ||
+		    STREQ(de->d_name, LOCK_FILE))
 			continue;
 		path_in(l->dir, de->d_name, path);
 		if (unlink(path) < 0 && errno != ENOENT)

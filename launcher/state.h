@@ -30,7 +30,7 @@ struct state_net {
 	char ifname[16]; /* the host end, "" before it exists */
 	char address[16], gateway[16];
 	int prefix;
-	char nat[16]; /* nft, iptables, none, pending (being added) */
+	char nat[16];    /* nft, iptables, none, pending (being added) */
 	json_t *publish; /* array of "IP:HOSTPORT:PORT/tcp" (owned), or NULL */
 };
 
@@ -44,7 +44,7 @@ struct state {
 	char *cgroup_parent;
 	json_t *cgroups; /* array of the leaf directories (owned), or NULL */
 	struct state_net net;
-	char *log_path; /* a detached container's log, or NULL */
+	char *log_path;                              /* a detached container's log, or NULL */
 	int64_t created_ns, started_ns, finished_ns; /* CLOCK_REALTIME; 0: not yet */
 	bool exited;
 	int exit_code;

@@ -129,13 +129,13 @@ int stdio_prepare(const struct launch_config *c, struct stdio *io)
 	bool in_tty = isatty(STDIN_FILENO), fg = in_tty && in_foreground(STDIN_FILENO);
 	int r;
 
-	*io = (struct stdio){.child = {-1, -1, -1},
-	                     .ctl = {-1, -1},
-	                     .pipe_in = -1,
-	                     .pipe_out = -1,
-	                     .pipe_err = -1,
-	                     .master = -1,
-	                     .lp = {{.fd = -1}, {.fd = -1}, {.fd = -1}, {.fd = -1}}};
+	/* io came zeroed; no compound literal: it would write all of it (the relays' buffers
+	 * included, which a detached container never touches). */
+	io->child[0] = io->child[1] = io->child[2] = -1;
+	io->ctl[0] = io->ctl[1] = -1;
+	io->pipe_in = io->pipe_out = io->pipe_err = io->master = -1;
+	for (size_t i = 0; i < ARRAY_SIZE(io->lp); i++)
+		io->lp[i].fd = -1;
 	io->detached = c->detach;
 	/* Docker's -it when a person is at the terminal: stdin and stdout are terminals and
 	 * launch is in the foreground. Detached, only -t gives one (output to the log). */

@@ -71,7 +71,8 @@ struct stdio {
 /* First thing in launch: 0, 1 and 2 that are closed become /dev/null, so no descriptor
  * launch opens later is taken for one of them. -errno (nothing logged). */
 int stdio_fill_closed(void);
-/* Decides and makes what the container's stdio will be (before the clone). Logs; -errno. */
+/* Decides and makes what the container's stdio will be (before the clone), in io, which
+ * must be zeroed (calloc: its buffers stay unmapped until used). Logs; -errno. */
 int stdio_prepare(const struct launch_config *c, struct stdio *io);
 /* Detached: opens the log (before the container writes to it). Logs; -errno. */
 int stdio_open_log(struct stdio *io, const char *path, uint64_t max_size);

@@ -51,15 +51,41 @@ test_proc_1_exe_cannot_be_opened_for_writing()
 	assertEquals "the host's boxinit is unchanged" "$sum" "$(sha256sum <"$BOXINIT")"
 	# PID 1 is not dumpable: /proc/1/exe does not even open inside.
 	assertEquals "PID 1's exe is out of reach" EACCES "$(kv "$TEST_TMP/out" open_path)"
-	# Behind that, from the host: PID 1 runs a sealed memfd copy, not the host's file.
+	# Behind that, from the host, CVE-2019-5736's own way: hold PID 1's exe, reopen it for
+	# writing once the container is gone. PID 1 runs the host's file through a private
+	# read-only mount: EROFS.
 	READY=ready=1 box_start -- probe sleep 30 || return 0
-	assertNotEquals "PID 1's exe is not the host's file" "$(stat -Lc '%d:%i' "$BOXINIT")" \
+	assertEquals "PID 1 runs the host's boxinit (shared pages)" "$(stat -Lc '%d:%i' "$BOXINIT")" \
+		"$(stat -Lc '%d:%i' "/proc/$BOX_INIT_PID/exe")"
+	assertEquals "a write through PID 1's exe, after the end" EROFS "$(exe_write_after_end)"
+	# With CAP_SYS_ADMIN the container could make that mount writable (mount_setattr on a
+	# descriptor of it): such a container gets a sealed memfd copy.
+	READY=ready=1 box_start --cap-add SYS_ADMIN -- probe sleep 30 || return 0
+	assertNotEquals "with CAP_SYS_ADMIN, not the host's file" "$(stat -Lc '%d:%i' "$BOXINIT")" \
 		"$(stat -Lc '%d:%i' "/proc/$BOX_INIT_PID/exe")"
 	# F_SEAL_SEAL|SHRINK|GROW|WRITE (15): the copy can never change.
 	assertEquals "sealed" 15 "$(python3 -c 'import fcntl, os, sys
 fd = os.open("/proc/%s/exe" % sys.argv[1], os.O_RDONLY)
 print(fcntl.fcntl(fd, 1034))' "$BOX_INIT_PID")"
-	kill -TERM "$BOX_PID"
+	assertEquals "a write through PID 1's exe, after the end" EPERM "$(exe_write_after_end)"
+	assertEquals "the host's boxinit is unchanged" "$sum" "$(sha256sum <"$BOXINIT")"
+}
+
+# Holds /proc/$BOX_INIT_PID/exe, stops the container (box_start's), then opens the held file
+# for writing and writes: prints ok or the errno's name.
+exe_write_after_end()
+{
+	python3 -c 'import errno, os, signal, sys, time
+fd = os.open("/proc/%s/exe" % sys.argv[1], os.O_PATH)
+os.kill(int(sys.argv[2]), signal.SIGTERM)
+while os.path.exists("/proc/%s" % sys.argv[2]):
+    time.sleep(0.05)
+try:
+    w = os.open("/proc/self/fd/%d" % fd, os.O_WRONLY)
+    os.write(w, b"BOXATTACK")
+    print("ok")
+except OSError as e:
+    print(errno.errorcode[e.errno])' "$BOX_INIT_PID" "$BOX_PID"
 	box_wait 20
 }
 

@@ -387,7 +387,8 @@ static void test_state_machine(void **state)
 	/* Nothing else moves: a stopping service does not restart, a failed one stays. */
 	expect_svc(SVC_STOPPING, SVC_EV_EXIT_RESTART, SVC_STOPPING, SVC_ACT_NONE);
 	expect_svc(SVC_STOPPING, SVC_EV_START, SVC_STOPPING, SVC_ACT_NONE);
-	expect_svc(SVC_FAILED, SVC_EV_START, SVC_FAILED, SVC_ACT_NONE);
+	/* Only `launch service start` sends it to a failed service (the policy never does). */
+	expect_svc(SVC_FAILED, SVC_EV_START, SVC_STARTING, SVC_ACT_SPAWN);
 	expect_svc(SVC_FAILED, SVC_EV_STOP, SVC_FAILED, SVC_ACT_NONE);
 	expect_svc(SVC_STOPPED, SVC_EV_STOP, SVC_STOPPED, SVC_ACT_NONE);
 	expect_svc(SVC_RUNNING, SVC_EV_READY, SVC_RUNNING, SVC_ACT_NONE);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,19 +23,24 @@
 #include "log.h"
 #include "util.h"
 
-#define SERVICE_SOCK  "/dev/boxinit.sock" /* boxinit's CONTROL_PATH */
-#define SERVICE_REPLY 16384
+#define SERVICE_SOCK      "/dev/boxinit.sock" /* boxinit's CONTROL_PATH */
+#define SERVICE_REPLY     16384
+#define SERVICE_TIMEOUT_S 5
 
 /* In the child, chrooted in the container: one request, the reply onto out. */
 static int ask_inside(const char *request, int out)
 {
+	/* Whatever listens there is the container's: it gets 5 s, not forever. */
+	const struct timeval tv = {.tv_sec = SERVICE_TIMEOUT_S};
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	char buf[SERVICE_REPLY];
 	size_t got = 0;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	memcpy(a.sun_path, SERVICE_SOCK, sizeof(SERVICE_SOCK));
-	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ||
+	    connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
 		return errno;
 	if (write_all(fd, request, strlen(request)) < 0 || write_all(fd, "\n", 1) < 0)
 		return errno;
@@ -43,6 +49,8 @@ static int ask_inside(const char *request, int out)
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN)
+			return ETIMEDOUT;
 		if (n <= 0)
 			break;
 		got += (size_t)n;

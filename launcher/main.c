@@ -305,9 +305,9 @@ static int start(struct launch *l)
 		log_debug("SIG%s before start: tearing down", signal_abbrev(sig));
 		return EXIT_SIGNAL_BASE + sig;
 	}
+	/* Not saved now: the record written at the claim names the cgroup's parent and name,
+	 * all a reaper needs; its paths go in with the next save. */
 	r = create_cgroup(l);
-	if (r == 0)
-		r = state_save(l->lock, &l->st);
 	if (r == 0)
 		r = cgroup_join_open(l->cg, &l->join);
 	if (r == 0)

@@ -212,7 +212,11 @@ static int find_joiner(const char *match, double seconds)
 static int cmd_exe_watch(const char *match, const char *seconds)
 {
 	char pid[16];
-	int found = find_joiner(match, atof(seconds));
+	int found;
+
+	printf("ready=1\n");
+	fflush(stdout);
+	found = find_joiner(match, atof(seconds));
 
 	printf("joiner=%d\n", found);
 	if (!found)

@@ -12,7 +12,7 @@
 . "$(dirname "$0")/../launch/launch_lib.sh"
 . "$(dirname "$0")/sec_lib.sh"
 
-EXEC_HOLD_US=1500000
+EXEC_HOLD_US=3000000
 
 # A detached container running sleep; PID1 is its PID 1 on the host.
 sec_container()
@@ -32,7 +32,7 @@ attack_joiner()
 	"$LAUNCH" exec "$BOX_NAME" attack exe-watch "$suffix" 10 >"$TEST_TMP/attack" 2>&1 &
 	ATTACKER=$!
 	track_pid "$ATTACKER"
-	sleep 0.3
+	wait_until 30 file_has "$TEST_TMP/attack" '^ready=1$' || fail "the attacker did not start"
 	timeout -k 5 60 strace -f -qq -o /dev/null -e trace=execve \
 		-e inject=execve:delay_enter=$EXEC_HOLD_US "$@" >/dev/null 2>"$TEST_TMP/joiner.err"
 	wait "$ATTACKER"

@@ -618,7 +618,7 @@ static int open_pid1(const struct state *st)
 	int fd = (int)syscall(SYS_pidfd_open, st->pid1, 0);
 
 	if (fd < 0 && errno == ENOSYS) {
-		log_error("launch exec needs Linux 5.3 or later (pidfd_open)");
+		log_error("launch exec needs Linux 5.8 or later (pidfd_open, setns on a pidfd)");
 		return -ENOSYS;
 	}
 	if (fd < 0 || !state_proc_is(st->pid1, st->pid1_start)) {
@@ -791,7 +791,10 @@ int cmd_exec(int argc, char **argv)
 		goto out;
 	/* Our children are born in the container's pid namespace; we stay where we are. */
 	if (setns(p.pidfd, CLONE_NEWPID) < 0) {
-		log_errno(-errno, "enter the pid namespace of container '%s'", a.name);
+		if (errno == EINVAL)
+			log_error("launch exec needs Linux 5.8 or later (setns on a pidfd)");
+		else
+			log_errno(-errno, "enter the pid namespace of container '%s'", a.name);
 		goto out;
 	}
 	(void)signal(SIGPIPE, SIG_IGN);

@@ -167,6 +167,10 @@ static void follow(const struct opts *o, const char *name, const char *path, str
 		(void)fflush(stdout);
 		(void)fflush(stderr);
 		if (stat(path, &st) == 0 && st.st_ino != rd->ino) {
+			/* What the writer added to the old file between our read and its rotation
+			 * (it writes only to the new one after): read it before we let go. */
+			if (rd->fd >= 0)
+				drain(o, NULL, rd);
 			(void)safe_close(rd->fd);
 			if (open_reader(path, rd) < 0)
 				rd->fd = -1;

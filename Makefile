@@ -26,12 +26,13 @@ BASEFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -DBOX_VERSION='"$(VERSION)"
 INIT_CFLAGS  := $(BASEFLAGS) $(HARDEN) -Os -fno-asynchronous-unwind-tables -I$(DEPS)/include -Iinit
 INIT_LDFLAGS := -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -L$(DEPS)/lib
 # Host builds of the init and launch modules (unit tests, the seccomp generator): glibc, PIE.
-HOST_CFLAGS  := $(BASEFLAGS) $(HARDEN) -fPIE -Iinit -Ilauncher -I/usr/include/libnl3
+HOST_CFLAGS  := $(BASEFLAGS) $(HARDEN) -fPIE -Iinit -Icore -Ilauncher -I/usr/include/libnl3
 HOST_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--gc-sections
 
 COMMON_SRC   := $(wildcard common/*.c)
 INIT_SRC     := $(filter-out init/main.c,$(wildcard init/*.c))
-LAUNCH_SRC   := $(filter-out launcher/main.c,$(wildcard launcher/*.c))
+CORE_SRC     := $(wildcard core/*.c)
+LAUNCH_SRC   := $(filter-out launcher/main.c,$(wildcard launcher/*.c)) $(CORE_SRC)
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 
 INIT_OBJ     := $(patsubst %.c,$(BUILD)/musl/%.o,$(COMMON_SRC) $(INIT_SRC))
@@ -97,10 +98,13 @@ LAUNCH_LIBS := -Wl,-Bstatic -lseccomp -lcap -luv_a -Wl,-Bdynamic -lnl-3 -ljansso
 # Static like boxinit: no dynamic loader at every start (0.6 ms here), and
 # it runs on any host. libseccomp, libcap, libuv and libnl-3 are built for musl into
 # build/deps; the common modules are boxinit's musl objects.
-LAUNCH_CFLAGS  := $(BASEFLAGS) $(HARDEN) -I$(DEPS)/include -Iinit -Ilauncher
+LAUNCH_CFLAGS  := $(BASEFLAGS) $(HARDEN) -I$(DEPS)/include -Iinit -Icore -Ilauncher
 LAUNCH_LDFLAGS := -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -L$(DEPS)/lib
 MLAUNCH_OBJ    := $(patsubst %.c,$(BUILD)/musl/%.o,$(LAUNCH_SRC))
 $(BUILD)/musl/launcher/%.o: launcher/%.c | $(DEPS)/.done
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(LAUNCH_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/musl/core/%.o: core/%.c | $(DEPS)/.done
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(LAUNCH_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -113,7 +117,7 @@ $(BUILD)/launch: $(BUILD)/musl/launcher/main.o $(BUILD)/musl/liblaunch.a
 # The default seccomp filter, compiled at build time by libseccomp from the table in
 # launcher/syscalls.c (launcher/syscalls_prebuilt.c hands it out).
 GEN := $(BUILD)/host/gen
-$(BUILD)/host/seccomp-gen: $(BUILD)/host/launcher/gen/seccomp_gen.o $(BUILD)/host/launcher/syscalls.o \
+$(BUILD)/host/seccomp-gen: $(BUILD)/host/core/gen/seccomp_gen.o $(BUILD)/host/core/syscalls.o \
 		$(patsubst %.c,$(BUILD)/host/%.o,$(COMMON_SRC))
 	$(CC) $(HOST_LDFLAGS) -o $@ $^ -lseccomp -lcap
 
@@ -121,10 +125,10 @@ $(GEN)/seccomp_prebuilt.h: $(BUILD)/host/seccomp-gen
 	@mkdir -p $(@D)
 	$< >$@.tmp && mv $@.tmp $@
 
-$(BUILD)/host/launcher/syscalls_prebuilt.o: $(GEN)/seccomp_prebuilt.h
-$(BUILD)/host/launcher/syscalls_prebuilt.o: HOST_CFLAGS += -I$(GEN)
-$(BUILD)/musl/launcher/syscalls_prebuilt.o: $(GEN)/seccomp_prebuilt.h
-$(BUILD)/musl/launcher/syscalls_prebuilt.o: LAUNCH_CFLAGS += -I$(GEN)
+$(BUILD)/host/core/syscalls_prebuilt.o: $(GEN)/seccomp_prebuilt.h
+$(BUILD)/host/core/syscalls_prebuilt.o: HOST_CFLAGS += -I$(GEN)
+$(BUILD)/musl/core/syscalls_prebuilt.o: $(GEN)/seccomp_prebuilt.h
+$(BUILD)/musl/core/syscalls_prebuilt.o: LAUNCH_CFLAGS += -I$(GEN)
 
 # --- test probe: static so it runs in any rootfs ------------------------------------
 $(BUILD)/probe: tests/probe/probe.c | $(DEPS)/.done
@@ -158,7 +162,7 @@ lint:
 	clang-format --dry-run --Werror $(C_FILES)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE \
-		-Icommon -Iinit -Ilauncher common init launcher tests/probe tests/security
+		-Icommon -Iinit -Icore -Ilauncher common init core launcher tests/probe tests/security
 	@if grep -rn 'uv_spawn' init/; then echo 'lint: init/ must not call uv_spawn'; exit 1; fi
 	@if grep -rnE '"[^"]*%[-0-9.*]*[lL]?[fFeEgGaA]' init/ common/; then \
 		echo 'lint: no floating-point formats in init/ and common/ (common/fmt.c has none)'; exit 1; fi

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Unit tests for the security defaults: capability names and sets (common/capset),
- * the seccomp denylist (launcher/syscalls), the masked paths of the mount plan, the
+ * the seccomp denylist (core/syscalls), the masked paths of the mount plan, the
  * device allow list, and the cgroup v2 device program, which is loaded and attached
  * for real when a cgroup2 hierarchy is mounted (the unified one of a hybrid host will
  * do: device programs run on every host that has one). It creates its cgroup under

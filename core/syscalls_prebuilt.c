@@ -2,7 +2,7 @@
 /*
  * syscalls_prebuilt: hands out the seccomp filter compiled at build time for the
  * default capability set (build/host/gen/seccomp_prebuilt.h, written by
- * launcher/gen/seccomp_gen.c with the same table and libseccomp), so a default launch
+ * core/gen/seccomp_gen.c with the same table and libseccomp), so a default launch
  * spends nothing on building it. Never hands it out for a set it was not built for.
  */
 #include <errno.h>

@@ -2,7 +2,7 @@
 /*
  * seccomp_gen: run at build time, prints the C header with the container's seccomp
  * filter for the default capability set, compiled by libseccomp from the table in
- * launcher/syscalls.c (see syscalls_prebuilt.c). The build machine's architecture is
+ * core/syscalls.c (see syscalls_prebuilt.c). The build machine's architecture is
  * the one launch runs on; the filter checks it and refuses to run elsewhere anyway.
  */
 #include <stdio.h>
@@ -20,7 +20,7 @@ int main(void)
 	log_init("seccomp-gen", false);
 	if (syscalls_build(caps, &f) < 0)
 		return EXIT_FAILURE;
-	printf("/* Generated at build time by launcher/gen/seccomp_gen.c: do not edit. */\n"
+	printf("/* Generated at build time by core/gen/seccomp_gen.c: do not edit. */\n"
 	       "#pragma once\n\n#include <linux/filter.h>\n\n"
 	       "#define SECCOMP_PREBUILT_CAPS 0x%llxULL\n\n"
 	       "static const struct sock_filter seccomp_prebuilt[%u] = {\n",

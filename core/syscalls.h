@@ -3,7 +3,7 @@
  * syscalls: the container's seccomp filter ("--seccomp default"), a denylist of the
  * system calls Docker's profile refuses an unprivileged container, fitted to its
  * capability set. The filter for the default capability set is compiled once, at build
- * time, by libseccomp (launcher/gen/seccomp_gen.c); any other set is built with
+ * time, by libseccomp (core/gen/seccomp_gen.c); any other set is built with
  * libseccomp in launch before clone. The child only loads the finished BPF program,
  * right before it execs boxinit, so boxinit and everything it starts are filtered.
  * Never filters launch itself.

@@ -26,13 +26,14 @@ BASEFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -DBOX_VERSION='"$(VERSION)"
 INIT_CFLAGS  := $(BASEFLAGS) $(HARDEN) -Os -fno-asynchronous-unwind-tables -I$(DEPS)/include -Iinit
 INIT_LDFLAGS := -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -L$(DEPS)/lib
 # Host builds of the init and launch modules (unit tests, the seccomp generator): glibc, PIE.
-HOST_CFLAGS  := $(BASEFLAGS) $(HARDEN) -fPIE -Iinit -Icore -Ilauncher -I/usr/include/libnl3
+HOST_CFLAGS  := $(BASEFLAGS) $(HARDEN) -fPIE -Iinit -Icore -Ilauncher -Ioci -I/usr/include/libnl3
 HOST_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--gc-sections
 
 COMMON_SRC   := $(wildcard common/*.c)
 INIT_SRC     := $(filter-out init/main.c,$(wildcard init/*.c))
 CORE_SRC     := $(wildcard core/*.c)
-LAUNCH_SRC   := $(filter-out launcher/main.c,$(wildcard launcher/*.c)) $(CORE_SRC)
+OCI_SRC      := $(filter-out oci/main.c,$(wildcard oci/*.c))
+LAUNCH_SRC   := $(filter-out launcher/main.c,$(wildcard launcher/*.c)) $(CORE_SRC) $(OCI_SRC)
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 
 INIT_OBJ     := $(patsubst %.c,$(BUILD)/musl/%.o,$(COMMON_SRC) $(INIT_SRC))
@@ -44,7 +45,7 @@ UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
 .PHONY: all deps check check-v2 unit lint format bench demo rootfs clean distclean man install \
         uninstall
 MAN := $(BUILD)/man/launch.1 $(BUILD)/man/boxinit.8 $(BUILD)/man/boxinit.conf.5
-all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/probe $(BUILD)/attack $(MAN)
+all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/box $(BUILD)/probe $(BUILD)/attack $(MAN)
 
 # --- dependencies ------------------------------------------------------------
 APT_PACKAGES := build-essential musl-tools cmake dpkg-dev file pkg-config \
@@ -53,7 +54,7 @@ APT_PACKAGES := build-essential musl-tools cmake dpkg-dev file pkg-config \
                 busybox-static shunit2 debootstrap util-linux procps psmisc iproute2 \
                 curl python3 strace clang-format cppcheck scdoc \
                 hyperfine tini dumb-init catatonit bubblewrap runc qemu-system-x86 supervisor \
-                nftables wrk
+                nftables wrk podman conmon containerd
 # `make deps` is the one set-up step; every build target runs it once on a fresh
 # machine through the stamp, so `make demo` and `make check` work from a clean clone.
 APT_STAMP := $(BUILD)/.apt-$(shell echo $(APT_PACKAGES) | md5sum | cut -c1-8)
@@ -98,7 +99,7 @@ LAUNCH_LIBS := -Wl,-Bstatic -lseccomp -lcap -luv_a -Wl,-Bdynamic -lnl-3 -ljansso
 # Static like boxinit: no dynamic loader at every start (0.6 ms here), and
 # it runs on any host. libseccomp, libcap, libuv and libnl-3 are built for musl into
 # build/deps; the common modules are boxinit's musl objects.
-LAUNCH_CFLAGS  := $(BASEFLAGS) $(HARDEN) -I$(DEPS)/include -Iinit -Icore -Ilauncher
+LAUNCH_CFLAGS  := $(BASEFLAGS) $(HARDEN) -I$(DEPS)/include -Iinit -Icore -Ilauncher -Ioci
 LAUNCH_LDFLAGS := -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -L$(DEPS)/lib
 MLAUNCH_OBJ    := $(patsubst %.c,$(BUILD)/musl/%.o,$(LAUNCH_SRC))
 $(BUILD)/musl/launcher/%.o: launcher/%.c | $(DEPS)/.done
@@ -107,11 +108,18 @@ $(BUILD)/musl/launcher/%.o: launcher/%.c | $(DEPS)/.done
 $(BUILD)/musl/core/%.o: core/%.c | $(DEPS)/.done
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(LAUNCH_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/musl/oci/%.o: oci/%.c | $(DEPS)/.done
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(LAUNCH_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/musl/liblaunch.a: $(MLAUNCH_OBJ) $(patsubst %.c,$(BUILD)/musl/%.o,$(COMMON_SRC))
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/launch: $(BUILD)/musl/launcher/main.o $(BUILD)/musl/liblaunch.a
+	$(MUSL_CC) $(LAUNCH_LDFLAGS) -o $@ $^ -lseccomp -lcap -luv -lnl-3 -ljansson
+
+# box: the OCI runtime (oci/), on the same core and archive as launch.
+$(BUILD)/box: $(BUILD)/musl/oci/main.o $(BUILD)/musl/liblaunch.a
 	$(MUSL_CC) $(LAUNCH_LDFLAGS) -o $@ $^ -lseccomp -lcap -luv -lnl-3 -ljansson
 
 # The default seccomp filter, compiled at build time by libseccomp from the table in
@@ -162,7 +170,7 @@ lint:
 	clang-format --dry-run --Werror $(C_FILES)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE \
-		-Icommon -Iinit -Icore -Ilauncher common init core launcher tests/probe tests/security
+		-Icommon -Iinit -Icore -Ilauncher -Ioci common init core launcher oci tests/probe tests/security
 	@if grep -rn 'uv_spawn' init/; then echo 'lint: init/ must not call uv_spawn'; exit 1; fi
 	@if grep -rnE '"[^"]*%[-0-9.*]*[lL]?[fFeEgGaA]' init/ common/; then \
 		echo 'lint: no floating-point formats in init/ and common/ (common/fmt.c has none)'; exit 1; fi
@@ -218,7 +226,7 @@ demo:
 	tools/demo.sh
 
 clean:
-	rm -rf $(BUILD)/musl $(BUILD)/host $(BUILD)/tests $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/probe \
+	rm -rf $(BUILD)/musl $(BUILD)/host $(BUILD)/tests $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/box $(BUILD)/probe \
 		$(BUILD)/attack $(BUILD)/man
 
 distclean:

@@ -12,6 +12,9 @@
 
 void log_init(const char *prog, bool verbose);
 bool log_is_verbose(void);
+/* A copy of every line also goes to fd (box --log), as text or one JSON object per line with
+ * level, msg and time (--log-format json); debug lines then go only there. -1: none. */
+void log_to(int fd, bool json);
 const char *log_prog(void);
 
 /* Always printed. */

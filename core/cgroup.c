@@ -889,6 +889,65 @@ void cgroup_close(struct cgroup *cg)
 	cgroup_free(cg);
 }
 
+static const char *freezer_dir(const struct cgroup *cg, const char **ret_file)
+{
+	if (cg->ops == &cgroup_v2_ops) {
+		*ret_file = "cgroup.freeze";
+		return cg->hier[0].made_leaf ? cg->hier[0].leaf : NULL;
+	}
+	*ret_file = "freezer.state";
+	return cgroup_dir_for(cg, CG_FREEZER);
+}
+
+bool cgroup_is_frozen(struct cgroup *cg)
+{
+	const char *file, *dir = freezer_dir(cg, &file);
+	char state[32];
+	uint64_t frozen = 0;
+
+	if (!dir)
+		return false;
+	if (cg->ops == &cgroup_v2_ops)
+		return cgroup_read_key(dir, "cgroup.events", "frozen", &frozen) == 0 && frozen == 1;
+	_cleanup_free_ char *p = path_join3(dir, "/", file);
+	return p && read_file(p, state, sizeof(state)) == 0 && STREQ(state, "FROZEN");
+}
+
+int cgroup_freeze(struct cgroup *cg, bool freeze)
+{
+	const char *file, *dir = freezer_dir(cg, &file);
+	int r;
+
+	if (!dir) {
+		log_error("freeze cgroup '%s/%s': no freezer controller", cg->parent, cg->name);
+		return -ENOTSUP;
+	}
+	if (cg->ops == &cgroup_v2_ops)
+		r = cgroup_write(dir, file, freeze ? "1" : "0");
+	else
+		r = cgroup_write(dir, file, freeze ? "FROZEN" : "THAWED");
+	if (r < 0)
+		return r;
+	/* The write starts it; the state file says when every task is there (v1 may loop
+	 * through FREEZING while tasks are in uninterruptible sleep). */
+	for (unsigned i = 0; freeze && i < 1000 && !cgroup_is_frozen(cg); i++)
+		sleep_ms(2);
+	if (freeze && !cgroup_is_frozen(cg)) {
+		(void)cgroup_write(dir, file, cg->ops == &cgroup_v2_ops ? "0" : "THAWED");
+		log_error("freeze cgroup '%s': still not frozen after 2 s", dir);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+int cgroup_update(struct cgroup *cg, const struct cgroup_limits *lim)
+{
+	struct cgroup_limits l = *lim;
+
+	l.all_devices = true; /* the device policy was set at creation; never installed twice */
+	return cg->ops->apply(cg, &l);
+}
+
 int cgroup_remove_stale(const char *parent, const char *name)
 {
 	struct cgroup *cg = NULL;

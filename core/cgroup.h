@@ -79,6 +79,14 @@ size_t cgroup_leaves(const struct cgroup *cg, const char **ret, size_t max);
  * cgroup_close frees it and leaves the cgroup alone. */
 int cgroup_open(const char *parent, const char *name, struct cgroup **ret);
 void cgroup_close(struct cgroup *cg);
+/* Freezes (pause) or thaws (resume) every process in the container's cgroup: cgroup.freeze on
+ * v2, the freezer hierarchy on v1. Waits until the kernel says FROZEN. Logs. -ENOTSUP when
+ * there is no freezer. */
+int cgroup_freeze(struct cgroup *cg, bool freeze);
+/* Is the container's cgroup frozen now? */
+bool cgroup_is_frozen(struct cgroup *cg);
+/* Applies limits to an existing container's cgroup (update); only the set ones. Logs. */
+int cgroup_update(struct cgroup *cg, const struct cgroup_limits *lim);
 /* Kills and removes <parent>/<name> if it exists: what a dead container left (reap.c). */
 int cgroup_remove_stale(const char *parent, const char *name);
 

@@ -30,6 +30,21 @@ static inline int k_mount_setattr(int dfd, const char *path, unsigned flags,
 	return (int)syscall(SYS_mount_setattr, dfd, path, flags, attr, sizeof(*attr));
 }
 
+static inline int k_fsopen(const char *fsname, unsigned flags)
+{
+	return (int)syscall(SYS_fsopen, fsname, flags);
+}
+
+static inline int k_fsconfig(int fd, unsigned cmd, const char *key, const void *value, int aux)
+{
+	return (int)syscall(SYS_fsconfig, fd, cmd, key, value, aux);
+}
+
+static inline int k_fsmount(int fd, unsigned flags, unsigned attr_flags)
+{
+	return (int)syscall(SYS_fsmount, fd, flags, attr_flags);
+}
+
 static inline int k_execveat(int dfd, const char *path, char *const argv[], char *const envp[],
                              int flags)
 {

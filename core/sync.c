@@ -36,6 +36,13 @@ int sync_send_go(int fd)
 	return sync_send(fd, &m);
 }
 
+int sync_send_ready(int fd)
+{
+	struct sync_msg m = {.type = SYNC_READY};
+
+	return sync_send(fd, &m);
+}
+
 static ssize_t recv_msg(int fd, int flags, struct sync_msg *m)
 {
 	ssize_t n;

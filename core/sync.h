@@ -14,6 +14,7 @@ enum sync_type {
 	SYNC_GO = 1,
 	SYNC_ERROR = 2,
 	SYNC_WARNING = 3,
+	SYNC_READY = 4, /* the OCI first process: set up, waiting for `box start` */
 };
 
 struct sync_msg {
@@ -25,6 +26,7 @@ struct sync_msg {
 /* fds[0]: parent's end, fds[1]: child's end; both close-on-exec. */
 int sync_pair(int fds[2]);
 int sync_send_go(int fd);
+int sync_send_ready(int fd);
 /* Child: 0 on GO, -EPIPE when the parent is gone. */
 int sync_wait_go(int fd);
 /* Child: sends an error built like log_errno's and returns r. */

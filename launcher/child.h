@@ -13,7 +13,7 @@
 #include "cgroup.h"
 #include "config.h"
 #include "ns.h"
-#include "rootfs.h"
+#include "rootplan.h"
 #include "syscalls.h"
 #include "util.h"
 

@@ -31,7 +31,7 @@
 #include "net.h"
 #include "ns.h"
 #include "reap.h"
-#include "rootfs.h"
+#include "rootplan.h"
 #include "state.h"
 #include "stats.h"
 #include "streams.h"

@@ -18,7 +18,7 @@
 
 #include "netconf.h"
 #include "state.h"
-#include "rootfs.h" /* and launcher/config.h: init/ has a config.h too */
+#include "rootplan.h" /* and launcher/config.h: init/ has a config.h too */
 
 static struct in_addr ip(const char *s)
 {

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "rootfs.h"
+#include "rootplan.h"
 
 static void assert_kinds(const struct mount_plan *p, const enum mount_op_kind *want, size_t n)
 {

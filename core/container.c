@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: MIT
+/*
+ * container: see container.h. The caller runs as root in the host's namespaces; the first
+ * process (child_main) runs in the new ones, reports every failure over the sync socket and
+ * never prints. Order in child_setup matters and each step says why.
+ */
+#include "container.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "ns.h"
+#include "process.h"
+#include "rootfs.h"
+#include "seccomp_profile.h"
+#include "specplan.h"
+#include "sync.h"
+#include "syscalls.h"
+#include "util.h"
+
+#define DEFAULT_CGROUP_PARENT "/box-oci"
+
+/* Namespaces and the clone flag that makes a new one. */
+static const int ns_flags[SPEC_NS_MAX] = {
+    [SPEC_NS_PID] = CLONE_NEWPID,       [SPEC_NS_NET] = CLONE_NEWNET,
+    [SPEC_NS_MNT] = CLONE_NEWNS,        [SPEC_NS_IPC] = CLONE_NEWIPC,
+    [SPEC_NS_UTS] = CLONE_NEWUTS,       [SPEC_NS_USER] = CLONE_NEWUSER,
+    [SPEC_NS_CGROUP] = CLONE_NEWCGROUP, [SPEC_NS_TIME] = CLONE_NEWTIME,
+};
+
+struct child {
+	const struct container_params *p;
+	const struct mount_plan *plan;
+	const struct syscall_filter *filter;
+	struct cgroup_join join;
+	int ns_fd[SPEC_NS_MAX]; /* joined by path, or -1 */
+	int syncfd[2];
+};
+
+static int child_namespaces(const struct child *c)
+{
+	const struct spec *s = c->p->spec;
+
+	/* The pid namespace was joined before the clone (it only applies to children). */
+	for (int i = 0; i < SPEC_NS_MAX; i++)
+		if (c->ns_fd[i] >= 0 && i != SPEC_NS_PID && setns(c->ns_fd[i], ns_flags[i]) < 0)
+			return sync_errorf(c->syncfd[1], -errno, "join the %s namespace '%s'",
+			                   spec_ns_name(i), s->ns[i].path);
+	/* Rooted at the cgroup joined just before: /proc/self/cgroup reads "/" inside. */
+	if (s->ns[SPEC_NS_CGROUP].wanted && !s->ns[SPEC_NS_CGROUP].path &&
+	    unshare(CLONE_NEWCGROUP) < 0)
+		return sync_errorf(c->syncfd[1], -errno, "unshare the cgroup namespace");
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return sync_errorf(c->syncfd[1], -errno, "set hostname '%s'", s->hostname);
+	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+		return sync_errorf(c->syncfd[1], -errno, "set domainname '%s'", s->domainname);
+	return 0;
+}
+
+/* Released by `box start`: its open of the fifo for reading completes ours for writing. The
+ * O_PATH descriptor was opened on the host's path before the pivot; /proc reopens it. */
+static int child_wait_start(const struct child *c)
+{
+	char path[40];
+	int fd;
+
+	if (c->p->fifo_fd < 0)
+		return 0;
+	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", c->p->fifo_fd);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	(void)safe_close(c->p->fifo_fd);
+	if (write_all(fd, "0", 1) < 0) {
+		(void)safe_close(fd);
+		return -EPIPE;
+	}
+	(void)safe_close(fd);
+	return 0;
+}
+
+static int child_setup(const struct child *c, char *exe, size_t exe_size)
+{
+	const struct spec_process *proc = &c->p->spec->process;
+	const char *what = "";
+	int r;
+
+	(void)safe_close(c->syncfd[0]);
+	/* If `box create` dies during the set-up, so do we (cleared once we are ready). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return sync_errorf(c->syncfd[1], -errno, "set the parent-death signal");
+	/* Out of the caller's session: only the pty made below may become our terminal. */
+	if (setsid() < 0)
+		return sync_errorf(c->syncfd[1], -errno, "start a session");
+	r = cgroup_join_self(&c->join);
+	if (r < 0)
+		return sync_errorf(c->syncfd[1], r, "join the container's cgroup");
+	r = child_namespaces(c);
+	if (r == 0)
+		r = rootfs_apply(c->plan, c->syncfd[1]);
+	if (r < 0)
+		return r;
+	if (proc->terminal && (r = process_console(proc, c->p->console_sock, true, &what)) < 0)
+		return sync_errorf(c->syncfd[1], r, "%s", what);
+	(void)safe_close(c->p->console_sock);
+	r = process_limits(proc, &what);
+	if (r < 0)
+		return sync_errorf(c->syncfd[1], r, "%s", what);
+	/* Found now, so a missing command fails `create` with the words engines look for. */
+	r = process_find(proc, exe, exe_size);
+	if (r == -ENOENT)
+		return sync_errorf(c->syncfd[1], r, "exec '%s': executable file not found in $PATH",
+		                   proc->args[0]);
+	if (r < 0)
+		return sync_errorf(c->syncfd[1], r, "exec '%s'", proc->args[0]);
+	return 0;
+}
+
+static _Noreturn void child_main(const struct child *c)
+{
+	const struct spec_process *proc = &c->p->spec->process;
+	const char *what = "";
+	char exe[4096];
+	int r;
+
+	if (child_setup(c, exe, sizeof(exe)) < 0)
+		_exit(EXIT_LAUNCH_FAILURE);
+	if (prctl(PR_SET_PDEATHSIG, 0) < 0 || sync_send_ready(c->syncfd[1]) < 0)
+		_exit(EXIT_LAUNCH_FAILURE);
+	(void)safe_close(c->syncfd[1]);
+	/* From here on nobody reads the sync socket: errors go to the process's stderr. */
+	r = child_wait_start(c);
+	if (r < 0)
+		_exit(EXIT_LAUNCH_FAILURE);
+	r = cloexec_from(3 + (int)c->p->preserve_fds);
+	if (r == 0)
+		r = process_confine(proc, c->filter, &what);
+	if (r < 0) {
+		log_errno(r, "%s", what);
+		_exit(EXIT_LAUNCH_FAILURE);
+	}
+	execve(exe, proc->args, proc->env);
+	r = errno;
+	log_errno(-r, "exec '%s'", exe);
+	_exit(r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
+}
+
+static int open_namespaces(const struct spec *s, struct child *c, unsigned long *ret_flags)
+{
+	unsigned long flags = 0;
+
+	if (!s->ns[SPEC_NS_MNT].wanted || s->ns[SPEC_NS_MNT].path) {
+		log_error("config.json: linux.namespaces: a new mount namespace is required");
+		return -EINVAL;
+	}
+	if (s->ns[SPEC_NS_USER].wanted || s->n_uid_maps || s->n_gid_maps) {
+		log_error("config.json: linux.namespaces: user namespaces are not supported yet");
+		return -EOPNOTSUPP;
+	}
+	if (s->ns[SPEC_NS_TIME].wanted) {
+		log_error("config.json: linux.namespaces: time namespaces are not supported");
+		return -EOPNOTSUPP;
+	}
+	if ((s->hostname || s->domainname) && !s->ns[SPEC_NS_UTS].wanted) {
+		log_error("config.json: hostname: needs a uts namespace of the container's own");
+		return -EINVAL;
+	}
+	for (int i = 0; i < SPEC_NS_MAX; i++) {
+		if (!s->ns[i].wanted)
+			continue;
+		if (!s->ns[i].path) {
+			flags |= i == SPEC_NS_CGROUP ? 0 : (unsigned long)ns_flags[i];
+			continue;
+		}
+		c->ns_fd[i] = open(s->ns[i].path, O_RDONLY | O_CLOEXEC);
+		if (c->ns_fd[i] < 0)
+			return log_errno(-errno, "open %s namespace '%s'", spec_ns_name(i),
+			                 s->ns[i].path);
+	}
+	*ret_flags = flags;
+	return 0;
+}
+
+static void close_namespaces(struct child *c)
+{
+	for (int i = 0; i < SPEC_NS_MAX; i++)
+		c->ns_fd[i] = safe_close(c->ns_fd[i]);
+}
+
+/* Each leaf's hierarchy mount: the leaf minus "/<parent>/<name>". */
+static int leaf_mounts(struct cgroup *cg, const char *parent, const char *name,
+                       const char **leaves, char **mounts, size_t *ret_n)
+{
+	size_t n = cgroup_leaves(cg, leaves, CGROUP_JOIN_MAX);
+	size_t tail = strlen(parent) + strlen(name) + 2;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(leaves[i]);
+
+		mounts[i] = strndup(leaves[i], len > tail ? len - tail : len);
+		if (!mounts[i])
+			return -ENOMEM;
+	}
+	*ret_n = n;
+	return 0;
+}
+
+static bool on_cgroup_v2(struct cgroup *cg)
+{
+	const char *leaf;
+
+	/* v2 has one hierarchy, whose root has cgroup.controllers. */
+	return cgroup_leaves(cg, &leaf, 1) == 1 && access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
+}
+
+static int build_plan(const struct container_params *p, struct cgroup *cg,
+                      struct mount_plan *ret)
+{
+	const char *leaves[CGROUP_JOIN_MAX];
+	char *mounts[CGROUP_JOIN_MAX] = {0};
+	size_t n = 0;
+	_cleanup_free_ char *parent = NULL;
+	int r;
+
+	/* The parent as cgroup.c keeps it, for the suffix (no leading '/'). */
+	parent = strdup(p->cgroup_parent[0] == '/' ? p->cgroup_parent + 1 : p->cgroup_parent);
+	r = parent ? leaf_mounts(cg, parent, p->cgroup_name, leaves, mounts, &n) : -ENOMEM;
+	if (r == 0) {
+		struct specplan_in in = {
+		    .spec = p->spec,
+		    .rootfs = p->rootfs,
+		    .bundle = p->bundle,
+		    .leaves = leaves,
+		    .leaf_mounts = (const char *const *)mounts,
+		    .n_leaves = n,
+		    .cgroup_v2 = on_cgroup_v2(cg),
+		    .no_pivot = p->no_pivot,
+		};
+		r = specplan_build(&in, ret);
+		/* The plan keeps the mounts' names only through the links it made (strings). */
+		if (r == 0) {
+			for (size_t i = 0; i < n; i++) {
+				char **v = reallocarray(ret->strings, ret->n_strings + 1, sizeof(*v));
+
+				if (!v) {
+					r = -ENOMEM;
+					break;
+				}
+				ret->strings = v;
+				v[ret->n_strings++] = steal_ptr(&mounts[i]);
+			}
+		}
+	} else {
+		log_error("plan the container's cgroup mounts: %s", strerror(-r));
+	}
+	for (size_t i = 0; i < n; i++)
+		free(mounts[i]);
+	return r;
+}
+
+static bool devices_all(const struct spec *s)
+{
+	bool all = false;
+
+	for (size_t i = 0; i < s->n_device_rules; i++)
+		if (s->device_rules[i].type == 'a' && s->device_rules[i].major < 0 &&
+		    s->device_rules[i].minor < 0)
+			all = s->device_rules[i].allow;
+	return all;
+}
+
+/* Waits for READY, or the first error (the child is then killed by the caller). */
+static int wait_ready(int fd)
+{
+	for (;;) {
+		struct sync_msg m;
+		int r = sync_recv(fd, 0, &m, NULL);
+
+		if (r < 0)
+			return log_errno(r, "read from the container's first process");
+		if (r == 0) {
+			log_error("the container's first process exited during its set-up");
+			return -ECHILD;
+		}
+		if (m.type == SYNC_READY)
+			return 0;
+		if (m.type == SYNC_WARNING) {
+			log_warn("%s", m.text);
+			continue;
+		}
+		if (m.type == SYNC_ERROR) {
+			log_error("%s: %s", m.text, strerror(m.err));
+			return -(m.err ?: EIO);
+		}
+	}
+}
+
+static void kill_child(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	(void)kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* Clones the first process into the new namespaces (and, on v2, straight into the cgroup). */
+static int spawn(struct child *c, unsigned long flags, pid_t *ret_pid)
+{
+	const struct spec *s = c->p->spec;
+	bool in_cgroup;
+	pid_t pid;
+	int r;
+
+	/* A pid namespace to join applies to the children of whoever joins it: join it here,
+	 * in `box create`, which exits soon anyway. */
+	if (c->ns_fd[SPEC_NS_PID] >= 0 && setns(c->ns_fd[SPEC_NS_PID], CLONE_NEWPID) < 0)
+		return log_errno(-errno, "join the pid namespace '%s'", s->ns[SPEC_NS_PID].path);
+	r = sync_pair(c->syncfd);
+	if (r < 0)
+		return log_errno(r, "create the sync socket");
+	pid = ns_clone(flags, c->join.clone_fd, &in_cgroup);
+	if (pid == 0)
+		child_main(c);
+	(void)safe_close(c->syncfd[1]);
+	if (pid < 0) {
+		(void)safe_close(c->syncfd[0]);
+		return log_errno(pid, "clone the container's first process");
+	}
+	r = wait_ready(c->syncfd[0]);
+	(void)safe_close(c->syncfd[0]);
+	if (r < 0) {
+		kill_child(pid);
+		return r;
+	}
+	*ret_pid = pid;
+	return 0;
+}
+
+int container_create(const struct container_params *p, struct container *ret)
+{
+	const struct spec *s = p->spec;
+	struct cgroup_limits lim = s->limits;
+	struct syscall_filter filter = {0};
+	struct mount_plan plan = {0};
+	struct cgroup *cg = NULL;
+	struct child c = {.p = p, .plan = &plan, .filter = &filter, .syncfd = {-1, -1}};
+	unsigned long flags = 0;
+	pid_t pid = 0;
+	int r;
+
+	c.join.clone_fd = -1;
+	for (int i = 0; i < SPEC_NS_MAX; i++)
+		c.ns_fd[i] = -1;
+	r = open_namespaces(s, &c, &flags);
+	if (r == 0 && s->seccomp)
+		r = seccomp_profile_build(s->seccomp, &filter);
+	lim.all_devices = devices_all(s);
+	if (r == 0)
+		r = cgroup_create(p->cgroup_parent, p->cgroup_name, &lim, &cg);
+	if (r == 0)
+		r = build_plan(p, cg, &plan);
+	if (r == 0)
+		r = cgroup_join_open(cg, &c.join);
+	if (r == 0)
+		r = spawn(&c, flags, &pid);
+	cgroup_join_close(&c.join);
+	close_namespaces(&c);
+	rootfs_plan_free(&plan);
+	syscalls_free(&filter);
+	if (r < 0) {
+		cgroup_destroy(cg);
+		return r;
+	}
+	*ret = (struct container){.pid = pid, .cg = cg};
+	return 0;
+}
+
+/* "a-b.slice" lies in "a.slice/a-b.slice" (systemd's naming), "-.slice" is the root. */
+static int slice_path(const char *slice, char **ret)
+{
+	_cleanup_free_ char *path = strdup("");
+	size_t len = strlen(slice);
+
+	if (!path)
+		return -ENOMEM;
+	if (len < 6 || strcmp(slice + len - 6, ".slice") != 0 || strchr(slice, '/'))
+		return -EINVAL;
+	if (STREQ(slice, "-.slice")) {
+		*ret = steal_ptr(&path);
+		return 0;
+	}
+	for (size_t i = 0; i < len - 6; i++) {
+		if (slice[i] != '-' && i != len - 7)
+			continue;
+		char *next = NULL;
+		size_t end = slice[i] == '-' ? i : len - 6;
+
+		if (asprintf(&next, "%s/%.*s.slice", path, (int)end, slice) < 0)
+			return -ENOMEM;
+		free(path);
+		path = next;
+	}
+	*ret = steal_ptr(&path);
+	return 0;
+}
+
+static int split_path(const char *path, char **ret_parent, char **ret_name)
+{
+	const char *slash = strrchr(path, '/');
+	_cleanup_free_ char *parent = NULL, *name = NULL;
+
+	parent = slash ? strndup(path, (size_t)(slash - path)) : strdup("/");
+	name = strdup(slash ? slash + 1 : path);
+	if (!parent || !name)
+		return -ENOMEM;
+	if (!*name || STREQ(name, ".") || STREQ(name, ".."))
+		return -EINVAL;
+	*ret_parent = *parent ? steal_ptr(&parent) : strdup("/");
+	*ret_name = steal_ptr(&name);
+	return *ret_parent ? 0 : -ENOMEM;
+}
+
+int container_cgroup_path(const char *cgroups_path, const char *id, char **ret_parent,
+                          char **ret_name)
+{
+	_cleanup_free_ char *path = NULL;
+	int r;
+
+	if (!cgroups_path || !*cgroups_path)
+		r = asprintf(&path, "%s/%s", DEFAULT_CGROUP_PARENT, id) < 0 ? -ENOMEM : 0;
+	else if (cgroups_path[0] != '/' && strchr(cgroups_path, ':')) {
+		/* slice:prefix:name */
+		_cleanup_free_ char *slice = strndup(cgroups_path, strcspn(cgroups_path, ":"));
+		const char *rest = cgroups_path + strcspn(cgroups_path, ":") + 1;
+		const char *colon = strchr(rest, ':');
+		_cleanup_free_ char *dir = NULL;
+
+		r = !slice ? -ENOMEM : !colon ? -EINVAL : slice_path(*slice ? slice : "system.slice", &dir);
+		if (r == 0 && asprintf(&path, "%s/%.*s-%s.scope", dir, (int)(colon - rest), rest,
+		                       colon + 1) < 0)
+			r = -ENOMEM;
+	} else
+		r = asprintf(&path, "%s%s", cgroups_path[0] == '/' ? "" : "/", cgroups_path) < 0
+		        ? -ENOMEM
+		        : 0;
+	if (r == 0)
+		r = split_path(path, ret_parent, ret_name);
+	if (r < 0)
+		log_error("config.json: linux.cgroupsPath: invalid path '%s'",
+		          cgroups_path ? cgroups_path : "");
+	return r;
+}

@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_exec: box exec. A first child joins the container's namespaces through a pidfd of its
+ * first process and clones the second, which starts in the container's cgroup and pid
+ * namespace, gets the process's confinement (core/process.h, the same as the first process)
+ * and execs. box runs from a sealed copy of itself (main.c) and both children are
+ * non-dumpable: nothing in the container reaches the host's box binary through /proc.
+ */
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include "capset.h"
+#include "cgroup.h"
+#include "log.h"
+#include "ns.h"
+#include "oci.h"
+#include "ociconf.h"
+#include "ocistate.h"
+#include "process.h"
+#include "seccomp_profile.h"
+#include "sync.h"
+#include "syscalls.h"
+#include "util.h"
+
+#define JOIN_FLAGS                                                                                 \
+	(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP)
+
+struct exec_args {
+	const char *process_file, *pid_file, *console_socket, *cwd, *user, *preserve_fds;
+	const char *process_label, *apparmor, *cgroup;
+	bool detach, tty, no_new_privs, ignore_paused;
+	struct oci_list env, caps, gids;
+	char **cmd;
+	int n_cmd;
+	const char *id;
+};
+
+struct joiner {
+	const struct spec_process *proc;
+	const struct syscall_filter *filter;
+	struct cgroup_join join;
+	int pidfd, console, sync[2], pidpipe[2];
+	unsigned preserve;
+};
+
+static int parse_exec(int argc, char **argv, struct exec_args *a)
+{
+	const struct oci_opt opts[] = {
+	    {"process", 'p', true, &a->process_file, NULL, NULL},
+	    {"pid-file", 0, true, &a->pid_file, NULL, NULL},
+	    {"console-socket", 0, true, &a->console_socket, NULL, NULL},
+	    {"cwd", 0, true, &a->cwd, NULL, NULL},
+	    {"user", 'u', true, &a->user, NULL, NULL},
+	    {"preserve-fds", 0, true, &a->preserve_fds, NULL, NULL},
+	    {"process-label", 0, true, &a->process_label, NULL, NULL},
+	    {"apparmor", 0, true, &a->apparmor, NULL, NULL},
+	    {"cgroup", 0, true, &a->cgroup, NULL, NULL},
+	    {"env", 'e', true, NULL, NULL, &a->env},
+	    {"cap", 'c', true, NULL, NULL, &a->caps},
+	    {"additional-gids", 'g', true, NULL, NULL, &a->gids},
+	    {"detach", 'd', false, NULL, &a->detach, NULL},
+	    {"tty", 't', false, NULL, &a->tty, NULL},
+	    {"no-new-privs", 0, false, NULL, &a->no_new_privs, NULL},
+	    {"ignore-paused", 0, false, NULL, &a->ignore_paused, NULL},
+	    {0},
+	};
+	char **pos;
+	int n;
+
+	if (oci_parse(argc, argv, opts, &pos, &n, 1, 1,
+	              "[OPTIONS] ID [--process FILE | COMMAND [ARG...]]") < 0)
+		return -EINVAL;
+	a->id = pos[0];
+	a->cmd = pos + 1;
+	a->n_cmd = n - 1;
+	if (!a->process_file && a->n_cmd == 0) {
+		log_error("exec: a command or --process FILE is needed");
+		return -EINVAL;
+	}
+	if (a->process_file && a->n_cmd > 0) {
+		log_error("exec: --process FILE and a command are exclusive");
+		return -EINVAL;
+	}
+	if (a->cgroup || (a->apparmor && *a->apparmor) || (a->process_label && *a->process_label)) {
+		log_error("exec: --cgroup, --apparmor and --process-label are not supported");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* "--user UID[:GID]", -e, --cwd, --cap, -g, -t, --no-new-privs over the container's process. */
+static int override(struct spec_process *p, const struct exec_args *a)
+{
+	size_t n_env = 0;
+	char **env;
+
+	while (p->env && p->env[n_env])
+		n_env++;
+	env = reallocarray(p->env, n_env + a->env.n + 1, sizeof(*env));
+	if (!env)
+		return -ENOMEM;
+	p->env = env;
+	for (size_t i = 0; i < a->env.n; i++) {
+		if (!strchr(a->env.v[i], '='))
+			return log_error("exec: --env '%s': not KEY=VALUE", a->env.v[i]), -EINVAL;
+		if (!(env[n_env++] = strdup(a->env.v[i])))
+			return -ENOMEM;
+	}
+	env[n_env] = NULL;
+	if (a->user) {
+		unsigned uid, gid;
+		char tail;
+		int k = sscanf(a->user, "%u:%u%c", &uid, &gid, &tail);
+
+		if (k != 1 && k != 2)
+			return log_error("exec: --user '%s': not UID[:GID]", a->user), -EINVAL;
+		p->uid = uid;
+		p->gid = k == 2 ? gid : 0;
+	}
+	for (size_t i = 0; i < a->caps.n; i++) {
+		struct capset_change ch = {0};
+
+		if (capset_parse(a->caps.v[i], true, &ch) < 0 || ch.add_all)
+			return log_error("exec: --cap '%s': unknown capability", a->caps.v[i]), -EINVAL;
+		p->cap_bounding |= ch.add;
+		p->cap_effective |= ch.add;
+		p->cap_permitted |= ch.add;
+		p->cap_inheritable |= ch.add;
+	}
+	if (a->gids.n) {
+		uint32_t *g = reallocarray(NULL, a->gids.n, sizeof(*g));
+
+		if (!g)
+			return -ENOMEM;
+		for (size_t i = 0; i < a->gids.n; i++) {
+			uint64_t v;
+
+			if (parse_u64(a->gids.v[i], &v) < 0 || v > UINT32_MAX) {
+				free(g);
+				return log_error("exec: -g '%s': not a gid", a->gids.v[i]), -EINVAL;
+			}
+			g[i] = (uint32_t)v;
+		}
+		free(p->additional_gids);
+		p->additional_gids = g;
+		p->n_additional_gids = a->gids.n;
+	}
+	if (a->cwd) {
+		char *cwd = strdup(a->cwd);
+
+		if (!cwd)
+			return -ENOMEM;
+		free(p->cwd);
+		p->cwd = cwd;
+	}
+	p->terminal = a->tty;
+	p->no_new_privileges |= a->no_new_privs;
+	return 0;
+}
+
+/* The process to run: --process FILE whole, or the container's own with the command and the
+ * options over it. The container's config.json is the copy create kept in ROOT/ID. */
+static int build_process(const char *root, const struct exec_args *a, struct spec *s)
+{
+	_cleanup_free_ char *dir = ocistate_dir(root, a->id), *text = NULL;
+	struct spec_process p = {0};
+	int r = dir ? ociconf_load(dir, s) : -ENOMEM;
+
+	if (r < 0)
+		return r;
+	if (a->process_file) {
+		r = read_file_alloc(a->process_file, 4 << 20, &text);
+		if (r < 0)
+			return log_errno(r, "exec: read process '%s'", a->process_file);
+		r = ociconf_parse_process(text, strlen(text), &p);
+		if (r < 0)
+			return r;
+		spec_process_free(&s->process);
+		s->process = p;
+		return 0;
+	}
+	char **args = calloc((size_t)a->n_cmd + 1, sizeof(*args));
+
+	if (!args)
+		return -ENOMEM;
+	for (int i = 0; i < a->n_cmd; i++)
+		if (!(args[i] = strdup(a->cmd[i])))
+			r = -ENOMEM;
+	for (size_t i = 0; s->process.args && s->process.args[i]; i++)
+		free(s->process.args[i]);
+	free(s->process.args);
+	s->process.args = args;
+	return r < 0 ? r : override(&s->process, a);
+}
+
+static int connect_console(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return log_error("--console-socket '%s': path too long", path), -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return log_errno(-errno, "create a socket");
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int r = -errno;
+
+		(void)safe_close(fd);
+		return log_errno(r, "connect to console socket '%s'", path);
+	}
+	return fd;
+}
+
+/* The second child: in the container's namespaces, cgroup and root; never prints. */
+static _Noreturn void exec_process(const struct joiner *j, bool in_cgroup)
+{
+	const char *what = "";
+	char exe[4096];
+	int fd = j->sync[1], r;
+
+	if (!in_cgroup && (r = cgroup_join_self(&j->join)) < 0)
+		_exit(sync_errorf(fd, r, "join the container's cgroup") ? 1 : 1);
+	if (setsid() < 0)
+		_exit(sync_errorf(fd, -errno, "start a session") ? 1 : 1);
+	r = process_limits(j->proc, &what);
+	if (r == 0 && j->proc->terminal)
+		r = process_console(j->proc, j->console, false, &what);
+	if (r < 0)
+		_exit(sync_errorf(fd, r, "%s", what) ? 1 : 1);
+	r = process_find(j->proc, exe, sizeof(exe));
+	if (r == -ENOENT)
+		_exit(sync_errorf(fd, r, "exec '%s': executable file not found in $PATH",
+		                  j->proc->args[0]) ? 1 : 1);
+	if (r < 0)
+		_exit(sync_errorf(fd, r, "exec '%s'", j->proc->args[0]) ? 1 : 1);
+	r = cloexec_from(3 + (int)j->preserve);
+	if (r == 0)
+		r = process_confine(j->proc, j->filter, &what);
+	if (r < 0)
+		_exit(sync_errorf(fd, r, "%s", what) ? 1 : 1);
+	execve(exe, j->proc->args, j->proc->env);
+	_exit(sync_errorf(fd, -errno, "exec '%s'", exe) ? 1 : 1);
+}
+
+/* The first child: joins, clones the second, tells its pid, exits. */
+static _Noreturn void joiner_main(struct joiner *j)
+{
+	bool in_cgroup = false;
+	pid_t pid;
+
+	(void)safe_close(j->sync[0]);
+	(void)safe_close(j->pidpipe[0]);
+	if (prctl(PR_SET_DUMPABLE, 0) < 0 || setns(j->pidfd, JOIN_FLAGS) < 0)
+		_exit(sync_errorf(j->sync[1], -errno, "join the container's namespaces") ? 1 : 1);
+	pid = ns_clone(0, j->join.clone_fd, &in_cgroup);
+	if (pid == 0)
+		exec_process(j, in_cgroup);
+	if (pid < 0)
+		_exit(sync_errorf(j->sync[1], pid, "clone into the container") ? 1 : 1);
+	_exit(write_all(j->pidpipe[1], &pid, sizeof(pid)) < 0 ? 1 : 0);
+}
+
+/* Starts the process; *ret_pid is its host pid. 0 once it has exec'd (the sync socket's EOF). */
+static int spawn(struct joiner *j, pid_t *ret_pid)
+{
+	struct sync_msg m;
+	pid_t c1, pid = 0;
+	int r;
+
+	if (sync_pair(j->sync) < 0 || pipe2(j->pidpipe, O_CLOEXEC) < 0)
+		return log_errno(-errno, "create the exec's sockets");
+	c1 = fork();
+	if (c1 < 0)
+		return log_errno(-errno, "fork");
+	if (c1 == 0)
+		joiner_main(j);
+	(void)safe_close(j->sync[1]);
+	(void)safe_close(j->pidpipe[1]);
+	while (waitpid(c1, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (read_all(j->pidpipe[0], &pid, sizeof(pid)) != sizeof(pid))
+		pid = 0;
+	r = sync_recv(j->sync[0], 0, &m, NULL);
+	if (r > 0 && m.type == SYNC_ERROR) {
+		log_error("exec in container: %s: %s", m.text, strerror(m.err));
+		return -(m.err ?: EIO);
+	}
+	if (pid <= 0)
+		return log_error("exec in container: the process did not start"), -ECHILD;
+	*ret_pid = pid;
+	return 0;
+}
+
+static int wait_forwarding(pid_t pid)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+	sigset_t set;
+	int status;
+
+	(void)sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		(void)sigaddset(&set, sigs[i]);
+	(void)sigaddset(&set, SIGCHLD);
+	for (;;) {
+		int sig = 0;
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid)
+			return status_to_exit_code(status);
+		if (w < 0 && errno != EINTR)
+			return EXIT_LAUNCH_FAILURE;
+		if (sigwait(&set, &sig) == 0 && sig != SIGCHLD)
+			(void)kill(pid, sig);
+	}
+}
+
+static int prepare(const struct oci_global *g, const struct exec_args *a, struct ocistate *st,
+                   struct cgroup **ret_cg, int *ret_pidfd)
+{
+	enum oci_status status;
+	int r = ocistate_load(g->root, a->id, st), fd;
+
+	if (r < 0)
+		return r;
+	status = ocistate_status(g->root, st);
+	if (status != OCI_RUNNING && !(status == OCI_PAUSED && a->ignore_paused)) {
+		log_error("exec in container '%s': container not running (it is %s)", a->id,
+		          ocistate_status_name(status));
+		return -ESRCH;
+	}
+	fd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+	if (fd < 0 || !ocistate_pid_is(st->pid, st->pid_start)) {
+		(void)safe_close(fd);
+		log_error("exec in container '%s': container not running", a->id);
+		return -ESRCH;
+	}
+	*ret_pidfd = fd;
+	r = cgroup_open(st->cgroup_parent, st->cgroup_name, ret_cg);
+	if (r < 0)
+		return log_errno(r, "open the cgroup of container '%s'", a->id);
+	return 0;
+}
+
+static int run_exec(const struct oci_global *g, const struct exec_args *a, pid_t *ret_pid)
+{
+	_cleanup_(spec_free) struct spec s = {0};
+	struct ocistate st = {0};
+	struct syscall_filter filter = {0};
+	struct cgroup *cg = NULL;
+	struct joiner j = {.pidfd = -1, .console = -1, .sync = {-1, -1}, .pidpipe = {-1, -1}};
+	uint64_t u = 0;
+	int r;
+
+	j.join.clone_fd = -1;
+	if (a->preserve_fds && (parse_u64(a->preserve_fds, &u) < 0 || u > 1024))
+		return log_error("exec: --preserve-fds '%s': not a number", a->preserve_fds), -EINVAL;
+	j.preserve = (unsigned)u;
+	r = prepare(g, a, &st, &cg, &j.pidfd);
+	if (r == 0)
+		r = build_process(g->root, a, &s);
+	if (r == 0 && s.process.terminal && !a->console_socket)
+		r = (log_error("exec: a terminal needs --console-socket"), -EINVAL);
+	if (r == 0 && s.process.terminal && (j.console = connect_console(a->console_socket)) < 0)
+		r = j.console;
+	if (r == 0)
+		r = seccomp_profile_build(s.seccomp, &filter);
+	if (r == 0)
+		r = cgroup_join_open(cg, &j.join);
+	j.proc = &s.process;
+	j.filter = &filter;
+	if (r == 0)
+		r = spawn(&j, ret_pid);
+	cgroup_join_close(&j.join);
+	cgroup_close(cg);
+	syscalls_free(&filter);
+	ocistate_free(&st);
+	for (int i = 0; i < 2; i++) {
+		(void)safe_close(j.sync[i]);
+		(void)safe_close(j.pidpipe[i]);
+	}
+	(void)safe_close(j.pidfd);
+	(void)safe_close(j.console);
+	return r;
+}
+
+int oci_exec(const struct oci_global *g, int argc, char **argv)
+{
+	struct exec_args a = {0};
+	sigset_t set;
+	pid_t pid = 0;
+	int r;
+
+	r = parse_exec(argc, argv, &a);
+	if (r == 0 && !a.detach) {
+		/* The process is the joiner's child: it comes to us to be waited for. Signals are
+		 * blocked from now so none sent meanwhile is lost. */
+		(void)sigfillset(&set);
+		(void)sigprocmask(SIG_BLOCK, &set, NULL);
+		r = prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 ? log_errno(-errno, "become a subreaper") : 0;
+	}
+	if (r == 0)
+		r = run_exec(g, &a, &pid);
+	if (r == 0 && a.pid_file)
+		r = ocistate_write_pid_file(a.pid_file, pid);
+	free(a.env.v);
+	free(a.caps.v);
+	free(a.gids.v);
+	if (r < 0)
+		return r == -ENOENT ? EXIT_NOT_FOUND : r == -EACCES ? EXIT_CANNOT_EXECUTE : 1;
+	return a.detach ? 0 : wait_forwarding(pid);
+}

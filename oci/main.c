@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+/*
+ * box: the OCI runtime (runc's command line) on box's container core. main only reads the
+ * global options, sets up logging and picks the command (oci/oci.h).
+ */
+#include <fcntl.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "initexec.h"
+#include "kapi.h"
+#include "log.h"
+#include "oci.h"
+#include "ocistate.h"
+#include "util.h"
+
+static const struct {
+	const char *name;
+	int (*run)(const struct oci_global *g, int argc, char **argv);
+} commands[] = {
+    {"create", oci_create}, {"run", oci_run},       {"start", oci_start},
+    {"state", oci_state},   {"kill", oci_kill},     {"delete", oci_delete},
+    {"list", oci_list},     {"ps", oci_ps},         {"pause", oci_pause},
+    {"resume", oci_pause},  {"update", oci_update}, {"exec", oci_exec},
+    {"spec", oci_spec},     {"features", oci_features},
+};
+
+static void usage(void)
+{
+	printf("usage: box [--root DIR] [--log FILE] [--log-format text|json] [--debug]\n"
+	       "           [--systemd-cgroup] [--rootless true|false|auto] COMMAND [OPTIONS] ID\n"
+	       "An OCI runtime (runc's command line) on box's container core.\n"
+	       "commands: create, start, run, state, kill, delete, exec, ps, list, pause, resume,\n"
+	       "          update, spec, features\n"
+	       "See box(8).\n");
+}
+
+static int version(void)
+{
+	const struct scmp_version *v = seccomp_version();
+
+	printf("box version %s\nspec: %s\nlibseccomp: %u.%u.%u\n", BOX_VERSION, OCI_VERSION,
+	       v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
+	return 0;
+}
+
+static int open_log(const char *path, const char *format)
+{
+	bool json;
+	int fd;
+
+	if (!format || STREQ(format, "text"))
+		json = false;
+	else if (STREQ(format, "json"))
+		json = true;
+	else {
+		log_error("--log-format: '%s' is neither 'text' nor 'json'", format);
+		return -EINVAL;
+	}
+	if (!path) {
+		if (json)
+			log_to(STDERR_FILENO, true);
+		return 0;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0)
+		return log_errno(-errno, "open log file '%s'", path);
+	log_to(fd, json);
+	return 0;
+}
+
+/* --name V, --name=V; returns how many argv entries it used (0: not this option). */
+static int global_value(const char *name, char **argv, int argc, int i, const char **ret)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[i], name, n) != 0)
+		return 0;
+	if (argv[i][n] == '=') {
+		*ret = argv[i] + n + 1;
+		return 1;
+	}
+	if (argv[i][n] != '\0')
+		return 0;
+	if (i + 1 >= argc) {
+		log_error("option '%s' needs a value", name);
+		return -EINVAL;
+	}
+	*ret = argv[i + 1];
+	return 2;
+}
+
+static int parse_global(int argc, char **argv, struct oci_global *g, int *ret_i)
+{
+	const char *log_path = NULL, *log_format = NULL, *rootless = NULL, *criu = NULL;
+	int i = 1, used;
+
+	while (i < argc && argv[i][0] == '-') {
+		const char *a = argv[i];
+
+		if (STREQ(a, "--debug") || STREQ(a, "--systemd-cgroup")) {
+			*(a[2] == 'd' ? &g->debug : &g->systemd_cgroup) = true;
+			i++;
+			continue;
+		}
+		if ((used = global_value("--root", argv, argc, i, &g->root)) ||
+		    (used = global_value("--log", argv, argc, i, &log_path)) ||
+		    (used = global_value("--log-format", argv, argc, i, &log_format)) ||
+		    (used = global_value("--rootless", argv, argc, i, &rootless)) ||
+		    (used = global_value("--criu", argv, argc, i, &criu))) {
+			if (used < 0)
+				return used;
+			i += used;
+			continue;
+		}
+		break;
+	}
+	g->rootless = rootless && STREQ(rootless, "true");
+	*ret_i = i;
+	log_init("box", g->debug);
+	return open_log(log_path, log_format);
+}
+
+/* CVE-2019-5736: a process of box that enters a container (create's first process before its
+ * exec, exec's joiner) is visible there, and /proc/PID/exe would lead to the host's binary.
+ * Re-executed from a sealed memfd, that link leads to a copy nobody can write. */
+static int seal_self(char **argv)
+{
+	extern char **environ;
+	_cleanup_close_ int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int copy = -1;
+	int seals, r;
+
+	if (self < 0)
+		return log_errno(-errno, "open '/proc/self/exe'");
+	seals = fcntl(self, F_GET_SEALS);
+	if (seals >= 0 && (seals & F_SEAL_WRITE))
+		return 0;
+	r = initexec_seal_copy(self, "box", &copy);
+	if (r < 0)
+		return log_errno(r, "make a sealed copy of box");
+	k_execveat(copy, "", argv, environ, AT_EMPTY_PATH);
+	return log_errno(-errno, "run the sealed copy of box");
+}
+
+int main(int argc, char **argv)
+{
+	struct oci_global g = {.root = OCISTATE_DEFAULT_ROOT};
+	int i, r;
+
+	log_init("box", false);
+	r = parse_global(argc, argv, &g, &i);
+	if (r < 0)
+		return 1;
+	if (i >= argc) {
+		usage();
+		return 1;
+	}
+	if (STREQ(argv[i], "--version") || STREQ(argv[i], "-v") || STREQ(argv[i], "version"))
+		return version();
+	if (STREQ(argv[i], "--help") || STREQ(argv[i], "-h") || STREQ(argv[i], "help")) {
+		usage();
+		return 0;
+	}
+	if (argv[i][0] == '-') {
+		log_error("unknown global option '%s'", argv[i]);
+		return 1;
+	}
+	if (g.rootless) {
+		log_error("--rootless true: rootless containers are not supported yet");
+		return 1;
+	}
+	/* The commands whose processes enter the container run from a sealed copy of box. */
+	if ((STREQ(argv[i], "create") || STREQ(argv[i], "run") || STREQ(argv[i], "exec")) &&
+	    seal_self(argv) < 0)
+		return 1;
+	for (size_t c = 0; c < ARRAY_SIZE(commands); c++)
+		if (STREQ(argv[i], commands[c].name))
+			return commands[c].run(&g, argc - i, argv + i);
+	if (STREQ(argv[i], "checkpoint") || STREQ(argv[i], "restore"))
+		log_error("%s: not supported by box (no CRIU)", argv[i]);
+	else
+		log_error("unknown command '%s' (box --help lists them)", argv[i]);
+	return 1;
+}

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ocistate: see ocistate.h. Paths under ROOT are built from checked ids only; nothing here
+ * follows a symlink it did not make.
+ */
+#include "ocistate.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cgroup.h"
+#include "log.h"
+#include "util.h"
+
+bool ocistate_id_ok(const char *id)
+{
+	size_t n = strlen(id);
+
+	if (n == 0 || n > 255 || id[0] == '.' || id[0] == '-' || id[0] == '_' || id[0] == '+')
+		return false;
+	for (const char *c = id; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		      *c == '_' || *c == '+' || *c == '.' || *c == '-'))
+			return false;
+	return true;
+}
+
+char *ocistate_dir(const char *root, const char *id)
+{
+	char *p = NULL;
+
+	return asprintf(&p, "%s/%s", root, id) < 0 ? NULL : p;
+}
+
+int ocistate_make(const char *root, const char *id)
+{
+	_cleanup_free_ char *dir = ocistate_dir(root, id);
+
+	if (!dir)
+		return log_errno(-ENOMEM, "state of container '%s'", id);
+	if (mkdir(root, 0700) < 0 && errno != EEXIST)
+		return log_errno(-errno, "create runtime root '%s'", root);
+	if (mkdir(dir, 0700) < 0) {
+		if (errno == EEXIST) {
+			log_error("container '%s' already exists", id);
+			return -EEXIST;
+		}
+		return log_errno(-errno, "create '%s'", dir);
+	}
+	return 0;
+}
+
+static json_t *to_json(const struct ocistate *s)
+{
+	json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "ociVersion",
+	                      OCI_VERSION, "id", s->id, "pid", (json_int_t)s->pid, "pid_start",
+	                      (json_int_t)s->pid_start, "bundle", s->bundle, "rootfs", s->rootfs,
+	                      "created", s->created, "cgroup_parent", s->cgroup_parent,
+	                      "cgroup_name", s->cgroup_name);
+
+	if (o && s->annotations)
+		(void)json_object_set(o, "annotations", s->annotations);
+	return o;
+}
+
+static int write_replace(const char *path, const char *data, size_t len)
+{
+	_cleanup_free_ char *tmp = NULL;
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		return -ENOMEM;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	r = write_all(fd, data, len);
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		(void)unlink(tmp);
+	return r;
+}
+
+int ocistate_save(const char *root, const struct ocistate *s)
+{
+	_cleanup_free_ char *dir = ocistate_dir(root, s->id), *path = NULL, *text = NULL;
+	json_t *o = to_json(s);
+	int r;
+
+	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (!dir || !text || asprintf(&path, "%s/state.json", dir) < 0)
+		return log_errno(-ENOMEM, "save the state of '%s'", s->id);
+	r = write_replace(path, text, strlen(text));
+	if (r < 0)
+		return log_errno(r, "write '%s'", path);
+	return 0;
+}
+
+static int dup_str(json_t *o, const char *key, char **ret)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	*ret = v ? strdup(v) : NULL;
+	return *ret ? 0 : -EBADMSG;
+}
+
+int ocistate_load(const char *root, const char *id, struct ocistate *ret)
+{
+	_cleanup_free_ char *dir = NULL, *path = NULL, *text = NULL;
+	struct ocistate s = {0};
+	json_t *o;
+	int r;
+
+	if (!ocistate_id_ok(id)) {
+		log_error("container '%s' does not exist (not a valid id)", id);
+		return -ENOENT;
+	}
+	dir = ocistate_dir(root, id);
+	if (!dir || asprintf(&path, "%s/state.json", dir) < 0)
+		return log_errno(-ENOMEM, "load the state of '%s'", id);
+	r = read_file_alloc(path, 1 << 20, &text);
+	if (r == -ENOENT) {
+		log_error("container '%s' does not exist", id);
+		return r;
+	}
+	if (r < 0)
+		return log_errno(r, "read '%s'", path);
+	o = json_loads(text, 0, NULL);
+	r = o ? 0 : -EBADMSG;
+	s.pid = (pid_t)json_integer_value(json_object_get(o, "pid"));
+	s.pid_start = (uint64_t)json_integer_value(json_object_get(o, "pid_start"));
+	r = r ?: dup_str(o, "id", &s.id);
+	r = r ?: dup_str(o, "bundle", &s.bundle);
+	r = r ?: dup_str(o, "rootfs", &s.rootfs);
+	r = r ?: dup_str(o, "created", &s.created);
+	r = r ?: dup_str(o, "cgroup_parent", &s.cgroup_parent);
+	r = r ?: dup_str(o, "cgroup_name", &s.cgroup_name);
+	if (r == 0 && json_is_object(json_object_get(o, "annotations")))
+		s.annotations = json_incref(json_object_get(o, "annotations"));
+	json_decref(o);
+	if (r < 0) {
+		ocistate_free(&s);
+		log_error("state of container '%s' ('%s') is unreadable", id, path);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
+void ocistate_free(struct ocistate *s)
+{
+	free(s->id);
+	free(s->bundle);
+	free(s->rootfs);
+	free(s->created);
+	free(s->cgroup_parent);
+	free(s->cgroup_name);
+	json_decref(s->annotations);
+	*s = (struct ocistate){0};
+}
+
+int ocistate_remove(const char *root, const char *id)
+{
+	static const char *const files[] = {"state.json", "state.json.tmp", "exec.fifo",
+	                                    "config.json"};
+	_cleanup_free_ char *dir = ocistate_dir(root, id);
+	_cleanup_close_ int dfd = -1;
+
+	if (!dir)
+		return -ENOMEM;
+	dfd = open(dir, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
+		(void)unlinkat(dfd, files[i], 0);
+	if (rmdir(dir) < 0 && errno != ENOENT)
+		return log_errno(-errno, "remove '%s'", dir);
+	return 0;
+}
+
+int ocistate_lock(const char *root, const char *id, int *ret_fd)
+{
+	_cleanup_free_ char *dir = ocistate_dir(root, id);
+	int fd;
+
+	if (!dir)
+		return -ENOMEM;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT) {
+			log_error("container '%s' does not exist", id);
+			return -ENOENT;
+		}
+		return log_errno(-errno, "open '%s'", dir);
+	}
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			int r = -errno;
+
+			(void)safe_close(fd);
+			return log_errno(r, "lock '%s'", dir);
+		}
+	*ret_fd = fd;
+	return 0;
+}
+
+/* Fields 3 (state) and 22 (start time) of /proc/PID/stat. */
+static int proc_stat(pid_t pid, char *ret_state, uint64_t *ret_start)
+{
+	char path[32], buf[1024];
+	char *p;
+	int r;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	r = read_file(path, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	p = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
+	if (!p || p[1] != ' ')
+		return -EBADMSG;
+	*ret_state = p[2];
+	p += 2;
+	for (int field = 3; field < 22; field++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return -EBADMSG;
+		p++;
+	}
+	p[strcspn(p, " ")] = '\0';
+	return parse_u64(p, ret_start);
+}
+
+int ocistate_pid_start(pid_t pid, uint64_t *ret)
+{
+	char st;
+
+	return proc_stat(pid, &st, ret);
+}
+
+bool ocistate_pid_is(pid_t pid, uint64_t start)
+{
+	uint64_t now;
+	char st;
+
+	if (pid <= 0 || proc_stat(pid, &st, &now) < 0)
+		return false;
+	return now == start && st != 'Z' && st != 'X';
+}
+
+enum oci_status ocistate_status(const char *root, const struct ocistate *s)
+{
+	_cleanup_free_ char *fifo = NULL;
+	struct cgroup *cg = NULL;
+	bool frozen;
+
+	if (!ocistate_pid_is(s->pid, s->pid_start))
+		return OCI_STOPPED;
+	if (asprintf(&fifo, "%s/%s/exec.fifo", root, s->id) >= 0 && access(fifo, F_OK) == 0)
+		return OCI_CREATED;
+	if (cgroup_open(s->cgroup_parent, s->cgroup_name, &cg) < 0)
+		return OCI_RUNNING;
+	frozen = cgroup_is_frozen(cg);
+	cgroup_close(cg);
+	return frozen ? OCI_PAUSED : OCI_RUNNING;
+}
+
+const char *ocistate_status_name(enum oci_status st)
+{
+	static const char *const names[] = {
+	    [OCI_CREATING] = "creating", [OCI_CREATED] = "created", [OCI_RUNNING] = "running",
+	    [OCI_PAUSED] = "paused",     [OCI_STOPPED] = "stopped",
+	};
+
+	return names[st];
+}
+
+json_t *ocistate_json(const char *root, const struct ocistate *s)
+{
+	enum oci_status st = ocistate_status(root, s);
+	json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "ociVersion", OCI_VERSION, "id",
+	                      s->id, "pid", (json_int_t)(st == OCI_STOPPED ? 0 : s->pid), "status",
+	                      ocistate_status_name(st), "bundle", s->bundle, "rootfs", s->rootfs,
+	                      "created", s->created);
+
+	if (o)
+		(void)json_object_set_new(o, "annotations",
+		                          s->annotations ? json_incref(s->annotations) : json_object());
+	if (o)
+		(void)json_object_set_new(o, "owner", json_string(""));
+	return o;
+}
+
+int ocistate_write_pid_file(const char *path, pid_t pid)
+{
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+	int r = write_replace(path, buf, (size_t)n);
+
+	if (r < 0)
+		return log_errno(r, "write pid file '%s'", path);
+	return 0;
+}
+
+char *ocistate_now(void)
+{
+	struct timespec ts;
+	struct tm tm;
+	char *s = NULL;
+
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	(void)gmtime_r(&ts.tv_sec, &tm);
+	if (asprintf(&s, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+	             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec) < 0)
+		return NULL;
+	return s;
+}

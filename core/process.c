@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <inttypes.h>
 #include <linux/capability.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -34,8 +35,13 @@ int process_limits(const struct spec_process *p, const char **ret_what)
 	for (size_t i = 0; i < p->n_rlimits; i++) {
 		struct rlimit rl = {.rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard};
 
-		if (setrlimit(p->rlimits[i].resource, &rl) < 0)
-			return fail(-errno, "set an rlimit", ret_what);
+		static char what[96];
+
+		if (setrlimit(p->rlimits[i].resource, &rl) < 0) {
+			(void)snprintf(what, sizeof(what), "set rlimit %d to %" PRIu64 "/%" PRIu64 " (soft/hard)",
+			               p->rlimits[i].resource, p->rlimits[i].soft, p->rlimits[i].hard);
+			return fail(-errno, what, ret_what);
+		}
 	}
 	if (p->has_oom_score_adj) {
 		char buf[16];

@@ -7,6 +7,7 @@
  */
 #include "rootfs.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <string.h>
@@ -146,8 +147,10 @@ static uint64_t bind_attrs(const struct mount_op *op)
 
 static int apply_volume(int rootfd, const struct mount_op *op, int syncfd)
 {
-	struct mount_attr attr = {.attr_set = bind_attrs(op), .propagation = op->propagation};
-	unsigned rec = op->recursive ? AT_RECURSIVE : 0;
+	/* mount_setattr takes the propagation alone; "rprivate" recurses through rec. */
+	struct mount_attr attr = {.attr_set = bind_attrs(op),
+	                          .propagation = op->propagation & ~(unsigned long)MS_REC};
+	unsigned rec = op->recursive || (op->propagation & MS_REC) ? AT_RECURSIVE : 0;
 	_cleanup_close_ int tree = -1, target = -1;
 	struct stat st;
 	int r;
@@ -182,16 +185,111 @@ static int mount_on_fd(const char *src, int fd, const char *type, unsigned long 
 	return mount(src, path, type, flags, data) < 0 ? -errno : 0;
 }
 
+static int copy_tree(int from, int to, int depth);
+
+static int copy_entry(int from, int to, const char *name, const struct stat *st, int depth)
+{
+	_cleanup_close_ int in = -1, out = -1;
+	char link[4096];
+	ssize_t n;
+
+	if (S_ISDIR(st->st_mode)) {
+		if (mkdirat(to, name, 0700) < 0)
+			return -errno;
+		in = openat(from, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		out = openat(to, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (in < 0 || out < 0)
+			return -errno;
+		return copy_tree(in, out, depth + 1);
+	}
+	if (S_ISLNK(st->st_mode)) {
+		n = readlinkat(from, name, link, sizeof(link) - 1);
+		if (n < 0)
+			return -errno;
+		link[n] = '\0';
+		return symlinkat(link, to, name) < 0 ? -errno : 0;
+	}
+	if (!S_ISREG(st->st_mode))
+		return 0; /* nodes, fifos, sockets: not copied */
+	in = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	out = openat(to, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (in < 0 || out < 0)
+		return -errno;
+	for (;;) {
+		char buf[16384];
+
+		n = read(in, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : 0;
+		if (write_all(out, buf, (size_t)n) < 0)
+			return -errno;
+	}
+}
+
+/* tmpcopyup: the image's files under a tmpfs go into it, with their owners and modes. */
+static int copy_tree(int from, int to, int depth)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	int dup_from = fcntl(from, F_DUPFD_CLOEXEC, 3);
+	struct dirent *e;
+
+	if (depth > 64 || dup_from < 0)
+		return depth > 64 ? -ELOOP : -errno;
+	d = fdopendir(dup_from);
+	if (!d) {
+		(void)safe_close(dup_from);
+		return -errno;
+	}
+	while ((e = readdir(d))) {
+		struct stat st;
+		int r;
+
+		if (STREQ(e->d_name, ".") || STREQ(e->d_name, ".."))
+			continue;
+		if (fstatat(from, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return -errno;
+		r = copy_entry(from, to, e->d_name, &st, depth);
+		if (r < 0)
+			return r;
+		if (fchownat(to, e->d_name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    ((S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) &&
+		     fchmodat(to, e->d_name, st.st_mode & 07777, 0) < 0))
+			return -errno;
+	}
+	return 0;
+}
+
+static int copy_up(int rootfd, const struct mount_op *op, int old)
+{
+	_cleanup_close_ int fresh = -1;
+	struct stat st;
+	int r = open_in_root(rootfd, op->dst, O_RDONLY | O_DIRECTORY, &fresh);
+
+	if (r < 0)
+		return r;
+	if (fstat(old, &st) < 0 || fchown(fresh, st.st_uid, st.st_gid) < 0 ||
+	    fchmod(fresh, st.st_mode & 07777) < 0)
+		return -errno;
+	return copy_tree(old, fresh, 0);
+}
+
 static int apply_fs(int rootfd, const struct mount_op *op, int syncfd)
 {
-	_cleanup_close_ int target = -1, top = -1;
+	_cleanup_close_ int target = -1, top = -1, old = -1;
 	int r = open_target(rootfd, op, true, &target);
 
 	if (r < 0)
 		return sync_errorf(syncfd, r, "open mount target '%s'", op->dst);
+	/* What the tmpfs will hide, open before it does. */
+	if (op->copy_up && (r = open_in_root(rootfd, op->dst, O_RDONLY | O_DIRECTORY, &old)) < 0)
+		return sync_errorf(syncfd, r, "open '%s' to copy it up", op->dst);
 	r = mount_on_fd(op->src ? op->src : op->type, target, op->type, op->flags, op->data);
 	if (r < 0)
 		return sync_errorf(syncfd, r, "mount %s on '%s'", op->type, op->dst);
+	if (old >= 0 && (r = copy_up(rootfd, op, old)) < 0)
+		return sync_errorf(syncfd, r, "copy '%s' up into its tmpfs", op->dst);
 	if (!op->propagation)
 		return 0;
 	/* The descriptor names the directory under the new mount: open its root. */

@@ -37,6 +37,7 @@ struct mount_op {
 	const char *dst;  /* absolute path inside the container */
 	bool ro;          /* VOLUME */
 	bool recursive;   /* VOLUME: every mount under src too (rbind) */
+	bool copy_up;     /* FS: what the image has at dst is copied into it (tmpcopyup) */
 	const char *type; /* FS */
 	const char *data; /* FS: options for the filesystem; SYSCTL: the value */
 	unsigned long flags;       /* FS: MS_*; VOLUME: MS_NOSUID, MS_NODEV, MS_NOEXEC, atime */

@@ -29,8 +29,8 @@ enum spec_ns {
 };
 
 struct spec_namespace {
-	bool wanted;  /* listed in linux.namespaces: the container gets one (new or joined) */
-	char *path;   /* join this one (setns) instead of making a new one; NULL: new */
+	bool wanted; /* listed in linux.namespaces: the container gets one (new or joined) */
+	char *path;  /* join this one (setns) instead of making a new one; NULL: new */
 };
 
 struct spec_id_map {
@@ -38,15 +38,15 @@ struct spec_id_map {
 };
 
 struct spec_mount {
-	char *destination; /* absolute, inside the container */
-	char *type;        /* NULL or "bind"/"none" for binds */
-	char *source;      /* NULL allowed for some types (tmpfs, proc) */
-	unsigned long flags;        /* MS_RDONLY, MS_NOSUID, ... (MS_BIND, MS_REC for binds) */
-	unsigned long clear_flags;  /* options that clear a flag ("rw", "suid", "dev", ...) */
-	unsigned long propagation;  /* MS_PRIVATE/MS_SLAVE/MS_SHARED/MS_UNBINDABLE (| MS_REC) */
-	bool bind;                  /* "bind"/"rbind" option or type "bind" */
-	bool tmpcopyup;             /* tmpfs: copy what the image has at destination into it */
-	char *data;                 /* every other option, comma-joined (mode=, size=, ...); NULL */
+	char *destination;         /* absolute, inside the container */
+	char *type;                /* NULL or "bind"/"none" for binds */
+	char *source;              /* NULL allowed for some types (tmpfs, proc) */
+	unsigned long flags;       /* MS_RDONLY, MS_NOSUID, ... (MS_BIND, MS_REC for binds) */
+	unsigned long clear_flags; /* options that clear a flag ("rw", "suid", "dev", ...) */
+	unsigned long propagation; /* MS_PRIVATE/MS_SLAVE/MS_SHARED/MS_UNBINDABLE (| MS_REC) */
+	bool bind;                 /* "bind"/"rbind" option or type "bind" */
+	bool tmpcopyup;            /* tmpfs: copy what the image has at destination into it */
+	char *data;                /* every other option, comma-joined (mode=, size=, ...); NULL */
 };
 
 struct spec_device {
@@ -61,9 +61,9 @@ struct spec_device {
 /* linux.resources.devices: one rule of the device cgroup (v1 list, v2 ebpf). */
 struct spec_device_rule {
 	bool allow;
-	char type;             /* 'a', 'c', 'b' */
-	int64_t major, minor;  /* -1: any */
-	char access[4];        /* subset of "rwm" */
+	char type;            /* 'a', 'c', 'b' */
+	int64_t major, minor; /* -1: any */
+	char access[4];       /* subset of "rwm" */
 };
 
 struct spec_rlimit {
@@ -127,16 +127,16 @@ struct spec {
 	size_t n_uid_maps, n_gid_maps;
 	struct spec_device *devices;
 	size_t n_devices;
-	char *cgroups_path; /* NULL: the runtime chooses */
+	char *cgroups_path;          /* NULL: the runtime chooses */
 	struct cgroup_limits limits; /* memory, cpu, pids, blockIO weight */
 	bool has_limits;
 	struct spec_device_rule *device_rules;
 	size_t n_device_rules;
 	struct spec_sysctl *sysctls;
 	size_t n_sysctls;
-	json_t *seccomp; /* linux.seccomp as given (a reference), compiled by the core; NULL */
-	char **masked_paths;   /* NULL-terminated; may be NULL */
-	char **readonly_paths; /* NULL-terminated; may be NULL */
+	json_t *seccomp;     /* linux.seccomp as given (a reference), compiled by the core; NULL */
+	char **masked_paths; /* NULL-terminated; may be NULL */
+	char **readonly_paths;            /* NULL-terminated; may be NULL */
 	unsigned long rootfs_propagation; /* 0: the default (MS_PRIVATE | MS_REC) */
 	struct spec_hook *hooks[SPEC_HOOK_MAX];
 	size_t n_hooks[SPEC_HOOK_MAX];

@@ -132,9 +132,9 @@ static void add_mount(struct builder *b, const struct specplan_in *in, const str
 {
 	struct mount_op *op;
 
-	if (m->tmpcopyup) {
-		log_error("mount on '%s': option 'tmpcopyup' is not supported", m->destination);
-		b->err = -EOPNOTSUPP;
+	if (m->tmpcopyup && (!m->type || !STREQ(m->type, "tmpfs"))) {
+		log_error("mount on '%s': option 'tmpcopyup' is for tmpfs only", m->destination);
+		b->err = -EINVAL;
 		return;
 	}
 	if (m->type && (STREQ(m->type, "cgroup") || STREQ(m->type, "cgroup2"))) {
@@ -173,6 +173,7 @@ static void add_mount(struct builder *b, const struct specplan_in *in, const str
 		op->flags = m->flags;
 		op->data = m->data;
 		op->propagation = m->propagation;
+		op->copy_up = m->tmpcopyup;
 	}
 }
 

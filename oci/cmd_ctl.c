@@ -130,6 +130,13 @@ int oci_kill(const struct oci_global *g, int argc, char **argv)
 
 /* --- delete ---------------------------------------------------------------------------- */
 
+static bool exists(const char *root, const char *id)
+{
+	_cleanup_free_ char *dir = ocistate_dir(root, id);
+
+	return !dir || access(dir, F_OK) == 0;
+}
+
 int oci_delete(const struct oci_global *g, int argc, char **argv)
 {
 	bool force = false;
@@ -144,6 +151,9 @@ int oci_delete(const struct oci_global *g, int argc, char **argv)
 
 	if (one_id(argc, argv, opts, "[--force] ID", &id) < 0)
 		return 1;
+	/* --force on a container that is gone already: nothing to do, as other runtimes. */
+	if (force && ocistate_id_ok(id) && !exists(g->root, id))
+		return 0;
 	if (ocistate_lock(g->root, id, &lock) < 0 || ocistate_load(g->root, id, &st) < 0)
 		return 1;
 	status = ocistate_status(g->root, &st);

@@ -40,12 +40,13 @@ enum kind {
 	K_FN,          /* fn(value, path, base + off) */
 	K_UNSUPPORTED, /* an error when given */
 	K_NOT_LINUX,   /* another platform's: an error when given */
-	K_EMPTY,       /* an error unless empty: 0, "", false, [], {} (or one of empties) */
+	K_EMPTY,       /* an error unless empty: 0, "", false, [], {} or an object of those */
 };
 
 enum {
 	F_REQUIRED = 1 << 0,
 	F_NONEMPTY = 1 << 1, /* K_STR: not ""; K_STRV: not [] */
+	F_EMPTY_NULL = 1 << 2, /* K_STR: "" is kept as NULL (not given) */
 };
 
 /* Parses v (never NULL or null) into at; path names v in messages. */
@@ -213,6 +214,8 @@ static int parse_field(const struct field *f, json_t *v, const char *path, void 
 	switch (f->kind) {
 	case K_STR:
 	case K_ABS:
+		if ((f->flags & F_EMPTY_NULL) && json_is_string(v) && !json_string_length(v))
+			return 0;
 		return dup_str(v, path, f->kind == K_ABS, f->flags & F_NONEMPTY, at);
 	case K_BOOL:
 		if (!json_is_boolean(v))
@@ -256,16 +259,19 @@ static int parse_fields(json_t *obj, const char *path, const struct field *tab, 
 	char p[PATH_LEN];
 	const char *key;
 	json_t *v;
-	int r;
 
 	if (!json_is_object(obj))
 		return fail(path, "must be an object");
 	for (size_t i = 0; i < n; i++) {
+		int r;
+
 		v = member(obj, tab[i].key);
+		if (!v && !(tab[i].flags & F_REQUIRED))
+			continue;
 		join(p, path, tab[i].key);
-		if (!v && (tab[i].flags & F_REQUIRED))
+		if (!v)
 			return fail(p, "required");
-		r = v ? parse_field(&tab[i], v, p, base) : 0;
+		r = parse_field(&tab[i], v, p, base);
 		if (r < 0)
 			return r;
 	}
@@ -532,8 +538,8 @@ static const struct field process_fields[] = {
     {"rlimits", K_FN, 0, parse_rlimits, 0},
     {"noNewPrivileges", K_BOOL, offsetof(struct spec_process, no_new_privileges), NULL, 0},
     {"oomScoreAdj", K_FN, 0, parse_oom_score, 0},
-    {"apparmorProfile", K_STR, offsetof(struct spec_process, apparmor_profile), NULL, 0},
-    {"selinuxLabel", K_STR, offsetof(struct spec_process, selinux_label), NULL, 0},
+    {"apparmorProfile", K_STR, offsetof(struct spec_process, apparmor_profile), NULL, F_EMPTY_NULL},
+    {"selinuxLabel", K_STR, offsetof(struct spec_process, selinux_label), NULL, F_EMPTY_NULL},
     {"commandLine", K_NOT_LINUX, 0, NULL, 0},
     {"ioPriority", K_UNSUPPORTED, 0, NULL, 0},
     {"scheduler", K_UNSUPPORTED, 0, NULL, 0},
@@ -1280,7 +1286,7 @@ static const struct field linux_fields[] = {
     {"uidMappings", K_FN, 0, parse_uid_maps, 0},
     {"gidMappings", K_FN, 0, parse_gid_maps, 0},
     {"devices", K_FN, 0, parse_devices, 0},
-    {"cgroupsPath", K_STR, offsetof(struct spec, cgroups_path), NULL, 0},
+    {"cgroupsPath", K_STR, offsetof(struct spec, cgroups_path), NULL, F_EMPTY_NULL},
     {"resources", K_FN, 0, parse_resources, 0},
     {"sysctl", K_FN, 0, parse_sysctl, 0},
     {"seccomp", K_FN, offsetof(struct spec, seccomp), parse_seccomp, 0},
@@ -1304,8 +1310,8 @@ static const struct field top_fields[] = {
     {"ociVersion", K_FN, offsetof(struct spec, oci_version), parse_version, F_REQUIRED},
     {"root", K_FN, 0, parse_root, F_REQUIRED},
     {"process", K_FN, offsetof(struct spec, process), parse_process, F_REQUIRED},
-    {"hostname", K_STR, offsetof(struct spec, hostname), NULL, 0},
-    {"domainname", K_STR, offsetof(struct spec, domainname), NULL, 0},
+    {"hostname", K_STR, offsetof(struct spec, hostname), NULL, F_EMPTY_NULL},
+    {"domainname", K_STR, offsetof(struct spec, domainname), NULL, F_EMPTY_NULL},
     {"mounts", K_FN, 0, parse_mounts, 0},
     {"hooks", K_FN, 0, parse_hooks, 0},
     {"annotations", K_FN, offsetof(struct spec, annotations), parse_annotations, 0},
@@ -1321,7 +1327,7 @@ static const struct field top_fields[] = {
 static int check_combinations(const struct spec *s)
 {
 	const struct spec_namespace *user = &s->ns[SPEC_NS_USER];
-	bool host = s->hostname && s->hostname[0], domain = s->domainname && s->domainname[0];
+	bool host = s->hostname, domain = s->domainname;
 
 	if ((s->n_uid_maps || s->n_gid_maps) && !user->wanted)
 		return fail(s->n_uid_maps ? CONFIG ": linux.uidMappings"
@@ -1462,11 +1468,13 @@ int ociconf_parse_process(const char *text, size_t len, struct spec_process *ret
 static int parse_update(json_t *v, const char *path, void *at)
 {
 	struct spec *s = at;
-	char q[PATH_LEN];
 	int r = parse_resources(v, path, s);
 
-	if (r == 0 && s->n_device_rules)
+	if (r == 0 && s->n_device_rules) {
+		char q[PATH_LEN];
+
 		return fail(join(q, path, "devices"), "not supported by update");
+	}
 	return r;
 }
 

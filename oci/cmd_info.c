@@ -104,7 +104,7 @@ int oci_features(const struct oci_global *g, int argc, char **argv)
 	if (oci_parse(argc, argv, NULL, &pos, &n, 0, 0, "") < 0)
 		return 1;
 	o = json_pack("{s:s, s:s, s:o, s:o, s:{s:o, s:o, s:{s:b, s:b, s:b}, s:{s:b, s:o, s:o, s:o, "
-	              "s:a}, s:{s:b}, s:{s:b}}, s:{s:s}}",
+	              "s:o}, s:{s:b}, s:{s:b}}, s:{s:s}}",
 	              "ociVersionMin", "1.0.0", "ociVersionMax", OCI_VERSION, "hooks",
 	              strings(hooks, 0), "mountOptions",
 	              strings(mount_options, ARRAY_SIZE(mount_options)), "linux", "namespaces",
@@ -112,7 +112,7 @@ int oci_features(const struct oci_global *g, int argc, char **argv)
 	              "cgroup", "v1", true, "v2", true, "systemd", false, "seccomp", "enabled", true,
 	              "actions", strings(actions, ARRAY_SIZE(actions)), "operators",
 	              strings(operators, ARRAY_SIZE(operators)), "archs",
-	              strings(arches, ARRAY_SIZE(arches)), "knownFlags", "apparmor", "enabled",
+	              strings(arches, ARRAY_SIZE(arches)), "knownFlags", json_array(), "apparmor", "enabled",
 	              false, "selinux", "enabled", false, "annotations", "org.box.version",
 	              BOX_VERSION);
 	if (!o)

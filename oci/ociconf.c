@@ -45,7 +45,7 @@ enum kind {
 
 enum {
 	F_REQUIRED = 1 << 0,
-	F_NONEMPTY = 1 << 1, /* K_STR: not ""; K_STRV: not [] */
+	F_NONEMPTY = 1 << 1,   /* K_STR: not ""; K_STRV: not [] */
 	F_EMPTY_NULL = 1 << 2, /* K_STR: "" is kept as NULL (not given) */
 };
 

@@ -595,6 +595,27 @@ static void test_unlimited_values_leave_limits_unset(void **state)
 	spec_free(&s);
 }
 
+/* Go's omitempty is not everywhere: "" reads as not given for names and labels, so a
+ * hostname "" needs no uts namespace. */
+static void test_empty_strings_read_as_absent(void **state)
+{
+	_cleanup_free_ char *text = dq(
+	    "{'ociVersion': '1.0.0', 'root': {'path': 'rootfs'}, 'hostname': '',"
+	    " 'process': {'args': ['sh'], 'cwd': '/', 'apparmorProfile': '', 'selinuxLabel': ''},"
+	    " 'linux': {'cgroupsPath': '', 'namespaces': [{'type': 'mount'}]}}");
+	const char *err;
+	struct spec s;
+
+	(void)state;
+	assert_int_equal(parse_text(text, &s, &err), 0);
+	assert_null(s.hostname);
+	assert_null(s.cgroups_path);
+	assert_null(s.process.apparmor_profile);
+	assert_null(s.process.selinux_label);
+	assert_true(s.ns[SPEC_NS_MNT].wanted);
+	spec_free(&s);
+}
+
 /* Go writes uint64 values as they are: RLIM_INFINITY is 18446744073709551615. */
 static void test_rlimit_infinity_from_go(void **state)
 {
@@ -806,6 +827,7 @@ int main(void)
 	    cmocka_unit_test(test_each_bad_field_is_named),
 	    cmocka_unit_test(test_what_is_tolerated),
 	    cmocka_unit_test(test_unlimited_values_leave_limits_unset),
+	    cmocka_unit_test(test_empty_strings_read_as_absent),
 	    cmocka_unit_test(test_rlimit_infinity_from_go),
 	    cmocka_unit_test(test_syntax_errors_give_line_and_column),
 	    cmocka_unit_test(test_later_option_wins),

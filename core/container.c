@@ -194,8 +194,8 @@ static void close_namespaces(struct child *c)
 }
 
 /* Each leaf's hierarchy mount: the leaf minus "/<parent>/<name>". */
-static int leaf_mounts(struct cgroup *cg, const char *parent, const char *name,
-                       const char **leaves, char **mounts, size_t *ret_n)
+static int leaf_mounts(struct cgroup *cg, const char *parent, const char *name, const char **leaves,
+                       char **mounts, size_t *ret_n)
 {
 	size_t n = cgroup_leaves(cg, leaves, CGROUP_JOIN_MAX);
 	size_t tail = strlen(parent) + strlen(name) + 2;
@@ -216,11 +216,11 @@ static bool on_cgroup_v2(struct cgroup *cg)
 	const char *leaf;
 
 	/* v2 has one hierarchy, whose root has cgroup.controllers. */
-	return cgroup_leaves(cg, &leaf, 1) == 1 && access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
+	return cgroup_leaves(cg, &leaf, 1) == 1 &&
+	       access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
 }
 
-static int build_plan(const struct container_params *p, struct cgroup *cg,
-                      struct mount_plan *ret)
+static int build_plan(const struct container_params *p, struct cgroup *cg, struct mount_plan *ret)
 {
 	const char *leaves[CGROUP_JOIN_MAX];
 	char *mounts[CGROUP_JOIN_MAX] = {0};
@@ -246,7 +246,8 @@ static int build_plan(const struct container_params *p, struct cgroup *cg,
 		/* The plan keeps the mounts' names only through the links it made (strings). */
 		if (r == 0) {
 			for (size_t i = 0; i < n; i++) {
-				char **v = reallocarray(ret->strings, ret->n_strings + 1, sizeof(*v));
+				char **v =
+				    reallocarray(ret->strings, ret->n_strings + 1, sizeof(*v));
 
 				if (!v) {
 					r = -ENOMEM;
@@ -385,46 +386,44 @@ int container_create(const struct container_params *p, struct container *ret)
 /* "a-b.slice" lies in "a.slice/a-b.slice" (systemd's naming), "-.slice" is the root. */
 static int slice_path(const char *slice, char **ret)
 {
-	_cleanup_free_ char *path = strdup("");
 	size_t len = strlen(slice);
+	char *path;
 
-	if (!path)
-		return -ENOMEM;
-	if (len < 6 || strcmp(slice + len - 6, ".slice") != 0 || strchr(slice, '/'))
+	if (len < 7 || strcmp(slice + len - 6, ".slice") != 0 || strchr(slice, '/'))
 		return -EINVAL;
-	if (STREQ(slice, "-.slice")) {
-		*ret = steal_ptr(&path);
-		return 0;
-	}
-	for (size_t i = 0; i < len - 6; i++) {
+	path = strdup("");
+	for (size_t i = 0; path && !STREQ(slice, "-.slice") && i < len - 6; i++) {
+		char *next = NULL;
+
 		if (slice[i] != '-' && i != len - 7)
 			continue;
-		char *next = NULL;
-		size_t end = slice[i] == '-' ? i : len - 6;
-
-		if (asprintf(&next, "%s/%.*s.slice", path, (int)end, slice) < 0)
-			return -ENOMEM;
+		if (asprintf(&next, "%s/%.*s.slice", path, (int)(slice[i] == '-' ? i : len - 6),
+		             slice) < 0)
+			next = NULL;
 		free(path);
 		path = next;
 	}
-	*ret = steal_ptr(&path);
+	if (!path)
+		return -ENOMEM;
+	*ret = path;
 	return 0;
 }
 
 static int split_path(const char *path, char **ret_parent, char **ret_name)
 {
 	const char *slash = strrchr(path, '/');
-	_cleanup_free_ char *parent = NULL, *name = NULL;
+	const char *name = slash ? slash + 1 : path;
+	size_t n = slash ? (size_t)(slash - path) : 0;
 
-	parent = slash ? strndup(path, (size_t)(slash - path)) : strdup("/");
-	name = strdup(slash ? slash + 1 : path);
-	if (!parent || !name)
-		return -ENOMEM;
 	if (!*name || STREQ(name, ".") || STREQ(name, ".."))
 		return -EINVAL;
-	*ret_parent = *parent ? steal_ptr(&parent) : strdup("/");
-	*ret_name = steal_ptr(&name);
-	return *ret_parent ? 0 : -ENOMEM;
+	*ret_parent = n ? strndup(path, n) : strdup("/");
+	*ret_name = strdup(name);
+	if (*ret_parent && *ret_name)
+		return 0;
+	free(*ret_parent);
+	free(*ret_name);
+	return -ENOMEM;
 }
 
 int container_cgroup_path(const char *cgroups_path, const char *id, char **ret_parent,
@@ -442,7 +441,9 @@ int container_cgroup_path(const char *cgroups_path, const char *id, char **ret_p
 		const char *colon = strchr(rest, ':');
 		_cleanup_free_ char *dir = NULL;
 
-		r = !slice ? -ENOMEM : !colon ? -EINVAL : slice_path(*slice ? slice : "system.slice", &dir);
+		r = !slice   ? -ENOMEM
+		    : !colon ? -EINVAL
+		             : slice_path(*slice ? slice : "system.slice", &dir);
 		if (r == 0 && asprintf(&path, "%s/%.*s-%s.scope", dir, (int)(colon - rest), rest,
 		                       colon + 1) < 0)
 			r = -ENOMEM;

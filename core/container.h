@@ -20,8 +20,8 @@ struct container_params {
 	const char *bundle;
 	const char *cgroup_parent, *cgroup_name;
 	bool no_pivot;
-	int console_sock;   /* connected console socket (process.terminal), or -1 */
-	int fifo_fd;        /* O_PATH of the fifo the first process blocks on; -1: no wait */
+	int console_sock;      /* connected console socket (process.terminal), or -1 */
+	int fifo_fd;           /* O_PATH of the fifo the first process blocks on; -1: no wait */
 	unsigned preserve_fds; /* fds 3 .. 3+N-1 cross into the container */
 };
 

@@ -38,8 +38,10 @@ int process_limits(const struct spec_process *p, const char **ret_what)
 		static char what[96];
 
 		if (setrlimit(p->rlimits[i].resource, &rl) < 0) {
-			(void)snprintf(what, sizeof(what), "set rlimit %d to %" PRIu64 "/%" PRIu64 " (soft/hard)",
-			               p->rlimits[i].resource, p->rlimits[i].soft, p->rlimits[i].hard);
+			(void)snprintf(what, sizeof(what),
+			               "set rlimit %d to %" PRIu64 "/%" PRIu64 " (soft/hard)",
+			               p->rlimits[i].resource, p->rlimits[i].soft,
+			               p->rlimits[i].hard);
 			return fail(-errno, what, ret_what);
 		}
 	}
@@ -176,7 +178,8 @@ static int set_caps(const struct spec_process *p)
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return -errno;
 	for (int c = 0; c < 64; c++)
-		if ((p->cap_ambient >> c & 1) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+		if ((p->cap_ambient >> c & 1) &&
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
 			return -errno;
 	return 0;
 }

@@ -304,21 +304,22 @@ static int apply_fs(int rootfd, const struct mount_op *op, int syncfd)
 /* The parent of dst inside the root (made when missing) and dst's last component. */
 static int open_parent(int rootfd, const char *dst, int *ret_fd, const char **ret_name)
 {
-	_cleanup_free_ char *dir = strdup(dst);
-	char *slash = dir ? strrchr(dir, '/') : NULL;
-	int r;
+	const char *slash = strrchr(dst, '/');
+	char *dir;
+	int r = 0;
 
 	if (!slash || !slash[1])
-		return dir ? -EINVAL : -ENOMEM;
-	*slash = '\0';
-	if (dir[0]) {
+		return -EINVAL;
+	dir = slash == dst ? strdup("/") : strndup(dst, (size_t)(slash - dst));
+	if (!dir)
+		return -ENOMEM;
+	if (!STREQ(dir, "/"))
 		r = make_target(rootfd, dir, true);
-		if (r < 0)
-			return r;
-	}
-	r = open_in_root(rootfd, dir[0] ? dir : "/", O_PATH | O_DIRECTORY, ret_fd);
 	if (r == 0)
-		*ret_name = strrchr(dst, '/') + 1;
+		r = open_in_root(rootfd, dir, O_PATH | O_DIRECTORY, ret_fd);
+	free(dir);
+	if (r == 0)
+		*ret_name = slash + 1;
 	return r;
 }
 
@@ -342,7 +343,8 @@ static int apply_device(int rootfd, const struct mount_op *op, int syncfd)
 	/* mknod's mode passed through the umask; the node is ours (a fresh tmpfs). */
 	if (fchownat(parent, name, op->uid, op->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    fchmodat(parent, name, op->mode & 07777, 0) < 0)
-		return sync_errorf(syncfd, -errno, "set the owner and mode of device '%s'", op->dst);
+		return sync_errorf(syncfd, -errno, "set the owner and mode of device '%s'",
+		                   op->dst);
 	return 0;
 }
 
@@ -450,8 +452,10 @@ static int namespace_top(const char *rootfs, int *ret_fd)
 static int chroot_fallback(const char *rootfs, int syncfd, bool asked)
 {
 	if (!asked)
-		sync_warnf(syncfd, "pivot_root to '%s': the host's root cannot be pivoted, using "
-		                   "chroot", rootfs);
+		sync_warnf(syncfd,
+		           "pivot_root to '%s': the host's root cannot be pivoted, using "
+		           "chroot",
+		           rootfs);
 	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 		return sync_errorf(syncfd, -errno, "move '%s' to '/'", rootfs);
 	if (chroot(".") < 0)
@@ -554,8 +558,8 @@ static int apply_readonly(int rootfd, const struct mount_op *op, int syncfd)
 	if (r == -ENOENT)
 		return 0;
 	if (r == 0) {
-		tree = k_open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
-		                               AT_RECURSIVE);
+		tree = k_open_tree(
+		    fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 		if (tree < 0 || k_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro) < 0)
 			r = -errno;
 	}

@@ -14,32 +14,32 @@
 #include <sys/types.h>
 
 enum mount_op_kind {
-	MOUNT_OP_MAKE_PRIVATE,  /* "/" recursively private: nothing propagates to the host */
-	MOUNT_OP_BIND_ROOT,     /* ROOTFS bound on itself, so it is a mount point to pivot to */
-	MOUNT_OP_VOLUME,        /* src (host) bound onto dst inside ROOTFS, created when missing */
-	MOUNT_OP_FS,            /* a new filesystem (type, src, flags, data) on dst */
-	MOUNT_OP_DEVICE,        /* a device node at dst (mknod; a bind of the host's src if refused) */
-	MOUNT_OP_SYMLINK,       /* dst, a symbolic link to src, unless dst exists */
-	MOUNT_OP_REMOUNT_RO,    /* the mount on dst becomes read-only (a tmpfs filled earlier) */
+	MOUNT_OP_MAKE_PRIVATE, /* "/" recursively private: nothing propagates to the host */
+	MOUNT_OP_BIND_ROOT,    /* ROOTFS bound on itself, so it is a mount point to pivot to */
+	MOUNT_OP_VOLUME,       /* src (host) bound onto dst inside ROOTFS, created when missing */
+	MOUNT_OP_FS,           /* a new filesystem (type, src, flags, data) on dst */
+	MOUNT_OP_DEVICE,     /* a device node at dst (mknod; a bind of the host's src if refused) */
+	MOUNT_OP_SYMLINK,    /* dst, a symbolic link to src, unless dst exists */
+	MOUNT_OP_REMOUNT_RO, /* the mount on dst becomes read-only (a tmpfs filled earlier) */
 	MOUNT_OP_ROOT_READONLY, /* the root bind only: volumes keep their own mode */
 	MOUNT_OP_PIVOT,         /* pivot_root, detach the old root (chroot fallback) */
 	/* After the pivot, paths in the container's own root: */
-	MOUNT_OP_SYSCTL,        /* write data to /proc/sys/<src with dots as slashes> */
-	MOUNT_OP_MASK,          /* /dev/null on a file, an empty read-only tmpfs on a directory */
-	MOUNT_OP_READONLY,      /* dst bound on itself, read-only */
-	MOUNT_OP_PROPAGATION,   /* "/" gets propagation (recursively) */
+	MOUNT_OP_SYSCTL,      /* write data to /proc/sys/<src with dots as slashes> */
+	MOUNT_OP_MASK,        /* /dev/null on a file, an empty read-only tmpfs on a directory */
+	MOUNT_OP_READONLY,    /* dst bound on itself, read-only */
+	MOUNT_OP_PROPAGATION, /* "/" gets propagation (recursively) */
 	MOUNT_OP_MAX,
 };
 
 struct mount_op {
 	enum mount_op_kind kind;
-	const char *src;  /* VOLUME, DEVICE (host node), SYMLINK (target), SYSCTL (key) */
-	const char *dst;  /* absolute path inside the container */
-	bool ro;          /* VOLUME */
-	bool recursive;   /* VOLUME: every mount under src too (rbind) */
-	bool copy_up;     /* FS: what the image has at dst is copied into it (tmpcopyup) */
-	const char *type; /* FS */
-	const char *data; /* FS: options for the filesystem; SYSCTL: the value */
+	const char *src;           /* VOLUME, DEVICE (host node), SYMLINK (target), SYSCTL (key) */
+	const char *dst;           /* absolute path inside the container */
+	bool ro;                   /* VOLUME */
+	bool recursive;            /* VOLUME: every mount under src too (rbind) */
+	bool copy_up;              /* FS: what the image has at dst is copied into it (tmpcopyup) */
+	const char *type;          /* FS */
+	const char *data;          /* FS: options for the filesystem; SYSCTL: the value */
 	unsigned long flags;       /* FS: MS_*; VOLUME: MS_NOSUID, MS_NODEV, MS_NOEXEC, atime */
 	unsigned long propagation; /* VOLUME, FS, PROPAGATION: MS_PRIVATE... (0: leave) */
 	mode_t mode;               /* DEVICE: type and permission bits */
@@ -52,7 +52,7 @@ struct mount_plan {
 	const char *rootfs;
 	struct mount_op *ops;
 	size_t n_ops;
-	bool no_pivot; /* MS_MOVE and chroot instead of pivot_root (box create --no-pivot) */
+	bool no_pivot;  /* MS_MOVE and chroot instead of pivot_root (box create --no-pivot) */
 	char **strings; /* made for the plan (paths joined), freed with it */
 	size_t n_strings;
 };

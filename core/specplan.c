@@ -89,9 +89,12 @@ static void add_cgroup(struct builder *b, const struct specplan_in *in, const st
 	if (in->cgroup_v2 && in->n_leaves == 1) {
 		op = add(b, MOUNT_OP_VOLUME, m->destination);
 		if (op)
-			*op = (struct mount_op){.kind = MOUNT_OP_VOLUME, .src = in->leaves[0],
-			                        .dst = m->destination, .ro = ro,
-			                        .flags = m->flags | MS_NOSUID | MS_NODEV | MS_NOEXEC};
+			*op =
+			    (struct mount_op){.kind = MOUNT_OP_VOLUME,
+			                      .src = in->leaves[0],
+			                      .dst = m->destination,
+			                      .ro = ro,
+			                      .flags = m->flags | MS_NOSUID | MS_NODEV | MS_NOEXEC};
 		return;
 	}
 	op = add(b, MOUNT_OP_FS, m->destination);
@@ -181,15 +184,15 @@ static const struct {
 	const char *path;
 	unsigned major, minor;
 } default_devices[] = {
-    {"/dev/null", 1, 3},    {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
-    {"/dev/random", 1, 8},  {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+    {"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
+    {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
 };
 
 static const struct {
 	const char *path, *target;
 } default_links[] = {
-    {"/dev/fd", "/proc/self/fd"},          {"/dev/stdin", "/proc/self/fd/0"},
-    {"/dev/stdout", "/proc/self/fd/1"},    {"/dev/stderr", "/proc/self/fd/2"},
+    {"/dev/fd", "/proc/self/fd"},       {"/dev/stdin", "/proc/self/fd/0"},
+    {"/dev/stdout", "/proc/self/fd/1"}, {"/dev/stderr", "/proc/self/fd/2"},
     {"/dev/ptmx", "pts/ptmx"},
 };
 
@@ -213,7 +216,8 @@ static void add_devices(struct builder *b, const struct spec *s)
 			if (op) {
 				op->src = default_devices[i].path;
 				op->mode = S_IFCHR | 0666;
-				op->rdev = makedev(default_devices[i].major, default_devices[i].minor);
+				op->rdev =
+				    makedev(default_devices[i].major, default_devices[i].minor);
 			}
 		}
 	}
@@ -224,7 +228,9 @@ static void add_devices(struct builder *b, const struct spec *s)
 		if (!op)
 			return;
 		op->src = d->path;
-		op->mode = (d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR) |
+		op->mode = (d->type == 'b'   ? S_IFBLK
+		            : d->type == 'p' ? S_IFIFO
+		                             : S_IFCHR) |
 		           (d->has_mode ? d->mode & 07777 : 0666);
 		op->rdev = makedev((unsigned)d->major, (unsigned)d->minor);
 		op->uid = d->uid;

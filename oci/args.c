@@ -15,7 +15,8 @@ static const struct oci_opt *find(const struct oci_opt *opts, const char *arg, s
 	for (const struct oci_opt *o = opts; o && o->name; o++) {
 		if (arg[1] != '-' && len == 2 && o->short_name == arg[1])
 			return o;
-		if (arg[1] == '-' && strlen(o->name) == len - 2 && !strncmp(o->name, arg + 2, len - 2))
+		if (arg[1] == '-' && strlen(o->name) == len - 2 &&
+		    !strncmp(o->name, arg + 2, len - 2))
 			return o;
 	}
 	return NULL;
@@ -76,8 +77,8 @@ int oci_parse(int argc, char **argv, const struct oci_opt *opts, char ***ret_pos
 		len = eq ? (size_t)(eq - arg) : strlen(arg);
 		o = find(opts, arg, len);
 		if (!o) {
-			log_error("%s: unknown option '%.*s' (usage: box %s %s)", argv[0], (int)len, arg,
-			          argv[0], usage);
+			log_error("%s: unknown option '%.*s' (usage: box %s %s)", argv[0], (int)len,
+			          arg, argv[0], usage);
 			return -EINVAL;
 		}
 		r = take(o, eq ? eq + 1 : NULL, argc, argv, &i);

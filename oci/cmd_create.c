@@ -72,7 +72,8 @@ static int check_spec(const struct spec *s, const struct create_args *a)
 		return -EOPNOTSUPP;
 	}
 	if (s->process.apparmor_profile && *s->process.apparmor_profile)
-		log_warn("config.json: process.apparmorProfile: this host has no AppArmor; ignored");
+		log_warn(
+		    "config.json: process.apparmorProfile: this host has no AppArmor; ignored");
 	if (s->process.selinux_label && *s->process.selinux_label)
 		log_warn("config.json: process.selinuxLabel: SELinux is not supported; ignored");
 	return 0;
@@ -98,7 +99,8 @@ static int resolve_paths(const struct spec *s, const char *bundle_arg, char **re
 	if (!root)
 		return log_errno(-errno, "config.json: root.path '%s'", s->root_path);
 	if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode) || STREQ(root, "/")) {
-		log_error("config.json: root.path '%s': not a directory (other than /)", s->root_path);
+		log_error("config.json: root.path '%s': not a directory (other than /)",
+		          s->root_path);
 		return -ENOTDIR;
 	}
 	*ret_bundle = steal_ptr(&bundle);
@@ -128,8 +130,8 @@ static int keep_config(const char *root, const char *id, const char *bundle)
 }
 
 /* Everything of create after the state directory exists; the caller removes it on failure. */
-static int create_in(const struct oci_global *g, const struct create_args *a,
-                     const struct spec *s, struct ocistate *st, struct container *ret)
+static int create_in(const struct oci_global *g, const struct create_args *a, const struct spec *s,
+                     struct ocistate *st, struct container *ret)
 {
 	_cleanup_free_ char *fifo = NULL;
 	_cleanup_close_ int fifo_fd = -1, console = -1;
@@ -139,7 +141,8 @@ static int create_in(const struct oci_global *g, const struct create_args *a,
 
 	if (a->preserve_fds) {
 		if (parse_u64(a->preserve_fds, &u) < 0 || u > 1024) {
-			log_error("--preserve-fds: '%s' is not a number of descriptors", a->preserve_fds);
+			log_error("--preserve-fds: '%s' is not a number of descriptors",
+			          a->preserve_fds);
 			return -EINVAL;
 		}
 		preserve = (unsigned)u;
@@ -186,8 +189,7 @@ static int create_in(const struct oci_global *g, const struct create_args *a,
 	return r;
 }
 
-static int do_create(const struct oci_global *g, const struct create_args *a,
-                     struct container *ret)
+static int do_create(const struct oci_global *g, const struct create_args *a, struct container *ret)
 {
 	_cleanup_(spec_free) struct spec s = {0};
 	struct ocistate st = {0};

@@ -140,8 +140,7 @@ static bool exists(const char *root, const char *id)
 int oci_delete(const struct oci_global *g, int argc, char **argv)
 {
 	bool force = false;
-	const struct oci_opt opts[] = {{"force", 'f', false, NULL, &force, NULL},
-	                               {0}};
+	const struct oci_opt opts[] = {{"force", 'f', false, NULL, &force, NULL}, {0}};
 	struct ocistate st = {0};
 	struct cgroup *cg = NULL;
 	_cleanup_close_ int lock = -1;
@@ -263,8 +262,7 @@ static void print_ps_line(pid_t pid)
 int oci_ps(const struct oci_global *g, int argc, char **argv)
 {
 	const char *format = "table", *id;
-	const struct oci_opt opts[] = {{"format", 'f', true, &format, NULL, NULL},
-	                               {0}};
+	const struct oci_opt opts[] = {{"format", 'f', true, &format, NULL, NULL}, {0}};
 	struct ocistate st = {0};
 	struct cgroup *cg = NULL;
 	pid_t *pids = NULL;
@@ -346,8 +344,7 @@ int oci_pause(const struct oci_global *g, int argc, char **argv)
 int oci_update(const struct oci_global *g, int argc, char **argv)
 {
 	const char *file = NULL, *id;
-	const struct oci_opt opts[] = {{"resources", 'r', true, &file, NULL, NULL},
-	                               {0}};
+	const struct oci_opt opts[] = {{"resources", 'r', true, &file, NULL, NULL}, {0}};
 	struct cgroup_limits lim = {0};
 	struct cgroup *cg = NULL;
 	enum oci_status status;

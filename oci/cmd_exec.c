@@ -128,7 +128,8 @@ static int override(struct spec_process *p, const struct exec_args *a)
 		struct capset_change ch = {0};
 
 		if (capset_parse(a->caps.v[i], true, &ch) < 0 || ch.add_all)
-			return log_error("exec: --cap '%s': unknown capability", a->caps.v[i]), -EINVAL;
+			return log_error("exec: --cap '%s': unknown capability", a->caps.v[i]),
+			       -EINVAL;
 		p->cap_bounding |= ch.add;
 		p->cap_effective |= ch.add;
 		p->cap_permitted |= ch.add;
@@ -239,7 +240,9 @@ static _Noreturn void exec_process(const struct joiner *j, bool in_cgroup)
 	r = process_find(j->proc, exe, sizeof(exe));
 	if (r == -ENOENT)
 		_exit(sync_errorf(fd, r, "exec '%s': executable file not found in $PATH",
-		                  j->proc->args[0]) ? 1 : 1);
+		                  j->proc->args[0])
+		          ? 1
+		          : 1);
 	if (r < 0)
 		_exit(sync_errorf(fd, r, "exec '%s'", j->proc->args[0]) ? 1 : 1);
 	r = cloexec_from(3 + (int)j->preserve);
@@ -362,7 +365,8 @@ static int run_exec(const struct oci_global *g, const struct exec_args *a, pid_t
 
 	j.join.clone_fd = -1;
 	if (a->preserve_fds && (parse_u64(a->preserve_fds, &u) < 0 || u > 1024))
-		return log_error("exec: --preserve-fds '%s': not a number", a->preserve_fds), -EINVAL;
+		return log_error("exec: --preserve-fds '%s': not a number", a->preserve_fds),
+		       -EINVAL;
 	j.preserve = (unsigned)u;
 	r = prepare(g, a, &st, &cg, &j.pidfd);
 	if (r == 0)
@@ -405,7 +409,8 @@ int oci_exec(const struct oci_global *g, int argc, char **argv)
 		 * blocked from now so none sent meanwhile is lost. */
 		(void)sigfillset(&set);
 		(void)sigprocmask(SIG_BLOCK, &set, NULL);
-		r = prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 ? log_errno(-errno, "become a subreaper") : 0;
+		r = prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 ? log_errno(-errno, "become a subreaper")
+		                                         : 0;
 	}
 	if (r == 0)
 		r = run_exec(g, &a, &pid);

@@ -80,17 +80,18 @@ int oci_features(const struct oci_global *g, int argc, char **argv)
 {
 	static const char *const hooks[] = {};
 	static const char *const mount_options[] = {
-	    "async",      "atime",       "bind",        "dev",         "diratime",   "dirsync",
-	    "exec",       "mand",        "noatime",     "nodev",       "nodiratime", "noexec",
-	    "nomand",     "norelatime",  "nostrictatime", "nosuid",    "private",    "rbind",
-	    "relatime",   "remount",     "ro",          "rprivate",    "rshared",    "rslave",
-	    "runbindable", "rw",         "shared",      "slave",       "strictatime", "suid",
+	    "async",      "atime",      "bind",    "dev",         "diratime",
+	    "dirsync",    "exec",       "mand",    "noatime",     "nodev",
+	    "nodiratime", "noexec",     "nomand",  "norelatime",  "nostrictatime",
+	    "nosuid",     "private",    "rbind",   "relatime",    "remount",
+	    "ro",         "rprivate",   "rshared", "rslave",      "runbindable",
+	    "rw",         "shared",     "slave",   "strictatime", "suid",
 	    "sync",       "unbindable",
 	};
 	static const char *const namespaces[] = {"cgroup", "ipc", "mount", "network", "pid", "uts"};
 	static const char *const actions[] = {
-	    "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO",        "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-	    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",    "SCMP_ACT_TRAP", "SCMP_ACT_TRACE"};
+	    "SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
+	    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",   "SCMP_ACT_TRAP", "SCMP_ACT_TRACE"};
 	static const char *const operators[] = {"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
 	                                        "SCMP_CMP_LE", "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ",
 	                                        "SCMP_CMP_NE"};
@@ -103,18 +104,17 @@ int oci_features(const struct oci_global *g, int argc, char **argv)
 	(void)g;
 	if (oci_parse(argc, argv, NULL, &pos, &n, 0, 0, "") < 0)
 		return 1;
-	o = json_pack("{s:s, s:s, s:o, s:o, s:{s:o, s:o, s:{s:b, s:b, s:b}, s:{s:b, s:o, s:o, s:o, "
-	              "s:o}, s:{s:b}, s:{s:b}}, s:{s:s}}",
-	              "ociVersionMin", "1.0.0", "ociVersionMax", OCI_VERSION, "hooks",
-	              strings(hooks, 0), "mountOptions",
-	              strings(mount_options, ARRAY_SIZE(mount_options)), "linux", "namespaces",
-	              strings(namespaces, ARRAY_SIZE(namespaces)), "capabilities", capabilities(),
-	              "cgroup", "v1", true, "v2", true, "systemd", false, "seccomp", "enabled", true,
-	              "actions", strings(actions, ARRAY_SIZE(actions)), "operators",
-	              strings(operators, ARRAY_SIZE(operators)), "archs",
-	              strings(arches, ARRAY_SIZE(arches)), "knownFlags", json_array(), "apparmor", "enabled",
-	              false, "selinux", "enabled", false, "annotations", "org.box.version",
-	              BOX_VERSION);
+	o = json_pack(
+	    "{s:s, s:s, s:o, s:o, s:{s:o, s:o, s:{s:b, s:b, s:b}, s:{s:b, s:o, s:o, s:o, "
+	    "s:o}, s:{s:b}, s:{s:b}}, s:{s:s}}",
+	    "ociVersionMin", "1.0.0", "ociVersionMax", OCI_VERSION, "hooks", strings(hooks, 0),
+	    "mountOptions", strings(mount_options, ARRAY_SIZE(mount_options)), "linux",
+	    "namespaces", strings(namespaces, ARRAY_SIZE(namespaces)), "capabilities",
+	    capabilities(), "cgroup", "v1", true, "v2", true, "systemd", false, "seccomp",
+	    "enabled", true, "actions", strings(actions, ARRAY_SIZE(actions)), "operators",
+	    strings(operators, ARRAY_SIZE(operators)), "archs", strings(arches, ARRAY_SIZE(arches)),
+	    "knownFlags", json_array(), "apparmor", "enabled", false, "selinux", "enabled", false,
+	    "annotations", "org.box.version", BOX_VERSION);
 	if (!o)
 		return log_errno(-ENOMEM, "features"), 1;
 	{

@@ -19,10 +19,12 @@ static const struct {
 	const char *name;
 	int (*run)(const struct oci_global *g, int argc, char **argv);
 } commands[] = {
-    {"create", oci_create}, {"run", oci_run},       {"start", oci_start},
-    {"state", oci_state},   {"kill", oci_kill},     {"delete", oci_delete},
-    {"list", oci_list},     {"ps", oci_ps},         {"pause", oci_pause},
-    {"resume", oci_pause},  {"update", oci_update}, {"exec", oci_exec},
+    {"create", oci_create}, {"run", oci_run},
+    {"start", oci_start},   {"state", oci_state},
+    {"kill", oci_kill},     {"delete", oci_delete},
+    {"list", oci_list},     {"ps", oci_ps},
+    {"pause", oci_pause},   {"resume", oci_pause},
+    {"update", oci_update}, {"exec", oci_exec},
     {"spec", oci_spec},     {"features", oci_features},
 };
 

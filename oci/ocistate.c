@@ -23,8 +23,8 @@ bool ocistate_id_ok(const char *id)
 	if (n == 0 || n > 255 || id[0] == '.' || id[0] == '-' || id[0] == '_' || id[0] == '+')
 		return false;
 	for (const char *c = id; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-		      *c == '_' || *c == '+' || *c == '.' || *c == '-'))
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '_' || *c == '+' || *c == '.' || *c == '-'))
 			return false;
 	return true;
 }
@@ -56,11 +56,11 @@ int ocistate_make(const char *root, const char *id)
 
 static json_t *to_json(const struct ocistate *s)
 {
-	json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "ociVersion",
-	                      OCI_VERSION, "id", s->id, "pid", (json_int_t)s->pid, "pid_start",
-	                      (json_int_t)s->pid_start, "bundle", s->bundle, "rootfs", s->rootfs,
-	                      "created", s->created, "cgroup_parent", s->cgroup_parent,
-	                      "cgroup_name", s->cgroup_name);
+	json_t *o =
+	    json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "ociVersion", OCI_VERSION,
+	              "id", s->id, "pid", (json_int_t)s->pid, "pid_start", (json_int_t)s->pid_start,
+	              "bundle", s->bundle, "rootfs", s->rootfs, "created", s->created,
+	              "cgroup_parent", s->cgroup_parent, "cgroup_name", s->cgroup_name);
 
 	if (o && s->annotations)
 		(void)json_object_set(o, "annotations", s->annotations);
@@ -283,14 +283,14 @@ const char *ocistate_status_name(enum oci_status st)
 json_t *ocistate_json(const char *root, const struct ocistate *s)
 {
 	enum oci_status st = ocistate_status(root, s);
-	json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "ociVersion", OCI_VERSION, "id",
-	                      s->id, "pid", (json_int_t)(st == OCI_STOPPED ? 0 : s->pid), "status",
-	                      ocistate_status_name(st), "bundle", s->bundle, "rootfs", s->rootfs,
-	                      "created", s->created);
+	json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "ociVersion", OCI_VERSION,
+	                      "id", s->id, "pid", (json_int_t)(st == OCI_STOPPED ? 0 : s->pid),
+	                      "status", ocistate_status_name(st), "bundle", s->bundle, "rootfs",
+	                      s->rootfs, "created", s->created);
 
 	if (o)
-		(void)json_object_set_new(o, "annotations",
-		                          s->annotations ? json_incref(s->annotations) : json_object());
+		(void)json_object_set_new(
+		    o, "annotations", s->annotations ? json_incref(s->annotations) : json_object());
 	if (o)
 		(void)json_object_set_new(o, "owner", json_string(""));
 	return o;

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hooks.h"
 #include "log.h"
 #include "ns.h"
 #include "process.h"
@@ -41,7 +42,63 @@ struct child {
 	struct cgroup_join join;
 	int ns_fd[SPEC_NS_MAX]; /* joined by path, or -1 */
 	int syncfd[2];
+	int statefd[2]; /* the hooks' state, from the parent (hooks only) */
+	char *state;    /* the child's copy of it */
 };
+
+static bool has_hooks(const struct spec *s, enum spec_hook_kind k)
+{
+	return s->n_hooks[k] > 0;
+}
+
+/* Does the first process stop before its pivot for the runtime's hooks? */
+static bool hooks_handshake(const struct spec *s)
+{
+	return has_hooks(s, SPEC_HOOK_PRESTART) || has_hooks(s, SPEC_HOOK_CREATE_RUNTIME) ||
+	       has_hooks(s, SPEC_HOOK_CREATE_CONTAINER) || has_hooks(s, SPEC_HOOK_START_CONTAINER);
+}
+
+/* The first process, right before its pivot: the runtime runs prestart and createRuntime,
+ * then this process runs createContainer (in the container's namespaces; the hook's path
+ * still resolves in the host's root). The state comes from the parent, which knows our pid. */
+static int child_before_pivot(void *arg)
+{
+	struct child *c = arg;
+	char err[256];
+	size_t len = 0, cap = 0;
+	int r;
+
+	if (!hooks_handshake(c->p->spec))
+		return 0;
+	r = sync_send_hooks(c->syncfd[1]);
+	if (r == 0)
+		r = sync_wait_go(c->syncfd[1]);
+	if (r < 0)
+		return r;
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 >= cap) {
+			char *b = realloc(c->state, cap = cap ? cap * 2 : 4096);
+
+			if (!b)
+				return sync_errorf(c->syncfd[1], -ENOMEM, "read the hooks' state");
+			c->state = b;
+		}
+		n = read(c->statefd[0], c->state + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	c->state[len] = '\0';
+	(void)safe_close(c->statefd[0]);
+	r = hooks_run(c->p->spec, SPEC_HOOK_CREATE_CONTAINER, c->state, err, sizeof(err));
+	if (r < 0)
+		return sync_errorf(c->syncfd[1], r, "%s", err);
+	return 0;
+}
 
 static int child_namespaces(const struct child *c)
 {
@@ -92,6 +149,7 @@ static int child_setup(const struct child *c, char *exe, size_t exe_size)
 	int r;
 
 	(void)safe_close(c->syncfd[0]);
+	(void)safe_close(c->statefd[1]);
 	/* If `box create` dies during the set-up, so do we (cleared once we are ready). */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return sync_errorf(c->syncfd[1], -errno, "set the parent-death signal");
@@ -138,6 +196,15 @@ static _Noreturn void child_main(const struct child *c)
 	r = child_wait_start(c);
 	if (r < 0)
 		_exit(EXIT_LAUNCH_FAILURE);
+	if (has_hooks(c->p->spec, SPEC_HOOK_START_CONTAINER)) {
+		char err[256];
+
+		r = hooks_run(c->p->spec, SPEC_HOOK_START_CONTAINER, c->state, err, sizeof(err));
+		if (r < 0) {
+			log_errno(r, "%s", err);
+			_exit(EXIT_LAUNCH_FAILURE);
+		}
+	}
 	r = cloexec_from(3 + (int)c->p->preserve_fds);
 	if (r == 0)
 		r = process_confine(proc, c->filter, &what);
@@ -276,9 +343,34 @@ static bool devices_all(const struct spec *s)
 	return all;
 }
 
-/* Waits for READY, or the first error (the child is then killed by the caller). */
-static int wait_ready(int fd)
+/* The runtime's hooks (prestart, createRuntime), then the state for the container's. */
+static int parent_hooks(struct child *c, pid_t pid)
 {
+	const struct container_params *p = c->p;
+	_cleanup_free_ char *state =
+	    p->hook_state ? p->hook_state(pid, "creating", p->hook_arg) : NULL;
+	char err[256];
+	int r;
+
+	if (!state)
+		return log_errno(-ENOMEM, "build the hooks' state");
+	r = hooks_run(p->spec, SPEC_HOOK_PRESTART, state, err, sizeof(err));
+	if (r == 0)
+		r = hooks_run(p->spec, SPEC_HOOK_CREATE_RUNTIME, state, err, sizeof(err));
+	if (r < 0)
+		return log_errno(r, "%s", err);
+	r = write_all(c->statefd[1], state, strlen(state));
+	(void)safe_close(c->statefd[1]);
+	if (r == 0)
+		r = sync_send_go(c->syncfd[0]);
+	return r < 0 ? log_errno(r, "hand the state to the container's first process") : 0;
+}
+
+/* Waits for READY, or the first error (the child is then killed by the caller). */
+static int wait_ready(struct child *c, pid_t pid)
+{
+	int fd = c->syncfd[0];
+
 	for (;;) {
 		struct sync_msg m;
 		int r = sync_recv(fd, 0, &m, NULL);
@@ -291,6 +383,12 @@ static int wait_ready(int fd)
 		}
 		if (m.type == SYNC_READY)
 			return 0;
+		if (m.type == SYNC_HOOKS) {
+			r = parent_hooks(c, pid);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (m.type == SYNC_WARNING) {
 			log_warn("%s", m.text);
 			continue;
@@ -326,16 +424,21 @@ static int spawn(struct child *c, unsigned long flags, pid_t *ret_pid)
 	r = sync_pair(c->syncfd);
 	if (r < 0)
 		return log_errno(r, "create the sync socket");
+	if (hooks_handshake(s) && pipe2(c->statefd, O_CLOEXEC) < 0)
+		return log_errno(-errno, "create the hooks' pipe");
 	pid = ns_clone(flags, c->join.clone_fd, &in_cgroup);
 	if (pid == 0)
 		child_main(c);
 	(void)safe_close(c->syncfd[1]);
+	c->statefd[0] = safe_close(c->statefd[0]);
 	if (pid < 0) {
 		(void)safe_close(c->syncfd[0]);
+		c->statefd[1] = safe_close(c->statefd[1]);
 		return log_errno(pid, "clone the container's first process");
 	}
-	r = wait_ready(c->syncfd[0]);
+	r = wait_ready(c, pid);
 	(void)safe_close(c->syncfd[0]);
+	c->statefd[1] = safe_close(c->statefd[1]);
 	if (r < 0) {
 		kill_child(pid);
 		return r;
@@ -351,7 +454,8 @@ int container_create(const struct container_params *p, struct container *ret)
 	struct syscall_filter filter = {0};
 	struct mount_plan plan = {0};
 	struct cgroup *cg = NULL;
-	struct child c = {.p = p, .plan = &plan, .filter = &filter, .syncfd = {-1, -1}};
+	struct child c = {
+	    .p = p, .plan = &plan, .filter = &filter, .syncfd = {-1, -1}, .statefd = {-1, -1}};
 	unsigned long flags = 0;
 	pid_t pid = 0;
 	int r;
@@ -367,6 +471,8 @@ int container_create(const struct container_params *p, struct container *ret)
 		r = cgroup_create(p->cgroup_parent, p->cgroup_name, &lim, &cg);
 	if (r == 0)
 		r = build_plan(p, cg, &plan);
+	plan.before_pivot = child_before_pivot;
+	plan.before_pivot_arg = &c;
 	if (r == 0)
 		r = cgroup_join_open(cg, &c.join);
 	if (r == 0)

@@ -591,6 +591,8 @@ static int apply_pivot_op(struct apply_ctx *c)
 	const char *rootfs = c->plan->rootfs;
 	int r;
 
+	if (c->plan->before_pivot && (r = c->plan->before_pivot(c->plan->before_pivot_arg)) < 0)
+		return r;
 	if (c->plan->no_pivot) {
 		r = fchdir(c->rootfd) < 0 ? -errno : 0;
 		if (r < 0)

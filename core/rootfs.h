@@ -52,7 +52,10 @@ struct mount_plan {
 	const char *rootfs;
 	struct mount_op *ops;
 	size_t n_ops;
-	bool no_pivot;  /* MS_MOVE and chroot instead of pivot_root (box create --no-pivot) */
+	bool no_pivot; /* MS_MOVE and chroot instead of pivot_root (box create --no-pivot) */
+	/* Called right before the pivot (the OCI hooks' moment), 0 to go on. */
+	int (*before_pivot)(void *arg);
+	void *before_pivot_arg;
 	char **strings; /* made for the plan (paths joined), freed with it */
 	size_t n_strings;
 };

@@ -36,6 +36,13 @@ int sync_send_go(int fd)
 	return sync_send(fd, &m);
 }
 
+int sync_send_hooks(int fd)
+{
+	struct sync_msg m = {.type = SYNC_HOOKS};
+
+	return sync_send(fd, &m);
+}
+
 int sync_send_ready(int fd)
 {
 	struct sync_msg m = {.type = SYNC_READY};

@@ -15,6 +15,7 @@ enum sync_type {
 	SYNC_ERROR = 2,
 	SYNC_WARNING = 3,
 	SYNC_READY = 4, /* the OCI first process: set up, waiting for `box start` */
+	SYNC_HOOKS = 5, /* the OCI first process: before its pivot, the runtime's hooks' turn */
 };
 
 struct sync_msg {
@@ -27,6 +28,7 @@ struct sync_msg {
 int sync_pair(int fds[2]);
 int sync_send_go(int fd);
 int sync_send_ready(int fd);
+int sync_send_hooks(int fd);
 /* Child: 0 on GO, -EPIPE when the parent is gone. */
 int sync_wait_go(int fd);
 /* Child: sends an error built like log_errno's and returns r. */

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 
 #include "container.h"
+#include "hooks.h"
 #include "log.h"
 #include "oci.h"
 #include "ociconf.h"
@@ -52,12 +53,6 @@ static int connect_console(const char *path, int *ret_fd)
 
 static int check_spec(const struct spec *s, const struct create_args *a)
 {
-	for (int k = 0; k < SPEC_HOOK_MAX; k++)
-		if (s->n_hooks[k]) {
-			log_error("config.json: hooks.%s: hooks are not supported yet",
-			          spec_hook_name(k));
-			return -EOPNOTSUPP;
-		}
 	if (s->process.terminal && !a->console_socket && !a->detach) {
 		log_error("config.json: process.terminal: needs --console-socket");
 		return -EINVAL;
@@ -106,6 +101,11 @@ static int resolve_paths(const struct spec *s, const char *bundle_arg, char **re
 	*ret_bundle = steal_ptr(&bundle);
 	*ret_rootfs = steal_ptr(&root);
 	return 0;
+}
+
+static char *hook_state(pid_t pid, const char *status, void *arg)
+{
+	return ocistate_hook_json(arg, pid, status);
 }
 
 /* exec and delete read the config as create took it, whatever happens to the bundle later. */
@@ -172,6 +172,8 @@ static int create_in(const struct oci_global *g, const struct create_args *a, co
 	    .console_sock = console,
 	    .fifo_fd = fifo_fd,
 	    .preserve_fds = preserve,
+	    .hook_state = hook_state,
+	    .hook_arg = st,
 	};
 	r = container_create(&p, ret);
 	if (r < 0)
@@ -311,6 +313,8 @@ static int do_start(const struct oci_global *g, const char *id)
 	} else {
 		r = release(g->root, &st);
 	}
+	if (r == 0)
+		oci_run_hooks(g->root, &st, SPEC_HOOK_POSTSTART, "running");
 	ocistate_free(&st);
 	return r;
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cgroup.h"
+#include "hooks.h"
 #include "log.h"
 #include "oci.h"
 #include "ociconf.h"
@@ -130,6 +131,22 @@ int oci_kill(const struct oci_global *g, int argc, char **argv)
 
 /* --- delete ---------------------------------------------------------------------------- */
 
+void oci_run_hooks(const char *root, const struct ocistate *st, int kind, const char *status)
+{
+	_cleanup_free_ char *dir = ocistate_dir(root, st->id), *state = NULL;
+	struct spec s = {0};
+	char err[256];
+
+	if (!dir || ociconf_load(dir, &s) < 0)
+		return;
+	if (s.n_hooks[kind]) {
+		state = ocistate_hook_json(st, st->pid, status);
+		if (!state || hooks_run(&s, kind, state, err, sizeof(err)) < 0)
+			log_warn("%s", state ? err : "build the hooks' state");
+	}
+	spec_free(&s);
+}
+
 static bool exists(const char *root, const char *id)
 {
 	_cleanup_free_ char *dir = ocistate_dir(root, id);
@@ -171,6 +188,7 @@ int oci_delete(const struct oci_global *g, int argc, char **argv)
 	} else if (r != -ENOENT) {
 		log_errno(r, "open the cgroup of container '%s'", id);
 	}
+	oci_run_hooks(g->root, &st, SPEC_HOOK_POSTSTOP, "stopped");
 	r = ocistate_remove(g->root, id);
 	ocistate_free(&st);
 	return r < 0 ? 1 : 0;

@@ -78,7 +78,8 @@ static json_t *capabilities(void)
 
 int oci_features(const struct oci_global *g, int argc, char **argv)
 {
-	static const char *const hooks[] = {};
+	static const char *const hooks[] = {"prestart",       "createRuntime", "createContainer",
+	                                    "startContainer", "poststart",     "poststop"};
 	static const char *const mount_options[] = {
 	    "async",      "atime",      "bind",    "dev",         "diratime",
 	    "dirsync",    "exec",       "mand",    "noatime",     "nodev",

@@ -28,7 +28,12 @@ int oci_exec(const struct oci_global *g, int argc, char **argv);
 int oci_spec(const struct oci_global *g, int argc, char **argv);
 int oci_features(const struct oci_global *g, int argc, char **argv);
 
-/* --- shared by the commands (oci/args.c) -------------------------------------------------- */
+/* --- shared by the commands -------------------------------------------------------------- */
+
+struct ocistate;
+/* poststart, poststop: the hooks of kind from the config create kept; a failure is a warning
+ * (the runtime spec's rule for these two). */
+void oci_run_hooks(const char *root, const struct ocistate *st, int kind, const char *status);
 
 /* One option of a command: "--name" (and "-s" when short is set). takes: it has a value
  * ("--name V" or "--name=V"). */

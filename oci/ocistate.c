@@ -296,6 +296,20 @@ json_t *ocistate_json(const char *root, const struct ocistate *s)
 	return o;
 }
 
+char *ocistate_hook_json(const struct ocistate *s, pid_t pid, const char *status)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:s}", "ociVersion", OCI_VERSION, "id", s->id,
+	                      "status", status, "pid", (json_int_t)pid, "bundle", s->bundle);
+	char *text;
+
+	if (o)
+		(void)json_object_set_new(
+		    o, "annotations", s->annotations ? json_incref(s->annotations) : json_object());
+	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	return text;
+}
+
 int ocistate_write_pid_file(const char *path, pid_t pid)
 {
 	char buf[16];

@@ -47,6 +47,8 @@ enum oci_status ocistate_status(const char *root, const struct ocistate *s);
 const char *ocistate_status_name(enum oci_status st);
 /* The state as the runtime spec says `state` prints it (a new object). */
 json_t *ocistate_json(const char *root, const struct ocistate *s);
+/* The state as hooks get it on stdin (a new string): status given, pid as given. */
+char *ocistate_hook_json(const struct ocistate *s, pid_t pid, const char *status);
 /* Is pid alive (not a zombie) and started at start? */
 bool ocistate_pid_is(pid_t pid, uint64_t start);
 int ocistate_pid_start(pid_t pid, uint64_t *ret);

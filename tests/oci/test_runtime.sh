@@ -373,6 +373,51 @@ test_spec_features_and_version()
 	assertContains "$(cat "$TEST_TMP/err")" "not supported"
 }
 
+# Every kind of hook, in order, each with the state on stdin: the runtime's from the host, the
+# container's in its namespaces (startContainer's path resolves in the container).
+test_hooks_run_in_order_with_the_state()
+{
+	mkdir -p "$TEST_TMP/vol"
+	cat >"$TEST_TMP/hook" <<-EOF
+		#!/bin/sh
+		echo "\$1 \$(readlink /proc/self/ns/mnt) \$(cat)" >>"$TEST_TMP/hooks.log"
+	EOF
+	chmod +x "$TEST_TMP/hook"
+	local h=$TEST_TMP/hook
+	EDIT='c["mounts"].append({"destination": "/vol", "type": "bind", "source": "'"$TEST_TMP/vol"'", "options": ["rbind"]})
+k = lambda n: [{"path": "'"$h"'", "args": ["hook", n]}]
+c["hooks"] = {"prestart": k("prestart"), "createRuntime": k("createRuntime"), "createContainer": k("createContainer"),
+  "startContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "cat >/vol/start.json"]}], "poststart": k("poststart"), "poststop": k("poststop")}' \
+		mkbundle sh -c 'echo main >/vol/main; sleep 60'
+	ocreate || return
+	assertEquals "prestart createRuntime createContainer" "$(cut -d' ' -f1 "$TEST_TMP/hooks.log" | tr '\n' ' ' | sed 's/ $//')"
+	host_ns=$(readlink /proc/self/ns/mnt)
+	assertEquals "createRuntime runs in the host's namespace" "$host_ns" "$(grep ^createRuntime "$TEST_TMP/hooks.log" | cut -d' ' -f2)"
+	assertNotEquals "createContainer runs in the container's" "$host_ns" "$(grep ^createContainer "$TEST_TMP/hooks.log" | cut -d' ' -f2)"
+	grep ^createRuntime "$TEST_TMP/hooks.log" | cut -d' ' -f3- | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s["status"]=="creating" and s["pid"]==int(sys.argv[1]) and s["id"]==sys.argv[2], s' "$PID" "$ID" ||
+		fail "createRuntime's state: $(cat "$TEST_TMP/hooks.log")"
+	assertFalse "startContainer waits for start" "[ -e '$TEST_TMP/vol/start.json' ]"
+	obox start "$ID" || fail start
+	wait_until 5 test -e "$TEST_TMP/vol/main" || fail "main did not run"
+	assertContains "$(cat "$TEST_TMP/vol/start.json")" "\"id\":\"$ID\""
+	assertEquals poststart "$(sed -n 4p "$TEST_TMP/hooks.log" | cut -d' ' -f1)"
+	obox delete --force "$ID" || fail delete
+	assertEquals poststop "$(sed -n 5p "$TEST_TMP/hooks.log" | cut -d' ' -f1)"
+}
+
+test_a_failing_or_hung_hook_fails_create_and_leaves_nothing()
+{
+	EDIT='c["hooks"] = {"createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "exit 3"]}]}' mkbundle true
+	obox create --bundle "$TEST_TMP/bundle" "$ID" 2>"$TEST_TMP/err"
+	assertEquals 1 $?
+	assertContains "$(cat "$TEST_TMP/err")" "createRuntime[0] '/bin/sh' exited with 3"
+	assertFalse "no record" "[ -e '$OCI_ROOT/$ID' ]"
+	EDIT='c["hooks"] = {"prestart": [{"path": "/bin/sleep", "args": ["sleep", "60"], "timeout": 1}]}' mkbundle true
+	obox create --bundle "$TEST_TMP/bundle" "$ID" 2>"$TEST_TMP/err"
+	assertEquals 1 $?
+	assertContains "$(cat "$TEST_TMP/err")" "(timeout)"
+}
+
 test_json_log_format_for_engines()
 {
 	mkbundle true

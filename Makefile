@@ -44,7 +44,7 @@ UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
 
 .PHONY: all deps check check-v2 unit lint format bench demo rootfs clean distclean man install \
         uninstall
-MAN := $(BUILD)/man/launch.1 $(BUILD)/man/boxinit.8 $(BUILD)/man/boxinit.conf.5
+MAN := $(BUILD)/man/launch.1 $(BUILD)/man/boxinit.8 $(BUILD)/man/boxinit.conf.5 $(BUILD)/man/box.8
 all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/box $(BUILD)/probe $(BUILD)/attack $(MAN)
 
 # --- dependencies ------------------------------------------------------------
@@ -195,10 +195,13 @@ BINDIR     := $(DESTDIR)$(PREFIX)/bin
 MANDIR     := $(DESTDIR)$(PREFIX)/share/man
 COMPDIR    := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 # launch finds boxinit next to itself: both go to bin.
-INSTALLED  := $(BINDIR)/launch $(BINDIR)/boxinit $(MANDIR)/man1/launch.1 \
+INSTALLED  := $(BINDIR)/launch $(BINDIR)/boxinit $(BINDIR)/box $(MANDIR)/man1/launch.1 \
+              $(MANDIR)/man8/box.8 \
               $(MANDIR)/man8/boxinit.8 $(MANDIR)/man5/boxinit.conf.5 $(COMPDIR)/launch
-install: $(BUILD)/launch $(BUILD)/boxinit $(MAN)
+install: $(BUILD)/launch $(BUILD)/boxinit $(BUILD)/box $(MAN)
 	install -D -m 0755 $(BUILD)/launch $(BINDIR)/launch
+	install -D -m 0755 $(BUILD)/box $(BINDIR)/box
+	install -D -m 0644 $(BUILD)/man/box.8 $(MANDIR)/man8/box.8
 	install -D -m 0755 $(BUILD)/boxinit $(BINDIR)/boxinit
 	install -D -m 0644 $(BUILD)/man/launch.1 $(MANDIR)/man1/launch.1
 	install -D -m 0644 $(BUILD)/man/boxinit.8 $(MANDIR)/man8/boxinit.8

@@ -61,13 +61,28 @@ test_boxinit_conf_page_names_every_key()
 	assertEquals "keys of init/svcconf.c missing from boxinit.conf(5)" "" "$missing"
 }
 
+test_box_man_page_names_every_command_and_option()
+{
+	require_command man || return 0
+	local page cmd opt
+	page=$(MANWIDTH=200 man -l "$MAN_DIR/box.8" 2>/dev/null | col -b)
+	for cmd in $("$BOX_BUILD/box" --help | sed -n 's/^ *\(commands:\)\{0,1\} *//p' | tr -d ',' | grep -v '^usage\|^An\|^See\|^\[' | tr ' ' '\n' | grep -E '^[a-z]+$'); do
+		assertContains "box(8) names $cmd" "$page" "$cmd"
+	done
+	for opt in --root --log --log-format --debug --systemd-cgroup --rootless --bundle --pid-file \
+		--console-socket --no-pivot --no-new-keyring --preserve-fds --detach --all --force \
+		--process --tty --cwd --env --user --format --resources; do
+		assertContains "box(8) names $opt" "$page" "$opt"
+	done
+}
+
 test_install_and_uninstall()
 {
 	local dest=$TEST_TMP/dest files
 	make -s -C "$BOX_ROOT" install DESTDIR="$dest" PREFIX=/usr/local >"$TEST_TMP/out" 2>&1
 	assertEquals "make install (output: $(tail -5 "$TEST_TMP/out"))" 0 $?
 	files=$(cd "$dest" && find . -type f | sort | tr '\n' ' ')
-	assertEquals "installed files" "./usr/local/bin/boxinit ./usr/local/bin/launch ./usr/local/share/bash-completion/completions/launch ./usr/local/share/man/man1/launch.1 ./usr/local/share/man/man5/boxinit.conf.5 ./usr/local/share/man/man8/boxinit.8 " "$files"
+	assertEquals "installed files" "./usr/local/bin/box ./usr/local/bin/boxinit ./usr/local/bin/launch ./usr/local/share/bash-completion/completions/launch ./usr/local/share/man/man1/launch.1 ./usr/local/share/man/man5/boxinit.conf.5 ./usr/local/share/man/man8/box.8 ./usr/local/share/man/man8/boxinit.8 " "$files"
 	assertTrue "the installed launch runs" "'$dest/usr/local/bin/launch' --version"
 	assertTrue "the installed page renders" \
 		"man -l '$dest/usr/local/share/man/man1/launch.1' 2>/dev/null | grep -q 'launch exec'"

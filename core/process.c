@@ -177,9 +177,12 @@ static int set_caps(const struct spec_process *p)
 		return -errno;
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return -errno;
+	/* An ambient capability must be permitted and inheritable; configs (crun's and runc's
+	 * own `spec`) list ambient ones they leave out of inheritable: those are skipped, as
+	 * other runtimes do, rather than failing the container. */
 	for (int c = 0; c < 64; c++)
 		if ((p->cap_ambient >> c & 1) &&
-		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0 && errno != EPERM)
 			return -errno;
 	return 0;
 }

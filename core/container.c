@@ -40,6 +40,7 @@ struct child {
 	const struct mount_plan *plan;
 	const struct syscall_filter *filter;
 	struct cgroup_join join;
+	struct cgroup *cg;
 	int ns_fd[SPEC_NS_MAX]; /* joined by path, or -1 */
 	int syncfd[2];
 	int statefd[2]; /* the hooks' state, from the parent (hooks only) */
@@ -436,7 +437,10 @@ static int spawn(struct child *c, unsigned long flags, pid_t *ret_pid)
 		c->statefd[1] = safe_close(c->statefd[1]);
 		return log_errno(pid, "clone the container's first process");
 	}
-	r = wait_ready(c, pid);
+	/* v2 before 5.7 (no CLONE_INTO_CGROUP): attached from here, a moment late. */
+	r = in_cgroup || c->join.n_tasks ? 0 : cgroup_attach(c->cg, pid);
+	if (r == 0)
+		r = wait_ready(c, pid);
 	(void)safe_close(c->syncfd[0]);
 	c->statefd[1] = safe_close(c->statefd[1]);
 	if (r < 0) {
@@ -475,6 +479,7 @@ int container_create(const struct container_params *p, struct container *ret)
 	plan.before_pivot_arg = &c;
 	if (r == 0)
 		r = cgroup_join_open(cg, &c.join);
+	c.cg = cg;
 	if (r == 0)
 		r = spawn(&c, flags, &pid);
 	cgroup_join_close(&c.join);

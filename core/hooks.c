@@ -84,17 +84,18 @@ int hooks_run(const struct spec *s, enum spec_hook_kind kind, const char *state,
 		int status = 0, r = run_one(h, state, &status);
 
 		if (r < 0) {
-			(void)snprintf(err, err_size, "run hook %s[%zu] '%s'", spec_hook_name(kind), i,
-			               h->path);
+			(void)snprintf(err, err_size, "run hook %s[%zu] '%s'", spec_hook_name(kind),
+			               i, h->path);
 			return r;
 		}
 		if (WIFSIGNALED(status) || WEXITSTATUS(status) != 0) {
-			(void)snprintf(err, err_size, "hook %s[%zu] '%s' %s %d%s", spec_hook_name(kind),
-			               i, h->path, WIFSIGNALED(status) ? "killed by signal" : "exited with",
-			               WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
-			               WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && h->timeout
-			                   ? " (timeout)"
-			                   : "");
+			(void)snprintf(
+			    err, err_size, "hook %s[%zu] '%s' %s %d%s", spec_hook_name(kind), i,
+			    h->path, WIFSIGNALED(status) ? "killed by signal" : "exited with",
+			    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
+			    WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && h->timeout
+			        ? " (timeout)"
+			        : "");
 			return -ECANCELED;
 		}
 	}

@@ -29,8 +29,9 @@
 #include "syscalls.h"
 #include "util.h"
 
-#define JOIN_FLAGS                                                                                 \
-	(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP)
+/* The cgroup namespace is joined by the second child, once it is in the container's cgroup:
+ * clone3 refuses CLONE_INTO_CGROUP from outside the caller's cgroup namespace. */
+#define JOIN_FLAGS (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
 
 struct exec_args {
 	const char *process_file, *pid_file, *console_socket, *cwd, *user, *preserve_fds;
@@ -228,8 +229,15 @@ static _Noreturn void exec_process(const struct joiner *j, bool in_cgroup)
 	char exe[4096];
 	int fd = j->sync[1], r;
 
+	/* v2 without CLONE_INTO_CGROUP (before 5.7) has no other way in that is not a race. */
+	if (!in_cgroup && j->join.n_tasks == 0)
+		_exit(sync_errorf(fd, -EOPNOTSUPP, "start in the container's cgroup (Linux 5.7)")
+		          ? 1
+		          : 1);
 	if (!in_cgroup && (r = cgroup_join_self(&j->join)) < 0)
 		_exit(sync_errorf(fd, r, "join the container's cgroup") ? 1 : 1);
+	if (setns(j->pidfd, CLONE_NEWCGROUP) < 0)
+		_exit(sync_errorf(fd, -errno, "join the container's cgroup namespace") ? 1 : 1);
 	if (setsid() < 0)
 		_exit(sync_errorf(fd, -errno, "start a session") ? 1 : 1);
 	r = process_limits(j->proc, &what);

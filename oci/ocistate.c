@@ -42,8 +42,16 @@ int ocistate_make(const char *root, const char *id)
 
 	if (!dir)
 		return log_errno(-ENOMEM, "state of container '%s'", id);
-	if (mkdir(root, 0700) < 0 && errno != EEXIST)
-		return log_errno(-errno, "create runtime root '%s'", root);
+	/* The root and its parents, as runc does (containerd's shim names one under a
+	 * directory nobody made yet). */
+	for (char *p = dir + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		int r = mkdir(dir, 0700) < 0 && errno != EEXIST ? -errno : 0;
+
+		*p = '/';
+		if (r < 0)
+			return log_errno(r, "create runtime root '%s'", root);
+	}
 	if (mkdir(dir, 0700) < 0) {
 		if (errno == EEXIST) {
 			log_error("container '%s' already exists", id);

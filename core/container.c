@@ -213,6 +213,11 @@ static _Noreturn void child_main(const struct child *c)
 		log_errno(r, "%s", what);
 		_exit(EXIT_LAUNCH_FAILURE);
 	}
+	/* Whatever mask box was started with is not the container's. */
+	sigset_t none;
+
+	(void)sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	execve(exe, proc->args, proc->env);
 	r = errno;
 	log_errno(-r, "exec '%s'", exe);

@@ -29,9 +29,10 @@
 #include "syscalls.h"
 #include "util.h"
 
-/* The cgroup namespace is joined by the second child, once it is in the container's cgroup:
- * clone3 refuses CLONE_INTO_CGROUP from outside the caller's cgroup namespace. */
-#define JOIN_FLAGS (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
+/* What the process joins itself, once clone3 has started it in the container's cgroup (and,
+ * through box's pid_for_children, its pid namespace): clone3 refuses CLONE_INTO_CGROUP to a
+ * caller that entered the container's namespaces first. */
+#define JOIN_FLAGS (CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP)
 
 struct exec_args {
 	const char *process_file, *pid_file, *console_socket, *cwd, *user, *preserve_fds;
@@ -46,8 +47,9 @@ struct exec_args {
 struct joiner {
 	const struct spec_process *proc;
 	const struct syscall_filter *filter;
+	const sigset_t *mask; /* the process's signal mask */
 	struct cgroup_join join;
-	int pidfd, console, sync[2], pidpipe[2];
+	int pidfd, console, sync[2];
 	unsigned preserve;
 };
 
@@ -229,6 +231,11 @@ static _Noreturn void exec_process(const struct joiner *j, bool in_cgroup)
 	char exe[4096];
 	int fd = j->sync[1], r;
 
+	(void)safe_close(j->sync[0]);
+	/* Until its exec this is box's code in the container: nothing there may open it. */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0)
+		_exit(sync_errorf(fd, -errno, "make the process non-dumpable") ? 1 : 1);
+
 	/* v2 without CLONE_INTO_CGROUP (before 5.7) has no other way in that is not a race. */
 	if (!in_cgroup && j->join.n_tasks == 0)
 		_exit(sync_errorf(fd, -EOPNOTSUPP, "start in the container's cgroup (Linux 5.7)")
@@ -236,8 +243,8 @@ static _Noreturn void exec_process(const struct joiner *j, bool in_cgroup)
 		          : 1);
 	if (!in_cgroup && (r = cgroup_join_self(&j->join)) < 0)
 		_exit(sync_errorf(fd, r, "join the container's cgroup") ? 1 : 1);
-	if (setns(j->pidfd, CLONE_NEWCGROUP) < 0)
-		_exit(sync_errorf(fd, -errno, "join the container's cgroup namespace") ? 1 : 1);
+	if (setns(j->pidfd, JOIN_FLAGS) < 0)
+		_exit(sync_errorf(fd, -errno, "join the container's namespaces") ? 1 : 1);
 	if (setsid() < 0)
 		_exit(sync_errorf(fd, -errno, "start a session") ? 1 : 1);
 	r = process_limits(j->proc, &what);
@@ -258,55 +265,35 @@ static _Noreturn void exec_process(const struct joiner *j, bool in_cgroup)
 		r = process_confine(j->proc, j->filter, &what);
 	if (r < 0)
 		_exit(sync_errorf(fd, r, "%s", what) ? 1 : 1);
+	(void)sigprocmask(SIG_SETMASK, j->mask, NULL);
 	execve(exe, j->proc->args, j->proc->env);
 	_exit(sync_errorf(fd, -errno, "exec '%s'", exe) ? 1 : 1);
 }
 
-/* The first child: joins, clones the second, tells its pid, exits. */
-static _Noreturn void joiner_main(struct joiner *j)
-{
-	bool in_cgroup = false;
-	pid_t pid;
-
-	(void)safe_close(j->sync[0]);
-	(void)safe_close(j->pidpipe[0]);
-	if (prctl(PR_SET_DUMPABLE, 0) < 0 || setns(j->pidfd, JOIN_FLAGS) < 0)
-		_exit(sync_errorf(j->sync[1], -errno, "join the container's namespaces") ? 1 : 1);
-	pid = ns_clone(0, j->join.clone_fd, &in_cgroup);
-	if (pid == 0)
-		exec_process(j, in_cgroup);
-	if (pid < 0)
-		_exit(sync_errorf(j->sync[1], pid, "clone into the container") ? 1 : 1);
-	_exit(write_all(j->pidpipe[1], &pid, sizeof(pid)) < 0 ? 1 : 0);
-}
-
-/* Starts the process; *ret_pid is its host pid. 0 once it has exec'd (the sync socket's EOF). */
+/* Starts the process; *ret_pid is its host pid. 0 once it has exec'd (the sync socket's EOF).
+ * box itself enters only the container's pid namespace for its children. */
 static int spawn(struct joiner *j, pid_t *ret_pid)
 {
 	struct sync_msg m;
-	pid_t c1, pid = 0;
+	bool in_cgroup = false;
+	pid_t pid;
 	int r;
 
-	if (sync_pair(j->sync) < 0 || pipe2(j->pidpipe, O_CLOEXEC) < 0)
-		return log_errno(-errno, "create the exec's sockets");
-	c1 = fork();
-	if (c1 < 0)
-		return log_errno(-errno, "fork");
-	if (c1 == 0)
-		joiner_main(j);
-	(void)safe_close(j->sync[1]);
-	(void)safe_close(j->pidpipe[1]);
-	while (waitpid(c1, NULL, 0) < 0 && errno == EINTR)
-		;
-	if (read_all(j->pidpipe[0], &pid, sizeof(pid)) != sizeof(pid))
-		pid = 0;
+	if (sync_pair(j->sync) < 0)
+		return log_errno(-errno, "create the exec's socket");
+	if (setns(j->pidfd, CLONE_NEWPID) < 0)
+		return log_errno(-errno, "join the container's pid namespace");
+	pid = ns_clone(0, j->join.clone_fd, &in_cgroup);
+	if (pid == 0)
+		exec_process(j, in_cgroup);
+	j->sync[1] = safe_close(j->sync[1]);
+	if (pid < 0)
+		return log_errno(pid, "clone into the container");
 	r = sync_recv(j->sync[0], 0, &m, NULL);
 	if (r > 0 && m.type == SYNC_ERROR) {
 		log_error("exec in container: %s: %s", m.text, strerror(m.err));
 		return -(m.err ?: EIO);
 	}
-	if (pid <= 0)
-		return log_error("exec in container: the process did not start"), -ECHILD;
 	*ret_pid = pid;
 	return 0;
 }
@@ -361,13 +348,14 @@ static int prepare(const struct oci_global *g, const struct exec_args *a, struct
 	return 0;
 }
 
-static int run_exec(const struct oci_global *g, const struct exec_args *a, pid_t *ret_pid)
+static int run_exec(const struct oci_global *g, const struct exec_args *a, const sigset_t *mask,
+                    pid_t *ret_pid)
 {
 	_cleanup_(spec_free) struct spec s = {0};
 	struct ocistate st = {0};
 	struct syscall_filter filter = {0};
 	struct cgroup *cg = NULL;
-	struct joiner j = {.pidfd = -1, .console = -1, .sync = {-1, -1}, .pidpipe = {-1, -1}};
+	struct joiner j = {.pidfd = -1, .console = -1, .sync = {-1, -1}};
 	uint64_t u = 0;
 	int r;
 
@@ -389,16 +377,15 @@ static int run_exec(const struct oci_global *g, const struct exec_args *a, pid_t
 		r = cgroup_join_open(cg, &j.join);
 	j.proc = &s.process;
 	j.filter = &filter;
+	j.mask = mask;
 	if (r == 0)
 		r = spawn(&j, ret_pid);
 	cgroup_join_close(&j.join);
 	cgroup_close(cg);
 	syscalls_free(&filter);
 	ocistate_free(&st);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 2; i++)
 		(void)safe_close(j.sync[i]);
-		(void)safe_close(j.pidpipe[i]);
-	}
 	(void)safe_close(j.pidfd);
 	(void)safe_close(j.console);
 	return r;
@@ -407,21 +394,17 @@ static int run_exec(const struct oci_global *g, const struct exec_args *a, pid_t
 int oci_exec(const struct oci_global *g, int argc, char **argv)
 {
 	struct exec_args a = {0};
-	sigset_t set;
+	sigset_t set, old_mask;
 	pid_t pid = 0;
 	int r;
 
 	r = parse_exec(argc, argv, &a);
-	if (r == 0 && !a.detach) {
-		/* The process is the joiner's child: it comes to us to be waited for. Signals are
-		 * blocked from now so none sent meanwhile is lost. */
-		(void)sigfillset(&set);
-		(void)sigprocmask(SIG_BLOCK, &set, NULL);
-		r = prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 ? log_errno(-errno, "become a subreaper")
-		                                         : 0;
-	}
+	/* In the foreground the process is our child, signalled by us: signals are blocked
+	 * from now so none sent meanwhile is lost; the child restores the mask we had. */
+	(void)sigfillset(&set);
+	(void)sigprocmask(a.detach ? SIG_SETMASK : SIG_BLOCK, a.detach ? NULL : &set, &old_mask);
 	if (r == 0)
-		r = run_exec(g, &a, &pid);
+		r = run_exec(g, &a, &old_mask, &pid);
 	if (r == 0 && a.pid_file)
 		r = ocistate_write_pid_file(a.pid_file, pid);
 	free(a.env.v);

@@ -235,6 +235,9 @@ test_exec_joins_the_container_and_returns_the_status()
 	assertEquals "sleep 60" "$(obox exec "$ID" cat /proc/1/cmdline | tr '\0' ' ' | sed 's/ $//')"
 	assertEquals "0::/" "$(obox exec "$ID" sh -c 'grep -E "^0::" /proc/self/cgroup || echo 0::/')"
 	assertEquals "same rootfs" "$(obox exec "$ID" cat /etc/hostname 2>&1)" "$(cat "$BOX_ROOTFS/etc/hostname" 2>&1)"
+	assertEquals "no signal blocked in the exec'd process" "SigBlk:	0000000000000000" \
+		"$(obox exec "$ID" grep SigBlk /proc/self/status)"
+	assertEquals "nor in the first process" "SigBlk:	0000000000000000" "$(grep SigBlk /proc/$PID/status)"
 	obox exec --env FOO=bar --cwd /etc "$ID" sh -c 'echo $FOO $PWD' >"$TEST_TMP/out"
 	assertEquals "bar /etc" "$(cat "$TEST_TMP/out")"
 	obox exec "$ID" no-such-command 2>"$TEST_TMP/err"

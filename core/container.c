@@ -41,6 +41,7 @@ struct child {
 	const struct syscall_filter *filter;
 	struct cgroup_join join;
 	struct cgroup *cg;
+	struct ns_ahead ahead;  /* uts, ipc (and net) made by a thread during the cgroup's set-up */
 	int ns_fd[SPEC_NS_MAX]; /* joined by path, or -1 */
 	int syncfd[2];
 	int statefd[2]; /* the hooks' state, from the parent (hooks only) */
@@ -104,6 +105,11 @@ static int child_before_pivot(void *arg)
 static int child_namespaces(const struct child *c)
 {
 	const struct spec *s = c->p->spec;
+	const char *what = "";
+
+	if (c->ahead.started && ns_ahead_enter(&c->ahead, &what) < 0)
+		return sync_errorf(c->syncfd[1], -errno, "enter the container's %s namespace",
+		                   what);
 
 	/* The pid namespace was joined before the clone (it only applies to children). */
 	for (int i = 0; i < SPEC_NS_MAX; i++)
@@ -114,7 +120,7 @@ static int child_namespaces(const struct child *c)
 	if (s->ns[SPEC_NS_CGROUP].wanted && !s->ns[SPEC_NS_CGROUP].path &&
 	    unshare(CLONE_NEWCGROUP) < 0)
 		return sync_errorf(c->syncfd[1], -errno, "unshare the cgroup namespace");
-	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+	if (s->hostname && !c->ahead.started && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return sync_errorf(c->syncfd[1], -errno, "set hostname '%s'", s->hostname);
 	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
 		return sync_errorf(c->syncfd[1], -errno, "set domainname '%s'", s->domainname);
@@ -258,6 +264,21 @@ static int open_namespaces(const struct spec *s, struct child *c, unsigned long 
 	}
 	*ret_flags = flags;
 	return 0;
+}
+
+/* New uts and ipc namespaces (and a new network one, or the host's) are made by a thread while
+ * this one makes the cgroup: a network namespace is the dearest part of a start (launch's
+ * design note). Only for the usual set; anything else comes with the clone. */
+static int start_ahead(const struct spec *s, struct ns_ahead *a, unsigned long *flags)
+{
+	const struct spec_namespace *ns = s->ns;
+	bool new_net = ns[SPEC_NS_NET].wanted && !ns[SPEC_NS_NET].path;
+
+	if (!ns[SPEC_NS_UTS].wanted || ns[SPEC_NS_UTS].path || !ns[SPEC_NS_IPC].wanted ||
+	    ns[SPEC_NS_IPC].path || (ns[SPEC_NS_NET].wanted && !new_net))
+		return 0;
+	*flags &= ~(unsigned long)(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET);
+	return ns_ahead_start(a, !new_net, false, s->hostname);
 }
 
 static void close_namespaces(struct child *c)
@@ -473,6 +494,8 @@ int container_create(const struct container_params *p, struct container *ret)
 	for (int i = 0; i < SPEC_NS_MAX; i++)
 		c.ns_fd[i] = -1;
 	r = open_namespaces(s, &c, &flags);
+	if (r == 0)
+		r = start_ahead(s, &c.ahead, &flags);
 	if (r == 0 && s->seccomp)
 		r = seccomp_profile_build(s->seccomp, &filter);
 	lim.all_devices = devices_all(s);
@@ -484,11 +507,17 @@ int container_create(const struct container_params *p, struct container *ret)
 	plan.before_pivot_arg = &c;
 	if (r == 0)
 		r = cgroup_join_open(cg, &c.join);
+	if (c.ahead.started) {
+		int ra = ns_ahead_finish(&c.ahead);
+
+		r = r ?: ra;
+	}
 	c.cg = cg;
 	if (r == 0)
 		r = spawn(&c, flags, &pid);
 	cgroup_join_close(&c.join);
 	close_namespaces(&c);
+	ns_ahead_close(&c.ahead);
 	rootfs_plan_free(&plan);
 	syscalls_free(&filter);
 	if (r < 0) {

@@ -70,7 +70,7 @@ static int make_ahead(struct ns_ahead *a)
 
 	if (unshare(flags) < 0)
 		return fail(a, "create the namespaces", -errno);
-	if (sethostname(a->hostname, strlen(a->hostname)) < 0)
+	if (a->hostname && sethostname(a->hostname, strlen(a->hostname)) < 0)
 		return fail(a, "set the hostname", -errno);
 	/* --net host: the host's lo and settings are not ours to touch. */
 	r = a->share_net ? 0 : loopback_up();
@@ -78,7 +78,9 @@ static int make_ahead(struct ns_ahead *a)
 		return fail(a, "bring up 'lo'", r);
 	/* ping without CAP_NET_RAW (not a default capability): ICMP echo sockets for every
 	 * group, as Docker does. /proc/sys/net is the opening thread's namespace: ours. */
-	r = a->share_net ? 0 : write_file("/proc/sys/net/ipv4/ping_group_range", "0 2147483647");
+	r = a->share_net || !a->ping
+	        ? 0
+	        : write_file("/proc/sys/net/ipv4/ping_group_range", "0 2147483647");
 	if (r < 0 && r != -ENOENT)
 		return fail(a, "allow ping sockets", r);
 	for (int i = 0; i < NS_AHEAD_MAX; i++) {
@@ -116,11 +118,12 @@ static void place_apart(pthread_t thread)
 		(void)pthread_setaffinity_np(thread, sizeof(others), &others);
 }
 
-int ns_ahead_start(struct ns_ahead *a, bool share_net, const char *hostname)
+int ns_ahead_start(struct ns_ahead *a, bool share_net, bool ping, const char *hostname)
 {
 	int r;
 
-	*a = (struct ns_ahead){.started = true, .share_net = share_net, .hostname = hostname};
+	*a = (struct ns_ahead){
+	    .started = true, .share_net = share_net, .ping = ping, .hostname = hostname};
 	for (int i = 0; i < NS_AHEAD_MAX; i++)
 		a->fd[i] = -1;
 	r = pthread_create(&a->thread, NULL, ahead_thread, a);

@@ -25,14 +25,16 @@ struct ns_ahead {
 	bool started; /* by ns_ahead_start: fd[] are valid (a zeroed struct holds nothing) */
 	bool running;
 	bool share_net;
-	const char *hostname;
+	bool ping;            /* ping_group_range opened to every group (launch's default) */
+	const char *hostname; /* NULL: left as the new namespace has it */
 	int fd[NS_AHEAD_MAX];
 	int err;          /* -errno of the thread's failure, 0 */
 	const char *what; /* what failed, for the message */
 };
 
-/* Starts the thread; the caller goes on with other work. -errno, logged. */
-int ns_ahead_start(struct ns_ahead *a, bool share_net, const char *hostname);
+/* Starts the thread; the caller goes on with other work. -errno, logged. ping: ICMP echo
+ * sockets for every group in the new network namespace (launch's choice, as Docker's). */
+int ns_ahead_start(struct ns_ahead *a, bool share_net, bool ping, const char *hostname);
 /* Waits for the thread: 0 with every fd open, or -errno (logged, naming the step). */
 int ns_ahead_finish(struct ns_ahead *a);
 /* In the first process: enters the namespaces made ahead. -errno; *ret_what names the

@@ -94,10 +94,15 @@ static int create_one(int rootfd, char *path, bool dir)
 
 static int make_target(int rootfd, const char *dst, bool dir)
 {
-	_cleanup_free_ char *path = strdup(dst);
+	_cleanup_free_ char *path = NULL;
+	_cleanup_close_ int fd = -1;
 	char *slash;
 	int r;
 
+	/* Most targets exist (/proc, /dev, /sys in any image): one lookup, not one a component. */
+	if (open_in_root(rootfd, dst, O_PATH, &fd) == 0)
+		return 0;
+	path = strdup(dst);
 	if (!path)
 		return -ENOMEM;
 	for (slash = strchr(path + 1, '/'); slash; slash = strchr(slash + 1, '/')) {

@@ -142,7 +142,7 @@ static int prepare(struct launch *l)
 	l->loop_ready = true;
 	/* First: the namespaces take as long as everything up to the clone, which they
 	 * then no longer add to. */
-	r = ns_ahead_start(&l->ahead, c->net.mode == NET_HOST, c->hostname);
+	r = ns_ahead_start(&l->ahead, c->net.mode == NET_HOST, true, c->hostname);
 	if (r < 0)
 		return r;
 	r = initexec_load(c->init_path,

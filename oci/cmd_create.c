@@ -215,6 +215,7 @@ static int do_create(const struct oci_global *g, const struct create_args *a, st
 	st.id = strdup(a->id);
 	st.created = ocistate_now();
 	st.annotations = s.annotations ? json_incref(s.annotations) : NULL;
+	st.post_hooks = s.n_hooks[SPEC_HOOK_POSTSTART] || s.n_hooks[SPEC_HOOK_POSTSTOP];
 	r = st.id && st.created ? create_in(g, a, &s, &st, ret) : -ENOMEM;
 	if (r < 0)
 		(void)ocistate_remove(g->root, a->id);

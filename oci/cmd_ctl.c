@@ -137,7 +137,7 @@ void oci_run_hooks(const char *root, const struct ocistate *st, int kind, const 
 	struct spec s = {0};
 	char err[256];
 
-	if (!dir || ociconf_load(dir, &s) < 0)
+	if (!st->post_hooks || !dir || ociconf_load(dir, &s) < 0)
 		return;
 	if (s.n_hooks[kind]) {
 		state = ocistate_hook_json(st, st->pid, status);

@@ -72,6 +72,8 @@ static json_t *to_json(const struct ocistate *s)
 
 	if (o && s->annotations)
 		(void)json_object_set(o, "annotations", s->annotations);
+	if (o)
+		(void)json_object_set_new(o, "post_hooks", json_boolean(s->post_hooks));
 	return o;
 }
 
@@ -143,6 +145,7 @@ int ocistate_load(const char *root, const char *id, struct ocistate *ret)
 	r = o ? 0 : -EBADMSG;
 	s.pid = (pid_t)json_integer_value(json_object_get(o, "pid"));
 	s.pid_start = (uint64_t)json_integer_value(json_object_get(o, "pid_start"));
+	s.post_hooks = json_is_true(json_object_get(o, "post_hooks"));
 	r = r ?: dup_str(o, "id", &s.id);
 	r = r ?: dup_str(o, "bundle", &s.bundle);
 	r = r ?: dup_str(o, "rootfs", &s.rootfs);

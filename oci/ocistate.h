@@ -26,6 +26,7 @@ struct ocistate {
 	char *created; /* RFC 3339, nanoseconds, UTC */
 	char *cgroup_parent, *cgroup_name;
 	json_t *annotations; /* object (owned), or NULL */
+	bool post_hooks;     /* the config has poststart or poststop hooks (read only then) */
 };
 
 /* Is id a valid container id ([A-Za-z0-9][A-Za-z0-9_+.-]*, at most 255)? */

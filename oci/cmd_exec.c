@@ -48,6 +48,7 @@ struct joiner {
 	const struct spec_process *proc;
 	const struct syscall_filter *filter;
 	const sigset_t *mask; /* the process's signal mask */
+	const char *procs;    /* v2: the leaf's cgroup.procs, when clone3 cannot place it */
 	struct cgroup_join join;
 	int pidfd, console, sync[2];
 	unsigned preserve;
@@ -236,12 +237,13 @@ static _Noreturn void exec_process(const struct joiner *j, bool in_cgroup)
 	if (prctl(PR_SET_DUMPABLE, 0) < 0)
 		_exit(sync_errorf(fd, -errno, "make the process non-dumpable") ? 1 : 1);
 
-	/* v2 without CLONE_INTO_CGROUP (before 5.7) has no other way in that is not a race. */
-	if (!in_cgroup && j->join.n_tasks == 0)
-		_exit(sync_errorf(fd, -EOPNOTSUPP, "start in the container's cgroup (Linux 5.7)")
-		          ? 1
-		          : 1);
-	if (!in_cgroup && (r = cgroup_join_self(&j->join)) < 0)
+	/* Where clone3 could not place it (v2 before 5.7, and some v2 kernels refuse
+	 * CLONE_INTO_CGROUP to a caller in another pid namespace for its children, as launch
+	 * exec found), the leaf's cgroup.procs takes it before it does anything else. */
+	r = in_cgroup ? 0 : cgroup_join_self(&j->join);
+	if (r == 0 && !in_cgroup && j->procs)
+		r = write_file(j->procs, "0");
+	if (r < 0)
 		_exit(sync_errorf(fd, r, "join the container's cgroup") ? 1 : 1);
 	if (setns(j->pidfd, JOIN_FLAGS) < 0)
 		_exit(sync_errorf(fd, -errno, "join the container's namespaces") ? 1 : 1);
@@ -356,6 +358,8 @@ static int run_exec(const struct oci_global *g, const struct exec_args *a, const
 	struct syscall_filter filter = {0};
 	struct cgroup *cg = NULL;
 	struct joiner j = {.pidfd = -1, .console = -1, .sync = {-1, -1}};
+	const char *leaves[1];
+	char procs[4096];
 	uint64_t u = 0;
 	int r;
 
@@ -375,6 +379,10 @@ static int run_exec(const struct oci_global *g, const struct exec_args *a, const
 		r = seccomp_profile_build(s.seccomp, &filter);
 	if (r == 0)
 		r = cgroup_join_open(cg, &j.join);
+	if (r == 0 && j.join.clone_fd >= 0 && cgroup_leaves(cg, leaves, 1) == 1) {
+		(void)snprintf(procs, sizeof(procs), "%s/cgroup.procs", leaves[0]);
+		j.procs = procs;
+	}
 	j.proc = &s.process;
 	j.filter = &filter;
 	j.mask = mask;

@@ -12,6 +12,14 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* A device the container may use beyond the default nodes: type 'c' or 'b', major and minor
+ * (-1: any), access a subset of "rwm". */
+struct cgroup_dev_rule {
+	char type;
+	int64_t major, minor;
+	char access[4];
+};
+
 struct cgroup_limits {                        /* 0 / false = not set */
 	uint64_t cpu_quota_us, cpu_period_us; /* from --cpus */
 	uint64_t cpu_weight;                  /* 1..10000 */
@@ -20,6 +28,8 @@ struct cgroup_limits {                        /* 0 / false = not set */
 	uint64_t pids_max;
 	uint64_t io_weight; /* 1..10000 */
 	bool all_devices;   /* --privileged: no device restriction (default: /dev's nodes only) */
+	const struct cgroup_dev_rule *devices; /* allowed besides the default nodes */
+	size_t n_devices;
 };
 
 struct cgroup_stats {

@@ -53,7 +53,19 @@ const char *cgroup_device_rule(size_t i, char *buf, size_t size)
 	return buf;
 }
 
-int cgroup_v1_devices(const char *dir)
+/* "c 10:229 rwm" for an extra rule. */
+static void extra_rule(const struct cgroup_dev_rule *d, char *buf, size_t size)
+{
+	char major[24] = "*", minor[24] = "*";
+
+	if (d->major >= 0)
+		(void)snprintf(major, sizeof(major), "%lld", (long long)d->major);
+	if (d->minor >= 0)
+		(void)snprintf(minor, sizeof(minor), "%lld", (long long)d->minor);
+	(void)snprintf(buf, size, "%c %s:%s %s", d->type, major, minor, d->access);
+}
+
+int cgroup_v1_devices(const char *dir, const struct cgroup_limits *lim)
 {
 	_cleanup_free_ char *path = NULL;
 	_cleanup_close_ int fd = -1;
@@ -76,6 +88,12 @@ int cgroup_v1_devices(const char *dir)
 		if (r < 0)
 			return log_errno(r, "write '%s' to '%s'", rule, path);
 	}
+	for (size_t i = 0; i < lim->n_devices; i++) {
+		extra_rule(&lim->devices[i], buf, sizeof(buf));
+		r = write_all(fd, buf, strlen(buf));
+		if (r < 0)
+			return log_errno(r, "write '%s' to '%s'", buf, path);
+	}
 	return 0;
 }
 
@@ -92,9 +110,45 @@ int cgroup_v1_devices(const char *dir)
 #define JMP_IMM(op, d, i, o) INSN(BPF_JMP | (op) | BPF_K, d, 0, o, i)
 #define RETURN(v)            ALU_IMM(BPF_MOV, 0, v), INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
-#define DEV_PROG_MAX 64
+#define DEV_PROG_MAX    64
+#define DEV_EXTRA_INSNS 8 /* the most one extra rule takes */
 
-static size_t dev_prog(struct bpf_insn *p)
+static unsigned access_bits(const char *access)
+{
+	unsigned a = 0;
+
+	for (const char *c = access; *c; c++)
+		a |= *c == 'r'   ? BPF_DEVCG_ACC_READ
+		     : *c == 'w' ? BPF_DEVCG_ACC_WRITE
+		                 : BPF_DEVCG_ACC_MKNOD;
+	return a;
+}
+
+/* One block per extra rule, first: skip unless type, major, minor match and the access
+ * asked is within the rule's, else allow. r7 is scratch. */
+static size_t dev_prog_extra(struct bpf_insn *p, const struct cgroup_dev_rule *d)
+{
+	int type = d->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR;
+	bool major = d->major >= 0, minor = d->minor >= 0;
+	short skip = (short)(3 + major + minor + 2); /* to the end of this block */
+	size_t n = 0;
+
+	p[n++] = JMP_IMM(BPF_JNE, 3, type, skip--);
+	if (major)
+		p[n++] = JMP_IMM(BPF_JNE, 5, (int)d->major, skip--);
+	if (minor)
+		p[n++] = JMP_IMM(BPF_JNE, 6, (int)d->minor, skip--);
+	p[n++] = MOV_REG(7, 4);
+	skip--;
+	p[n++] = ALU_IMM(BPF_AND, 7, (int)~access_bits(d->access));
+	skip--;
+	p[n++] = JMP_IMM(BPF_JNE, 7, 0, skip);
+	p[n++] = ALU_IMM(BPF_MOV, 0, 1);
+	p[n++] = INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	return n;
+}
+
+static size_t dev_prog(struct bpf_insn *p, const struct cgroup_limits *lim)
 {
 	static const struct bpf_insn head[] = {
 	    LDX_W(2, 1, 0),              /* r2 = access_type */
@@ -113,8 +167,12 @@ static size_t dev_prog(struct bpf_insn *p)
 	};
 	size_t n = 0;
 
-	memcpy(p, head, sizeof(head));
-	n = ARRAY_SIZE(head);
+	memcpy(p, head, 7 * sizeof(*head)); /* the loads */
+	n = 7;
+	for (size_t i = 0; i < lim->n_devices; i++)
+		n += dev_prog_extra(p + n, &lim->devices[i]);
+	memcpy(p + n, head + 7, sizeof(head) - 7 * sizeof(*head));
+	n += ARRAY_SIZE(head) - 7;
 	/* One block per node: skip it unless major (and minor) match, else allow. */
 	for (size_t i = 0; i < ARRAY_SIZE(allowed); i++) {
 		bool any = allowed[i].minor == ANY;
@@ -137,15 +195,18 @@ static int bpf_call(int cmd, union bpf_attr *attr)
 	return r < 0 ? -errno : (int)r;
 }
 
-int cgroup_v2_devices(const char *dir)
+int cgroup_v2_devices(const char *dir, const struct cgroup_limits *lim)
 {
-	struct bpf_insn prog[DEV_PROG_MAX];
+	_cleanup_free_ struct bpf_insn *prog =
+	    calloc(DEV_PROG_MAX + lim->n_devices * DEV_EXTRA_INSNS, sizeof(*prog));
 	_cleanup_close_ int cgfd = -1, progfd = -1;
 	union bpf_attr load = {0}, attach = {0};
 	int r;
 
+	if (!prog)
+		return log_errno(-ENOMEM, "build the device filter for '%s'", dir);
 	load.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
-	load.insn_cnt = (uint32_t)dev_prog(prog);
+	load.insn_cnt = (uint32_t)dev_prog(prog, lim);
 	load.insns = (uint64_t)(uintptr_t)prog;
 	load.license = (uint64_t)(uintptr_t) "MIT"; /* no helper is called */
 	progfd = bpf_call(BPF_PROG_LOAD, &load);

@@ -93,9 +93,9 @@ int cgroup_add_hier(struct cgroup *cg, const char *mount, unsigned ctrls);
 /* --- devices (cgroup_devices.c): what a container may open ----------------------------- */
 
 /* v1: devices.deny "a", then the allow list. Logs. */
-int cgroup_v1_devices(const char *dir);
+int cgroup_v1_devices(const char *dir, const struct cgroup_limits *lim);
 /* v2: attaches a BPF_CGROUP_DEVICE program with the same list to dir. Logs. */
-int cgroup_v2_devices(const char *dir);
+int cgroup_v2_devices(const char *dir, const struct cgroup_limits *lim);
 /* The allow list as v1 lines ("c 1:3 rwm"); NULL past the end. Pure. */
 const char *cgroup_device_rule(size_t i, char *buf, size_t size);
 

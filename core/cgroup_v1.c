@@ -161,7 +161,7 @@ static int v1_apply(struct cgroup *cg, const struct cgroup_limits *lim)
 	int r;
 
 	if (!lim->all_devices && devices) {
-		r = cgroup_v1_devices(devices);
+		r = cgroup_v1_devices(devices, lim);
 		if (r < 0)
 			return r;
 	} else if (!lim->all_devices) {

@@ -171,7 +171,7 @@ static int v2_apply(struct cgroup *cg, const struct cgroup_limits *lim)
 		r = v2_apply_io(h->leaf, lim);
 	/* No devices controller in v2: a device program on the leaf does its job. */
 	if (r == 0 && !lim->all_devices)
-		r = cgroup_v2_devices(h->leaf);
+		r = cgroup_v2_devices(h->leaf, lim);
 	return r;
 }
 

@@ -359,15 +359,43 @@ static int build_plan(const struct container_params *p, struct cgroup *cg, struc
 	return r;
 }
 
-static bool devices_all(const struct spec *s)
+/* linux.resources.devices over box's device policy (only the default nodes, mknod of any):
+ * "allow a" lifts it; each other allow adds its devices; "deny all" is the policy itself. A
+ * narrower deny cannot be honoured on top of an allow list and is refused. */
+static int device_rules(const struct spec *s, struct cgroup_limits *lim,
+                        struct cgroup_dev_rule **ret)
 {
-	bool all = false;
+	struct cgroup_dev_rule *v = calloc(s->n_device_rules ?: 1, sizeof(*v));
+	size_t n = 0;
 
-	for (size_t i = 0; i < s->n_device_rules; i++)
-		if (s->device_rules[i].type == 'a' && s->device_rules[i].major < 0 &&
-		    s->device_rules[i].minor < 0)
-			all = s->device_rules[i].allow;
-	return all;
+	if (!v)
+		return log_errno(-ENOMEM, "device rules");
+	for (size_t i = 0; i < s->n_device_rules; i++) {
+		const struct spec_device_rule *d = &s->device_rules[i];
+		bool any = d->major < 0 && d->minor < 0;
+
+		if (d->type == 'a' && any) {
+			lim->all_devices = d->allow;
+			n = 0; /* a later "deny all" starts the list again */
+			continue;
+		}
+		if (!d->allow || d->type == 'a') {
+			free(v);
+			log_error("config.json: linux.resources.devices[%zu]: only 'deny all' and "
+			          "allow rules of type c or b are supported",
+			          i);
+			return -EOPNOTSUPP;
+		}
+		v[n] =
+		    (struct cgroup_dev_rule){.type = d->type, .major = d->major, .minor = d->minor};
+		(void)snprintf(v[n].access, sizeof(v[n].access), "%s",
+		               d->access[0] ? d->access : "rwm");
+		n++;
+	}
+	lim->devices = v;
+	lim->n_devices = n;
+	*ret = v;
+	return 0;
 }
 
 /* The runtime's hooks (prestart, createRuntime), then the state for the container's. */
@@ -481,6 +509,7 @@ int container_create(const struct container_params *p, struct container *ret)
 {
 	const struct spec *s = p->spec;
 	struct cgroup_limits lim = s->limits;
+	_cleanup_free_ struct cgroup_dev_rule *dev_rules = NULL;
 	struct syscall_filter filter = {0};
 	struct mount_plan plan = {0};
 	struct cgroup *cg = NULL;
@@ -498,7 +527,8 @@ int container_create(const struct container_params *p, struct container *ret)
 		r = start_ahead(s, &c.ahead, &flags);
 	if (r == 0 && s->seccomp)
 		r = seccomp_profile_build(s->seccomp, &filter);
-	lim.all_devices = devices_all(s);
+	if (r == 0)
+		r = device_rules(s, &lim, &dev_rules);
 	if (r == 0)
 		r = cgroup_create(p->cgroup_parent, p->cgroup_name, &lim, &cg);
 	if (r == 0)

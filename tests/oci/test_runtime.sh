@@ -303,6 +303,28 @@ test_pause_freezes_and_resume_thaws()
 	wait_until 5 eval '[ "$(cat "$TEST_TMP/vol/n")" != "$a" ]' || fail "the counter did not move on"
 }
 
+# A device of linux.devices opens only with its allow rule in linux.resources.devices (the
+# device cgroup: v1's list, v2's BPF program).
+test_device_rules_open_exactly_the_allowed_devices()
+{
+	EDIT='c["linux"]["devices"] = [{"path": "/dev/net/tun", "type": "c", "major": 10, "minor": 200}]' \
+		mkbundle sh -c 'cat /dev/net/tun 2>&1; cat /dev/null && echo null-ok'
+	obox run --bundle "$TEST_TMP/bundle" "$ID" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+	assertContains "denied without a rule" "$(cat "$TEST_TMP/out")" "Operation not permitted"
+	assertContains "the default nodes still open" "$(cat "$TEST_TMP/out")" "null-ok"
+	EDIT='c["linux"]["devices"] = [{"path": "/dev/net/tun", "type": "c", "major": 10, "minor": 200}]
+c["linux"]["resources"] = {"devices": [{"allow": False, "access": "rwm"}, {"allow": True, "type": "c", "major": 10, "minor": 200, "access": "rw"}]}' \
+		mkbundle sh -c 'cat /dev/net/tun 2>&1; cat /dev/null && echo null-ok'
+	obox run --bundle "$TEST_TMP/bundle" "$ID" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+	assertNotContains "allowed by its rule" "$(cat "$TEST_TMP/out")" "Operation not permitted"
+	assertContains "the default nodes still open" "$(cat "$TEST_TMP/out")" "null-ok"
+	EDIT='c["linux"]["resources"] = {"devices": [{"allow": False, "type": "c", "major": 1, "minor": 3, "access": "rwm"}]}' \
+		mkbundle true
+	obox run --bundle "$TEST_TMP/bundle" "$ID" 2>"$TEST_TMP/err"
+	assertEquals "a narrow deny is refused" 1 $?
+	assertContains "$(cat "$TEST_TMP/err")" "linux.resources.devices[0]"
+}
+
 # The limit as the host's cgroup files say it, v1 or v2.
 memory_limit()
 {

@@ -250,7 +250,7 @@ static void test_v2_device_program(void **state)
 	assert_int_equal(mkdir(dir, 0755), 0);
 	assert_non_null(mkdtemp(tmp));
 	(void)snprintf(node, sizeof(node), "%s/node", tmp);
-	if (cgroup_v2_devices(dir) == 0) {
+	if (cgroup_v2_devices(dir, &(struct cgroup_limits){0}) == 0) {
 		pid = fork();
 		if (pid == 0)
 			_exit(device_child(dir, node));

@@ -53,7 +53,7 @@ APT_PACKAGES := build-essential musl-tools cmake dpkg-dev file pkg-config \
                 gperf flex bison \
                 busybox-static shunit2 debootstrap util-linux procps psmisc iproute2 \
                 curl python3 strace clang-format cppcheck scdoc \
-                hyperfine tini dumb-init catatonit bubblewrap runc qemu-system-x86 supervisor \
+                hyperfine tini dumb-init catatonit bubblewrap runc crun qemu-system-x86 supervisor \
                 nftables wrk podman conmon containerd
 # `make deps` is the one set-up step; every build target runs it once on a fresh
 # machine through the stamp, so `make demo` and `make check` work from a clean clone.
@@ -212,7 +212,7 @@ uninstall:
 	rm -f $(INSTALLED)
 
 # --- bench, rootfs, demo ---------------------------------------------------------------
-# podman (and conmon) only for bench/manage.sh: installed on demand, from Debian.
+# podman and conmon are in APT_PACKAGES now (tests/oci drives them); kept for an older stamp.
 BENCH_PACKAGES := podman conmon
 bench: all
 	@command -v podman >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
@@ -220,6 +220,7 @@ bench: all
 	bench/run.sh
 	bench/services.sh
 	bench/manage.sh
+	bench/oci.sh
 
 # Debian rootfs with nginx for the demo and the nginx test (cached; skipped when up to date).
 rootfs:

@@ -62,8 +62,12 @@ for rt in box crun runc; do
 	EOF
 done
 
+# The floor: a new process in new uts, pid, net, mount, ipc and cgroup namespaces, chrooted
+# into the rootfs, running /bin/true (no cgroup, no mounts, no pivot, no confinement).
+floor="unshare --uts --pid --net --mount --ipc --cgroup --fork chroot $ROOTFS /bin/true"
+$floor || { echo "bench: the floor command failed" >&2; exit 1; }
 # Each must work once before it is timed.
-hf=()
+hf=(-n "floor run" "$floor")
 for rt in box crun runc; do
 	b=$(bin "$rt")
 	"$b" --root "$OUT/root-$rt" run --bundle "$OUT/bundle-$rt" check-$$ ||
@@ -98,6 +102,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
 echo "### OCI runtimes: /bin/true from a busybox bundle ($RUNS runs each, one hyperfine run)"
 echo
+echo "Floor (unshare of the six namespaces + chroot + /bin/true, no cgroup, mounts or" \
+	"confinement): ${mean[floor_run]} ± ${sd[floor_run]} (${med[floor_run]}) ms."
+echo
 echo "| command | box mean ± σ (median) ms | crun | runc | box / crun (medians) | box / runc |"
 echo "|---|---|---|---|---|---|"
 for what in run create+start+delete; do
@@ -106,6 +113,13 @@ for what in run create+start+delete; do
 		"${mean[$r]} ± ${sd[$r]} (${med[$r]}) | $(ratio "${med[$b]}" "${med[$c]}") |" \
 		"$(ratio "${med[$b]}" "${med[$r]}") |"
 done
+echo
+echo "Goals (\`run\`, medians): box ≤ 0.33 × crun: $(awk -v a="${med[box_run]}" -v b="${med[crun_run]}" \
+	'BEGIN { print (a <= 0.33 * b) ? "yes" : "**no**" }') ($(ratio "${med[box_run]}" "${med[crun_run]}")×);" \
+	"≤ 0.1 × runc: $(awk -v a="${med[box_run]}" -v b="${med[runc_run]}" \
+	'BEGIN { print (a <= 0.1 * b) ? "yes" : "**no**" }') ($(ratio "${med[box_run]}" "${med[runc_run]}")×);" \
+	"0.33 × crun is $(awk -v b="${med[crun_run]}" 'BEGIN { printf "%.2f", 0.33 * b }') ms," \
+	"the floor ${med[floor_run]} ms."
 
 # --- podman run --rm with each runtime -----------------------------------------------------
 command -v podman >/dev/null || { echo; echo "podman: not installed, not measured"; exit 0; }

@@ -157,6 +157,8 @@ static int child_setup(const struct child *c, char *exe, size_t exe_size)
 
 	(void)safe_close(c->syncfd[0]);
 	(void)safe_close(c->statefd[1]);
+	/* A lock shared with the caller's open file would stay held while we wait for start. */
+	(void)safe_close(c->p->close_fd);
 	/* If `box create` dies during the set-up, so do we (cleared once we are ready). */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return sync_errorf(c->syncfd[1], -errno, "set the parent-death signal");

@@ -23,6 +23,7 @@ struct container_params {
 	int console_sock;      /* connected console socket (process.terminal), or -1 */
 	int fifo_fd;           /* O_PATH of the fifo the first process blocks on; -1: no wait */
 	unsigned preserve_fds; /* fds 3 .. 3+N-1 cross into the container */
+	int close_fd;          /* the caller's, closed by the first process first of all (a lock) */
 	/* The state hooks get on stdin (a new string), for the first process pid. */
 	char *(*hook_state)(pid_t pid, const char *status, void *arg);
 	void *hook_arg;

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,7 +21,8 @@ static _Noreturn void hook_child(const struct spec_hook *h, int in)
 	char *no_args[] = {h->path, NULL};
 	char *no_env[] = {NULL};
 
-	if (dup2(in, 0) < 0)
+	/* A hook never outlives the runtime that waits for it (a killed `box create`). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || dup2(in, 0) < 0)
 		_exit(126);
 	(void)cloexec_from(3);
 	execve(h->path, h->args ? h->args : no_args, h->env ? h->env : no_env);

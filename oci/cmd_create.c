@@ -53,7 +53,7 @@ static int connect_console(const char *path, int *ret_fd)
 
 static int check_spec(const struct spec *s, const struct create_args *a)
 {
-	if (s->process.terminal && !a->console_socket && !a->detach) {
+	if (s->process.terminal && !a->console_socket) {
 		log_error("config.json: process.terminal: needs --console-socket");
 		return -EINVAL;
 	}
@@ -131,7 +131,7 @@ static int keep_config(const char *root, const char *id, const char *bundle)
 
 /* Everything of create after the state directory exists; the caller removes it on failure. */
 static int create_in(const struct oci_global *g, const struct create_args *a, const struct spec *s,
-                     struct ocistate *st, struct container *ret)
+                     struct ocistate *st, int lock, struct container *ret)
 {
 	_cleanup_free_ char *fifo = NULL;
 	_cleanup_close_ int fifo_fd = -1, console = -1;
@@ -172,6 +172,7 @@ static int create_in(const struct oci_global *g, const struct create_args *a, co
 	    .console_sock = console,
 	    .fifo_fd = fifo_fd,
 	    .preserve_fds = preserve,
+	    .close_fd = lock,
 	    .hook_state = hook_state,
 	    .hook_arg = st,
 	};
@@ -194,6 +195,7 @@ static int create_in(const struct oci_global *g, const struct create_args *a, co
 static int do_create(const struct oci_global *g, const struct create_args *a, struct container *ret)
 {
 	_cleanup_(spec_free) struct spec s = {0};
+	_cleanup_close_ int lock = -1;
 	struct ocistate st = {0};
 	int r;
 
@@ -208,6 +210,10 @@ static int do_create(const struct oci_global *g, const struct create_args *a, st
 		r = resolve_paths(&s, a->bundle, &st.bundle, &st.rootfs);
 	if (r == 0)
 		r = ocistate_make(g->root, a->id);
+	/* Held until create ends: a delete meanwhile waits, and finds a complete record or,
+	 * if create was killed, what it left (cmd_ctl.c's remove_partial). */
+	if (r == 0 && (r = ocistate_lock(g->root, a->id, &lock)) < 0)
+		(void)ocistate_remove(g->root, a->id);
 	if (r < 0) {
 		ocistate_free(&st);
 		return r;
@@ -216,7 +222,7 @@ static int do_create(const struct oci_global *g, const struct create_args *a, st
 	st.created = ocistate_now();
 	st.annotations = s.annotations ? json_incref(s.annotations) : NULL;
 	st.post_hooks = s.n_hooks[SPEC_HOOK_POSTSTART] || s.n_hooks[SPEC_HOOK_POSTSTOP];
-	r = st.id && st.created ? create_in(g, a, &s, &st, ret) : -ENOMEM;
+	r = st.id && st.created ? create_in(g, a, &s, &st, lock, ret) : -ENOMEM;
 	if (r < 0)
 		(void)ocistate_remove(g->root, a->id);
 	ocistate_free(&st);

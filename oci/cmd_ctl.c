@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cgroup.h"
+#include "container.h"
 #include "hooks.h"
 #include "log.h"
 #include "oci.h"
@@ -147,6 +148,21 @@ void oci_run_hooks(const char *root, const struct ocistate *st, int kind, const 
 	spec_free(&s);
 }
 
+/* What a `box create` killed during its set-up left (it held the lock, so it is gone): no
+ * state, maybe the config's copy, whose cgroupsPath says where a cgroup may be left. */
+static int remove_partial(const char *root, const char *id)
+{
+	_cleanup_free_ char *dir = ocistate_dir(root, id), *parent = NULL, *name = NULL;
+	struct spec s = {0};
+
+	log_init("box", log_is_verbose()); /* "does not exist" above was no error */
+	if (dir && ociconf_load(dir, &s) == 0 &&
+	    container_cgroup_path(s.cgroups_path, id, &parent, &name) == 0)
+		(void)cgroup_remove_stale(parent, name);
+	spec_free(&s);
+	return ocistate_remove(root, id);
+}
+
 static bool exists(const char *root, const char *id)
 {
 	_cleanup_free_ char *dir = ocistate_dir(root, id);
@@ -170,7 +186,12 @@ int oci_delete(const struct oci_global *g, int argc, char **argv)
 	/* --force on a container that is gone already: nothing to do, as other runtimes. */
 	if (force && ocistate_id_ok(id) && !exists(g->root, id))
 		return 0;
-	if (ocistate_lock(g->root, id, &lock) < 0 || ocistate_load(g->root, id, &st) < 0)
+	if (ocistate_lock(g->root, id, &lock) < 0)
+		return 1;
+	r = ocistate_load(g->root, id, &st);
+	if (r == -ENOENT && exists(g->root, id))
+		return remove_partial(g->root, id) < 0 ? 1 : 0;
+	if (r < 0)
 		return 1;
 	status = ocistate_status(g->root, &st);
 	if ((status == OCI_RUNNING || status == OCI_PAUSED) && !force) {

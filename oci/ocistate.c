@@ -197,9 +197,14 @@ int ocistate_remove(const char *root, const char *id)
 
 int ocistate_lock(const char *root, const char *id, int *ret_fd)
 {
-	_cleanup_free_ char *dir = ocistate_dir(root, id);
+	_cleanup_free_ char *dir = NULL;
 	int fd;
 
+	if (!ocistate_id_ok(id)) {
+		log_error("container '%s' does not exist (not a valid id)", id);
+		return -ENOENT;
+	}
+	dir = ocistate_dir(root, id);
 	if (!dir)
 		return -ENOMEM;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -443,6 +443,23 @@ test_a_failing_or_hung_hook_fails_create_and_leaves_nothing()
 	assertContains "$(cat "$TEST_TMP/err")" "(timeout)"
 }
 
+# SIGKILL of `box create` during its set-up (in a hook): its process and hook die with it,
+# and delete --force removes the record and the cgroup it left.
+test_delete_cleans_up_after_a_killed_create()
+{
+	EDIT='c["hooks"] = {"createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "echo hook >'"$TEST_TMP"'/hook; exec sleep 60"]}]}' \
+		mkbundle sleep 60
+	obox create --bundle "$TEST_TMP/bundle" "$ID" >/dev/null 2>&1 &
+	local create=$!
+	track_pid $create
+	wait_until 10 test -e "$TEST_TMP/hook" || fail "the hook did not run"
+	kill -KILL $create
+	wait $create 2>/dev/null
+	assertTrue "a record is left" "[ -d '$OCI_ROOT/$ID' ]"
+	obox delete --force "$ID" || fail "delete --force after a killed create"
+	assertFalse "the record is gone" "[ -e '$OCI_ROOT/$ID' ]"
+}
+
 test_json_log_format_for_engines()
 {
 	mkbundle true

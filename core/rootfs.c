@@ -150,7 +150,7 @@ static uint64_t bind_attrs(const struct mount_op *op)
 	return a;
 }
 
-static int apply_volume(int rootfd, const struct mount_op *op, int syncfd)
+static int apply_volume(int rootfd, const char *rootfs, const struct mount_op *op, int syncfd)
 {
 	/* mount_setattr takes the propagation alone; "rprivate" recurses through rec. */
 	struct mount_attr attr = {.attr_set = bind_attrs(op),
@@ -171,7 +171,7 @@ static int apply_volume(int rootfd, const struct mount_op *op, int syncfd)
 		return sync_errorf(syncfd, -errno, "set the flags of volume '%s'", op->src);
 	r = open_target(rootfd, op, S_ISDIR(st.st_mode), &target);
 	if (r < 0)
-		return sync_errorf(syncfd, r, "open volume target '%s'", op->dst);
+		return sync_errorf(syncfd, r, "open volume target '%s' in '%s'", op->dst, rootfs);
 	if (k_move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
 	    0)
 		return sync_errorf(syncfd, -errno, "mount volume '%s' on '%s'", op->src, op->dst);
@@ -328,7 +328,7 @@ static int open_parent(int rootfd, const char *dst, int *ret_fd, const char **re
 	return r;
 }
 
-static int apply_device(int rootfd, const struct mount_op *op, int syncfd)
+static int apply_device(int rootfd, const char *rootfs, const struct mount_op *op, int syncfd)
 {
 	_cleanup_close_ int parent = -1;
 	const char *name;
@@ -343,7 +343,7 @@ static int apply_device(int rootfd, const struct mount_op *op, int syncfd)
 			return sync_errorf(syncfd, -errno, "create device '%s'", op->dst);
 		/* Where nodes cannot be made, the host's own node is bound on an empty file. */
 		struct mount_op bind = {.kind = MOUNT_OP_VOLUME, .src = op->src, .dst = op->dst};
-		return apply_volume(rootfd, &bind, syncfd);
+		return apply_volume(rootfd, rootfs, &bind, syncfd);
 	}
 	/* mknod's mode passed through the umask; the node is ours (a fresh tmpfs). */
 	if (fchownat(parent, name, op->uid, op->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
@@ -628,11 +628,11 @@ static int apply_op(struct apply_ctx *c, const struct mount_op *op)
 		/* From here on every path is resolved in the bind, not in what is under it. */
 		return reopen_root(c, rootfs);
 	case MOUNT_OP_VOLUME:
-		return apply_volume(c->rootfd, op, syncfd);
+		return apply_volume(c->rootfd, rootfs, op, syncfd);
 	case MOUNT_OP_FS:
 		return apply_fs(c->rootfd, op, syncfd);
 	case MOUNT_OP_DEVICE:
-		return apply_device(c->rootfd, op, syncfd);
+		return apply_device(c->rootfd, rootfs, op, syncfd);
 	case MOUNT_OP_SYMLINK:
 		return apply_symlink(c->rootfd, op, syncfd);
 	case MOUNT_OP_REMOUNT_RO:

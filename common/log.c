@@ -9,21 +9,17 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "fmt.h"
-#include "util.h"
 
 static const char *log_name = "box";
 static bool log_verbose;
-static int log_fd = -1; /* log_to: a copy of every line goes there */
-static bool log_json;
+static void (*log_sink)(const char *level, const char *msg, size_t len);
 
-void log_to(int fd, bool json)
+void log_set_sink(void (*sink)(const char *level, const char *msg, size_t len))
 {
-	log_fd = fd;
-	log_json = json;
+	log_sink = sink;
 }
 
 void log_init(const char *prog, bool verbose)
@@ -40,39 +36,6 @@ bool log_is_verbose(void)
 const char *log_prog(void)
 {
 	return log_name;
-}
-
-/* {"level":"error","msg":"...","time":"2026-12-02T07:00:00Z"}: the shape engines parse. */
-static void log_json_line(const char *level, const char *msg, size_t len)
-{
-	char buf[2400];
-	struct timespec ts;
-	struct tm tm;
-	size_t n = 0;
-	int m;
-
-	(void)clock_gettime(CLOCK_REALTIME, &ts);
-	(void)gmtime_r(&ts.tv_sec, &tm);
-	m = fmt_snprintf(buf, sizeof(buf), "{\"level\":\"%s\",\"msg\":\"", level);
-	n = m > 0 ? (size_t)m : 0;
-	for (size_t i = 0; i < len && n < sizeof(buf) - 100; i++) {
-		unsigned char c = (unsigned char)msg[i];
-
-		if (c == '"' || c == '\\') {
-			buf[n++] = '\\';
-			buf[n++] = (char)c;
-		} else if (c < 0x20) {
-			m = fmt_snprintf(buf + n, 7, "\\u%04x", c);
-			n += m > 0 ? (size_t)m : 0;
-		} else {
-			buf[n++] = (char)c;
-		}
-	}
-	m = fmt_snprintf(buf + n, sizeof(buf) - n,
-	                 "\",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02dZ\"}\n", tm.tm_year + 1900,
-	                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	n += m > 0 ? (size_t)m : 0;
-	(void)write_all(log_fd, buf, n);
 }
 
 static void log_line(const char *level, int err, const char *fmt, va_list ap)
@@ -97,15 +60,13 @@ static void log_line(const char *level, int err, const char *fmt, va_list ap)
 			n = (int)sizeof(buf) - 2;
 	}
 	buf[n++] = '\n';
-	if (log_fd >= 0 && log_json) {
+	if (log_sink) {
 		size_t skip = strlen(log_name) + 2 + strlen(level);
 
-		log_json_line(*level == 'w' ? "warning" : (*level == 'd' ? "debug" : "error"),
-		              buf + skip, (size_t)n - 1 - skip);
-	} else if (log_fd >= 0) {
-		(void)write_all(log_fd, buf, (size_t)n);
+		log_sink(*level == 'w' ? "warning" : (*level == 'd' ? "debug" : "error"),
+		         buf + skip, (size_t)n - 1 - skip);
 	}
-	if (log_fd < 0 || *level != 'd')
+	if (!log_sink || *level != 'd')
 		while (write(STDERR_FILENO, buf, (size_t)n) < 0 && errno == EINTR)
 			;
 	errno = saved;
@@ -136,7 +97,7 @@ void log_debug(const char *fmt, ...)
 	if (!log_verbose)
 		return;
 	va_start(ap, fmt);
-	log_line(log_fd >= 0 ? "debug: " : "", 0, fmt, ap);
+	log_line(log_sink ? "debug: " : "", 0, fmt, ap);
 	va_end(ap);
 }
 

@@ -7,14 +7,15 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Formats go through common/fmt.c: its conversions only, no floating point. */
 
 void log_init(const char *prog, bool verbose);
 bool log_is_verbose(void);
-/* A copy of every line also goes to fd (box --log), as text or one JSON object per line with
- * level, msg and time (--log-format json); debug lines then go only there. -1: none. */
-void log_to(int fd, bool json);
+/* Every message also goes to sink (box --log), with its level ("error", "warning", "debug")
+ * and without the program's prefix; debug lines then go only there. NULL: none. */
+void log_set_sink(void (*sink)(const char *level, const char *msg, size_t len));
 const char *log_prog(void);
 
 /* Always printed. */

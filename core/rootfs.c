@@ -291,6 +291,8 @@ static int apply_fs(int rootfd, const struct mount_op *op, int syncfd)
 	if (op->copy_up && (r = open_in_root(rootfd, op->dst, O_RDONLY | O_DIRECTORY, &old)) < 0)
 		return sync_errorf(syncfd, r, "open '%s' to copy it up", op->dst);
 	r = mount_on_fd(op->src ? op->src : op->type, target, op->type, op->flags, op->data);
+	if (r == -ENODEV && op->optional)
+		return 0;
 	if (r < 0)
 		return sync_errorf(syncfd, r, "mount %s on '%s'", op->type, op->dst);
 	if (old >= 0 && (r = copy_up(rootfd, op, old)) < 0)

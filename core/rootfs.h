@@ -33,14 +33,15 @@ enum mount_op_kind {
 
 struct mount_op {
 	enum mount_op_kind kind;
-	const char *src;           /* VOLUME, DEVICE (host node), SYMLINK (target), SYSCTL (key) */
-	const char *dst;           /* absolute path inside the container */
-	bool ro;                   /* VOLUME */
-	bool recursive;            /* VOLUME: every mount under src too (rbind) */
-	bool copy_up;              /* FS: what the image has at dst is copied into it (tmpcopyup) */
-	const char *type;          /* FS */
-	const char *data;          /* FS: options for the filesystem; SYSCTL: the value */
-	unsigned long flags;       /* FS: MS_*; VOLUME: MS_NOSUID, MS_NODEV, MS_NOEXEC, atime */
+	const char *src;     /* VOLUME, DEVICE (host node), SYMLINK (target), SYSCTL (key) */
+	const char *dst;     /* absolute path inside the container */
+	bool ro;             /* VOLUME */
+	bool recursive;      /* VOLUME: every mount under src too (rbind) */
+	bool copy_up;        /* FS: what the image has at dst is copied into it (tmpcopyup) */
+	bool optional;       /* FS: a filesystem this kernel does not have (ENODEV) is skipped */
+	const char *type;    /* FS */
+	const char *data;    /* FS: options for the filesystem; SYSCTL: the value */
+	unsigned long flags; /* FS: MS_*; VOLUME: MS_NOSUID, MS_NODEV, MS_NOEXEC, atime */
 	unsigned long propagation; /* VOLUME, FS, PROPAGATION: MS_PRIVATE... (0: leave) */
 	mode_t mode;               /* DEVICE: type and permission bits */
 	dev_t rdev;                /* DEVICE */

@@ -21,6 +21,7 @@ enum opt_id {
 	OPT_KEEP_RUNNING,
 	OPT_GRACE,
 	OPT_CONTAINER,
+	OPT_MOUNTED,
 	OPT_PRIVILEGED,
 	OPT_WORKDIR,
 	OPT_USER,
@@ -43,25 +44,16 @@ struct opt {
 };
 
 static const struct opt opts[] = {
-    {"help", 'h', false, OPT_HELP},
-    {"version", 'V', false, OPT_VERSION},
-    {"verbose", 'v', false, OPT_VERBOSE},
-    {"keep-running", 0, false, OPT_KEEP_RUNNING},
-    {"grace", 0, true, OPT_GRACE},
-    {"container", 0, false, OPT_CONTAINER},
-    {"privileged", 0, false, OPT_PRIVILEGED},
-    {"workdir", 0, true, OPT_WORKDIR},
-    {"user", 0, true, OPT_USER},
-    {"keep-fds", 0, false, OPT_KEEP_FDS},
-    {"cap-add", 0, true, OPT_CAP_ADD},
-    {"cap-drop", 0, true, OPT_CAP_DROP},
-    {"no-new-privileges", 0, false, OPT_NO_NEW_PRIVS},
-    {"config", 'c', true, OPT_CONFIG},
-    {"service", 0, true, OPT_SERVICE},
-    {"control-fd", 0, true, OPT_CONTROL_FD},
-    {"tty", 0, false, OPT_TTY},
-    {NULL, 's', false, OPT_COMPAT},
-    {NULL, 'g', false, OPT_COMPAT},
+    {"help", 'h', false, OPT_HELP},          {"version", 'V', false, OPT_VERSION},
+    {"verbose", 'v', false, OPT_VERBOSE},    {"keep-running", 0, false, OPT_KEEP_RUNNING},
+    {"grace", 0, true, OPT_GRACE},           {"container", 0, false, OPT_CONTAINER},
+    {"mounted", 0, false, OPT_MOUNTED},      {"privileged", 0, false, OPT_PRIVILEGED},
+    {"workdir", 0, true, OPT_WORKDIR},       {"user", 0, true, OPT_USER},
+    {"keep-fds", 0, false, OPT_KEEP_FDS},    {"cap-add", 0, true, OPT_CAP_ADD},
+    {"cap-drop", 0, true, OPT_CAP_DROP},     {"no-new-privileges", 0, false, OPT_NO_NEW_PRIVS},
+    {"config", 'c', true, OPT_CONFIG},       {"service", 0, true, OPT_SERVICE},
+    {"control-fd", 0, true, OPT_CONTROL_FD}, {"tty", 0, false, OPT_TTY},
+    {NULL, 's', false, OPT_COMPAT},          {NULL, 'g', false, OPT_COMPAT},
 };
 
 static const char usage[] =
@@ -76,6 +68,7 @@ static const char usage[] =
     "  --keep-running      when CMD exits, stay up while any other process remains\n"
     "  --grace SECONDS     grace period on SIGTERM/SIGINT before SIGKILL (default 10)\n"
     "  --container         mount /proc, /sys, /dev and drop capabilities (PID 1 of a container)\n"
+    "  --mounted           with --container: /proc, /sys, /dev are mounted already (launch)\n"
     "  --privileged        with --container: keep every capability, mask nothing\n"
     "  --workdir DIR       run CMD in DIR\n"
     "  --user UID[:GID]    run CMD with these numeric ids (GID defaults to UID)\n"
@@ -207,6 +200,9 @@ static void apply_flag(struct init_config *c, enum opt_id id)
 	case OPT_CONTAINER:
 		c->container = true;
 		break;
+	case OPT_MOUNTED:
+		c->mounted = true;
+		break;
 	case OPT_PRIVILEGED:
 		c->privileged = true;
 		break;
@@ -318,6 +314,10 @@ int cmdline_parse(int argc, char *const *argv, struct init_config *ret)
 	/* The terminal comes from the devpts boxinit mounts, and its master goes to launch. */
 	if (c.tty && (!c.container || c.control_fd < 0)) {
 		log_error("option '--tty' needs --container and --control-fd");
+		return -EINVAL;
+	}
+	if (c.mounted && !c.container) {
+		log_error("option '--mounted' needs --container");
 		return -EINVAL;
 	}
 	/* No command is fine here: services may be declared (main.c decides). */

@@ -29,6 +29,7 @@ struct init_config {
 	bool verbose;
 	bool keep_running;
 	bool container;
+	bool mounted; /* --mounted: launch's plan made /proc, /sys and /dev (core/rootfs.c) */
 	bool privileged;
 	bool keep_fds;
 	bool no_new_privs;

@@ -56,7 +56,8 @@ static int become_init(const struct init_config *cfg, int *ret_tty)
 		return log_errno(-errno, "set no_new_privs");
 	if (!cfg->container)
 		return 0;
-	r = mounts_setup(cfg->privileged, cfg->tty);
+	/* Under launch the kernel filesystems are steps of the container's mount plan. */
+	r = cfg->mounted ? 0 : mounts_setup(cfg->privileged, cfg->tty);
 	/* Needs the devpts just mounted and CAP_SYS_ADMIN for /dev/console. */
 	if (r == 0 && cfg->tty)
 		r = console_open(cfg->control_fd, cfg->has_user, cfg->uid, ret_tty);

@@ -181,6 +181,7 @@ int initexec_argv(const struct launch_config *c, int ctl_fd, bool tty, char ***r
 
 	opts[n_opts++] = "boxinit";
 	opts[n_opts++] = "--container";
+	opts[n_opts++] = "--mounted"; /* the kernel filesystems are steps of launch's plan */
 	if (!c->exit_with_main)
 		opts[n_opts++] = "--keep-running";
 	if (c->grace) {

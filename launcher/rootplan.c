@@ -1,22 +1,154 @@
 // SPDX-License-Identifier: MIT
 /*
- * rootplan: launch's options as the core's mount plan (core/rootfs.h). Pure: it only lists the
- * steps; core/rootfs.c applies them in the container's first process.
+ * rootplan: launch's options as the core's mount plan (core/rootfs.h). Pure but for reading
+ * whether the rootfs has a group 5 (devpts's tty group): it only lists the steps;
+ * core/rootfs.c applies them in the container's first process, the same executor as box's.
  */
 #include "rootplan.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define KFS_FLAGS  (MS_NOSUID | MS_NODEV | MS_NOEXEC)
+#define PLAN_FIXED 64 /* every step but the volumes */
+
+/* Docker's defaults: kernel interfaces a container has no business reading (masked) or
+ * writing (read-only). The same lists as boxinit's own (init/mounts.c). */
+static const char *const masked_paths[] = {
+    "/proc/asound",        "/proc/acpi",       "/proc/kcore",       "/proc/keys",
+    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+    "/proc/scsi",          "/proc/interrupts", "/sys/firmware",     "/sys/devices/virtual/powercap",
+};
+
+static const char *const readonly_paths[] = {
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+/* The kernel filesystems and a fresh /dev (never the host's, which holds its disks). */
+static const struct mount_op kernel_ops[] = {
+    {.kind = MOUNT_OP_FS, .dst = "/proc", .src = "proc", .type = "proc", .flags = KFS_FLAGS},
+    {.kind = MOUNT_OP_FS,
+     .dst = "/sys",
+     .src = "sysfs",
+     .type = "sysfs",
+     .flags = KFS_FLAGS | MS_RDONLY},
+    {.kind = MOUNT_OP_FS,
+     .dst = "/dev",
+     .src = "tmpfs",
+     .type = "tmpfs",
+     .flags = MS_NOSUID | MS_STRICTATIME,
+     .data = "mode=755,size=64k"},
+    {.kind = MOUNT_OP_DEVICE,
+     .dst = "/dev/null",
+     .src = "/dev/null",
+     .mode = S_IFCHR | 0666,
+     .rdev = 0x103},
+    {.kind = MOUNT_OP_DEVICE,
+     .dst = "/dev/zero",
+     .src = "/dev/zero",
+     .mode = S_IFCHR | 0666,
+     .rdev = 0x105},
+    {.kind = MOUNT_OP_DEVICE,
+     .dst = "/dev/full",
+     .src = "/dev/full",
+     .mode = S_IFCHR | 0666,
+     .rdev = 0x107},
+    {.kind = MOUNT_OP_DEVICE,
+     .dst = "/dev/random",
+     .src = "/dev/random",
+     .mode = S_IFCHR | 0666,
+     .rdev = 0x108},
+    {.kind = MOUNT_OP_DEVICE,
+     .dst = "/dev/urandom",
+     .src = "/dev/urandom",
+     .mode = S_IFCHR | 0666,
+     .rdev = 0x109},
+    {.kind = MOUNT_OP_DEVICE,
+     .dst = "/dev/tty",
+     .src = "/dev/tty",
+     .mode = S_IFCHR | 0666,
+     .rdev = 0x500},
+    {.kind = MOUNT_OP_FS,
+     .dst = "/dev/pts",
+     .src = "devpts",
+     .type = "devpts",
+     .flags = MS_NOSUID | MS_NOEXEC,
+     .data = "newinstance,ptmxmode=0666,mode=0620"},
+    {.kind = MOUNT_OP_SYMLINK, .dst = "/dev/ptmx", .src = "pts/ptmx"},
+    {.kind = MOUNT_OP_FS,
+     .dst = "/dev/shm",
+     .src = "shm",
+     .type = "tmpfs",
+     .flags = KFS_FLAGS,
+     .data = "mode=1777,size=65536k"},
+    /* Optional: a kernel without POSIX message queues still runs containers. */
+    {.kind = MOUNT_OP_FS,
+     .dst = "/dev/mqueue",
+     .src = "mqueue",
+     .type = "mqueue",
+     .flags = KFS_FLAGS,
+     .optional = true},
+    {.kind = MOUNT_OP_SYMLINK, .dst = "/dev/fd", .src = "/proc/self/fd"},
+    {.kind = MOUNT_OP_SYMLINK, .dst = "/dev/stdin", .src = "/proc/self/fd/0"},
+    {.kind = MOUNT_OP_SYMLINK, .dst = "/dev/stdout", .src = "/proc/self/fd/1"},
+    {.kind = MOUNT_OP_SYMLINK, .dst = "/dev/stderr", .src = "/proc/self/fd/2"},
+};
+
+/* Does the rootfs's /etc/group name gid 5 (devpts then gives new terminals that group)? Read
+ * inside the rootfs: a link there cannot make launch read a host file. */
+static bool rootfs_has_gid5(const char *rootfs)
+{
+	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
+	_cleanup_close_ int root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -1;
+	char buf[65536]; /* a longer /etc/group is read in part */
+	ssize_t n;
+
+	if (root < 0)
+		return false;
+	fd = (int)syscall(SYS_openat2, root, "/etc/group", &how, sizeof(how));
+	n = fd < 0 ? -1 : read_all(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	for (char *line = buf; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		/* name:password:GID:members */
+		char *p = strchr(line, ':');
+
+		if (p)
+			p = strchr(p + 1, ':');
+		if (p && strncmp(p + 1, "5:", 2) == 0)
+			return true;
+	}
+	return false;
+}
 
 int rootfs_plan(const struct launch_config *c, struct mount_plan *ret)
 {
-	struct mount_op *ops = calloc(c->n_volumes + 5, sizeof(*ops));
+	struct mount_op *ops = calloc(c->n_volumes + PLAN_FIXED, sizeof(*ops));
 	size_t n = 0;
 
 	if (!ops)
 		return -ENOMEM;
 	ops[n++] = (struct mount_op){.kind = MOUNT_OP_MAKE_PRIVATE};
 	ops[n++] = (struct mount_op){.kind = MOUNT_OP_BIND_ROOT};
+	/* Before the volumes, so a volume inside /dev (or /proc) lands on top, not under. */
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_ops); i++) {
+		ops[n] = kernel_ops[i];
+		if (ops[n].type && STREQ(ops[n].type, "devpts") && c->rootfs &&
+		    rootfs_has_gid5(c->rootfs))
+			ops[n].data = "newinstance,ptmxmode=0666,mode=0620,gid=5";
+		n++;
+	}
 	for (size_t i = 0; i < c->n_volumes; i++)
 		ops[n++] = (struct mount_op){
 		    .kind = MOUNT_OP_VOLUME,
@@ -37,6 +169,10 @@ int rootfs_plan(const struct launch_config *c, struct mount_plan *ret)
 	if (c->read_only)
 		ops[n++] = (struct mount_op){.kind = MOUNT_OP_ROOT_READONLY, .ro = true};
 	ops[n++] = (struct mount_op){.kind = MOUNT_OP_PIVOT};
+	for (size_t i = 0; !c->privileged && i < ARRAY_SIZE(masked_paths); i++)
+		ops[n++] = (struct mount_op){.kind = MOUNT_OP_MASK, .dst = masked_paths[i]};
+	for (size_t i = 0; !c->privileged && i < ARRAY_SIZE(readonly_paths); i++)
+		ops[n++] = (struct mount_op){.kind = MOUNT_OP_READONLY, .dst = readonly_paths[i]};
 	*ret = (struct mount_plan){.rootfs = c->rootfs, .ops = ops, .n_ops = n};
 	return 0;
 }

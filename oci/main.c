@@ -4,9 +4,11 @@
  * global options, sets up logging and picks the command (oci/oci.h).
  */
 #include <fcntl.h>
+#include <jansson.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "initexec.h"
 #include "kapi.h"
@@ -47,6 +49,34 @@ static int version(void)
 	return 0;
 }
 
+static int log_fd = -1;
+static bool log_json;
+
+/* {"level":"error","msg":"...","time":"2026-12-02T07:00:00Z"}: the shape engines parse (the
+ * last error line is what containerd reports); text: the message as on stderr. */
+static void log_sink(const char *level, const char *msg, size_t len)
+{
+	json_t *o;
+	char *text, t[32];
+	struct timespec ts;
+	struct tm tm;
+
+	if (!log_json) {
+		(void)dprintf(log_fd, "box: %s%s%.*s\n", STREQ(level, "error") ? "" : level,
+		              STREQ(level, "error") ? "" : ": ", (int)len, msg);
+		return;
+	}
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	(void)gmtime_r(&ts.tv_sec, &tm);
+	(void)strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	o = json_pack("{s:s, s:s%, s:s}", "level", level, "msg", msg, len, "time", t);
+	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	if (text)
+		(void)dprintf(log_fd, "%s\n", text);
+	free(text);
+	json_decref(o);
+}
+
 static int open_log(const char *path, const char *format)
 {
 	bool json;
@@ -60,15 +90,14 @@ static int open_log(const char *path, const char *format)
 		log_error("--log-format: '%s' is neither 'text' nor 'json'", format);
 		return -EINVAL;
 	}
-	if (!path) {
-		if (json)
-			log_to(STDERR_FILENO, true);
+	if (!path)
 		return 0;
-	}
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
 	if (fd < 0)
 		return log_errno(-errno, "open log file '%s'", path);
-	log_to(fd, json);
+	log_fd = fd;
+	log_json = json;
+	log_set_sink(log_sink);
 	return 0;
 }
 

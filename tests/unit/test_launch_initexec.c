@@ -36,13 +36,13 @@ static void assert_strv(char **got, const char *const *want, size_t n)
 static void test_argv_defaults_keep_running(void **state)
 {
 	struct launch_config c = {.cmd = cmd};
-	const char *want[] = {"boxinit", "--container", "--keep-running", "--",
-	                      "/bin/sh", "-c",          "echo hi"};
+	const char *want[] = {"boxinit", "--container", "--mounted", "--keep-running",
+	                      "--",      "/bin/sh",     "-c",        "echo hi"};
 	char **argv;
 
 	(void)state;
 	assert_int_equal(initexec_argv(&c, -1, false, &argv), 0);
-	assert_strv(argv, want, 7);
+	assert_strv(argv, want, 8);
 	initexec_strv_free(argv);
 }
 
@@ -57,14 +57,14 @@ static void test_argv_passes_every_boxinit_option(void **state)
 	    .user = "1000:100",
 	    .verbose = true,
 	};
-	const char *want[] = {"boxinit",   "--container", "--grace", "2.5",      "--privileged",
-	                      "--workdir", "/srv",        "--user",  "1000:100", "-v",
-	                      "--",        "/bin/sh",     "-c",      "echo hi"};
+	const char *want[] = {"boxinit",      "--container", "--mounted", "--grace", "2.5",
+	                      "--privileged", "--workdir",   "/srv",      "--user",  "1000:100",
+	                      "-v",           "--",          "/bin/sh",   "-c",      "echo hi"};
 	char **argv;
 
 	(void)state;
 	assert_int_equal(initexec_argv(&c, -1, false, &argv), 0);
-	assert_strv(argv, want, 14);
+	assert_strv(argv, want, 15);
 	initexec_strv_free(argv);
 }
 
@@ -72,14 +72,14 @@ static void test_argv_passes_every_boxinit_option(void **state)
 static void test_argv_hands_the_control_socket_and_tty(void **state)
 {
 	struct launch_config c = {.cmd = cmd};
-	const char *want[] = {
-	    "boxinit", "--container", "--keep-running", "--control-fd", "7",
-	    "--tty",   "--",          "/bin/sh",        "-c",           "echo hi"};
+	const char *want[] = {"boxinit",      "--container", "--mounted", "--keep-running",
+	                      "--control-fd", "7",           "--tty",     "--",
+	                      "/bin/sh",      "-c",          "echo hi"};
 	char **argv;
 
 	(void)state;
 	assert_int_equal(initexec_argv(&c, 7, true, &argv), 0);
-	assert_strv(argv, want, 10);
+	assert_strv(argv, want, 11);
 	initexec_strv_free(argv);
 }
 

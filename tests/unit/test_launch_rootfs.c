@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for the mount plan (launcher/rootfs.c): which operations, in
+ * Unit tests for launch's mount plan (launcher/rootplan.c): which operations, in
  * which order, from a launch_config. Applying it needs namespaces and is
  * covered by the launch suites.
  */
@@ -11,16 +11,71 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/types.h>
 
 #include <cmocka.h>
 
 #include "rootplan.h"
 
+/* The steps of the plan but the kernel filesystems, devices, links, masks and read-only
+ * paths (checked on their own below), in order. */
 static void assert_kinds(const struct mount_plan *p, const enum mount_op_kind *want, size_t n)
 {
-	assert_int_equal(p->n_ops, n);
-	for (size_t i = 0; i < n; i++)
-		assert_string_equal(rootfs_op_name(p->ops[i].kind), rootfs_op_name(want[i]));
+	size_t k = 0;
+
+	for (size_t i = 0; i < p->n_ops; i++) {
+		enum mount_op_kind kind = p->ops[i].kind;
+
+		if (kind == MOUNT_OP_FS || kind == MOUNT_OP_DEVICE || kind == MOUNT_OP_SYMLINK ||
+		    kind == MOUNT_OP_MASK || kind == MOUNT_OP_READONLY)
+			continue;
+		assert_true(k < n);
+		assert_string_equal(rootfs_op_name(kind), rootfs_op_name(want[k]));
+		k++;
+	}
+	assert_int_equal(k, n);
+}
+
+static ssize_t find(const struct mount_plan *p, enum mount_op_kind kind, const char *dst)
+{
+	for (size_t i = 0; i < p->n_ops; i++)
+		if (p->ops[i].kind == kind &&
+		    (!dst || (p->ops[i].dst && !strcmp(p->ops[i].dst, dst))))
+			return (ssize_t)i;
+	return -1;
+}
+
+/* /proc, /sys (read-only), a fresh /dev with its nodes, pts, shm and mqueue come right after
+ * the root bind, before the volumes (a volume in /dev lands on top); masks and read-only
+ * paths after the pivot, none with --privileged. */
+static void test_plan_has_the_kernel_filesystems_and_masks(void **state)
+{
+	struct volume vol = {.src = "/host/a", .dst = "/dev/data"};
+	struct launch_config c = {.rootfs = "/nonexistent", .volumes = &vol, .n_volumes = 1};
+	struct mount_plan p;
+	ssize_t sys, pivot;
+
+	(void)state;
+	assert_int_equal(rootfs_plan(&c, &p), 0);
+	assert_true(find(&p, MOUNT_OP_FS, "/proc") > find(&p, MOUNT_OP_BIND_ROOT, NULL));
+	sys = find(&p, MOUNT_OP_FS, "/sys");
+	assert_true(sys > 0);
+	assert_true(p.ops[sys].flags & MS_RDONLY);
+	assert_true(find(&p, MOUNT_OP_FS, "/dev") < find(&p, MOUNT_OP_DEVICE, "/dev/null"));
+	assert_true(find(&p, MOUNT_OP_FS, "/dev/pts") < find(&p, MOUNT_OP_VOLUME, "/dev/data"));
+	assert_true(find(&p, MOUNT_OP_SYMLINK, "/dev/ptmx") > 0);
+	assert_true(p.ops[find(&p, MOUNT_OP_FS, "/dev/mqueue")].optional);
+	pivot = find(&p, MOUNT_OP_PIVOT, NULL);
+	assert_true(find(&p, MOUNT_OP_MASK, "/proc/kcore") > pivot);
+	assert_true(find(&p, MOUNT_OP_READONLY, "/proc/sys") > pivot);
+	rootfs_plan_free(&p);
+	c.privileged = true;
+	assert_int_equal(rootfs_plan(&c, &p), 0);
+	assert_int_equal(find(&p, MOUNT_OP_MASK, NULL), -1);
+	assert_int_equal(find(&p, MOUNT_OP_READONLY, NULL), -1);
+	assert_true(find(&p, MOUNT_OP_FS, "/proc") > 0);
+	rootfs_plan_free(&p);
 }
 
 static void test_plan_without_volumes_binds_and_pivots(void **state)
@@ -54,12 +109,12 @@ static void test_plan_volumes_in_order_then_read_only_root(void **state)
 	(void)state;
 	assert_int_equal(rootfs_plan(&c, &p), 0);
 	assert_kinds(&p, want, 6);
-	assert_string_equal(p.ops[2].src, "/host/a");
-	assert_string_equal(p.ops[2].dst, "/data");
-	assert_false(p.ops[2].ro);
-	assert_string_equal(p.ops[3].src, "/host/b");
-	assert_string_equal(p.ops[3].dst, "/etc/conf");
-	assert_true(p.ops[3].ro);
+	ssize_t a = find(&p, MOUNT_OP_VOLUME, "/data"), b = find(&p, MOUNT_OP_VOLUME, "/etc/conf");
+	assert_true(a > 0 && b == a + 1);
+	assert_string_equal(p.ops[a].src, "/host/a");
+	assert_false(p.ops[a].ro);
+	assert_string_equal(p.ops[b].src, "/host/b");
+	assert_true(p.ops[b].ro);
 	rootfs_plan_free(&p);
 }
 
@@ -89,6 +144,7 @@ static void test_op_names_are_distinct(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_plan_has_the_kernel_filesystems_and_masks),
 	    cmocka_unit_test(test_plan_without_volumes_binds_and_pivots),
 	    cmocka_unit_test(test_plan_volumes_in_order_then_read_only_root),
 	    cmocka_unit_test(test_plan_read_only_without_volumes),

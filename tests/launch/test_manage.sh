@@ -105,7 +105,13 @@ test_ps_lists_processes_with_pids_user_and_service()
 	start_web || return 0
 	box_cmd exec -d -u 65534 "$BOX_NAME" sleep 300
 	assertEquals "exec -d (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
-	box_cmd ps --json "$BOX_NAME"
+	# tick's loop runs a new `sleep 1` each second: ps again until one is there (a slow
+	# machine can be between two).
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		box_cmd ps --json "$BOX_NAME"
+		grep -q '"sleep 1"' "$TEST_TMP/out" && break
+		sleep 0.2
+	done
 	assertEquals "ps --json (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
 	assertEquals "PID 1" "1 $PID1 root None" \
 		"$(json_eval "' '.join(str(x) for x in [[e['inside'], e['pid'], e['user'], e['service']] for e in j if e['inside'] == 1][0])" <"$TEST_TMP/out")"

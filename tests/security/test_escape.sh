@@ -513,11 +513,13 @@ test_router_advertisement_cannot_configure_the_host()
 }
 
 # A UDP listener on ADDR:PORT for 3 s: prints "received=DATA from=SRC" or "received=none".
+# Prints "listening" once bound (wait for it, never sleep), then what one datagram brought.
 udp_listen()
 {
 	python3 -c 'import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind((sys.argv[1], int(sys.argv[2])))
+print("listening", flush=True)
 s.settimeout(3)
 try:
     d, a = s.recvfrom(64)
@@ -544,7 +546,7 @@ test_spoofed_source_address_is_dropped_at_the_host()
 		>"$TEST_TMP/control" &
 	real=$!
 	track_pid $real
-	sleep 0.5
+	wait_until 30 file_has "$TEST_TMP/control" '^listening$' || fail "the listener did not start"
 	in_ns "$NS_B" "$ATTACK" spoof 10.99.99.99 10.251.0.1 5353 >/dev/null
 	wait "$real"
 	if grep -q 'received=spoofed from=10.99.99.99' "$TEST_TMP/control"; then
@@ -573,7 +575,8 @@ test_spoofed_source_address_is_dropped_at_the_host()
 	udp_listen "$gw" 5354 >"$TEST_TMP/forged" &
 	forged=$!
 	track_pid $forged
-	sleep 0.5
+	wait_until 30 file_has "$TEST_TMP/real" '^listening$' || fail "the listener did not start"
+	wait_until 30 file_has "$TEST_TMP/forged" '^listening$' || fail "the listener did not start"
 	touch "$TEST_TMP/sig/go"
 	wait "$real" "$forged"
 	assertTrue "its own source arrives: $(cat "$TEST_TMP/real")" \

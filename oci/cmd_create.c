@@ -231,23 +231,24 @@ static int do_create(const struct oci_global *g, const struct create_args *a, st
 
 static int parse_create(int argc, char **argv, struct create_args *a, bool run)
 {
-	bool dummy = false;
+	/* run's own two first: create starts the list after them. */
 	const struct oci_opt opts[] = {
+	    {"detach", 'd', false, NULL, &a->detach, NULL},
+	    {"keep", 0, false, NULL, &a->keep, NULL},
 	    {"bundle", 'b', true, &a->bundle, NULL, NULL},
 	    {"pid-file", 0, true, &a->pid_file, NULL, NULL},
 	    {"console-socket", 0, true, &a->console_socket, NULL, NULL},
 	    {"preserve-fds", 0, true, &a->preserve_fds, NULL, NULL},
 	    {"no-pivot", 0, false, NULL, &a->no_pivot, NULL},
 	    {"no-new-keyring", 0, false, NULL, &a->no_new_keyring, NULL},
-	    {"detach", 'd', false, NULL, run ? &a->detach : &dummy, NULL},
-	    {"keep", 0, false, NULL, run ? &a->keep : &dummy, NULL},
 	    {0},
 	};
 	char **pos;
 	int n, r;
 
 	a->bundle = ".";
-	r = oci_parse(argc, argv, opts, &pos, &n, 1, 1, "[--bundle DIR] [--pid-file FILE] ID");
+	r = oci_parse(argc, argv, run ? opts : opts + 2, &pos, &n, 1, 1,
+	              "[--bundle DIR] [--pid-file FILE] ID");
 	if (r < 0)
 		return r;
 	if (n != 1) {

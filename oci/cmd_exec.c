@@ -225,6 +225,13 @@ static int connect_console(const char *path)
 	return fd;
 }
 
+/* The child's end after an error: the message went over the sync socket. */
+static _Noreturn void child_fail(int r)
+{
+	(void)r;
+	_exit(EXIT_LAUNCH_FAILURE);
+}
+
 /* The second child: in the container's namespaces, cgroup and root; never prints. */
 static _Noreturn void exec_process(const struct joiner *j, bool in_cgroup)
 {
@@ -235,7 +242,7 @@ static _Noreturn void exec_process(const struct joiner *j, bool in_cgroup)
 	(void)safe_close(j->sync[0]);
 	/* Until its exec this is box's code in the container: nothing there may open it. */
 	if (prctl(PR_SET_DUMPABLE, 0) < 0)
-		_exit(sync_errorf(fd, -errno, "make the process non-dumpable") ? 1 : 1);
+		child_fail(sync_errorf(fd, -errno, "make the process non-dumpable"));
 
 	/* Where clone3 could not place it (v2 before 5.7, and some v2 kernels refuse
 	 * CLONE_INTO_CGROUP to a caller in another pid namespace for its children, as launch
@@ -244,32 +251,30 @@ static _Noreturn void exec_process(const struct joiner *j, bool in_cgroup)
 	if (r == 0 && !in_cgroup && j->procs)
 		r = write_file(j->procs, "0");
 	if (r < 0)
-		_exit(sync_errorf(fd, r, "join the container's cgroup") ? 1 : 1);
+		child_fail(sync_errorf(fd, r, "join the container's cgroup"));
 	if (setns(j->pidfd, JOIN_FLAGS) < 0)
-		_exit(sync_errorf(fd, -errno, "join the container's namespaces") ? 1 : 1);
+		child_fail(sync_errorf(fd, -errno, "join the container's namespaces"));
 	if (setsid() < 0)
-		_exit(sync_errorf(fd, -errno, "start a session") ? 1 : 1);
+		child_fail(sync_errorf(fd, -errno, "start a session"));
 	r = process_limits(j->proc, &what);
 	if (r == 0 && j->proc->terminal)
 		r = process_console(j->proc, j->console, false, &what);
 	if (r < 0)
-		_exit(sync_errorf(fd, r, "%s", what) ? 1 : 1);
+		child_fail(sync_errorf(fd, r, "%s", what));
 	r = process_find(j->proc, exe, sizeof(exe));
 	if (r == -ENOENT)
-		_exit(sync_errorf(fd, r, "exec '%s': executable file not found in $PATH",
-		                  j->proc->args[0])
-		          ? 1
-		          : 1);
+		child_fail(sync_errorf(fd, r, "exec '%s': executable file not found in $PATH",
+		                       j->proc->args[0]));
 	if (r < 0)
-		_exit(sync_errorf(fd, r, "exec '%s'", j->proc->args[0]) ? 1 : 1);
+		child_fail(sync_errorf(fd, r, "exec '%s'", j->proc->args[0]));
 	r = cloexec_from(3 + (int)j->preserve);
 	if (r == 0)
 		r = process_confine(j->proc, j->filter, &what);
 	if (r < 0)
-		_exit(sync_errorf(fd, r, "%s", what) ? 1 : 1);
+		child_fail(sync_errorf(fd, r, "%s", what));
 	(void)sigprocmask(SIG_SETMASK, j->mask, NULL);
 	execve(exe, j->proc->args, j->proc->env);
-	_exit(sync_errorf(fd, -errno, "exec '%s'", exe) ? 1 : 1);
+	child_fail(sync_errorf(fd, -errno, "exec '%s'", exe));
 }
 
 /* Starts the process; *ret_pid is its host pid. 0 once it has exec'd (the sync socket's EOF).

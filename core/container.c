@@ -152,6 +152,7 @@ static int child_wait_start(const struct child *c)
 static int child_setup(const struct child *c, char *exe, size_t exe_size)
 {
 	const struct spec_process *proc = &c->p->spec->process;
+	bool userns = c->p->spec->ns[SPEC_NS_USER].wanted;
 	const char *what = "";
 	int r;
 
@@ -168,6 +169,19 @@ static int child_setup(const struct child *c, char *exe, size_t exe_size)
 	r = cgroup_join_self(&c->join);
 	if (r < 0)
 		return sync_errorf(c->syncfd[1], r, "join the container's cgroup");
+	/* A new user namespace: its maps come from box create, then this process becomes its
+	 * root (0 must be mapped) before anything else: what it mounts and makes is the
+	 * namespace's (a tmpfs it mounts refuses files of an unmapped owner). The rootfs and
+	 * the bind sources must be reachable by that root, as with any runtime. */
+	if (userns) {
+		r = sync_wait_go(c->syncfd[1]);
+		if (r < 0)
+			return r;
+		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+			return sync_errorf(c->syncfd[1], -errno,
+			                   "become root of the user namespace "
+			                   "(is 0 mapped?)");
+	}
 	r = child_namespaces(c);
 	if (r == 0)
 		r = rootfs_apply(c->plan, c->syncfd[1]);
@@ -240,9 +254,15 @@ static int open_namespaces(const struct spec *s, struct child *c, unsigned long 
 		log_error("config.json: linux.namespaces: a new mount namespace is required");
 		return -EINVAL;
 	}
-	if (s->ns[SPEC_NS_USER].wanted || s->n_uid_maps || s->n_gid_maps) {
-		log_error("config.json: linux.namespaces: user namespaces are not supported yet");
+	if (s->ns[SPEC_NS_USER].path) {
+		log_error(
+		    "config.json: linux.namespaces: joining a user namespace is not supported");
 		return -EOPNOTSUPP;
+	}
+	if (s->ns[SPEC_NS_USER].wanted && (!s->n_uid_maps || !s->n_gid_maps)) {
+		log_error(
+		    "config.json: linux.uidMappings: a user namespace needs uid and gid maps");
+		return -EINVAL;
 	}
 	if (s->ns[SPEC_NS_TIME].wanted) {
 		log_error("config.json: linux.namespaces: time namespaces are not supported");
@@ -276,8 +296,9 @@ static int start_ahead(const struct spec *s, struct ns_ahead *a, unsigned long *
 	const struct spec_namespace *ns = s->ns;
 	bool new_net = ns[SPEC_NS_NET].wanted && !ns[SPEC_NS_NET].path;
 
-	if (!ns[SPEC_NS_UTS].wanted || ns[SPEC_NS_UTS].path || !ns[SPEC_NS_IPC].wanted ||
-	    ns[SPEC_NS_IPC].path || (ns[SPEC_NS_NET].wanted && !new_net))
+	/* In a user namespace the others must be its own: they come with the clone. */
+	if (ns[SPEC_NS_USER].wanted || !ns[SPEC_NS_UTS].wanted || ns[SPEC_NS_UTS].path ||
+	    !ns[SPEC_NS_IPC].wanted || ns[SPEC_NS_IPC].path || (ns[SPEC_NS_NET].wanted && !new_net))
 		return 0;
 	*flags &= ~(unsigned long)(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET);
 	return ns_ahead_start(a, !new_net, false, s->hostname);
@@ -466,6 +487,34 @@ static void kill_child(pid_t pid)
 		;
 }
 
+static int write_map(pid_t pid, const char *file, const struct spec_id_map *m, size_t n)
+{
+	char path[64], buf[1024];
+	size_t len = 0;
+
+	for (size_t i = 0; i < n && len < sizeof(buf); i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n",
+		                        m[i].container_id, m[i].host_id, m[i].size);
+	if (len >= sizeof(buf))
+		return log_errno(-E2BIG, "write %s: too many mappings", file);
+	(void)snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	return write_file(path, buf); /* one write(2): the kernel takes a map whole or not at all */
+}
+
+/* The new user namespace's maps, written from the host (root here may map any range), then
+ * GO: the first process waits for them before it does anything as its new root. */
+static int write_maps(const struct spec *s, pid_t pid, int syncfd)
+{
+	int r = write_map(pid, "uid_map", s->uid_maps, s->n_uid_maps);
+
+	if (r == 0)
+		r = write_map(pid, "gid_map", s->gid_maps, s->n_gid_maps);
+	if (r < 0)
+		return log_errno(r, "map the container's users (uidMappings, gidMappings)");
+	r = sync_send_go(syncfd);
+	return r < 0 ? log_errno(r, "release the container's first process") : 0;
+}
+
 /* Clones the first process into the new namespaces (and, on v2, straight into the cgroup). */
 static int spawn(struct child *c, unsigned long flags, pid_t *ret_pid)
 {
@@ -495,6 +544,8 @@ static int spawn(struct child *c, unsigned long flags, pid_t *ret_pid)
 	}
 	/* v2 before 5.7 (no CLONE_INTO_CGROUP): attached from here, a moment late. */
 	r = in_cgroup || c->join.n_tasks ? 0 : cgroup_attach(c->cg, pid);
+	if (r == 0 && s->ns[SPEC_NS_USER].wanted)
+		r = write_maps(s, pid, c->syncfd[0]);
 	if (r == 0)
 		r = wait_ready(c, pid);
 	(void)safe_close(c->syncfd[0]);

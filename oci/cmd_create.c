@@ -129,6 +129,15 @@ static int keep_config(const char *root, const char *id, const char *bundle)
 	return n < 0 ? log_errno(-errno, "read '%s'", src) : 0;
 }
 
+/* The host id that id 0 of a user namespace maps to (the overflow id when 0 is not mapped). */
+static unsigned host_id(const struct spec_id_map *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (m[i].container_id == 0 && m[i].size > 0)
+			return m[i].host_id;
+	return 65534;
+}
+
 /* Everything of create after the state directory exists; the caller removes it on failure. */
 static int create_in(const struct oci_global *g, const struct create_args *a, const struct spec *s,
                      struct ocistate *st, int lock, struct container *ret)
@@ -151,6 +160,10 @@ static int create_in(const struct oci_global *g, const struct create_args *a, co
 		return -ENOMEM;
 	if (mkfifo(fifo, 0600) < 0)
 		return log_errno(-errno, "create '%s'", fifo);
+	/* The first process reopens it as the root of its user namespace, when it has one. */
+	if (s->ns[SPEC_NS_USER].wanted && chown(fifo, host_id(s->uid_maps, s->n_uid_maps),
+	                                        host_id(s->gid_maps, s->n_gid_maps)) < 0)
+		return log_errno(-errno, "hand '%s' to the container's root", fifo);
 	fifo_fd = open(fifo, O_PATH | O_CLOEXEC);
 	if (fifo_fd < 0)
 		return log_errno(-errno, "open '%s'", fifo);

@@ -49,6 +49,7 @@ struct joiner {
 	const struct syscall_filter *filter;
 	const sigset_t *mask; /* the process's signal mask */
 	const char *procs;    /* v2: the leaf's cgroup.procs, when clone3 cannot place it */
+	bool userns;          /* the container has a user namespace of its own */
 	struct cgroup_join join;
 	int pidfd, console, sync[2];
 	unsigned preserve;
@@ -252,7 +253,8 @@ static _Noreturn void exec_process(const struct joiner *j, bool in_cgroup)
 		r = write_file(j->procs, "0");
 	if (r < 0)
 		child_fail(sync_errorf(fd, r, "join the container's cgroup"));
-	if (setns(j->pidfd, JOIN_FLAGS) < 0)
+	/* The container's user namespace first of all (setns orders them so): its root. */
+	if (setns(j->pidfd, JOIN_FLAGS | (j->userns ? CLONE_NEWUSER : 0)) < 0)
 		child_fail(sync_errorf(fd, -errno, "join the container's namespaces"));
 	if (setsid() < 0)
 		child_fail(sync_errorf(fd, -errno, "start a session"));
@@ -389,6 +391,7 @@ static int run_exec(const struct oci_global *g, const struct exec_args *a, const
 		j.procs = procs;
 	}
 	j.proc = &s.process;
+	j.userns = s.ns[SPEC_NS_USER].wanted;
 	j.filter = &filter;
 	j.mask = mask;
 	if (r == 0)

@@ -89,7 +89,8 @@ int oci_features(const struct oci_global *g, int argc, char **argv)
 	    "rw",         "shared",     "slave",   "strictatime", "suid",
 	    "sync",       "unbindable",
 	};
-	static const char *const namespaces[] = {"cgroup", "ipc", "mount", "network", "pid", "uts"};
+	static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network",
+	                                         "pid",    "user", "uts"};
 	static const char *const actions[] = {
 	    "SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
 	    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",   "SCMP_ACT_TRAP", "SCMP_ACT_TRACE"};

@@ -325,6 +325,37 @@ c["linux"]["resources"] = {"devices": [{"allow": False, "access": "rwm"}, {"allo
 	assertContains "$(cat "$TEST_TMP/err")" "linux.resources.devices[0]"
 }
 
+# A user namespace with uidMappings/gidMappings: root inside is an unprivileged uid outside,
+# for the first process and for exec.
+test_user_namespace_maps_root_to_an_unprivileged_range()
+{
+	# The mapped root must reach the rootfs (the test rootfs's parent is 0700): a copy in a
+	# directory others may traverse.
+	local rootfs=$TEST_TMP/pub/rootfs
+	mkdir -p "$TEST_TMP/pub" && cp -a "$BOX_ROOTFS" "$rootfs" && chmod 755 "$TEST_TMP" "$TEST_TMP/pub"
+	local userns='c["root"]["path"] = "'"$rootfs"'"
+c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+	EDIT=$userns mkbundle sh -c 'id -u; id -g; cat /proc/self/uid_map | tr -s " " | sed "s/^ //"'
+	obox run --bundle "$TEST_TMP/bundle" "$ID" >"$TEST_TMP/out" 2>"$TEST_TMP/err" ||
+		fail "run: $(cat "$TEST_TMP/err")"
+	assertEquals "$(printf '0\n0\n0 200000 65536')" "$(cat "$TEST_TMP/out")"
+	EDIT=$userns mkbundle sleep 60
+	ocreate || return
+	obox start "$ID" || fail start
+	assertEquals "the host sees uid 200000" 200000 "$(awk '/^Uid:/ { print $2 }' /proc/$PID/status)"
+	assertEquals "exec is root inside" 0 "$(obox exec "$ID" id -u)"
+	obox exec --detach --pid-file "$TEST_TMP/epid" "$ID" sleep 30 || fail "exec --detach"
+	track_pid "$(cat "$TEST_TMP/epid")"
+	assertEquals "and 200000 outside" 200000 \
+		"$(awk '/^Uid:/ { print $2 }' "/proc/$(cat "$TEST_TMP/epid")/status")"
+	EDIT='c["linux"]["namespaces"].append({"type": "user"})' mkbundle true
+	obox run --bundle "$TEST_TMP/bundle" "$ID" 2>"$TEST_TMP/err"
+	assertEquals "no maps: refused" 1 $?
+	assertContains "$(cat "$TEST_TMP/err")" "uidMappings"
+}
+
 # The limit as the host's cgroup files say it, v1 or v2.
 memory_limit()
 {

@@ -368,4 +368,18 @@ yes
 boxhost" "$(cat "$TEST_TMP/out")"
 }
 
+# podman --uidmap: a user namespace with mappings in config.json; podman chowns its copy of
+# the image, box maps and enters the namespace: root inside, 300000 outside.
+test_uidmap_runs_root_as_an_unprivileged_host_uid()
+{
+	oci_ready || return 0
+	prun --uidmap 0:300000:65536 --gidmap 0:300000:65536 -- \
+		sh -c 'id -u; tr -s " " </proc/self/uid_map | sed "s/^ //"; stat -c %u /bin/busybox; stat -c %u /dev'
+	assertEquals "$(outputs)" 0 "$RC"
+	assertEquals "uid inside, the map, the image's and /dev's owner" "0
+0 300000 65536
+0
+0" "$(cat "$TEST_TMP/out")"
+}
+
 . "$SHUNIT2"

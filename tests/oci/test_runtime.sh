@@ -325,6 +325,25 @@ c["linux"]["resources"] = {"devices": [{"allow": False, "access": "rwm"}, {"allo
 	assertContains "$(cat "$TEST_TMP/err")" "linux.resources.devices[0]"
 }
 
+# A pod: the second container joins the first one's network namespace by path, as
+# Kubernetes' sandbox does, and has its own mount and pid namespaces.
+test_namespaces_joined_by_path()
+{
+	mkbundle sleep 60
+	ocreate || return
+	local pod=$PID
+	EDIT='c["linux"]["namespaces"] = [{"type": "network", "path": "/proc/'"$pod"'/ns/net"}, {"type": "pid"}, {"type": "mount"}, {"type": "ipc"}, {"type": "uts"}]' \
+		mkbundle sh -c 'readlink /proc/self/ns/net; readlink /proc/self/ns/mnt'
+	obox run --bundle "$TEST_TMP/bundle" "$ID" >"$TEST_TMP/out" 2>"$TEST_TMP/err" ||
+		fail "run: $(cat "$TEST_TMP/err")"
+	assertEquals "the pod's network namespace" "$(readlink /proc/$pod/ns/net)" "$(sed -n 1p "$TEST_TMP/out")"
+	assertNotEquals "a mount namespace of its own" "$(readlink /proc/$pod/ns/mnt)" "$(sed -n 2p "$TEST_TMP/out")"
+	EDIT='c["linux"]["namespaces"][1]["path"] = "/nonexistent/ns"' mkbundle true
+	obox run --bundle "$TEST_TMP/bundle" "$ID" 2>"$TEST_TMP/err"
+	assertEquals "a missing path" 1 $?
+	assertContains "$(cat "$TEST_TMP/err")" "/nonexistent/ns"
+}
+
 # A user namespace with uidMappings/gidMappings: root inside is an unprivileged uid outside,
 # for the first process and for exec.
 test_user_namespace_maps_root_to_an_unprivileged_range()

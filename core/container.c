@@ -160,8 +160,9 @@ static int child_setup(const struct child *c, char *exe, size_t exe_size)
 	(void)safe_close(c->statefd[1]);
 	/* A lock shared with the caller's open file would stay held while we wait for start. */
 	(void)safe_close(c->p->close_fd);
-	/* If `box create` dies during the set-up, so do we (cleared once we are ready). */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+	/* If `box create` dies during the set-up, so do we (cleared once we are ready). Until
+	 * its exec this is box's code in the container: nothing there may open or trace it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || prctl(PR_SET_DUMPABLE, 0) < 0)
 		return sync_errorf(c->syncfd[1], -errno, "set the parent-death signal");
 	/* Out of the caller's session: only the pty made below may become our terminal. */
 	if (setsid() < 0)

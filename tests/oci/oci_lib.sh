@@ -260,7 +260,9 @@ tpodman()
 	case ${1:-} in
 	run | create) args=("$1" --cgroup-parent "$OCI_CGROUP_PARENT" "${@:2}") ;;
 	esac
-	timeout -k 10 "$OCI_TIMEOUT" "${OCI_PODMAN[@]}" "${args[@]}"
+	# From the suite's directory: conmon leaves an "oom" file in its working directory when
+	# the OOM killer ends a container.
+	(cd "$OCI_DIR" && exec timeout -k 10 "$OCI_TIMEOUT" "${OCI_PODMAN[@]}" "${args[@]}")
 }
 
 # podman_argv ARG...: sets PODMAN_ARGV to the podman command line tpodman would run, without

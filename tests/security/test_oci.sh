@@ -121,6 +121,26 @@ test_waiting_first_process_exe_is_a_sealed_copy()
 	assertEquals "sealed" seals=15 "$(grep '^seals=' "$TEST_TMP/attack")"
 }
 
+# Without CAP_SYS_PTRACE, the waiting first process (not dumpable) cannot even be opened.
+test_waiting_first_process_is_out_of_reach_of_a_default_container()
+{
+	require_root || return 0
+	local pod
+	oci_container || return 0
+	pod=$PID1
+	obox exec "$ID" attack exe-watch /box 20 >"$TEST_TMP/attack" 2>&1 &
+	track_pid $!
+	local attacker=$!
+	wait_until 30 file_has "$TEST_TMP/attack" '^ready=1$' || fail "the attacker did not start"
+	EDIT='c["linux"]["namespaces"] = [{"type": "pid", "path": "/proc/'"$pod"'/ns/pid"}, {"type": "mount"}, {"type": "ipc"}, {"type": "uts"}]' \
+		NOSTART=1 oci_container || return 0
+	wait "$attacker"
+	assertEquals "the waiting process is seen" 1 "$(grep -c '^joiner=[1-9]' "$TEST_TMP/attack")"
+	attack_verdict_file box-create-exe-default "$TEST_TMP/attack"
+	assertEquals "not dumpable: its exe does not open" open_path=EACCES \
+		"$(grep '^open_path=' "$TEST_TMP/attack")"
+}
+
 test_exec_brings_no_host_descriptor_nor_directory()
 {
 	require_root || return 0

@@ -92,17 +92,25 @@ int logfile_open(const char *path, uint64_t max_size, struct logfile **ret)
 	struct logfile *lf;
 	int r;
 
-	if (strncmp(path, LOGFILE_DIR "/", sizeof(LOGFILE_DIR)) == 0 &&
-	    (mkdir("/var/log", 0755) < 0 && errno != EEXIST ? -1 : 0) == 0 &&
-	    mkdir(LOGFILE_DIR, 0700) < 0 && errno != EEXIST)
-		return log_errno(-errno, "create '%s'", LOGFILE_DIR);
+	bool in_dir = strncmp(path, LOGFILE_DIR "/", sizeof(LOGFILE_DIR)) == 0;
+
 	lf = calloc(1, sizeof(*lf));
 	if (!lf || !(lf->path = strdup(path))) {
 		free(lf);
 		return log_errno(-ENOMEM, "open log '%s'", path);
 	}
 	lf->max_size = max_size;
-	r = open_append(path, &lf->fd, &lf->size);
+	/* LOGFILE_DIR goes with its last log (logfile_remove): made again if it went between. */
+	for (int i = 0; i < 3; i++) {
+		if (in_dir && ((mkdir("/var/log", 0755) < 0 && errno != EEXIST) ||
+		               (mkdir(LOGFILE_DIR, 0700) < 0 && errno != EEXIST))) {
+			r = -errno;
+			break;
+		}
+		r = open_append(path, &lf->fd, &lf->size);
+		if (r != -ENOENT || !in_dir)
+			break;
+	}
 	if (r < 0) {
 		free(lf->path);
 		free(lf);
@@ -201,6 +209,9 @@ void logfile_remove(const char *path)
 	(void)snprintf(old, sizeof(old), "%s.1", path);
 	(void)unlink(path);
 	(void)unlink(old);
+	/* The last container's log leaves no empty directory behind (a busy one stays). */
+	if (strncmp(path, LOGFILE_DIR "/", sizeof(LOGFILE_DIR)) == 0)
+		(void)rmdir(LOGFILE_DIR);
 }
 
 int logfile_parse(char *line, size_t len, struct logfile_record *ret)

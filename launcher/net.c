@@ -17,7 +17,6 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,8 +27,7 @@
 #include "proxy.h"
 #include "util.h"
 
-#define ALLOC_LOCK NET_RUN_DIR "/.alloc.lock"
-#define PEER_NAME  "eth0"
+#define PEER_NAME "eth0"
 
 struct net {
 	const struct launch_config *cfg;
@@ -122,27 +120,14 @@ static int write_resolv_conf(const struct launch_config *c)
 	return 0;
 }
 
-static int make_run_dir(void)
-{
-	if (mkdir("/run/box", 0755) < 0 && errno != EEXIST)
-		return log_errno(-errno, "create '/run/box'");
-	if (mkdir(NET_RUN_DIR, 0755) < 0 && errno != EEXIST)
-		return log_errno(-errno, "create '%s'", NET_RUN_DIR);
-	return 0;
-}
-
 int net_prepare(const struct launch_config *c, int (*save)(void *), void *save_data,
                 struct net **ret)
 {
 	struct net *n;
-	int r;
 
 	*ret = NULL;
 	if (c->net.mode != NET_VETH && c->net.n_dns == 0)
 		return 0;
-	r = make_run_dir();
-	if (r < 0)
-		return r;
 	n = calloc(1, sizeof(*n));
 	if (!n)
 		return log_errno(-ENOMEM, "prepare the network of '%s'", c->name);
@@ -275,19 +260,16 @@ static int make_host_side(struct net *n, struct rtn *rt, int netns_fd)
 
 static int host_side(struct net *n, int netns_fd)
 {
-	_cleanup_close_ int lock =
-	    open(ALLOC_LOCK, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	_cleanup_close_ int lock = -1;
 	struct rtn rt = {0};
 	struct in_addr net;
-	int r;
-
-	if (lock < 0)
-		return log_errno(-errno, "open '%s'", ALLOC_LOCK);
 	/* Held from reading the routes until ours is one of them: two launches never pick the
-	 * same /30. Released by the close. */
-	while (flock(lock, LOCK_EX) < 0)
-		if (errno != EINTR)
-			return log_errno(-errno, "lock '%s'", ALLOC_LOCK);
+	 * same /30. The records' directory is the lock (no file of its own to leave behind);
+	 * released by the close. */
+	int r = state_root_lock(&lock);
+
+	if (r < 0)
+		return r;
 	r = rtn_open(&rt);
 	if (r < 0)
 		return log_errno(r, "open a netlink socket");

@@ -13,7 +13,6 @@
 
 #define NET_MAX_DNS  3
 #define NET_ADDR_MAX 46 /* INET6_ADDRSTRLEN */
-#define NET_RUN_DIR  "/run/box/net"
 /* --publish-max-conns: connections a published port serves at once; more are refused. */
 #define NET_DEFAULT_MAX_CONNS 1024
 #define NET_MAX_CONNS_LIMIT   65536

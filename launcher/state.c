@@ -92,8 +92,8 @@ bool state_proc_is(pid_t pid, uint64_t start_time)
 
 static int make_root(void)
 {
-	if (mkdir("/run/box", 0755) < 0 && errno != EEXIST)
-		return log_errno(-errno, "create '/run/box'");
+	if (mkdir(STATE_BASE, 0755) < 0 && errno != EEXIST)
+		return log_errno(-errno, "create '%s'", STATE_BASE);
 	/* Root only: the records name processes and hold the monitors' sockets. */
 	if (mkdir(STATE_ROOT, 0700) < 0 && errno != EEXIST)
 		return log_errno(-errno, "create '%s'", STATE_ROOT);
@@ -130,8 +130,12 @@ static int lock_dir(const char *dir, bool create, int *ret_fd)
 		_cleanup_close_ int fd = -1;
 		struct stat a, b;
 
-		if (create && mkdir(dir, 0700) < 0 && errno != EEXIST)
-			return -errno;
+		/* STATE_ROOT goes with the last record (remove_dir): made again if it went. */
+		if (create && mkdir(dir, 0700) < 0 && errno != EEXIST) {
+			if (errno != ENOENT || make_root() < 0)
+				return -errno;
+			continue;
+		}
 		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | (create ? O_CREAT : 0),
 		          0600);
 		if (fd < 0)
@@ -269,6 +273,27 @@ static void remove_dir(struct state_lock *l)
 	(void)unlink(path);
 	if (rmdir(l->dir) < 0 && errno != ENOENT)
 		log_warn("remove '%s': %s", l->dir, strerror(errno));
+	/* The last record leaves nothing behind: the directories go while empty (another
+	 * container's, or one being claimed, keeps them; a claim makes them again). */
+	if (rmdir(STATE_ROOT) == 0)
+		(void)rmdir(STATE_BASE);
+}
+
+int state_root_lock(int *ret_fd)
+{
+	int fd = open(STATE_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return log_errno(-errno, "open '%s'", STATE_ROOT);
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			int r = -errno;
+
+			(void)close(fd);
+			return log_errno(r, "lock '%s'", STATE_ROOT);
+		}
+	*ret_fd = fd;
+	return 0;
 }
 
 void state_release(struct state_lock *l, bool remove)

@@ -15,7 +15,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define STATE_ROOT     "/run/box/containers"
+#define STATE_BASE     "/run/box"
+#define STATE_ROOT     STATE_BASE "/containers"
 #define STATE_NAME_MAX 64
 
 enum state_status {
@@ -61,6 +62,9 @@ int state_claim(const char *name, void (*cleanup)(const struct state *old),
                 struct state_lock **ret);
 /* Writes s whole (temporary file, then rename). Logs. */
 int state_save(struct state_lock *l, const struct state *s);
+/* Locks STATE_ROOT itself (held by the caller for one short section: the choice of a /30 for
+ * --net veth). The caller holds a record, so the directory exists. Logs. */
+int state_root_lock(int *ret_fd);
 /* The path of a file in the container's directory ("monitor.sock"). */
 const char *state_dir_of(const struct state_lock *l);
 /* Lets the name go: with remove, the record goes first (the lock file last, still held). */

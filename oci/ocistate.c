@@ -36,29 +36,45 @@ char *ocistate_dir(const char *root, const char *id)
 	return asprintf(&p, "%s/%s", root, id) < 0 ? NULL : p;
 }
 
+/* The root and its parents, as runc does (containerd's shim names one under a directory
+ * nobody made yet). */
+static int make_parents(char *dir)
+{
+	for (char *p = dir + 1; (p = strchr(p, '/')); p++) {
+		int r;
+
+		*p = '\0';
+		r = mkdir(dir, 0700) < 0 && errno != EEXIST ? -errno : 0;
+		*p = '/';
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int ocistate_make(const char *root, const char *id)
 {
 	_cleanup_free_ char *dir = ocistate_dir(root, id);
+	int r = 0;
 
 	if (!dir)
 		return log_errno(-ENOMEM, "state of container '%s'", id);
-	/* The root and its parents, as runc does (containerd's shim names one under a
-	 * directory nobody made yet). */
-	for (char *p = dir + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		int r = mkdir(dir, 0700) < 0 && errno != EEXIST ? -errno : 0;
-
-		*p = '/';
+	/* The root goes with its last container (ocistate_remove): made again if it went
+	 * between the two mkdirs. */
+	for (int i = 0; i < 3; i++) {
+		r = make_parents(dir);
 		if (r < 0)
 			return log_errno(r, "create runtime root '%s'", root);
+		r = mkdir(dir, 0700) < 0 ? -errno : 0;
+		if (r != -ENOENT)
+			break;
 	}
-	if (mkdir(dir, 0700) < 0) {
-		if (errno == EEXIST) {
-			log_error("container '%s' already exists", id);
-			return -EEXIST;
-		}
-		return log_errno(-errno, "create '%s'", dir);
+	if (r == -EEXIST) {
+		log_error("container '%s' already exists", id);
+		return r;
 	}
+	if (r < 0)
+		return log_errno(r, "create '%s'", dir);
 	return 0;
 }
 
@@ -192,6 +208,8 @@ int ocistate_remove(const char *root, const char *id)
 		(void)unlinkat(dfd, files[i], 0);
 	if (rmdir(dir) < 0 && errno != ENOENT)
 		return log_errno(-errno, "remove '%s'", dir);
+	/* The last container leaves no empty root behind (box made it; a busy one stays). */
+	(void)rmdir(root);
 	return 0;
 }
 

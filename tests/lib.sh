@@ -311,6 +311,7 @@ busybox_rootfs()
 
 oneTimeSetUp()
 {
+	_box_dirs_before=$(_box_runtime_dirs)
 	_box_mounts_before=$(_box_mounts)
 	_box_cgroups_before=$(_box_test_cgroups)
 	_box_suite_done=0
@@ -329,6 +330,17 @@ oneTimeTearDown()
 		box_suite_teardown
 	fi
 	leak_check
+	return 0
+}
+
+# The directories launch and box make on the host, where they exist: each goes with the last
+# container that used it, so a suite that found one missing must leave it missing.
+_box_runtime_dirs()
+{
+	local d
+	for d in /run/box /var/log/box /run/box-oci; do
+		[ -e "$d" ] && echo "$d"
+	done
 	return 0
 }
 
@@ -379,6 +391,9 @@ leak_check()
 			;;
 		esac
 	done < <(comm -13 <(echo "$_box_mounts_before") <(_box_mounts))
+	while read -r line; do
+		echo "--- LEAK: runtime directory $line ($(find "$line" -mindepth 1 2>/dev/null | head -5 | tr '\n' ' '))"
+	done < <(comm -13 <(echo "$_box_dirs_before") <(_box_runtime_dirs))
 	# Suites run side by side under /box-test: only names that carry this suite's pid count.
 	while read -r line; do
 		[[ $line =~ (^|[^0-9])$$([^0-9]|$) ]] && echo "--- LEAK: cgroup $line"

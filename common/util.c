@@ -310,3 +310,25 @@ int signal_parse(const char *s)
 		return n;
 	return -EINVAL;
 }
+
+int proc_stat(pid_t pid, char *ret_state, uint64_t *ret_start)
+{
+	char path[64], buf[1024], *p, state;
+	unsigned long long start;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return -ESRCH;
+	/* After the command name, which may hold spaces and parentheses. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1,
+	                 " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+	                 "%*d %*d %*d %llu",
+	                 &state, &start) != 2)
+		return -EBADMSG;
+	if (ret_state)
+		*ret_state = state;
+	if (ret_start)
+		*ret_start = start;
+	return 0;
+}

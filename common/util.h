@@ -97,6 +97,9 @@ int parse_duration_ms(const char *s, uint64_t *ret);
 /* Shell-style status: the exit code, or 128+N when signal N killed it. */
 int status_to_exit_code(int wstatus);
 
+/* Fields 3 (state: R, S, Z...) and 22 (start time, clock ticks since boot) of
+ * /proc/PID/stat; either output may be NULL. -ESRCH: no such process; -EBADMSG. */
+int proc_stat(pid_t pid, char *ret_state, uint64_t *ret_start);
 /* Sets FD_CLOEXEC on every descriptor >= from (close_range when it can). */
 int cloexec_from(int from);
 

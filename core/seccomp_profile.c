@@ -453,40 +453,6 @@ static scmp_filter_ctx new_filter(uint32_t def)
 	return ctx;
 }
 
-/* libseccomp 2.5 exports to a descriptor only: through a memfd into memory (as syscalls.c
- * does), so the child has nothing left to allocate. */
-static int export_bpf(scmp_filter_ctx ctx, struct syscall_filter *ret)
-{
-	_cleanup_close_ int fd = memfd_create("box-seccomp-profile", MFD_CLOEXEC);
-	_cleanup_free_ struct sock_filter *prog = NULL;
-	struct stat st;
-	size_t size;
-	int r;
-
-	if (fd < 0)
-		return log_errno(-errno, "seccomp: create a memfd for the profile");
-	r = seccomp_export_bpf(ctx, fd);
-	if (r < 0)
-		return log_errno(r, "seccomp: export the profile");
-	if (fstat(fd, &st) < 0)
-		return log_errno(-errno, "seccomp: export the profile");
-	size = (size_t)st.st_size;
-	if (st.st_size <= 0 || size % sizeof(*prog))
-		return log_errno(-EIO, "seccomp: export the profile: %zu bytes", size);
-	if (size / sizeof(*prog) > BPF_MAXINSNS)
-		return invalid("", NULL, "%zu BPF instructions, more than the kernel takes (%d)",
-		               size / sizeof(*prog), BPF_MAXINSNS);
-	prog = malloc(size);
-	if (!prog)
-		return log_errno(-ENOMEM, "seccomp: export the profile");
-	if (pread(fd, prog, size, 0) != (ssize_t)size)
-		return log_errno(-EIO, "seccomp: read back the profile");
-	ret->len = (unsigned short)(size / sizeof(*prog));
-	ret->prog = steal_ptr(&prog);
-	ret->owned = true;
-	return 0;
-}
-
 static void release_filter(scmp_filter_ctx *ctx)
 {
 	if (*ctx)
@@ -521,6 +487,6 @@ int seccomp_profile_build(json_t *profile, struct syscall_filter *ret)
 	if (r == 0)
 		r = add_rules(ctx, profile, def);
 	if (r == 0)
-		r = export_bpf(ctx, ret);
+		r = syscalls_export(ctx, ret);
 	return r;
 }

@@ -284,7 +284,7 @@ static int merge_x86(scmp_filter_ctx ctx, uint64_t caps)
 
 /* libseccomp 2.5 exports to a descriptor only: through a memfd into memory, so the
  * child has nothing left to allocate. */
-static int export_filter(scmp_filter_ctx ctx, struct syscall_filter *ret)
+int syscalls_export(void *ctx, struct syscall_filter *ret)
 {
 	_cleanup_close_ int fd = memfd_create("box-seccomp", MFD_CLOEXEC);
 	_cleanup_free_ struct sock_filter *prog = NULL;
@@ -298,7 +298,10 @@ static int export_filter(scmp_filter_ctx ctx, struct syscall_filter *ret)
 		return log_errno(r, "export the seccomp filter");
 	size = lseek(fd, 0, SEEK_END);
 	if (size <= 0 || size % (off_t)sizeof(*prog) || size / (off_t)sizeof(*prog) > BPF_MAXINSNS)
-		return log_errno(-EINVAL, "export the seccomp filter: %lld bytes", (long long)size);
+		return log_errno(-EINVAL,
+		                 "export the seccomp filter: %lld bytes (at most %d "
+		                 "instructions)",
+		                 (long long)size, BPF_MAXINSNS);
 	prog = malloc((size_t)size);
 	if (!prog)
 		return log_errno(-ENOMEM, "export the seccomp filter");
@@ -323,7 +326,7 @@ int syscalls_build(uint64_t caps, struct syscall_filter *ret)
 	if (r == 0 && seccomp_arch_native() == SCMP_ARCH_X86_64)
 		r = merge_x86(ctx, caps);
 	if (r == 0)
-		r = export_filter(ctx, ret);
+		r = syscalls_export(ctx, ret);
 	seccomp_release(ctx);
 	return r;
 }

@@ -27,6 +27,9 @@ bool syscalls_denied(const char *name, uint64_t caps);
 uint64_t syscalls_caps_that_matter(void);
 /* Builds the filter for capability set caps with libseccomp. Logs and returns -errno. */
 int syscalls_build(uint64_t caps, struct syscall_filter *ret);
+/* A libseccomp filter (scmp_filter_ctx, kept out of this header) as a program in memory.
+ * Logs and returns -errno; -EINVAL past the kernel's BPF_MAXINSNS. */
+int syscalls_export(void *ctx, struct syscall_filter *ret);
 /* The filter for caps: the build-time one when caps agree with the set it was built for
  * on every capability that matters, else syscalls_build. Logs and returns -errno. */
 int syscalls_get(uint64_t caps, struct syscall_filter *ret);

@@ -18,22 +18,11 @@
 #include <unistd.h>
 
 #include "fmt.h"
+#include "kpaths.h"
 #include "log.h"
 #include "util.h"
 
 #define KFS_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC)
-
-/* Docker's defaults: kernel interfaces a container has no business reading
- * (masked) or writing (read-only). */
-static const char *const masked_paths[] = {
-    "/proc/asound",        "/proc/acpi",       "/proc/kcore",       "/proc/keys",
-    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-    "/proc/scsi",          "/proc/interrupts", "/sys/firmware",     "/sys/devices/virtual/powercap",
-};
-
-static const char *const readonly_paths[] = {
-    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
-};
 
 static const struct mount_step base_steps[] = {
     {MK_MOUNT, "/proc", "proc", "proc", KFS_FLAGS, NULL, 0, 0, 0, false},
@@ -75,12 +64,12 @@ size_t mounts_plan(struct mount_step *steps, size_t max, bool privileged, bool h
 	}
 	if (privileged)
 		return n;
-	for (size_t i = 0; i < ARRAY_SIZE(masked_paths) && n < max; i++)
+	for (size_t i = 0; i < kpaths_n_masked && n < max; i++)
 		steps[n++] = (struct mount_step){
-		    .kind = MK_MASK, .target = masked_paths[i], .optional = true};
-	for (size_t i = 0; i < ARRAY_SIZE(readonly_paths) && n < max; i++)
+		    .kind = MK_MASK, .target = kpaths_masked[i], .optional = true};
+	for (size_t i = 0; i < kpaths_n_readonly && n < max; i++)
 		steps[n++] = (struct mount_step){
-		    .kind = MK_RDONLY, .target = readonly_paths[i], .optional = true};
+		    .kind = MK_RDONLY, .target = kpaths_readonly[i], .optional = true};
 	return n;
 }
 

@@ -9,7 +9,7 @@
  * born in the container's pid namespace and cgroup, joins the other
  * namespaces, confines itself and execs CMD. Until that exec, G is launch code
  * inside the container, visible there, so:
- *  - launch runs from a sealed memfd copy of itself (commands_seal_self), so
+ *  - launch runs from a sealed memfd copy of itself (core/sealed.c, from main), so
  *    /proc/G/exe leads a container process to that copy, which nothing can
  *    write, never to the host's binary (CVE-2019-5736);
  *  - P is not dumpable, nor is G until its exec: a container process cannot

@@ -60,25 +60,6 @@ int commands_run(int argc, char **argv)
 	return EXIT_LAUNCH_FAILURE;
 }
 
-int commands_seal_self(char **argv)
-{
-	extern char **environ;
-	_cleanup_close_ int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	_cleanup_close_ int copy = -1;
-	int seals, r;
-
-	if (self < 0)
-		return log_errno(-errno, "open '/proc/self/exe'");
-	seals = fcntl(self, F_GET_SEALS);
-	if (seals >= 0 && (seals & F_SEAL_WRITE))
-		return 0;
-	r = initexec_seal_copy(self, "launch", &copy);
-	if (r < 0)
-		return log_errno(r, "make a sealed copy of launch");
-	k_execveat(copy, "", argv, environ, AT_EMPTY_PATH);
-	return log_errno(-errno, "run the sealed copy of launch");
-}
-
 /* --- shared by the commands ---------------------------------------------------------- */
 
 int cmd_load(const char *name, struct state *ret)

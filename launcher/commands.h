@@ -15,7 +15,3 @@
 bool commands_is_command(const char *word);
 /* argv[0] is the subcommand's word. */
 int commands_run(int argc, char **argv);
-/* Before `launch exec`: unless launch already runs from a sealed copy of itself, makes one
- * and re-executes it with the same argv (see cmd_exec.c: no process joining a container
- * ever exposes the host's launch binary). Returns only on failure (logged). */
-int commands_seal_self(char **argv);

@@ -17,6 +17,7 @@
 
 #include "kapi.h"
 #include "log.h"
+#include "sealed.h"
 #include "util.h"
 
 static int default_init_path(char **ret)
@@ -34,32 +35,6 @@ static int default_init_path(char **ret)
 
 /* In the kernel, page by page: no buffer in launch (its stack pages, once touched, would
  * stay with every monitor). */
-static int copy_fd(int from, int to)
-{
-	ssize_t n;
-
-	while ((n = sendfile(to, from, NULL, 1 << 20)) > 0)
-		;
-	return n < 0 ? -errno : 0;
-}
-
-int initexec_seal_copy(int src, const char *name, int *ret_fd)
-{
-	_cleanup_close_ int mfd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	int r;
-
-	if (mfd < 0)
-		return -errno;
-	r = copy_fd(src, mfd);
-	if (r < 0)
-		return r;
-	/* Sealed before anything runs it: the copy can never change again. */
-	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
-		return -errno;
-	*ret_fd = steal_fd(&mfd);
-	return 0;
-}
-
 static int load_into_memfd(const char *path, int *ret_fd)
 {
 	_cleanup_close_ int src = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -74,7 +49,7 @@ static int load_into_memfd(const char *path, int *ret_fd)
 		log_error("open init '%s': not a regular file", path);
 		return -EACCES;
 	}
-	r = initexec_seal_copy(src, "boxinit", ret_fd);
+	r = sealed_copy(src, "boxinit", ret_fd);
 	if (r < 0)
 		return log_errno(r, "make a sealed copy of init '%s'", path);
 	return 0;

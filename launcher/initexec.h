@@ -19,9 +19,6 @@
  * containers without CAP_SYS_ADMIN; otherwise, or when the kernel cannot, a sealed memfd
  * copy. *ret_path is the path used, for messages. Logs. */
 int initexec_load(const char *path, bool shared, int *ret_fd, char **ret_path);
-/* A sealed memfd (no write, grow, shrink, nor new seals) with src's content, named name.
- * Close-on-exec. 0 or -errno; logs nothing. */
-int initexec_seal_copy(int src, const char *name, int *ret_fd);
 /* boxinit --container [...] -- CMD ARG...; NULL-terminated, free with initexec_strv_free.
  * ctl_fd >= 0: boxinit's --control-fd, and --tty when tty. */
 int initexec_argv(const struct launch_config *c, int ctl_fd, bool tty, char ***ret);

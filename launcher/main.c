@@ -32,6 +32,7 @@
 #include "ns.h"
 #include "reap.h"
 #include "rootplan.h"
+#include "sealed.h"
 #include "state.h"
 #include "stats.h"
 #include "streams.h"
@@ -559,7 +560,7 @@ int main(int argc, char **argv)
 	/* 0, 1 and 2 stay what they are: a descriptor launch opens never takes their place. */
 	if (stdio_fill_closed() < 0)
 		return EXIT_LAUNCH_FAILURE;
-	if (argc > 1 && STREQ(argv[1], "exec") && commands_seal_self(argv) < 0)
+	if (argc > 1 && STREQ(argv[1], "exec") && sealed_reexec("launch", argv) < 0)
 		return EXIT_LAUNCH_FAILURE;
 	if (argc > 1 && commands_is_command(argv[1]))
 		return commands_run(argc - 1, argv + 1);

@@ -17,22 +17,11 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "kpaths.h"
 #include "util.h"
 
 #define KFS_FLAGS  (MS_NOSUID | MS_NODEV | MS_NOEXEC)
 #define PLAN_FIXED 64 /* every step but the volumes */
-
-/* Docker's defaults: kernel interfaces a container has no business reading (masked) or
- * writing (read-only). The same lists as boxinit's own (init/mounts.c). */
-static const char *const masked_paths[] = {
-    "/proc/asound",        "/proc/acpi",       "/proc/kcore",       "/proc/keys",
-    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-    "/proc/scsi",          "/proc/interrupts", "/sys/firmware",     "/sys/devices/virtual/powercap",
-};
-
-static const char *const readonly_paths[] = {
-    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
-};
 
 /* The kernel filesystems and a fresh /dev (never the host's, which holds its disks). */
 static const struct mount_op kernel_ops[] = {
@@ -169,10 +158,11 @@ int rootfs_plan(const struct launch_config *c, struct mount_plan *ret)
 	if (c->read_only)
 		ops[n++] = (struct mount_op){.kind = MOUNT_OP_ROOT_READONLY, .ro = true};
 	ops[n++] = (struct mount_op){.kind = MOUNT_OP_PIVOT};
-	for (size_t i = 0; !c->privileged && i < ARRAY_SIZE(masked_paths); i++)
-		ops[n++] = (struct mount_op){.kind = MOUNT_OP_MASK, .dst = masked_paths[i]};
-	for (size_t i = 0; !c->privileged && i < ARRAY_SIZE(readonly_paths); i++)
-		ops[n++] = (struct mount_op){.kind = MOUNT_OP_READONLY, .dst = readonly_paths[i]};
+	/* Docker's masked and read-only paths, as boxinit's own (common/kpaths.c). */
+	for (size_t i = 0; !c->privileged && i < kpaths_n_masked; i++)
+		ops[n++] = (struct mount_op){.kind = MOUNT_OP_MASK, .dst = kpaths_masked[i]};
+	for (size_t i = 0; !c->privileged && i < kpaths_n_readonly; i++)
+		ops[n++] = (struct mount_op){.kind = MOUNT_OP_READONLY, .dst = kpaths_readonly[i]};
 	*ret = (struct mount_plan){.rootfs = c->rootfs, .ops = ops, .n_ops = n};
 	return 0;
 }

@@ -64,21 +64,7 @@ int64_t state_now_ns(void)
 
 int state_proc_start(pid_t pid, uint64_t *ret)
 {
-	char path[64], buf[1024], *p;
-	unsigned long long start;
-
-	(void)snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_file(path, buf, sizeof(buf)) < 0)
-		return -ESRCH;
-	/* After the command name, which may hold spaces and parentheses. */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1,
-	                 " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-	                 "%*d %*d %*d %llu",
-	                 &start) != 1)
-		return -EBADMSG;
-	*ret = start;
-	return 0;
+	return proc_stat(pid, NULL, ret);
 }
 
 bool state_proc_is(pid_t pid, uint64_t start_time)

@@ -9,9 +9,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 
 #include "container.h"
@@ -27,29 +25,6 @@ struct create_args {
 	bool no_pivot, no_new_keyring, detach, keep;
 	const char *id;
 };
-
-static int connect_console(const char *path, int *ret_fd)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		log_error("--console-socket '%s': path too long", path);
-		return -ENAMETOOLONG;
-	}
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return log_errno(-errno, "create a socket");
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int r = -errno;
-
-		(void)safe_close(fd);
-		return log_errno(r, "connect to console socket '%s'", path);
-	}
-	*ret_fd = fd;
-	return 0;
-}
 
 static int check_spec(const struct spec *s, const struct create_args *a)
 {
@@ -167,8 +142,8 @@ static int create_in(const struct oci_global *g, const struct create_args *a, co
 	fifo_fd = open(fifo, O_PATH | O_CLOEXEC);
 	if (fifo_fd < 0)
 		return log_errno(-errno, "open '%s'", fifo);
-	if (a->console_socket && (r = connect_console(a->console_socket, &console)) < 0)
-		return r;
+	if (a->console_socket && (console = oci_connect_console(a->console_socket)) < 0)
+		return console;
 	r = keep_config(g->root, a->id, st->bundle);
 	if (r < 0)
 		return r;
@@ -350,31 +325,6 @@ int oci_start(const struct oci_global *g, int argc, char **argv)
 	return do_start(g, pos[0]) < 0 ? 1 : 0;
 }
 
-/* run in the foreground: the signals box gets go to the container's first process. */
-static int wait_forwarding(pid_t pid)
-{
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
-	sigset_t set;
-	int status;
-
-	(void)sigemptyset(&set);
-	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-		(void)sigaddset(&set, sigs[i]);
-	(void)sigaddset(&set, SIGCHLD);
-	(void)sigprocmask(SIG_BLOCK, &set, NULL);
-	for (;;) {
-		int sig = 0;
-		pid_t w = waitpid(pid, &status, WNOHANG);
-
-		if (w == pid)
-			return status_to_exit_code(status);
-		if (w < 0 && errno != EINTR)
-			return EXIT_LAUNCH_FAILURE;
-		if (sigwait(&set, &sig) == 0 && sig != SIGCHLD)
-			(void)kill(pid, sig);
-	}
-}
-
 int oci_run(const struct oci_global *g, int argc, char **argv)
 {
 	struct create_args a = {0};
@@ -392,7 +342,7 @@ int oci_run(const struct oci_global *g, int argc, char **argv)
 		cgroup_close(c.cg);
 		return 0;
 	}
-	code = wait_forwarding(c.pid);
+	code = oci_wait_forwarding(c.pid);
 	if (!a.keep) {
 		cgroup_destroy(c.cg);
 		(void)ocistate_remove(g->root, a.id);

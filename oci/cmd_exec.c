@@ -11,9 +11,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 
 #include "capset.h"
@@ -206,26 +204,6 @@ static int build_process(const char *root, const struct exec_args *a, struct spe
 	return r < 0 ? r : override(&s->process, a);
 }
 
-static int connect_console(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return log_error("--console-socket '%s': path too long", path), -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return log_errno(-errno, "create a socket");
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int r = -errno;
-
-		(void)safe_close(fd);
-		return log_errno(r, "connect to console socket '%s'", path);
-	}
-	return fd;
-}
-
 /* The child's end after an error: the message went over the sync socket. */
 static _Noreturn void child_fail(int r)
 {
@@ -307,29 +285,6 @@ static int spawn(struct joiner *j, pid_t *ret_pid)
 	return 0;
 }
 
-static int wait_forwarding(pid_t pid)
-{
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
-	sigset_t set;
-	int status;
-
-	(void)sigemptyset(&set);
-	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-		(void)sigaddset(&set, sigs[i]);
-	(void)sigaddset(&set, SIGCHLD);
-	for (;;) {
-		int sig = 0;
-		pid_t w = waitpid(pid, &status, WNOHANG);
-
-		if (w == pid)
-			return status_to_exit_code(status);
-		if (w < 0 && errno != EINTR)
-			return EXIT_LAUNCH_FAILURE;
-		if (sigwait(&set, &sig) == 0 && sig != SIGCHLD)
-			(void)kill(pid, sig);
-	}
-}
-
 static int prepare(const struct oci_global *g, const struct exec_args *a, struct ocistate *st,
                    struct cgroup **ret_cg, int *ret_pidfd)
 {
@@ -380,7 +335,8 @@ static int run_exec(const struct oci_global *g, const struct exec_args *a, const
 		r = build_process(g->root, a, &s);
 	if (r == 0 && s.process.terminal && !a->console_socket)
 		r = (log_error("exec: a terminal needs --console-socket"), -EINVAL);
-	if (r == 0 && s.process.terminal && (j.console = connect_console(a->console_socket)) < 0)
+	if (r == 0 && s.process.terminal &&
+	    (j.console = oci_connect_console(a->console_socket)) < 0)
 		r = j.console;
 	if (r == 0)
 		r = seccomp_profile_build(s.seccomp, &filter);
@@ -428,5 +384,5 @@ int oci_exec(const struct oci_global *g, int argc, char **argv)
 	free(a.gids.v);
 	if (r < 0)
 		return r == -ENOENT ? EXIT_NOT_FOUND : r == -EACCES ? EXIT_CANNOT_EXECUTE : 1;
-	return a.detach ? 0 : wait_forwarding(pid);
+	return a.detach ? 0 : oci_wait_forwarding(pid);
 }

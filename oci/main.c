@@ -10,8 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "initexec.h"
-#include "kapi.h"
+#include "sealed.h"
 #include "log.h"
 #include "oci.h"
 #include "ocistate.h"
@@ -153,28 +152,6 @@ static int parse_global(int argc, char **argv, struct oci_global *g, int *ret_i)
 	return open_log(log_path, log_format);
 }
 
-/* CVE-2019-5736: a process of box that enters a container (create's first process before its
- * exec, exec's joiner) is visible there, and /proc/PID/exe would lead to the host's binary.
- * Re-executed from a sealed memfd, that link leads to a copy nobody can write. */
-static int seal_self(char **argv)
-{
-	extern char **environ;
-	_cleanup_close_ int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	_cleanup_close_ int copy = -1;
-	int seals, r;
-
-	if (self < 0)
-		return log_errno(-errno, "open '/proc/self/exe'");
-	seals = fcntl(self, F_GET_SEALS);
-	if (seals >= 0 && (seals & F_SEAL_WRITE))
-		return 0;
-	r = initexec_seal_copy(self, "box", &copy);
-	if (r < 0)
-		return log_errno(r, "make a sealed copy of box");
-	k_execveat(copy, "", argv, environ, AT_EMPTY_PATH);
-	return log_errno(-errno, "run the sealed copy of box");
-}
-
 int main(int argc, char **argv)
 {
 	struct oci_global g = {.root = OCISTATE_DEFAULT_ROOT};
@@ -202,9 +179,11 @@ int main(int argc, char **argv)
 		log_error("--rootless true: rootless containers are not supported yet");
 		return 1;
 	}
-	/* The commands whose processes enter the container run from a sealed copy of box. */
+	/* The commands whose processes enter the container run from a sealed copy of box
+	 * (CVE-2019-5736: /proc/PID/exe of the first process before its exec, or of exec's,
+	 * must not lead to the host's binary). */
 	if ((STREQ(argv[i], "create") || STREQ(argv[i], "run") || STREQ(argv[i], "exec")) &&
-	    seal_self(argv) < 0)
+	    sealed_reexec("box", argv) < 0)
 		return 1;
 	for (size_t c = 0; c < ARRAY_SIZE(commands); c++)
 		if (STREQ(argv[i], commands[c].name))

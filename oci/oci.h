@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct oci_global {
 	const char *root; /* --root */
@@ -34,6 +35,12 @@ struct ocistate;
 /* poststart, poststop: the hooks of kind from the config create kept; a failure is a warning
  * (the runtime spec's rule for these two). */
 void oci_run_hooks(const char *root, const struct ocistate *st, int kind, const char *status);
+
+/* A connected console socket (create, exec with a terminal): the fd, or -errno (logged). */
+int oci_connect_console(const char *path);
+/* Waits for pid, our child, forwarding the signals box gets to it; its status as a shell's.
+ * exec blocks them before the child exists (none is lost); run blocks them here. */
+int oci_wait_forwarding(pid_t pid);
 
 /* One option of a command: "--name" (and "-s" when short is set). takes: it has a value
  * ("--name V" or "--name=V"). */

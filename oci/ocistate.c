@@ -244,37 +244,9 @@ int ocistate_lock(const char *root, const char *id, int *ret_fd)
 	return 0;
 }
 
-/* Fields 3 (state) and 22 (start time) of /proc/PID/stat. */
-static int proc_stat(pid_t pid, char *ret_state, uint64_t *ret_start)
-{
-	char path[32], buf[1024];
-	char *p;
-	int r;
-
-	(void)snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	r = read_file(path, buf, sizeof(buf));
-	if (r < 0)
-		return r;
-	p = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
-	if (!p || p[1] != ' ')
-		return -EBADMSG;
-	*ret_state = p[2];
-	p += 2;
-	for (int field = 3; field < 22; field++) {
-		p = strchr(p, ' ');
-		if (!p)
-			return -EBADMSG;
-		p++;
-	}
-	p[strcspn(p, " ")] = '\0';
-	return parse_u64(p, ret_start);
-}
-
 int ocistate_pid_start(pid_t pid, uint64_t *ret)
 {
-	char st;
-
-	return proc_stat(pid, &st, ret);
+	return proc_stat(pid, NULL, ret);
 }
 
 bool ocistate_pid_is(pid_t pid, uint64_t start)
@@ -282,9 +254,8 @@ bool ocistate_pid_is(pid_t pid, uint64_t start)
 	uint64_t now;
 	char st;
 
-	if (pid <= 0 || proc_stat(pid, &st, &now) < 0)
-		return false;
-	return now == start && st != 'Z' && st != 'X';
+	/* A zombie is stopped: its parent (the engine's shim) has yet to reap it. */
+	return pid > 0 && proc_stat(pid, &st, &now) == 0 && now == start && st != 'Z' && st != 'X';
 }
 
 enum oci_status ocistate_status(const char *root, const struct ocistate *s)

@@ -84,6 +84,25 @@ control_succeeded()
 	return 1
 }
 
+# attack_joiner SUFFIX JOINER...: the attacker inside, started by "${SEC_EXEC[@]}" (the
+# suite's exec into its container) watching for a process whose argv[0] ends in SUFFIX; then
+# JOINER... run under strace, every execve held for EXEC_HOLD_US, the moment the joiner is
+# still its own code inside the container.
+EXEC_HOLD_US=3000000
+SEC_EXEC=()
+attack_joiner()
+{
+	local suffix=$1 attacker
+	shift
+	"${SEC_EXEC[@]}" attack exe-watch "$suffix" 10 >"$TEST_TMP/attack" 2>&1 &
+	attacker=$!
+	track_pid "$attacker"
+	wait_until 30 file_has "$TEST_TMP/attack" '^ready=1$' || fail "the attacker did not start"
+	timeout -k 5 60 strace -f -qq -o /dev/null -e trace=execve \
+		-e inject=execve:delay_enter=$EXEC_HOLD_US "$@" >/dev/null 2>"$TEST_TMP/joiner.err"
+	wait "$attacker"
+}
+
 # The control in a --privileged container, output in $TEST_TMP/control.
 box_control()
 {

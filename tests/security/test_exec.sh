@@ -12,30 +12,15 @@
 . "$(dirname "$0")/../launch/launch_lib.sh"
 . "$(dirname "$0")/sec_lib.sh"
 
-EXEC_HOLD_US=3000000
 
 # A detached container running sleep; PID1 is its PID 1 on the host.
 sec_container()
 {
 	box_detach "$@" -- sleep 1000
 	assertEquals "detached (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC" || return 1
+	SEC_EXEC=("$LAUNCH" exec "$BOX_NAME")
 	PID1=$(record_get "$BOX_NAME" pid1 pid)
 	[ -n "$PID1" ] || { fail "no PID 1 in the record"; return 1; }
-}
-
-# The attacker inside (started with launch exec, output in $TEST_TMP/attack), then JOINER...
-# run under strace, every execve held for EXEC_HOLD_US.
-attack_joiner()
-{
-	local suffix=$1
-	shift
-	"$LAUNCH" exec "$BOX_NAME" attack exe-watch "$suffix" 10 >"$TEST_TMP/attack" 2>&1 &
-	ATTACKER=$!
-	track_pid "$ATTACKER"
-	wait_until 30 file_has "$TEST_TMP/attack" '^ready=1$' || fail "the attacker did not start"
-	timeout -k 5 60 strace -f -qq -o /dev/null -e trace=execve \
-		-e inject=execve:delay_enter=$EXEC_HOLD_US "$@" >/dev/null 2>"$TEST_TMP/joiner.err"
-	wait "$ATTACKER"
 }
 
 test_joiner_exe_cannot_be_rewritten_even_with_cap_sys_ptrace()

@@ -11,7 +11,6 @@
 . "$(dirname "$0")/sec_lib.sh"
 
 BOX=${BOX:-$BOX_BUILD/box}
-EXEC_HOLD_US=3000000
 OCI_ROOT=
 OCI_N=0
 
@@ -64,20 +63,23 @@ oci_container()
 	obox create --bundle "$b" --pid-file "$TEST_TMP/pid" "$ID" 2>"$TEST_TMP/err" ||
 		{ fail "create: $(cat "$TEST_TMP/err")"; return 1; }
 	PID1=$(cat "$TEST_TMP/pid")
+	SEC_EXEC=(obox exec "$ID")
 	[ "${NOSTART:-0}" = 1 ] || obox start "$ID" || { fail "start"; return 1; }
 }
 
-# The attacker inside (box exec), then JOINER... under strace, every execve held.
-attack_joiner()
+# A pod of two: the first container (CAPS) runs the attacker, which watches for box; the
+# second joins its pid namespace and stays created, its first process waiting for start.
+pod_attack()
 {
-	local suffix=$1
-	shift
-	obox exec "$ID" attack exe-watch "$suffix" 10 >"$TEST_TMP/attack" 2>&1 &
-	track_pid $!
-	local attacker=$!
+	local pod attacker
+	oci_container || return 1
+	pod=$PID1
+	obox exec "$ID" attack exe-watch /box 20 >"$TEST_TMP/attack" 2>&1 &
+	attacker=$!
+	track_pid $attacker
 	wait_until 30 file_has "$TEST_TMP/attack" '^ready=1$' || fail "the attacker did not start"
-	timeout -k 5 60 strace -f -qq -o /dev/null -e trace=execve \
-		-e inject=execve:delay_enter=$EXEC_HOLD_US "$@" >/dev/null 2>"$TEST_TMP/joiner.err"
+	EDIT='c["linux"]["namespaces"] = [{"type": "pid", "path": "/proc/'"$pod"'/ns/pid"}, {"type": "mount"}, {"type": "ipc"}, {"type": "uts"}]' \
+		CAPS= NOSTART=1 oci_container || return 1
 	wait "$attacker"
 }
 
@@ -105,16 +107,8 @@ test_waiting_first_process_exe_is_a_sealed_copy()
 {
 	require_root || return 0
 	local sum pod
-	CAPS=CAP_SYS_PTRACE oci_container || return 0
-	pod=$PID1
-	obox exec "$ID" attack exe-watch /box 20 >"$TEST_TMP/attack" 2>&1 &
-	track_pid $!
-	local attacker=$!
-	wait_until 30 file_has "$TEST_TMP/attack" '^ready=1$' || fail "the attacker did not start"
 	sum=$(sha256sum <"$BOX")
-	EDIT='c["linux"]["namespaces"] = [{"type": "pid", "path": "/proc/'"$pod"'/ns/pid"}, {"type": "mount"}, {"type": "ipc"}, {"type": "uts"}]' \
-		NOSTART=1 oci_container || return 0
-	wait "$attacker"
+	CAPS=CAP_SYS_PTRACE pod_attack || return 0
 	assertEquals "the waiting process is seen" 1 "$(grep -c '^joiner=[1-9]' "$TEST_TMP/attack")"
 	attack_verdict_file box-create-exe "$TEST_TMP/attack"
 	assertEquals "the host's box is unchanged" "$sum" "$(sha256sum <"$BOX")"
@@ -125,16 +119,7 @@ test_waiting_first_process_exe_is_a_sealed_copy()
 test_waiting_first_process_is_out_of_reach_of_a_default_container()
 {
 	require_root || return 0
-	local pod
-	oci_container || return 0
-	pod=$PID1
-	obox exec "$ID" attack exe-watch /box 20 >"$TEST_TMP/attack" 2>&1 &
-	track_pid $!
-	local attacker=$!
-	wait_until 30 file_has "$TEST_TMP/attack" '^ready=1$' || fail "the attacker did not start"
-	EDIT='c["linux"]["namespaces"] = [{"type": "pid", "path": "/proc/'"$pod"'/ns/pid"}, {"type": "mount"}, {"type": "ipc"}, {"type": "uts"}]' \
-		NOSTART=1 oci_container || return 0
-	wait "$attacker"
+	pod_attack || return 0
 	assertEquals "the waiting process is seen" 1 "$(grep -c '^joiner=[1-9]' "$TEST_TMP/attack")"
 	attack_verdict_file box-create-exe-default "$TEST_TMP/attack"
 	assertEquals "not dumpable: its exe does not open" open_path=EACCES \

@@ -62,27 +62,43 @@ static int fail(struct ns_ahead *a, const char *what, int err)
 	return err;
 }
 
+int ns_setup_own(const char *hostname, bool net, const char *ping_range, const char **ret_what)
+{
+	int r;
+
+	if (hostname && sethostname(hostname, strlen(hostname)) < 0) {
+		*ret_what = "set the hostname";
+		return -errno;
+	}
+	/* --net host: the host's lo and settings are not ours to touch. */
+	r = net ? loopback_up() : 0;
+	if (r < 0) {
+		*ret_what = "bring up 'lo'";
+		return r;
+	}
+	/* ping without CAP_NET_RAW (not a default capability): ICMP echo sockets for the
+	 * groups of ping_range, as Docker does. /proc/sys/net is the opening thread's
+	 * namespace: ours. */
+	r = net && ping_range ? write_file("/proc/sys/net/ipv4/ping_group_range", ping_range) : 0;
+	if (r < 0 && r != -ENOENT) {
+		*ret_what = "allow ping sockets";
+		return r;
+	}
+	return 0;
+}
+
 /* The thread: its own namespaces change, launch's other thread keeps the host's. */
 static int make_ahead(struct ns_ahead *a)
 {
 	int flags = CLONE_NEWUTS | CLONE_NEWIPC | (a->share_net ? 0 : CLONE_NEWNET);
+	const char *what = "";
 	int r;
 
 	if (unshare(flags) < 0)
 		return fail(a, "create the namespaces", -errno);
-	if (a->hostname && sethostname(a->hostname, strlen(a->hostname)) < 0)
-		return fail(a, "set the hostname", -errno);
-	/* --net host: the host's lo and settings are not ours to touch. */
-	r = a->share_net ? 0 : loopback_up();
+	r = ns_setup_own(a->hostname, !a->share_net, a->ping ? "0 2147483647" : NULL, &what);
 	if (r < 0)
-		return fail(a, "bring up 'lo'", r);
-	/* ping without CAP_NET_RAW (not a default capability): ICMP echo sockets for every
-	 * group, as Docker does. /proc/sys/net is the opening thread's namespace: ours. */
-	r = a->share_net || !a->ping
-	        ? 0
-	        : write_file("/proc/sys/net/ipv4/ping_group_range", "0 2147483647");
-	if (r < 0 && r != -ENOENT)
-		return fail(a, "allow ping sockets", r);
+		return fail(a, what, r);
 	for (int i = 0; i < NS_AHEAD_MAX; i++) {
 		char path[64];
 
@@ -132,6 +148,13 @@ int ns_ahead_start(struct ns_ahead *a, bool share_net, bool ping, const char *ho
 	a->running = true;
 	place_apart(a->thread);
 	return 0;
+}
+
+void ns_ahead_none(struct ns_ahead *a)
+{
+	*a = (struct ns_ahead){.started = true};
+	for (int i = 0; i < NS_AHEAD_MAX; i++)
+		a->fd[i] = -1;
 }
 
 int ns_ahead_finish(struct ns_ahead *a)

@@ -15,6 +15,9 @@
 
 /* Made by the clone itself. */
 #define NS_CLONE_FLAGS (CLONE_NEWPID | CLONE_NEWNS)
+/* And with launch --userns: a user namespace first (the kernel makes it before the others of
+ * one clone), so it owns every other; none is made ahead. */
+#define NS_USERNS_FLAGS (CLONE_NEWUSER | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET)
 
 enum { NS_AHEAD_UTS, NS_AHEAD_IPC, NS_AHEAD_NET, NS_AHEAD_MAX };
 
@@ -35,6 +38,11 @@ struct ns_ahead {
 /* Starts the thread; the caller goes on with other work. -errno, logged. ping: ICMP echo
  * sockets for every group in the new network namespace (launch's choice, as Docker's). */
 int ns_ahead_start(struct ns_ahead *a, bool share_net, bool ping, const char *hostname);
+/* None made ahead (launch --userns: the clone makes them, owned by the new user namespace). */
+void ns_ahead_none(struct ns_ahead *a);
+/* In the new namespaces: the hostname (NULL: left), lo up and ping_group_range (NULL: left)
+ * when net. -errno; *ret_what names the step. No allocation. */
+int ns_setup_own(const char *hostname, bool net, const char *ping_range, const char **ret_what);
 /* Waits for the thread: 0 with every fd open, or -errno (logged, naming the step). */
 int ns_ahead_finish(struct ns_ahead *a);
 /* In the first process: enters the namespaces made ahead. -errno; *ret_what names the

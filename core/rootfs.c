@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "kapi.h"
+#include "log.h"
 #include "sync.h"
 #include "util.h"
 
@@ -150,23 +151,32 @@ static uint64_t bind_attrs(const struct mount_op *op)
 	return a;
 }
 
-static int apply_volume(int rootfd, const char *rootfs, const struct mount_op *op, int syncfd)
+static unsigned volume_rec(const struct mount_op *op)
+{
+	return op->recursive || (op->propagation & MS_REC) ? AT_RECURSIVE : 0;
+}
+
+/* idmapped: the host made the tree (rootfs_idmap_trees), its flags set; it is ours to attach.
+ */
+static int apply_volume(int rootfd, const char *rootfs, const struct mount_op *op, int idmapped,
+                        int syncfd)
 {
 	/* mount_setattr takes the propagation alone; "rprivate" recurses through rec. */
 	struct mount_attr attr = {.attr_set = bind_attrs(op),
 	                          .propagation = op->propagation & ~(unsigned long)MS_REC};
-	unsigned rec = op->recursive || (op->propagation & MS_REC) ? AT_RECURSIVE : 0;
-	_cleanup_close_ int tree = -1, target = -1;
+	unsigned rec = volume_rec(op);
+	_cleanup_close_ int tree = idmapped, target = -1;
 	struct stat st;
 	int r;
 
-	if (stat(op->src, &st) < 0)
+	if ((idmapped >= 0 ? fstat(tree, &st) : stat(op->src, &st)) < 0)
 		return sync_errorf(syncfd, -errno, "stat volume source '%s'", op->src);
 	/* A detached copy of the source: its flags set (all of it) before anyone sees it. */
-	tree = k_open_tree(AT_FDCWD, op->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+	if (idmapped < 0)
+		tree = k_open_tree(AT_FDCWD, op->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
 	if (tree < 0)
 		return sync_errorf(syncfd, -errno, "clone volume source '%s'", op->src);
-	if ((attr.attr_set || attr.propagation) &&
+	if (idmapped < 0 && (attr.attr_set || attr.propagation) &&
 	    k_mount_setattr(tree, "", AT_EMPTY_PATH | rec, &attr) < 0)
 		return sync_errorf(syncfd, -errno, "set the flags of volume '%s'", op->src);
 	r = open_target(rootfd, op, S_ISDIR(st.st_mode), &target);
@@ -345,7 +355,7 @@ static int apply_device(int rootfd, const char *rootfs, const struct mount_op *o
 			return sync_errorf(syncfd, -errno, "create device '%s'", op->dst);
 		/* Where nodes cannot be made, the host's own node is bound on an empty file. */
 		struct mount_op bind = {.kind = MOUNT_OP_VOLUME, .src = op->src, .dst = op->dst};
-		return apply_volume(rootfd, rootfs, &bind, syncfd);
+		return apply_volume(rootfd, rootfs, &bind, -1, syncfd);
 	}
 	/* mknod's mode passed through the umask; the node is ours (a fresh tmpfs). */
 	if (fchownat(parent, name, op->uid, op->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
@@ -582,6 +592,7 @@ struct apply_ctx {
 	int top;    /* the mount namespace's root */
 	int rootfd; /* the root bind (after MOUNT_OP_BIND_ROOT), then "/" after the pivot */
 	int syncfd;
+	size_t next_tree; /* idmapped plans: the next of plan->trees */
 };
 
 static int reopen_root(struct apply_ctx *c, const char *path)
@@ -591,6 +602,29 @@ static int reopen_root(struct apply_ctx *c, const char *path)
 	if (c->rootfd < 0)
 		return sync_errorf(c->syncfd, -errno, "open root '%s'", path);
 	return 0;
+}
+
+/* The next idmapped tree of the plan, ours from now on; -1 when the plan has none. */
+static int take_tree(struct apply_ctx *c)
+{
+	return c->plan->idmap ? c->plan->trees[c->next_tree++] : -1;
+}
+
+static int bind_root(struct apply_ctx *c)
+{
+	const char *rootfs = c->plan->rootfs;
+	_cleanup_close_ int tree = take_tree(c);
+
+	if (tree >= 0) {
+		/* The host's idmapped copy of ROOTFS, on ROOTFS. */
+		if (k_move_mount(tree, "", AT_FDCWD, rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return sync_errorf(c->syncfd, -errno, "mount the idmapped rootfs on '%s'",
+			                   rootfs);
+	} else if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
+		return sync_errorf(c->syncfd, -errno, "bind rootfs '%s'", rootfs);
+	}
+	/* From here on every path is resolved in the bind, not in what is under it. */
+	return reopen_root(c, rootfs);
 }
 
 static int apply_pivot_op(struct apply_ctx *c)
@@ -625,12 +659,9 @@ static int apply_op(struct apply_ctx *c, const struct mount_op *op)
 			return sync_errorf(syncfd, -errno, "make the mount namespace private");
 		return 0;
 	case MOUNT_OP_BIND_ROOT:
-		if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-			return sync_errorf(syncfd, -errno, "bind rootfs '%s'", rootfs);
-		/* From here on every path is resolved in the bind, not in what is under it. */
-		return reopen_root(c, rootfs);
+		return bind_root(c);
 	case MOUNT_OP_VOLUME:
-		return apply_volume(c->rootfd, rootfs, op, syncfd);
+		return apply_volume(c->rootfd, rootfs, op, take_tree(c), syncfd);
 	case MOUNT_OP_FS:
 		return apply_fs(c->rootfd, op, syncfd);
 	case MOUNT_OP_DEVICE:
@@ -660,6 +691,61 @@ static int apply_op(struct apply_ctx *c, const struct mount_op *op)
 		break;
 	}
 	return sync_errorf(syncfd, -EINVAL, "apply mount step %d", (int)op->kind);
+}
+
+size_t rootfs_n_trees(const struct mount_plan *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n_ops; i++)
+		n += p->ops[i].kind == MOUNT_OP_BIND_ROOT || p->ops[i].kind == MOUNT_OP_VOLUME;
+	return n;
+}
+
+/* One detached, idmapped copy of path; attr: the other flags of a volume. */
+static int idmap_tree(const char *path, unsigned rec, uint64_t attr_set, int userns_fd, int *ret)
+{
+	struct mount_attr attr = {.attr_set = attr_set | MOUNT_ATTR_IDMAP,
+	                          .userns_fd = (uint64_t)userns_fd};
+	_cleanup_close_ int tree =
+	    k_open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+
+	if (tree < 0)
+		return log_errno(-errno, "clone '%s' for the user namespace", path);
+	if (k_mount_setattr(tree, "", AT_EMPTY_PATH | rec, &attr) < 0) {
+		int r = -errno;
+
+		if (r == -EINVAL || r == -EPERM || r == -EOPNOTSUPP)
+			log_error("--userns: '%s' cannot be idmapped (a filesystem without "
+			          "idmapped mounts, here or in a mount below it): %s",
+			          path, strerror(-r));
+		else
+			log_errno(r, "idmap '%s' for the user namespace", path);
+		return r;
+	}
+	*ret = steal_fd(&tree);
+	return 0;
+}
+
+int rootfs_idmap_trees(const struct mount_plan *p, int userns_fd, int *ret)
+{
+	size_t n = 0;
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < p->n_ops; i++) {
+		const struct mount_op *op = &p->ops[i];
+
+		if (op->kind == MOUNT_OP_BIND_ROOT)
+			r = idmap_tree(p->rootfs, AT_RECURSIVE, 0, userns_fd, &ret[n]);
+		else if (op->kind == MOUNT_OP_VOLUME)
+			r = idmap_tree(op->src, volume_rec(op), bind_attrs(op), userns_fd, &ret[n]);
+		else
+			continue;
+		n += r == 0;
+	}
+	while (r < 0 && n > 0)
+		(void)safe_close(ret[--n]);
+	return r;
 }
 
 int rootfs_apply(const struct mount_plan *p, int syncfd)

@@ -57,12 +57,23 @@ struct mount_plan {
 	/* Called right before the pivot (the OCI hooks' moment), 0 to go on. */
 	int (*before_pivot)(void *arg);
 	void *before_pivot_arg;
-	char **strings; /* made for the plan (paths joined), freed with it */
+	/* launch --userns: the root and every volume come as detached trees idmapped by the host
+	 * (rootfs_idmap_trees), in that order, instead of being bound here. */
+	bool idmap;
+	const int *trees; /* the first process's descriptors for them, set before rootfs_apply */
+	char **strings;   /* made for the plan (paths joined), freed with it */
 	size_t n_strings;
 };
 
 void rootfs_plan_free(struct mount_plan *p);
 const char *rootfs_op_name(enum mount_op_kind kind);
+/* How many trees an idmapped plan takes: the root and its volumes. */
+size_t rootfs_n_trees(const struct mount_plan *p);
+/* Host side, once the container's user namespace (userns_fd) has its maps: a detached copy
+ * of the rootfs and of each volume's source (recursive), idmapped to it, a volume's flags set,
+ * in rootfs_apply's order, into ret (rootfs_n_trees of them; the caller closes them). A
+ * filesystem without idmapped mounts gets one line naming the path. -errno, logged. */
+int rootfs_idmap_trees(const struct mount_plan *p, int userns_fd, int *ret);
 /* Container's first process only: applies every op in order; the first failure is
  * sent over syncfd ({errno, "step 'path'"}) and returned. Warnings go there too. */
 int rootfs_apply(const struct mount_plan *p, int syncfd);

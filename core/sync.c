@@ -96,6 +96,70 @@ int sync_wait_go(int fd)
 	return m.type == SYNC_GO ? 0 : -EBADMSG;
 }
 
+int sync_send_go_fds(int fd, const int *fds, size_t n)
+{
+	struct sync_msg m = {.type = SYNC_GO};
+	struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * SYNC_MAX_FDS)];
+		struct cmsghdr align;
+	} u = {0};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct cmsghdr *c;
+
+	if (n > SYNC_MAX_FDS)
+		return -E2BIG;
+	if (n) {
+		msg.msg_control = u.buf;
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * n);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
+	}
+	while (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
+int sync_wait_go_fds(int fd, int *fds, size_t n)
+{
+	struct sync_msg m;
+	struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * SYNC_MAX_FDS)];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = {.msg_iov = &iov,
+	                     .msg_iovlen = 1,
+	                     .msg_control = u.buf,
+	                     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *c;
+	ssize_t len;
+
+	if (n > SYNC_MAX_FDS)
+		return -E2BIG;
+	do
+		len = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+	while (len < 0 && errno == EINTR);
+	if (len < 0)
+		return -errno;
+	if (len == 0)
+		return -EPIPE;
+	c = CMSG_FIRSTHDR(&msg);
+	if ((size_t)len != sizeof(m) || m.type != SYNC_GO || (msg.msg_flags & MSG_CTRUNC))
+		return -EBADMSG;
+	if (n == 0)
+		return c ? -EBADMSG : 0;
+	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+	    c->cmsg_len != CMSG_LEN(sizeof(int) * n))
+		return -EBADMSG;
+	memcpy(fds, CMSG_DATA(c), sizeof(int) * n);
+	return 0;
+}
+
 int sync_errorf(int fd, int r, const char *fmt, ...)
 {
 	struct sync_msg m = {.type = SYNC_ERROR, .err = r < 0 ? -r : r};

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum sync_type {
@@ -31,6 +32,12 @@ int sync_send_ready(int fd);
 int sync_send_hooks(int fd);
 /* Child: 0 on GO, -EPIPE when the parent is gone. */
 int sync_wait_go(int fd);
+/* GO with descriptors (SCM_RIGHTS): launch --userns hands the idmapped trees over so. */
+#define SYNC_MAX_FDS 64
+int sync_send_go_fds(int fd, const int *fds, size_t n);
+/* Child: 0 on GO carrying exactly n descriptors (close-on-exec, into fds), -EPIPE when the
+ * parent is gone, -EBADMSG for anything else. */
+int sync_wait_go_fds(int fd, int *fds, size_t n);
 /* Child: sends an error built like log_errno's and returns r. */
 int sync_errorf(int fd, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void sync_warnf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

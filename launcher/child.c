@@ -7,6 +7,8 @@
 #include "child.h"
 
 #include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -30,8 +32,34 @@ static int join_cgroup(const struct child_args *a)
 	return 0;
 }
 
+/* launch --userns: the clone made a user namespace owning the others. Its maps and the
+ * idmapped trees come with the first GO; then this process becomes the namespace's root
+ * (the parent-death signal goes with the change of ids: set again), without the host's
+ * supplementary groups, and sets up the uts and net namespaces the clone made. */
+static int become_root(const struct child_args *a, int *trees)
+{
+	char ping[32];
+	const char *what = "";
+	int r = sync_wait_go_fds(a->syncfd, trees, rootfs_n_trees(a->plan));
+
+	if (r < 0)
+		return sync_errorf(a->syncfd, r, "receive the idmapped rootfs");
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || setgroups(0, NULL) < 0)
+		return sync_errorf(a->syncfd, -errno, "become root of the user namespace");
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return sync_errorf(a->syncfd, -errno, "set the parent-death signal");
+	/* ping sockets for every group the namespace maps (others would be refused). */
+	(void)snprintf(ping, sizeof(ping), "0 %u", a->userns_count - 1);
+	r = ns_setup_own(a->cfg->hostname, true, ping, &what);
+	if (r < 0)
+		return sync_errorf(a->syncfd, r, "%s of the container", what);
+	return 0;
+}
+
 static int setup(const struct child_args *a)
 {
+	int trees[SYNC_MAX_FDS];
+	struct mount_plan plan = *a->plan;
 	const char *what = "";
 	int r;
 
@@ -50,6 +78,12 @@ static int setup(const struct child_args *a)
 	r = join_cgroup(a);
 	if (r < 0)
 		return r;
+	if (a->userns_count) {
+		r = become_root(a, trees);
+		if (r < 0)
+			return r;
+		plan.trees = trees;
+	}
 	/* The uts (hostname set), ipc and net (lo up) namespaces launch made ahead. */
 	r = ns_ahead_enter(a->ahead, &what);
 	if (r < 0)
@@ -58,7 +92,7 @@ static int setup(const struct child_args *a)
 	 * /proc/self/cgroup reads "/" inside. */
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return sync_errorf(a->syncfd, -errno, "unshare the cgroup namespace");
-	r = rootfs_apply(a->plan, a->syncfd);
+	r = rootfs_apply(&plan, a->syncfd);
 	/* GO: launch has set up what it does for us (eth0 of --net veth); nothing of the
 	 * container has run yet. */
 	if (r == 0)

@@ -32,6 +32,7 @@ struct child_args {
 	sigset_t exec_mask;             /* the signal mask boxinit starts with */
 	const int *stdio;               /* what becomes the container's 0, 1, 2 */
 	int ctl_fd;                     /* boxinit's --control-fd, or -1 */
+	uint32_t userns_count;          /* launch --userns: ids mapped (0: no user namespace) */
 };
 
 _noreturn_ void child_main(const struct child_args *a);

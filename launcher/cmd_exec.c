@@ -99,6 +99,7 @@ struct plan {
 	unsigned uid, gid;
 	bool tty, interactive, detach;
 	bool privileged, no_new_privs;
+	bool userns; /* the container has a user namespace of its own (launch --userns) */
 	uint64_t caps;
 	struct syscall_filter filter;
 	struct cgroup_join join;
@@ -203,8 +204,10 @@ static _Noreturn void exec_child(const struct plan *p, bool in_cgroup)
 	if (r < 0)
 		child_fail(p, STEP_CGROUP, -r);
 	/* All at once, through PID 1's pidfd (P made this process in its pid namespace). The
-	 * mount namespace sets root and working directory to the container's root. */
-	if (setns(p->pidfd, EXEC_NS) < 0)
+	 * mount namespace sets root and working directory to the container's root. A user
+	 * namespace is entered first (the kernel's order) and gives every capability in it;
+	 * the ids set below are then the namespace's own. */
+	if (setns(p->pidfd, EXEC_NS | (p->userns ? CLONE_NEWUSER : 0)) < 0)
 		child_fail(p, STEP_SETNS, errno);
 	(void)close(p->pidfd);
 	r = p->tty ? child_tty(p) : child_stdio(p);
@@ -598,6 +601,7 @@ static int make_plan(const struct state *st, const struct exec_args *a, struct p
 	p->workdir = a->workdir ? a->workdir : conf.workdir ? conf.workdir : "/";
 	p->privileged = conf.privileged;
 	p->no_new_privs = conf.no_new_privs;
+	p->userns = st->userns_count > 0;
 	p->caps = conf.caps;
 	r = build_env(&conf, a->env, a->n_env, user, &p->envp);
 	if (r < 0)

@@ -16,6 +16,7 @@
 #include <sys/statvfs.h>
 
 #include "log.h"
+#include "sync.h"
 #include "util.h"
 
 enum {
@@ -44,6 +45,7 @@ enum {
 	OPT_CAP_DROP,
 	OPT_NO_NEW_PRIVS,
 	OPT_SECCOMP,
+	OPT_USERNS,
 	OPT_NO_TTY,
 	OPT_PUBLISH_MAX_CONNS,
 	OPT_KEEP,
@@ -84,6 +86,7 @@ static const struct option options[] = {
     {"cap-drop", required_argument, NULL, OPT_CAP_DROP},
     {"no-new-privileges", no_argument, NULL, OPT_NO_NEW_PRIVS},
     {"seccomp", required_argument, NULL, OPT_SECCOMP},
+    {"userns", required_argument, NULL, OPT_USERNS},
     {"interactive", no_argument, NULL, 'i'},
     {"tty", no_argument, NULL, 't'},
     {"no-tty", no_argument, NULL, OPT_NO_TTY},
@@ -133,6 +136,8 @@ static const char usage[] =
     "  --cap-drop CAPS        drop capabilities (NAME[,NAME], or ALL)\n"
     "  --no-new-privileges    no process in the container gains privileges by exec\n"
     "  --seccomp PROFILE      default (deny dangerous syscalls) or unconfined\n"
+    "  --userns MODE          host (default: ids are the host's), auto (a free range of\n"
+    "                         /etc/subuid's 'box' entry) or HOSTID:COUNT\n"
     "  --stats                print resource use at exit\n"
     "  --stats-json FILE      write resource use at exit as JSON\n"
     "  --init PATH            boxinit binary (default: next to launch)\n"
@@ -240,6 +245,39 @@ static int parse_limit(int opt, const char *arg, struct cgroup_limits *lim)
 	}
 	/* (--log-max-size is parsed with the other sizes, but kept in the config.) */
 	return r < 0 ? bad_value(opt, arg, r) : 0;
+}
+
+/* host, auto, or HOSTID:COUNT: COUNT ids from HOSTID on, which must not reach (uid_t)-1 and
+ * must not start at the host's root (a container root that is host root is --userns host). */
+int config_parse_userns(const char *s, struct userns_config *ret)
+{
+	_cleanup_free_ char *copy = NULL;
+	uint64_t id, count;
+	char *colon;
+	int r;
+
+	if (STREQ(s, "host") || STREQ(s, "auto")) {
+		*ret = (struct userns_config){.mode = STREQ(s, "host") ? USERNS_HOST : USERNS_AUTO};
+		return 0;
+	}
+	copy = strdup(s);
+	if (!copy)
+		return -ENOMEM;
+	colon = strchr(copy, ':');
+	if (!colon)
+		return -EINVAL;
+	*colon = '\0';
+	r = parse_u64(copy, &id);
+	if (r == 0)
+		r = parse_u64(colon + 1, &count);
+	if (r < 0)
+		return r;
+	if (id == 0 || count == 0 || id >= UINT32_MAX || count >= UINT32_MAX ||
+	    id + count > UINT32_MAX)
+		return -ERANGE;
+	*ret = (struct userns_config){
+	    .mode = USERNS_RANGE, .host_id = (uint32_t)id, .count = (uint32_t)count};
+	return 0;
 }
 
 /* Both ids numeric: launch never reads the container's passwd from the host side. */
@@ -439,6 +477,10 @@ static int parse_security(int opt, const char *arg, struct launch_config *c)
 		if (!STREQ(arg, "default") && !STREQ(arg, "unconfined"))
 			return bad_value(opt, arg, -EINVAL);
 		c->seccomp = STREQ(arg, "default");
+		return 0;
+	case OPT_USERNS:
+		if (config_parse_userns(arg, &c->userns) < 0)
+			return bad_value(opt, arg, -EINVAL);
 		return 0;
 	}
 	return -ENOTSUP;
@@ -678,6 +720,11 @@ static int check_combinations(const struct launch_config *c, const char *swap_ar
 		          c->log_path ? "log" : "log-max-size");
 		return -EINVAL;
 	}
+	if (c->userns.mode != USERNS_HOST && c->net.mode == NET_HOST) {
+		log_error("use --userns with --net host: sysfs needs the container's own network "
+		          "namespace");
+		return -EINVAL;
+	}
 	if (c->detach && (c->stats || c->stats_json)) {
 		log_error("use --stats with --detach: launch stats NAME reads them while it runs");
 		return -EINVAL;
@@ -828,8 +875,9 @@ static int check_rootfs(struct launch_config *c)
 }
 
 /* Can a user other than root search every directory down to path (and path itself)? A
- * directory closed to others, and to its group unless that is root's, stops them. */
-static bool reachable_by_others(const char *path)
+ * directory closed to others, and to its group unless that is root's (or group_too is false),
+ * stops them. */
+static bool reachable_by_others(const char *path, bool group_too)
 {
 	char buf[PATH_MAX];
 	size_t len = strlen(path);
@@ -844,7 +892,8 @@ static bool reachable_by_others(const char *path)
 
 		if (stat(buf[0] ? buf : "/", &st) < 0)
 			return false;
-		if (!(st.st_mode & S_IXOTH) && (!(st.st_mode & S_IXGRP) || st.st_gid == 0))
+		if (!(st.st_mode & S_IXOTH) &&
+		    (!group_too || !(st.st_mode & S_IXGRP) || st.st_gid == 0))
 			return false;
 		if (!buf[0])
 			return true;
@@ -862,7 +911,12 @@ static void warn_if_reachable(const struct launch_config *c)
 
 	if (c->read_only || (statvfs(c->rootfs, &sv) == 0 && (sv.f_flag & ST_RDONLY)))
 		return;
-	if (reachable_by_others(c->rootfs))
+	if (c->userns.mode != USERNS_HOST)
+		log_warn("rootfs '%s' is writable by the container: a setuid file its root leaves "
+		         "there is root's on the host (the mount is idmapped), and works for host "
+		         "users who can reach it; use --read-only, or keep its path secret",
+		         c->rootfs);
+	else if (reachable_by_others(c->rootfs, true))
 		log_warn("rootfs '%s' is reachable by other users of this host and writable by the "
 		         "container: a setuid file it leaves there works for them; make a parent "
 		         "directory mode 0700, or use --read-only",
@@ -880,6 +934,17 @@ int config_check_host(struct launch_config *c)
 	r = check_rootfs(c);
 	if (r < 0)
 		return r;
+	/* The container's root is no host user: it opens ROOTFS itself, by its path. */
+	if (c->userns.mode != USERNS_HOST && !reachable_by_others(c->rootfs, false)) {
+		log_error("use rootfs '%s' with --userns: a directory on its path is closed to "
+		          "other users (the container's root is one; chmod o+x)",
+		          c->rootfs);
+		return -EACCES;
+	}
+	if (c->userns.mode != USERNS_HOST && c->n_volumes > SYNC_MAX_FDS - 3) {
+		log_error("use at most %d volumes with --userns", SYNC_MAX_FDS - 3);
+		return -EINVAL;
+	}
 	warn_if_reachable(c);
 	for (size_t i = 0; i < c->n_volumes; i++) {
 		r = canonicalize(&c->volumes[i].src, "volume source");

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "capset.h"
 #include "cgroup.h"
@@ -25,6 +26,19 @@ struct volume {
 	char *src; /* absolute host path (canonical after config_check_host) */
 	char *dst; /* absolute path inside the container */
 	bool ro;
+};
+
+/* --userns: whose ids the container's run as on the host. */
+enum userns_mode {
+	USERNS_HOST,  /* the host's own (no user namespace): today's default */
+	USERNS_AUTO,  /* a free slice of /etc/subuid's "box" range, picked at start */
+	USERNS_RANGE, /* --userns HOSTID:COUNT */
+};
+
+struct userns_config {
+	enum userns_mode mode;
+	uint32_t host_id; /* USERNS_RANGE (USERNS_AUTO: filled at start) */
+	uint32_t count;
 };
 
 enum tty_mode {
@@ -59,7 +73,8 @@ struct launch_config {
 	struct capset_change caps; /* --cap-add / --cap-drop */
 	bool caps_changed;
 	bool no_new_privs;
-	bool seccomp;          /* --seccomp default (the default); false: unconfined */
+	bool seccomp; /* --seccomp default (the default); false: unconfined */
+	struct userns_config userns;
 	struct net_config net; /* --net, --subnet, -p, --dns, --nat: see docs/network.md */
 	char **cmd;            /* NULL-terminated, points into argv; empty with services */
 	const char **services; /* --service NAME=CMD, handed to boxinit */
@@ -78,4 +93,5 @@ int config_parse_volume(const char *spec, struct volume *ret);
 int config_parse_weight(const char *s, uint64_t *ret);
 bool config_name_is_valid(const char *name);
 bool config_hostname_is_valid(const char *name);
+int config_parse_userns(const char *s, struct userns_config *ret);
 int config_parse_user(const char *s, unsigned *ret_uid, unsigned *ret_gid, bool *ret_has_gid);

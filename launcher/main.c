@@ -37,6 +37,7 @@
 #include "stats.h"
 #include "streams.h"
 #include "supervise.h"
+#include "userns.h"
 #include "sync.h"
 #include "syscalls.h"
 #include "util.h"
@@ -116,7 +117,9 @@ static int claim_name(struct launch *l)
 	    (c->detach && !s->log_path))
 		return log_errno(-ENOMEM, "describe container '%s'", c->name);
 	/* Before anything is made: the cgroup parent and name are what a reaper needs. */
-	return state_save(l->lock, s);
+	r = state_save(l->lock, s);
+	/* The ids are the record's from now on: no other launch picks them while it lives. */
+	return r < 0 ? r : userns_pick(&c->userns, l->lock, s);
 }
 
 static void record_cgroup(struct launch *l)
@@ -143,7 +146,10 @@ static int prepare(struct launch *l)
 	l->loop_ready = true;
 	/* First: the namespaces take as long as everything up to the clone, which they
 	 * then no longer add to. */
-	r = ns_ahead_start(&l->ahead, c->net.mode == NET_HOST, true, c->hostname);
+	if (c->userns.mode == USERNS_HOST)
+		r = ns_ahead_start(&l->ahead, c->net.mode == NET_HOST, true, c->hostname);
+	else
+		ns_ahead_none(&l->ahead); /* the clone makes them, in the new user namespace */
 	if (r < 0)
 		return r;
 	r = initexec_load(c->init_path,
@@ -163,6 +169,7 @@ static int prepare(struct launch *l)
 		r = rootfs_plan(c, &l->plan);
 	if (r < 0)
 		return log_errno(r, "prepare container '%s'", c->name);
+	l->plan.idmap = l->st.userns_count > 0;
 	if (c->seccomp && !c->privileged) {
 		r = syscalls_get(capset_resolve(&c->caps), &l->filter);
 		if (r < 0)
@@ -189,6 +196,38 @@ static int create_cgroup(struct launch *l)
 	return r;
 }
 
+/* launch --userns, right after the clone: the new user namespace's maps, then the idmapped
+ * root and volumes handed to the first process with the first GO. Its network namespace,
+ * made by the clone, is the one the network set-up configures. */
+static int hand_over_userns(struct launch *l)
+{
+	int trees[SYNC_MAX_FDS];
+	size_t n = rootfs_n_trees(&l->plan);
+	_cleanup_close_ int userns = -1;
+	char path[64];
+	int r = userns_write_maps(l->pid, &l->st);
+
+	if (r < 0)
+		return r;
+	(void)snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)l->pid);
+	userns = open(path, O_RDONLY | O_CLOEXEC);
+	if (userns < 0)
+		return log_errno(-errno, "open the container's user namespace");
+	r = rootfs_idmap_trees(&l->plan, userns, trees);
+	if (r < 0)
+		return r;
+	r = sync_send_go_fds(l->sync[0], trees, n);
+	for (size_t i = 0; i < n; i++)
+		(void)safe_close(trees[i]);
+	if (r < 0)
+		return log_errno(r, "hand the idmapped rootfs to the container");
+	(void)snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)l->pid);
+	l->ahead.fd[NS_AHEAD_NET] = open(path, O_RDONLY | O_CLOEXEC);
+	if (l->ahead.fd[NS_AHEAD_NET] < 0)
+		return log_errno(-errno, "open the container's network namespace");
+	return 0;
+}
+
 static int clone_child(struct launch *l)
 {
 	struct child_args a = {
@@ -204,13 +243,16 @@ static int clone_child(struct launch *l)
 	    .stdio = l->io.child,
 	    .ctl_fd = l->io.ctl[1],
 	};
+	bool userns = l->st.userns_count > 0;
 	bool in_cgroup, joined_by_child;
 	pid_t pid;
 	int r = sync_pair(l->sync);
 
 	if (r < 0)
 		return log_errno(r, "create the sync socket");
-	pid = ns_clone(NS_CLONE_FLAGS, l->join.clone_fd, &in_cgroup);
+	a.userns_count = l->st.userns_count;
+	pid = ns_clone(userns ? NS_CLONE_FLAGS | NS_USERNS_FLAGS : NS_CLONE_FLAGS, l->join.clone_fd,
+	               &in_cgroup);
 	if (pid < 0)
 		return log_errno(pid, "clone the container's first process");
 	if (pid == 0) {
@@ -235,7 +277,7 @@ static int clone_child(struct launch *l)
 			return r; /* logged by cgroup, naming the file */
 	}
 	log_debug("container '%s': first process is pid %d", l->cfg->name, (int)pid);
-	return 0;
+	return userns ? hand_over_userns(l) : 0;
 }
 
 /* --- what boxinit and the commands ask ------------------------------------------------------ */

@@ -328,6 +328,14 @@ static json_t *state_json(const struct state *s)
 		json_decref(j);
 		return NULL;
 	}
+	if (j && s->userns_count &&
+	    json_object_set_new(j, "userns",
+	                        json_pack("{s:I, s:I, s:I}", "uid", (json_int_t)s->userns_uid,
+	                                  "gid", (json_int_t)s->userns_gid, "count",
+	                                  (json_int_t)s->userns_count)) < 0) {
+		json_decref(j);
+		return NULL;
+	}
 	return j;
 }
 
@@ -411,20 +419,32 @@ static int parse_net(json_t *j, struct state_net *n)
 static int parse_state(json_t *j, struct state *s)
 {
 	const char *name = NULL, *status = NULL, *rootfs = NULL, *parent = NULL, *log = NULL;
-	json_t *paths = NULL, *net = NULL, *config = NULL, *exit_code = NULL;
+	json_t *paths = NULL, *net = NULL, *config = NULL, *exit_code = NULL, *userns = NULL;
 	json_int_t mon_start = 0, pid1_start = 0, created = 0, started = 0, finished = 0;
 	int mon = 0, pid1 = 0, keep = 0, detached = 0;
 
 	if (json_unpack(j,
 	                "{s:s, s:s, s?{s?i, s?I}, s?{s?i, s?I}, s?s, s?{s?s, s?o}, s?o, s?s, "
-	                "s?I, s?I, s?I, s?b, s?b, s?o, s?o}",
+	                "s?I, s?I, s?I, s?b, s?b, s?o, s?o, s?o}",
 	                "name", &name, "status", &status, "monitor", "pid", &mon, "start_time",
 	                &mon_start, "pid1", "pid", &pid1, "start_time", &pid1_start, "rootfs",
 	                &rootfs, "cgroup", "parent", &parent, "paths", &paths, "net", &net, "log",
 	                &log, "created_ns", &created, "started_ns", &started, "finished_ns",
 	                &finished, "keep", &keep, "detached", &detached, "config", &config,
-	                "exit_code", &exit_code) < 0)
+	                "exit_code", &exit_code, "userns", &userns) < 0)
 		return -EBADMSG;
+	if (userns) {
+		json_int_t uid = 0, gid = 0, count = 0;
+
+		if (json_unpack(userns, "{s:I, s:I, s:I}", "uid", &uid, "gid", &gid, "count",
+		                &count) < 0 ||
+		    uid <= 0 || gid <= 0 || count <= 0 || uid + count > (json_int_t)UINT32_MAX ||
+		    gid + count > (json_int_t)UINT32_MAX)
+			return -EBADMSG;
+		s->userns_uid = (uint32_t)uid;
+		s->userns_gid = (uint32_t)gid;
+		s->userns_count = (uint32_t)count;
+	}
 	if (status_from_name(status, &s->status) < 0 || parse_net(net, &s->net) < 0)
 		return -EBADMSG;
 	s->name = strdup(name);

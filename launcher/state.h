@@ -50,6 +50,8 @@ struct state {
 	bool exited;
 	int exit_code;
 	bool keep, detached;
+	/* --userns: container ids 0..count-1 are host uids uid.. and gids gid.. (count 0: none) */
+	uint32_t userns_uid, userns_gid, userns_count;
 	json_t *config; /* the container's configuration as launch took it (owned) */
 };
 

@@ -907,16 +907,18 @@ static bool reachable_by_others(const char *path, bool group_too)
  * rootfs the admin keeps under a shared path may be what they want. */
 static void warn_if_reachable(const struct launch_config *c)
 {
-	struct statvfs sv;
+	struct statvfs sv = {0};
 
 	if (c->read_only || (statvfs(c->rootfs, &sv) == 0 && (sv.f_flag & ST_RDONLY)))
 		return;
-	if (c->userns.mode != USERNS_HOST)
+	/* Under --userns the path is open to others (see config_check_host), and nodes cannot
+	 * be made: a nosuid filesystem leaves nothing to fear. */
+	if (c->userns.mode != USERNS_HOST && !(sv.f_flag & ST_NOSUID))
 		log_warn("rootfs '%s' is writable by the container: a setuid file its root leaves "
-		         "there is root's on the host (the mount is idmapped), and works for host "
-		         "users who can reach it; use --read-only, or keep its path secret",
+		         "there is root's on the host (the mount is idmapped) and works for host "
+		         "users; use --read-only, or a nosuid filesystem",
 		         c->rootfs);
-	else if (reachable_by_others(c->rootfs, true))
+	else if (c->userns.mode == USERNS_HOST && reachable_by_others(c->rootfs, true))
 		log_warn("rootfs '%s' is reachable by other users of this host and writable by the "
 		         "container: a setuid file it leaves there works for them; make a parent "
 		         "directory mode 0700, or use --read-only",

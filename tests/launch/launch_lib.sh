@@ -97,6 +97,12 @@ _bt_cmdline()
 		shift
 	done
 	[ "${1:-}" = -- ] && shift
+	# BOX_TEST_USERNS (a suite run a second time under --userns): every container but the
+	# privileged controls and those that choose their own mode.
+	if [ -n "${BOX_TEST_USERNS:-}" ] && [[ " ${opts[*]} " != *" --privileged "* ]] &&
+		[[ " ${opts[*]} " != *" --userns"* ]]; then
+		opts+=(--userns "$BOX_TEST_USERNS")
+	fi
 	_bt_serial=$((_bt_serial + 1))
 	[ $named = 1 ] || opts=(--name "$BT_PREFIX-$_bt_serial" "${opts[@]}")
 	BT_CMD=("$LAUNCH" --cgroup-parent "$BOX_TEST_CGROUP_PARENT" "${opts[@]}"
@@ -317,6 +323,52 @@ debian_rootfs_problem()
 		return 0
 	fi
 	make -C "$BOX_ROOT" rootfs >&2 || echo "BUILD FAILED"
+}
+
+# --- user namespaces -------------------------------------------------------------------------
+# A suite that runs containers under --userns: their rootfs must be searchable by other users
+# (the container's root is one), which $BOX_BUILD/rootfs (0700) is not. userns_rootfs DIR
+# prints a copy of DIR under $BOX_BUILD/rootfs-userns (0755), refreshed when DIR is newer.
+# The first --userns auto adds a "box" entry to /etc/subuid and /etc/subgid: a suite that
+# found none removes it again (userns_subids_save, then userns_subids_restore at its end).
+userns_rootfs()
+{
+	local top=$BOX_BUILD/rootfs-userns dst
+	dst=$top/$(basename "$1")
+	mkdir -p "$top" && chmod 0755 "$top" || return 1
+	if [ ! -e "$dst/.box-rootfs-done" ] || [ "$1/.box-rootfs-done" -nt "$dst/.box-rootfs-done" ] ||
+		[ "$1/bin/probe" -nt "$dst/.box-rootfs-done" ]; then
+		rm -rf --one-file-system "$dst" && mkdir -p "$dst" && cp -a "$1/." "$dst/" &&
+			touch "$dst/.box-rootfs-done" || return 1
+	fi
+	echo "$dst"
+}
+
+# Empty when ROOTFS can be idmapped here; otherwise launch's reason (a filesystem without
+# idmapped mounts: the VM's overlay root, say).
+userns_unsupported()
+{
+	local err
+	err=$("$LAUNCH" --cgroup-parent "$BOX_TEST_CGROUP_PARENT" --name "$BT_PREFIX-idmap" \
+		--userns auto "$1" -- true 2>&1 >/dev/null) && return 0
+	case $err in *"cannot be idmapped"*) grep -v warning <<<"$err" ;; esac
+	return 0
+}
+
+userns_subids_save()
+{
+	_bt_subids_had_box=1
+	grep -qs '^box:' /etc/subuid && grep -qs '^box:' /etc/subgid || _bt_subids_had_box=0
+}
+
+userns_subids_restore()
+{
+	local f
+	[ "${_bt_subids_had_box:-1}" = 0 ] || return 0
+	for f in /etc/subuid /etc/subgid; do
+		[ -f "$f" ] && sed -i '/^box:/d' "$f"
+	done
+	return 0
 }
 
 # --- the container's record ------------------------------------------------------------------

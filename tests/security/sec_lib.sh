@@ -27,11 +27,17 @@ box_suite_setup()
 {
 	BOX_ROOTFS=
 	[ -x "$PROBE" ] && [ -x "$ATTACK" ] && BOX_ROOTFS=$(_sec_rootfs)
+	# The battery under --userns (test_escape_userns.sh): from a copy the mapped root reaches.
+	if [ -n "${BOX_TEST_USERNS:-}" ] && [ -n "$BOX_ROOTFS" ]; then
+		BOX_ROOTFS=$(userns_rootfs "$BOX_ROOTFS")
+		userns_subids_save
+	fi
 	return 0
 }
 
 box_suite_teardown()
 {
+	[ -n "${BOX_TEST_USERNS:-}" ] && userns_subids_restore
 	[ "$SEC_ATTACKS" -gt 0 ] && echo "$SEC_ATTACKS attacks, $SEC_BLOCKED blocked"
 	return 0
 }

@@ -94,6 +94,13 @@ setup_system() {
 	# check that a container cannot reach them (no udev here to load the driver).
 	modprobe virtio_blk || return 1
 	ip link add boxvm0 type dummy && ip link set boxvm0 up || return 1
+	# The user-namespace suites run containers from idmapped mounts, which this root (an
+	# overlay of 9p, kernel 6.1) cannot give: their rootfs copies (build/rootfs-userns)
+	# live on an ext4 in RAM, as on a real Debian host's disk.
+	modprobe brd rd_nr=1 rd_size=131072 &&
+		mkfs.ext4 -q -F /dev/ram0 &&
+		mkdir -p "$BOXVM_REPO/build/rootfs-userns" &&
+		mount -t ext4 /dev/ram0 "$BOXVM_REPO/build/rootfs-userns" || return 1
 }
 
 # Proves the VM is what the suites need, before anything else runs.

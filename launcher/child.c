@@ -40,12 +40,15 @@ static int become_root(const struct child_args *a, int *trees)
 {
 	char ping[32];
 	const char *what = "";
-	int r = sync_wait_go_fds(a->syncfd, trees, rootfs_n_trees(a->plan));
+	int r = sync_wait_go_fds(a->syncfd, trees, a->plan->idmap ? rootfs_n_trees(a->plan) : 0);
 
 	if (r < 0)
 		return sync_errorf(a->syncfd, r, "receive the idmapped rootfs");
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || setgroups(0, NULL) < 0)
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return sync_errorf(a->syncfd, -errno, "become root of the user namespace");
+	/* Rootless with one id, setgroups is denied: the user's groups stay (unmapped). */
+	if (setgroups(0, NULL) < 0 && !(a->cfg->rootless && errno == EPERM))
+		return sync_errorf(a->syncfd, -errno, "drop the host's supplementary groups");
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return sync_errorf(a->syncfd, -errno, "set the parent-death signal");
 	/* ping sockets for every group the namespace maps (others would be refused). */

@@ -99,7 +99,8 @@ struct plan {
 	unsigned uid, gid;
 	bool tty, interactive, detach;
 	bool privileged, no_new_privs;
-	bool userns; /* the container has a user namespace of its own (launch --userns) */
+	bool userns;   /* the container has a user namespace of its own (--userns, rootless) */
+	bool rootless; /* launch exec run by an ordinary user */
 	uint64_t caps;
 	struct syscall_filter filter;
 	struct cgroup_join join;
@@ -229,7 +230,8 @@ static _Noreturn void exec_child(const struct plan *p, bool in_cgroup)
 	 * clears every capability of a uid other than 0). */
 	if (!p->privileged && caps_apply(p->caps) < 0)
 		child_fail(p, STEP_CAPS, EPERM);
-	if (syscall(SYS_setgroups, 1, &p->gid) < 0)
+	/* Rootless with the user's id alone, setgroups is denied: the groups stay unmapped. */
+	if (syscall(SYS_setgroups, 1, &p->gid) < 0 && !(p->rootless && errno == EPERM))
 		child_fail(p, STEP_SETGROUPS, errno);
 	if (syscall(SYS_setgid, p->gid) < 0)
 		child_fail(p, STEP_SETGID, errno);
@@ -602,6 +604,7 @@ static int make_plan(const struct state *st, const struct exec_args *a, struct p
 	p->privileged = conf.privileged;
 	p->no_new_privs = conf.no_new_privs;
 	p->userns = st->userns_count > 0;
+	p->rootless = paths_rootless();
 	p->caps = conf.caps;
 	r = build_env(&conf, a->env, a->n_env, user, &p->envp);
 	if (r < 0)
@@ -689,17 +692,21 @@ static int spawn(struct plan *p, const struct state *st, int fds[3], int *ret_ma
 	pid_t pid;
 	int r;
 
-	r = cgroup_open(st->cgroup_parent, st->name, &cg);
-	if (r < 0)
-		return log_errno(r, "open the cgroup of container '%s'", st->name);
-	r = cgroup_join_open(cg, &p->join);
-	if (r == 0 && p->join.clone_fd >= 0 && cgroup_leaves(cg, leaves, ARRAY_SIZE(leaves)) > 0) {
-		(void)snprintf(procs, sizeof(procs), "%s/cgroup.procs", leaves[0]);
-		p->procs = procs;
+	/* A rootless container without limits has no cgroup: nothing to join. */
+	if (json_array_size(st->cgroups) > 0) {
+		r = cgroup_open(st->cgroup_parent, st->name, &cg);
+		if (r < 0)
+			return log_errno(r, "open the cgroup of container '%s'", st->name);
+		r = cgroup_join_open(cg, &p->join);
+		if (r == 0 && p->join.clone_fd >= 0 &&
+		    cgroup_leaves(cg, leaves, ARRAY_SIZE(leaves)) > 0) {
+			(void)snprintf(procs, sizeof(procs), "%s/cgroup.procs", leaves[0]);
+			p->procs = procs;
+		}
+		cgroup_close(cg);
+		if (r < 0)
+			return r;
 	}
-	cgroup_close(cg);
-	if (r < 0)
-		return r;
 	if (pipe2(rep, O_CLOEXEC) < 0)
 		return log_errno(-errno, "create a pipe");
 	rep_r = rep[0];
@@ -793,6 +800,15 @@ int cmd_exec(int argc, char **argv)
 	p.pidfd = open_pid1(&st);
 	if (p.pidfd < 0)
 		goto out;
+	/* Rootless: entering a namespace takes CAP_SYS_ADMIN in our own user namespace too,
+	 * which only the container's gives us. Its owner may join it; G is then in it. */
+	if (p.rootless && p.userns) {
+		if (setns(p.pidfd, CLONE_NEWUSER) < 0) {
+			log_errno(-errno, "enter the user namespace of container '%s'", a.name);
+			goto out;
+		}
+		p.userns = false;
+	}
 	/* Our children are born in the container's pid namespace; we stay where we are. */
 	if (setns(p.pidfd, CLONE_NEWPID) < 0) {
 		if (errno == EINVAL)

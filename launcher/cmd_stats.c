@@ -65,6 +65,14 @@ static int watch_add(struct watched **v, size_t *n, const char *name, bool compl
 		state_free(&s);
 		return -ESRCH;
 	}
+	if (json_array_size(s.cgroups) == 0) {
+		/* A rootless container started without limits. */
+		if (complain)
+			log_error("container '%s' has no cgroup to read (rootless, no limits)",
+			          name);
+		state_free(&s);
+		return -ENOENT;
+	}
 	r = cgroup_open(s.cgroup_parent, s.name, &cg);
 	state_free(&s);
 	if (r < 0) {

@@ -48,10 +48,9 @@ int commands_run(int argc, char **argv)
 
 	(void)snprintf(prog, sizeof(prog), "launch %s", argv[0]);
 	log_init("launch", getenv("BOX_DEBUG") != NULL);
-	if (geteuid() != 0) {
-		log_error("run as uid %u: launch needs root", (unsigned)geteuid());
+	/* An ordinary user's commands act on that user's containers (paths.h). */
+	if (paths_check() < 0)
 		return EXIT_LAUNCH_FAILURE;
-	}
 	/* Whatever dead containers left is undone first, by whichever command comes next. */
 	reap_stale();
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)

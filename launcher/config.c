@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <linux/magic.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,8 +15,11 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/vfs.h>
+#include <unistd.h>
 
 #include "log.h"
+#include "paths.h"
 #include "sync.h"
 #include "util.h"
 
@@ -141,7 +145,8 @@ static const char usage[] =
     "  --stats                print resource use at exit\n"
     "  --stats-json FILE      write resource use at exit as JSON\n"
     "  --init PATH            boxinit binary (default: next to launch)\n"
-    "  --net MODE             none (default: lo only), host (no isolation), veth\n"
+    "  --net MODE             none (default: lo only), host (no isolation), veth,\n"
+    "                         slirp (user-mode, rootless: slirp4netns)\n"
     "  --subnet CIDR          --net veth: take the container's /30 from this range\n"
     "  -p, --publish [IP:]HOSTPORT:PORT[/tcp]  --net veth: proxy a host port (IP default\n"
     "                         127.0.0.1) to the container's PORT\n"
@@ -395,6 +400,7 @@ static int parse_string(int opt, const char *arg, struct launch_config *c)
 		if (!path_is_clean(arg))
 			return bad_value(opt, arg, -EINVAL);
 		c->cgroup_parent = arg;
+		c->cgroup_parent_set = true;
 		return 0;
 	case OPT_HOSTNAME:
 		if (!config_hostname_is_valid(arg))
@@ -808,7 +814,8 @@ int config_parse(int argc, char **argv, struct launch_config *ret)
 	if (r == 0 && !c.name)
 		r = generate_name(&c.name);
 	if (r == 0 && netconf_check(&c.net)) {
-		log_error("use --%s: it needs --net veth", netconf_check(&c.net));
+		log_error("use --%s: it needs --net veth%s", netconf_check(&c.net),
+		          STREQ(netconf_check(&c.net), "publish") ? " or slirp" : "");
 		r = -EINVAL;
 	}
 	if (r == 0)
@@ -909,7 +916,9 @@ static void warn_if_reachable(const struct launch_config *c)
 {
 	struct statvfs sv = {0};
 
-	if (c->read_only || (statvfs(c->rootfs, &sv) == 0 && (sv.f_flag & ST_RDONLY)))
+	/* Rootless: the container's root is the user, whose setuid files give nothing more. */
+	if (c->rootless || c->read_only ||
+	    (statvfs(c->rootfs, &sv) == 0 && (sv.f_flag & ST_RDONLY)))
 		return;
 	/* Under --userns the path is open to others (see config_check_host), and nodes cannot
 	 * be made: a nosuid filesystem leaves nothing to fear. */
@@ -925,13 +934,113 @@ static void warn_if_reachable(const struct launch_config *c)
 		         c->rootfs);
 }
 
+static bool has_limits(const struct cgroup_limits *l)
+{
+	return l->cpu_quota_us || l->cpu_weight || l->memory_max || l->memory_swap || l->pids_max ||
+	       l->io_weight;
+}
+
+/* The cgroup launch itself runs in (v2: "0::/path"), into ret. */
+static int own_cgroup(char *ret, size_t size)
+{
+	char buf[4096];
+	char *p;
+	int r = read_file("/proc/self/cgroup", buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	p = strstr(buf, "0::/");
+	if (!p || (p != buf && p[-1] != '\n'))
+		return -ENOENT;
+	p += 3;
+	p[strcspn(p, "\n")] = '\0';
+	if ((size_t)snprintf(ret, size, "%s", p) >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* A rootless limit needs a cgroup v2 directory the user may write (delegated: systemd's
+ * user@.service, or by hand), and launch must run below it, since the kernel moves a
+ * process only within what its mover may write. Default: the parent of launch's own cgroup
+ * (`systemd-run --user --scope launch ...` puts launch in a scope of a delegated slice). */
+static int check_rootless_cgroup(struct launch_config *c)
+{
+	static char parent[2048];
+	char self[2048], dir[PATH_MAX];
+	struct statfs sf;
+	size_t n;
+	int r;
+
+	if (statfs("/sys/fs/cgroup", &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC) {
+		log_error(
+		    "use a limit in a rootless container: it needs cgroup v2, where a subtree "
+		    "can be delegated to a user; this host's /sys/fs/cgroup is v1");
+		return -EPERM;
+	}
+	r = own_cgroup(self, sizeof(self));
+	if (r < 0)
+		return log_errno(r, "find launch's own cgroup");
+	if (!c->cgroup_parent_set) {
+		char *slash = strrchr(self, '/');
+
+		(void)snprintf(parent, sizeof(parent), "%.*s",
+		               slash && slash != self ? (int)(slash - self) : 1, self);
+		c->cgroup_parent = parent;
+	}
+	(void)snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s", c->cgroup_parent);
+	n = strlen(c->cgroup_parent);
+	if (access(dir, W_OK) < 0 || strncmp(self, c->cgroup_parent, n) != 0 ||
+	    (self[n] != '/' && !STREQ(c->cgroup_parent, "/"))) {
+		log_error(
+		    "use a limit in a rootless container: cgroup '%s' is not delegated to "
+		    "uid %u, or launch (in '%s') does not run below it; run launch in a "
+		    "delegated cgroup (systemd-run --user --scope launch ...) or name one with "
+		    "--cgroup-parent",
+		    c->cgroup_parent, (unsigned)geteuid(), self);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* launch run by an ordinary user: what it can and cannot have. */
+static int check_rootless(struct launch_config *c)
+{
+	int r = paths_check();
+
+	if (r < 0)
+		return r;
+	c->rootless = true;
+	if (c->userns.mode != USERNS_HOST) {
+		log_error("use --userns in a rootless container: its user namespace is the user's "
+		          "own (0 inside is uid %u)",
+		          (unsigned)geteuid());
+		return -EINVAL;
+	}
+	if (c->net.mode == NET_VETH) {
+		log_error("use --net veth in a rootless container: it needs root; --net slirp "
+		          "gives outbound access and published ports");
+		return -EPERM;
+	}
+	if (c->net.mode == NET_HOST) {
+		log_error("use --net host in a rootless container: sysfs needs the container's own "
+		          "network namespace");
+		return -EINVAL;
+	}
+	if (!has_limits(&c->limits)) {
+		c->no_cgroup = true;
+		return 0;
+	}
+	return check_rootless_cgroup(c);
+}
+
 int config_check_host(struct launch_config *c)
 {
 	int r;
 
-	if (geteuid() != 0) {
-		log_error("run as uid %u: launch needs root", (unsigned)geteuid());
-		return -EPERM;
+	if (paths_rootless()) {
+		r = check_rootless(c);
+		if (r < 0)
+			return r;
 	}
 	r = check_rootfs(c);
 	if (r < 0)

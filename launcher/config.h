@@ -75,9 +75,14 @@ struct launch_config {
 	bool no_new_privs;
 	bool seccomp; /* --seccomp default (the default); false: unconfined */
 	struct userns_config userns;
-	struct net_config net; /* --net, --subnet, -p, --dns, --nat: see docs/network.md */
-	char **cmd;            /* NULL-terminated, points into argv; empty with services */
-	const char **services; /* --service NAME=CMD, handed to boxinit */
+	/* launch run by an ordinary user (paths.h): a user namespace of the user's own; no
+	 * cgroup at all unless a limit asks for one (then in a cgroup v2 subtree delegated to
+	 * the user: cgroup_parent is then its path). */
+	bool rootless, no_cgroup;
+	bool cgroup_parent_set; /* --cgroup-parent given */
+	struct net_config net;  /* --net, --subnet, -p, --dns, --nat: see docs/network.md */
+	char **cmd;             /* NULL-terminated, points into argv; empty with services */
+	const char **services;  /* --service NAME=CMD, handed to boxinit */
 	size_t n_services;
 	const char *config_file; /* -c FILE: a volume on CONFIG_BOXINIT_CONF, and boxinit's -c */
 };

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,12 +88,33 @@ static int open_append(const char *path, int *ret_fd, uint64_t *ret_size)
 	return 0;
 }
 
+static bool in_log_dir(const char *path)
+{
+	size_t n = strlen(LOGFILE_DIR);
+
+	return strncmp(path, LOGFILE_DIR, n) == 0 && path[n] == '/';
+}
+
+/* The log directory's parent: /var/log, or the rootless records' base. */
+static int mkdir_parent(const char *dir)
+{
+	char parent[PATH_MAX];
+	char *slash;
+
+	(void)snprintf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return 0;
+	*slash = '\0';
+	return mkdir(parent, 0755);
+}
+
 int logfile_open(const char *path, uint64_t max_size, struct logfile **ret)
 {
 	struct logfile *lf;
 	int r;
 
-	bool in_dir = strncmp(path, LOGFILE_DIR "/", sizeof(LOGFILE_DIR)) == 0;
+	bool in_dir = in_log_dir(path);
 
 	lf = calloc(1, sizeof(*lf));
 	if (!lf || !(lf->path = strdup(path))) {
@@ -102,7 +124,7 @@ int logfile_open(const char *path, uint64_t max_size, struct logfile **ret)
 	lf->max_size = max_size;
 	/* LOGFILE_DIR goes with its last log (logfile_remove): made again if it went between. */
 	for (int i = 0; i < 3; i++) {
-		if (in_dir && ((mkdir("/var/log", 0755) < 0 && errno != EEXIST) ||
+		if (in_dir && ((mkdir_parent(LOGFILE_DIR) < 0 && errno != EEXIST) ||
 		               (mkdir(LOGFILE_DIR, 0700) < 0 && errno != EEXIST))) {
 			r = -errno;
 			break;
@@ -210,7 +232,7 @@ void logfile_remove(const char *path)
 	(void)unlink(path);
 	(void)unlink(old);
 	/* The last container's log leaves no empty directory behind (a busy one stays). */
-	if (strncmp(path, LOGFILE_DIR "/", sizeof(LOGFILE_DIR)) == 0)
+	if (in_log_dir(path))
 		(void)rmdir(LOGFILE_DIR);
 }
 

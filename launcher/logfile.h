@@ -13,8 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LOGFILE_DIR      "/var/log/box"
-#define LOGFILE_MAX_LINE (16 * 1024) /* longer lines are cut into P records */
+#include "paths.h"
+
+#define LOGFILE_DIR      paths_log_dir() /* /var/log/box for root */
+#define LOGFILE_MAX_LINE (16 * 1024)     /* longer lines are cut into P records */
 
 enum logfile_stream {
 	LOGFILE_STDOUT = 1,

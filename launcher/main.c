@@ -53,10 +53,11 @@ struct launch {
 	char **envp;
 	struct mount_plan plan;
 	struct syscall_filter filter;
-	struct cgroup *cg;
+	struct cgroup *cg; /* NULL: none (rootless without limits) */
 	struct cgroup_join join;
-	struct ns_ahead ahead; /* uts, ipc, net: made while the cgroup is */
-	uv_loop_t loop;        /* published ports, stdio, the monitor, supervise's watchers */
+	struct userns_rootless rootless; /* rootless: the user's subordinate ids */
+	struct ns_ahead ahead;           /* uts, ipc, net: made while the cgroup is */
+	uv_loop_t loop; /* published ports, stdio, the monitor, supervise's watchers */
 	bool loop_ready;
 	struct net *net;
 	struct stdio io; /* the container's stdin, stdout, stderr and terminal */
@@ -118,6 +119,8 @@ static int claim_name(struct launch *l)
 		return log_errno(-ENOMEM, "describe container '%s'", c->name);
 	/* Before anything is made: the cgroup parent and name are what a reaper needs. */
 	r = state_save(l->lock, s);
+	if (r == 0 && c->rootless)
+		return userns_pick_rootless(l->lock, s, &l->rootless);
 	/* The ids are the record's from now on: no other launch picks them while it lives. */
 	return r < 0 ? r : userns_pick(&c->userns, l->lock, s);
 }
@@ -146,14 +149,16 @@ static int prepare(struct launch *l)
 	l->loop_ready = true;
 	/* First: the namespaces take as long as everything up to the clone, which they
 	 * then no longer add to. */
-	if (c->userns.mode == USERNS_HOST)
+	if (c->userns.mode == USERNS_HOST && !c->rootless)
 		r = ns_ahead_start(&l->ahead, c->net.mode == NET_HOST, true, c->hostname);
 	else
 		ns_ahead_none(&l->ahead); /* the clone makes them, in the new user namespace */
 	if (r < 0)
 		return r;
+	/* Rootless: no private mount of boxinit for us to make; a sealed copy. */
 	r = initexec_load(c->init_path,
-	                  !c->privileged && !(capset_resolve(&c->caps) & CAPSET_BIT(CAP_SYS_ADMIN)),
+	                  !c->rootless && !c->privileged &&
+	                      !(capset_resolve(&c->caps) & CAPSET_BIT(CAP_SYS_ADMIN)),
 	                  &l->initfd, &l->init_path);
 	if (r == 0)
 		r = stdio_prepare(c, &l->io);
@@ -169,7 +174,8 @@ static int prepare(struct launch *l)
 		r = rootfs_plan(c, &l->plan);
 	if (r < 0)
 		return log_errno(r, "prepare container '%s'", c->name);
-	l->plan.idmap = l->st.userns_count > 0;
+	/* Rootless: the user's own files, bound in the user's own mount namespace. */
+	l->plan.idmap = l->st.userns_count > 0 && !c->rootless;
 	if (c->seccomp && !c->privileged) {
 		r = syscalls_get(capset_resolve(&c->caps), &l->filter);
 		if (r < 0)
@@ -189,8 +195,13 @@ static int prepare(struct launch *l)
 static int create_cgroup(struct launch *l)
 {
 	const struct launch_config *c = l->cfg;
-	int r = cgroup_create(c->cgroup_parent, c->name, &c->limits, &l->cg);
+	int r;
 
+	if (c->no_cgroup)
+		return 0;
+	r = cgroup_create(c->cgroup_parent, c->name, &c->limits, &l->cg);
+	if (r == 0)
+		r = cgroup_join_open(l->cg, &l->join);
 	if (r == 0)
 		record_cgroup(l);
 	return r;
@@ -202,10 +213,11 @@ static int create_cgroup(struct launch *l)
 static int hand_over_userns(struct launch *l)
 {
 	int trees[SYNC_MAX_FDS];
-	size_t n = rootfs_n_trees(&l->plan);
+	size_t n = l->plan.idmap ? rootfs_n_trees(&l->plan) : 0;
 	_cleanup_close_ int userns = -1;
 	char path[64];
-	int r = userns_write_maps(l->pid, &l->st);
+	int r = l->cfg->rootless ? userns_write_maps_rootless(l->pid, &l->st, &l->rootless)
+	                         : userns_write_maps(l->pid, &l->st);
 
 	if (r < 0)
 		return r;
@@ -213,7 +225,7 @@ static int hand_over_userns(struct launch *l)
 	userns = open(path, O_RDONLY | O_CLOEXEC);
 	if (userns < 0)
 		return log_errno(-errno, "open the container's user namespace");
-	r = rootfs_idmap_trees(&l->plan, userns, trees);
+	r = n ? rootfs_idmap_trees(&l->plan, userns, trees) : 0;
 	if (r < 0)
 		return r;
 	r = sync_send_go_fds(l->sync[0], trees, n);
@@ -271,7 +283,7 @@ static int clone_child(struct launch *l)
 	joined_by_child = l->join.n_tasks > 0;
 	cgroup_join_close(&l->join);
 	/* A v2 kernel without CLONE_INTO_CGROUP (before 5.7): the slow way, before GO. */
-	if (!in_cgroup && !joined_by_child) {
+	if (l->cg && !in_cgroup && !joined_by_child) {
 		r = cgroup_attach(l->cg, pid);
 		if (r < 0)
 			return r; /* logged by cgroup, naming the file */
@@ -308,7 +320,13 @@ static bool on_winch(void *data)
 
 static void on_stop_timeout(void *data)
 {
-	cgroup_kill(((struct launch *)data)->cg);
+	struct launch *l = data;
+
+	/* Without a cgroup: PID 1's end ends its pid namespace, and every process in it. */
+	if (l->cg)
+		cgroup_kill(l->cg);
+	else if (l->pid > 0 && !l->reaped)
+		(void)kill(l->pid, SIGKILL);
 }
 
 /* launch exec and the list see it: no new process joins a container on its way out. */
@@ -352,15 +370,13 @@ static int start(struct launch *l)
 	 * all a reaper needs; its paths go in with the next save. */
 	r = create_cgroup(l);
 	if (r == 0)
-		r = cgroup_join_open(l->cg, &l->join);
-	if (r == 0)
 		r = ns_ahead_finish(&l->ahead);
 	/* The first process joins the cgroup before it does anything: see child.c. */
 	if (r == 0)
 		r = clone_child(l);
 	/* Before GO: the first command sees eth0 up, addressed and routed. */
 	if (r == 0)
-		r = net_setup(l->net, &l->loop, l->ahead.fd[NS_AHEAD_NET]);
+		r = net_setup(l->net, &l->loop, l->ahead.fd[NS_AHEAD_NET], l->pid);
 	if (r == 0)
 		r = stdio_start(&l->io, &l->loop, &events);
 	if (r == 0)

@@ -23,6 +23,7 @@
 
 #include "log.h"
 #include "nat.h"
+#include "slirp.h"
 #include "netlink.h"
 #include "proxy.h"
 #include "util.h"
@@ -38,6 +39,7 @@ struct net {
 	bool made_veth, nat_pending;
 	struct nat_rule nat;
 	struct proxy *proxy;
+	struct slirp *slirp; /* --net slirp */
 };
 
 /* --- the record -------------------------------------------------------------------------- */
@@ -52,14 +54,21 @@ void net_describe(const struct net *n, struct state_net *ret)
 		return;
 	nc = &n->cfg->net;
 	(void)snprintf(ret->mode, sizeof(ret->mode), "%s", netconf_mode_name(nc->mode));
-	if (!n->made_veth)
+	if (n->slirp) {
+		/* slirp4netns's fixed plan (--configure): the container is 10.0.2.100/24. */
+		(void)snprintf(ret->address, sizeof(ret->address), "10.0.2.100");
+		(void)snprintf(ret->gateway, sizeof(ret->gateway), "10.0.2.2");
+		ret->prefix = 24;
+	} else if (n->made_veth) {
+		memcpy(ret->ifname, n->ifname, sizeof(ret->ifname));
+		(void)inet_ntop(AF_INET, &n->addr, ret->address, sizeof(ret->address));
+		(void)inet_ntop(AF_INET, &n->gateway, ret->gateway, sizeof(ret->gateway));
+		ret->prefix = 30;
+		(void)snprintf(ret->nat, sizeof(ret->nat), "%s",
+		               n->nat_pending ? "pending" : nat_tool_name(n->nat.tool));
+	} else {
 		return;
-	memcpy(ret->ifname, n->ifname, sizeof(ret->ifname));
-	(void)inet_ntop(AF_INET, &n->addr, ret->address, sizeof(ret->address));
-	(void)inet_ntop(AF_INET, &n->gateway, ret->gateway, sizeof(ret->gateway));
-	ret->prefix = 30;
-	(void)snprintf(ret->nat, sizeof(ret->nat), "%s",
-	               n->nat_pending ? "pending" : nat_tool_name(n->nat.tool));
+	}
 	ret->publish = json_array();
 	for (size_t i = 0; ret->publish && i < nc->n_publish; i++) {
 		char spec[64];
@@ -126,7 +135,7 @@ int net_prepare(const struct launch_config *c, int (*save)(void *), void *save_d
 	struct net *n;
 
 	*ret = NULL;
-	if (c->net.mode != NET_VETH && c->net.n_dns == 0)
+	if (c->net.mode != NET_VETH && c->net.mode != NET_SLIRP && c->net.n_dns == 0)
 		return 0;
 	n = calloc(1, sizeof(*n));
 	if (!n)
@@ -342,11 +351,24 @@ static int setup_veth(struct net *n, int netns_fd)
 	return 0;
 }
 
-int net_setup(struct net *n, uv_loop_t *loop, int netns_fd)
+/* slirp4netns for the container whose first process is pid; its socket in the record. */
+static int setup_slirp(struct net *n, pid_t pid)
+{
+	char api[PATH_MAX];
+
+	(void)snprintf(api, sizeof(api), "%s/%s/slirp.sock", STATE_ROOT, n->cfg->name);
+	return slirp_start(&n->cfg->net, api, pid, &n->slirp);
+}
+
+int net_setup(struct net *n, uv_loop_t *loop, int netns_fd, pid_t pid)
 {
 	const struct net_config *nc;
 	int r;
 
+	if (n && n->cfg->net.mode == NET_SLIRP) {
+		r = setup_slirp(n, pid);
+		return r < 0 ? r : record(n);
+	}
 	if (!n || n->cfg->net.mode != NET_VETH)
 		return 0;
 	nc = &n->cfg->net;
@@ -378,6 +400,7 @@ void net_destroy(struct net *n)
 	if (!n)
 		return;
 	proxy_stop(steal_ptr(&n->proxy));
+	slirp_stop(steal_ptr(&n->slirp));
 	(void)nat_remove(&n->nat);
 	if (n->made_veth && rtn_open(&rt) == 0) {
 		/* Usually gone already: the pair dies with the container's namespace. */

@@ -25,8 +25,9 @@ struct net;
 int net_prepare(const struct launch_config *c, int (*save)(void *), void *save_data,
                 struct net **ret);
 /* After clone, before GO, with the network namespace netns_fd still empty but for lo: the veth,
- * its addresses and routes, the NAT rule, the published ports. Logs. */
-int net_setup(struct net *n, uv_loop_t *loop, int netns_fd);
+ * its addresses and routes, the NAT rule, the published ports; or (--net slirp) slirp4netns
+ * for the first process pid. Logs. */
+int net_setup(struct net *n, uv_loop_t *loop, int netns_fd, pid_t pid);
 /* What the container's record says of its network. NULL n: nothing to say. */
 void net_describe(const struct net *n, struct state_net *ret);
 /* Every path: closes the published ports (run the loop once more afterwards), removes

@@ -17,7 +17,7 @@
 int netconf_parse_mode(const char *s, enum net_mode *ret)
 {
 	static const char *const names[] = {
-	    [NET_NONE] = "none", [NET_HOST] = "host", [NET_VETH] = "veth"};
+	    [NET_NONE] = "none", [NET_HOST] = "host", [NET_VETH] = "veth", [NET_SLIRP] = "slirp"};
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (STREQ(s, names[i])) {
@@ -29,7 +29,10 @@ int netconf_parse_mode(const char *s, enum net_mode *ret)
 
 const char *netconf_mode_name(enum net_mode mode)
 {
-	return mode == NET_HOST ? "host" : mode == NET_VETH ? "veth" : "none";
+	return mode == NET_HOST    ? "host"
+	       : mode == NET_VETH  ? "veth"
+	       : mode == NET_SLIRP ? "slirp"
+	                           : "none";
 }
 
 static uint32_t mask_of(unsigned prefix)
@@ -151,7 +154,7 @@ const char *netconf_check(const struct net_config *c)
 {
 	if (c->mode == NET_VETH)
 		return NULL;
-	if (c->n_publish)
+	if (c->n_publish && c->mode != NET_SLIRP)
 		return "publish";
 	if (c->has_subnet)
 		return "subnet";

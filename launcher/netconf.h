@@ -23,9 +23,10 @@
 	}
 
 enum net_mode {
-	NET_NONE, /* new network namespace with lo only (the default) */
-	NET_HOST, /* the host's network namespace */
-	NET_VETH, /* new network namespace with eth0, a veth to the host */
+	NET_NONE,  /* new network namespace with lo only (the default) */
+	NET_HOST,  /* the host's network namespace */
+	NET_VETH,  /* new network namespace with eth0, a veth to the host */
+	NET_SLIRP, /* new network namespace with tap0, user-mode networking by slirp4netns */
 };
 
 struct net_publish {
@@ -46,7 +47,7 @@ struct net_config {
 	int max_conns;         /* per published port; 0 until netconf_finish */
 };
 
-/* "none", "host", "veth". */
+/* "none", "host", "veth", "slirp". */
 int netconf_parse_mode(const char *s, enum net_mode *ret);
 const char *netconf_mode_name(enum net_mode mode);
 /* "A.B.C.D/N", N in 8..30, no host bits set. */

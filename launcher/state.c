@@ -29,7 +29,7 @@
 
 struct state_lock {
 	int fd;
-	char dir[sizeof(STATE_ROOT) + STATE_NAME_MAX + 2];
+	char dir[PATH_MAX];
 };
 
 static const char *const status_names[] = {

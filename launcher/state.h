@@ -15,8 +15,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define STATE_BASE     "/run/box"
-#define STATE_ROOT     STATE_BASE "/containers"
+#include "paths.h"
+
+/* /run/box and /run/box/containers for root; under $XDG_RUNTIME_DIR rootless (paths.h). */
+#define STATE_BASE     paths_state_base()
+#define STATE_ROOT     paths_state_root()
 #define STATE_NAME_MAX 64
 
 enum state_status {

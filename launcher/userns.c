@@ -7,9 +7,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -17,7 +19,7 @@
 
 #define SUBUID_FILE "/etc/subuid"
 #define SUBGID_FILE "/etc/subgid"
-#define SUBID_MAX   (1 << 20) /* a longer file is not one launch reads */
+#define SUBID_MAX   (1 << 20)  /* a longer file is not one launch reads */
 #define SUBID_MIN   (1U << 20) /* launch's entry starts past the usual 100000.. ranges */
 
 /* One line "name:start:count" into its fields; false for a comment or a malformed line. */
@@ -80,8 +82,7 @@ static bool is_named(const char *name, uint64_t start, uint64_t count, void *arg
 	return true;
 }
 
-int userns_find_entry(const char *text, const char *name, uint32_t *ret_start,
-                      uint32_t *ret_count)
+int userns_find_entry(const char *text, const char *name, uint32_t *ret_start, uint32_t *ret_count)
 {
 	struct find f = {.name = name};
 
@@ -124,8 +125,8 @@ static int read_subids(const char *path, char **ret)
 /* One write at the end (a newline first when the last line has none). */
 static int append_entry(const char *path, const char *text, uint64_t start, uint64_t count)
 {
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-	                              0644);
+	_cleanup_close_ int fd =
+	    open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	size_t len = strlen(text);
 	char line[128];
 	int n;
@@ -218,7 +219,8 @@ static int pick_auto(struct state *st)
 		return log_errno(r, "list the containers");
 	r = -EBUSY;
 	for (uint32_t k = 0; k < count / USERNS_SLICE; k++)
-		if (slice_is_free(names, st->name, uid + k * USERNS_SLICE, gid + k * USERNS_SLICE)) {
+		if (slice_is_free(names, st->name, uid + k * USERNS_SLICE,
+		                  gid + k * USERNS_SLICE)) {
 			st->userns_uid = uid + k * USERNS_SLICE;
 			st->userns_gid = gid + k * USERNS_SLICE;
 			st->userns_count = USERNS_SLICE;
@@ -251,6 +253,93 @@ int userns_pick(const struct userns_config *c, struct state_lock *lock, struct s
 	if (r == 0)
 		r = state_save(lock, st);
 	return r;
+}
+
+#define NEWUIDMAP "/usr/bin/newuidmap"
+#define NEWGIDMAP "/usr/bin/newgidmap"
+
+/* The entry of the user (by name, else by uid) in one subid file. */
+static int own_entry(const char *path, uint32_t *ret_start, uint32_t *ret_count)
+{
+	_cleanup_free_ char *text = NULL;
+	struct passwd *pw = getpwuid(getuid());
+	char uid[16];
+
+	if (read_file_alloc(path, SUBID_MAX, &text) < 0)
+		return -ENOENT;
+	(void)snprintf(uid, sizeof(uid), "%u", (unsigned)getuid());
+	if (pw && userns_find_entry(text, pw->pw_name, ret_start, ret_count) == 0)
+		return 0;
+	return userns_find_entry(text, uid, ret_start, ret_count);
+}
+
+int userns_pick_rootless(struct state_lock *lock, struct state *st, struct userns_rootless *rl)
+{
+	uint32_t us = 0, uc = 0, gs = 0, gc = 0;
+
+	*rl = (struct userns_rootless){0};
+	if (access(NEWUIDMAP, X_OK) == 0 && access(NEWGIDMAP, X_OK) == 0 &&
+	    own_entry(SUBUID_FILE, &us, &uc) == 0 && own_entry(SUBGID_FILE, &gs, &gc) == 0 &&
+	    uc > 0 && gc > 0) {
+		rl->subuid = us;
+		rl->subgid = gs;
+		rl->subcount = uc < gc ? uc : gc;
+		if (rl->subcount > USERNS_SLICE - 1)
+			rl->subcount = USERNS_SLICE - 1;
+	}
+	st->userns_uid = (uint32_t)getuid();
+	st->userns_gid = (uint32_t)getgid();
+	st->userns_count = 1 + rl->subcount;
+	return state_save(lock, st);
+}
+
+/* Runs HELPER PID 0 ID 1 1 SUB COUNT and waits for it. */
+static int run_helper(const char *helper, pid_t pid, uint32_t id, uint32_t sub, uint32_t count)
+{
+	char spid[16], sid[16], ssub[16], scount[16];
+	char *argv[] = {(char *)helper, spid, "0", sid, "1", "1", ssub, scount, NULL};
+	pid_t child;
+	int status;
+
+	(void)snprintf(spid, sizeof(spid), "%d", (int)pid);
+	(void)snprintf(sid, sizeof(sid), "%u", id);
+	(void)snprintf(ssub, sizeof(ssub), "%u", sub);
+	(void)snprintf(scount, sizeof(scount), "%u", count);
+	child = fork();
+	if (child < 0)
+		return log_errno(-errno, "run '%s'", helper);
+	if (child == 0) {
+		execv(helper, argv);
+		_exit(127);
+	}
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return log_errno(-errno, "wait for '%s'", helper);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		log_error("map the container's ids: '%s %s 0 %s 1 1 %s %s' failed (status %d)",
+		          helper, spid, sid, ssub, scount, status_to_exit_code(status));
+		return -EPERM;
+	}
+	return 0;
+}
+
+int userns_write_maps_rootless(pid_t pid, const struct state *st, const struct userns_rootless *rl)
+{
+	char path[64];
+	int r;
+
+	if (rl->subcount) {
+		r = run_helper(NEWUIDMAP, pid, st->userns_uid, rl->subuid, rl->subcount);
+		return r < 0 ? r
+		             : run_helper(NEWGIDMAP, pid, st->userns_gid, rl->subgid, rl->subcount);
+	}
+	/* An unprivileged writer may map its own ids only, and its gid only once setgroups is
+	 * denied (or a group it dropped could be gained back). */
+	(void)snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+	r = write_file(path, "deny");
+	if (r < 0)
+		return log_errno(r, "write %s", path);
+	return userns_write_maps(pid, st);
 }
 
 static int write_map(pid_t pid, const char *file, uint32_t start, uint32_t count)

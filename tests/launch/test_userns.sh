@@ -114,8 +114,10 @@ test_rootfs_is_idmapped_not_chowned()
 test_volume_is_idmapped_and_keeps_read_only()
 {
 	require_root || return 0
-	local v=$TEST_TMP/vol
-	mkdir -p "$v" && echo data >"$v/f" && chown 500:600 "$v/f"
+	# Beside the rootfs copies: a filesystem that has idmapped mounts (the VM's /tmp has not).
+	local v=$BOX_BUILD/rootfs-userns/vol-$$
+	rm -rf "$v" && mkdir -p "$v" && echo data >"$v/f" && chown 500:600 "$v/f"
+	on_teardown rm -rf "$v"
 	box_run --userns auto -v "$v:/mnt" -v "$v:/ro:ro" -- sh -c 'ls -ln /mnt/f | awk "{ print \$3, \$4 }"; echo new >/mnt/g; echo no >/ro/h 2>/dev/null || echo ro-refused'
 	assertEquals "status (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
 	assertEquals "owner inside, ro" "500 600

@@ -121,7 +121,7 @@ static void test_dns(void **state)
 	assert_int_equal(netconf_add_dns(&c, "192.0.2.55"), -E2BIG);
 	assert_string_equal(c.dns[1], "2001:db8::1");
 	netconf_finish(&c, "web");
-	assert_string_equal(c.resolv_conf, STATE_ROOT "/web/resolv.conf");
+	assert_string_equal(c.resolv_conf, "/run/box/containers/web/resolv.conf");
 }
 
 static void test_options_that_need_veth(void **state)
@@ -189,7 +189,7 @@ static void test_dns_adds_a_read_only_bind_after_the_volumes(void **state)
 		i++;
 	assert_true(i + 1 < p.n_ops);
 	assert_int_equal(p.ops[i + 1].kind, MOUNT_OP_VOLUME);
-	assert_string_equal(p.ops[i + 1].src, STATE_ROOT "/web/resolv.conf");
+	assert_string_equal(p.ops[i + 1].src, "/run/box/containers/web/resolv.conf");
 	assert_string_equal(p.ops[i + 1].dst, "/etc/resolv.conf");
 	assert_true(p.ops[i + 1].ro);
 	rootfs_plan_free(&p);

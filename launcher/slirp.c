@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+/*
+ * slirp: see slirp.h. slirp4netns joins the container's namespaces by its pid (user
+ * namespace first), makes tap0 there and says so on the ready descriptor; it ends when the
+ * exit descriptor's other end closes, so a launch killed by SIGKILL takes it along. Its
+ * chatter on stdout goes to /dev/null; its errors reach launch's stderr.
+ */
+#include "slirp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+#define SLIRP_BIN      "slirp4netns"
+#define SLIRP_READY_MS 10000
+#define SLIRP_API_MS   5000
+
+struct slirp {
+	pid_t pid;
+	int exit_fd; /* closing it ends slirp4netns */
+	char api[108];
+};
+
+/* In the forked child (only async-signal-safe calls): ready and exit descriptors on 3 and 4,
+ * stdout on /dev/null. */
+static _Noreturn void exec_slirp(char *pid, int ready, int exit_r, const char *api)
+{
+	char *argv[16];
+	int n = 0, null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	/* Out of 3 and 4's way first: either may be one of them. */
+	ready = fcntl(ready, F_DUPFD_CLOEXEC, 10);
+	exit_r = fcntl(exit_r, F_DUPFD_CLOEXEC, 10);
+	if (null < 0 || ready < 0 || exit_r < 0 || dup2(null, 1) < 0 || dup2(ready, 3) < 0 ||
+	    dup2(exit_r, 4) < 0)
+		_exit(125);
+	argv[n++] = SLIRP_BIN;
+	argv[n++] = "--configure";
+	argv[n++] = "--mtu=65520";
+	/* The host's own 127.0.0.1 stays out of the container's reach. */
+	argv[n++] = "--disable-host-loopback";
+	argv[n++] = "--enable-sandbox";
+	argv[n++] = "--enable-seccomp";
+	argv[n++] = "--ready-fd=3";
+	argv[n++] = "--exit-fd=4";
+	argv[n++] = "--api-socket";
+	argv[n++] = (char *)api;
+	argv[n++] = pid;
+	argv[n++] = "tap0";
+	argv[n] = NULL;
+	execvp(SLIRP_BIN, argv);
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+/* Waits for "1" on ready, or for slirp4netns's end. */
+static int wait_ready(struct slirp *s, int ready)
+{
+	struct pollfd p = {.fd = ready, .events = POLLIN};
+	char c = 0;
+	int status, r;
+
+	do
+		r = poll(&p, 1, SLIRP_READY_MS);
+	while (r < 0 && errno == EINTR);
+	if (r == 0)
+		return log_errno(-ETIMEDOUT, "wait for %s", SLIRP_BIN);
+	if (read(ready, &c, 1) == 1 && c == '1')
+		return 0;
+	/* EOF: it ended before it was ready. */
+	if (waitpid(s->pid, &status, 0) == s->pid) {
+		s->pid = 0;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+			log_error("use --net slirp: %s is not installed (Debian package slirp4netns)",
+			          SLIRP_BIN);
+			return -ENOENT;
+		}
+		log_error("%s failed before the network was up (status %d)", SLIRP_BIN,
+		          status_to_exit_code(status));
+		return -EIO;
+	}
+	return log_errno(-EIO, "wait for %s", SLIRP_BIN);
+}
+
+/* One request on the API socket, one reply: 0, or -errno with its error logged. */
+static int api_call(const struct slirp *s, json_t *req)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	_cleanup_free_ char *msg = json_dumps(req, JSON_COMPACT);
+	char buf[1024];
+	struct pollfd p;
+	json_t *reply, *err;
+	ssize_t n;
+	int r = 0;
+
+	if (fd < 0 || !msg)
+		return -ENOMEM;
+	memcpy(a.sun_path, s->api, sizeof(s->api));
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    write_all(fd, msg, strlen(msg)) < 0 || shutdown(fd, SHUT_WR) < 0)
+		return -errno;
+	p = (struct pollfd){.fd = fd, .events = POLLIN};
+	if (poll(&p, 1, SLIRP_API_MS) <= 0)
+		return -ETIMEDOUT;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	reply = json_loads(buf, 0, NULL);
+	err = reply ? json_object_get(reply, "error") : NULL;
+	if (!reply || err) {
+		log_error("%s: %s", SLIRP_BIN, buf);
+		r = -EINVAL;
+	}
+	json_decref(reply);
+	return r;
+}
+
+static int publish(const struct slirp *s, const struct net_publish *p)
+{
+	char host[16];
+	json_t *req;
+	int r;
+
+	(void)snprintf(host, sizeof(host), "%s", inet_ntoa(p->host_ip));
+	req = json_pack("{s:s, s:{s:s, s:s, s:i, s:i}}", "execute", "add_hostfwd", "arguments",
+	                "proto", "tcp", "host_addr", host, "host_port", (int)p->host_port,
+	                "guest_port", (int)p->container_port);
+	if (!req)
+		return -ENOMEM;
+	r = api_call(s, req);
+	json_decref(req);
+	if (r < 0)
+		return log_errno(r, "publish %s:%u to port %u through %s", host,
+		                 (unsigned)p->host_port, (unsigned)p->container_port, SLIRP_BIN);
+	return 0;
+}
+
+int slirp_start(const struct net_config *nc, const char *api_path, pid_t target,
+                struct slirp **ret)
+{
+	struct slirp *s = calloc(1, sizeof(*s));
+	int ready[2] = {-1, -1}, ex[2] = {-1, -1};
+	char pid[16];
+	int r = 0;
+
+	if (!s)
+		return log_errno(-ENOMEM, "start %s", SLIRP_BIN);
+	/* Opened by slirp4netns as the user: a 0600 node (no udev rule) stops it. */
+	if (access("/dev/net/tun", R_OK | W_OK) < 0) {
+		int e = errno;
+
+		free(s);
+		log_error("use --net slirp: /dev/net/tun is not open to uid %u (%s; udev makes it "
+		          "0666)",
+		          (unsigned)geteuid(), strerror(e));
+		return -e;
+	}
+	s->exit_fd = -1;
+	if (strlen(api_path) >= sizeof(s->api)) {
+		free(s);
+		return log_errno(-ENAMETOOLONG, "use '%s' for %s's socket", api_path, SLIRP_BIN);
+	}
+	(void)snprintf(s->api, sizeof(s->api), "%s", api_path);
+	(void)unlink(s->api);
+	if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0) {
+		r = log_errno(-errno, "create a pipe");
+		goto out;
+	}
+	(void)snprintf(pid, sizeof(pid), "%d", (int)target);
+	s->pid = fork();
+	if (s->pid < 0) {
+		r = log_errno(-errno, "start %s", SLIRP_BIN);
+		s->pid = 0;
+		goto out;
+	}
+	if (s->pid == 0)
+		exec_slirp(pid, ready[1], ex[0], s->api);
+	ready[1] = safe_close(ready[1]);
+	ex[0] = safe_close(ex[0]);
+	s->exit_fd = steal_fd(&ex[1]);
+	r = wait_ready(s, ready[0]);
+	for (size_t i = 0; r == 0 && i < nc->n_publish; i++)
+		r = publish(s, &nc->publish[i]);
+out:
+	for (int i = 0; i < 2; i++) {
+		(void)safe_close(ready[i]);
+		(void)safe_close(ex[i]);
+	}
+	if (r < 0) {
+		slirp_stop(s);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
+void slirp_stop(struct slirp *s)
+{
+	int status;
+
+	if (!s)
+		return;
+	s->exit_fd = safe_close(s->exit_fd);
+	if (s->pid > 0) {
+		/* The closed descriptor ends it; a slirp4netns stuck elsewhere is killed. */
+		struct pollfd none = {.fd = -1};
+
+		for (int i = 0; i < 50 && waitpid(s->pid, &status, WNOHANG) == 0; i++)
+			(void)poll(&none, 0, 20);
+		if (waitpid(s->pid, &status, WNOHANG) == 0) {
+			(void)kill(s->pid, SIGKILL);
+			while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
+				;
+		}
+	}
+	(void)unlink(s->api);
+	free(s);
+}

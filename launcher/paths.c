@@ -59,7 +59,8 @@ int paths_check(void)
 	if (!xdg) {
 		log_error("run as uid %u: a rootless launch keeps its containers in "
 		          "$XDG_RUNTIME_DIR/box, and XDG_RUNTIME_DIR is %s",
-		          (unsigned)geteuid(), getenv("XDG_RUNTIME_DIR") ? "not absolute" : "not set");
+		          (unsigned)geteuid(),
+		          getenv("XDG_RUNTIME_DIR") ? "not absolute" : "not set");
 		return -EINVAL;
 	}
 	if (stat(xdg, &st) < 0)

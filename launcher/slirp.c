@@ -83,8 +83,9 @@ static int wait_ready(struct slirp *s, int ready)
 	if (waitpid(s->pid, &status, 0) == s->pid) {
 		s->pid = 0;
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-			log_error("use --net slirp: %s is not installed (Debian package slirp4netns)",
-			          SLIRP_BIN);
+			log_error(
+			    "use --net slirp: %s is not installed (Debian package slirp4netns)",
+			    SLIRP_BIN);
 			return -ENOENT;
 		}
 		log_error("%s failed before the network was up (status %d)", SLIRP_BIN,
@@ -149,8 +150,7 @@ static int publish(const struct slirp *s, const struct net_publish *p)
 	return 0;
 }
 
-int slirp_start(const struct net_config *nc, const char *api_path, pid_t target,
-                struct slirp **ret)
+int slirp_start(const struct net_config *nc, const char *api_path, pid_t target, struct slirp **ret)
 {
 	struct slirp *s = calloc(1, sizeof(*s));
 	int ready[2] = {-1, -1}, ex[2] = {-1, -1};

@@ -218,7 +218,10 @@ test_published_port_through_slirp()
 	local name=$BT_PREFIX-web port=18483 mode
 	# slirp4netns opens /dev/net/tun as the user: udev makes it 0666 on Debian, a host or VM
 	# without udev leaves it 0600. Opened for the test, put back after.
-	mode=$(stat -c %a /dev/net/tun) || return 0
+	if ! mode=$(stat -c %a /dev/net/tun 2>/dev/null); then
+		skip_test "no /dev/net/tun on this host"
+		return 0
+	fi
 	if [ "$mode" != 666 ]; then
 		chmod 0666 /dev/net/tun && on_teardown chmod "$mode" /dev/net/tun
 	fi

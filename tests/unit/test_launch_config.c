@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "userns.h"
 
 #define PARSE(cfg, ...)                                                                            \
 	({                                                                                         \
@@ -303,6 +304,53 @@ static void test_names_and_hostnames(void **state)
 	assert_false(config_hostname_is_valid("a/b"));
 }
 
+static void test_userns_values(void **state)
+{
+	struct userns_config u;
+
+	(void)state;
+	assert_int_equal(config_parse_userns("host", &u), 0);
+	assert_int_equal(u.mode, USERNS_HOST);
+	assert_int_equal(config_parse_userns("auto", &u), 0);
+	assert_int_equal(u.mode, USERNS_AUTO);
+	assert_int_equal(config_parse_userns("100000:65536", &u), 0);
+	assert_int_equal(u.mode, USERNS_RANGE);
+	assert_int_equal(u.host_id, 100000);
+	assert_int_equal(u.count, 65536);
+	assert_int_equal(config_parse_userns("4294901759:65536", &u), 0);
+	/* Root of the host, no ids, past (uid_t)-1, no count, garbage. */
+	assert_int_equal(config_parse_userns("0:65536", &u), -ERANGE);
+	assert_int_equal(config_parse_userns("1:0", &u), -ERANGE);
+	assert_int_equal(config_parse_userns("4294901760:65536", &u), -ERANGE);
+	assert_int_equal(config_parse_userns("4294967295:1", &u), -ERANGE);
+	assert_int_equal(config_parse_userns("100000", &u), -EINVAL);
+	assert_int_equal(config_parse_userns("", &u), -EINVAL);
+	assert_int_not_equal(config_parse_userns("1:2:3", &u), 0);
+	assert_int_not_equal(config_parse_userns("-1:10", &u), 0);
+	assert_int_not_equal(config_parse_userns("x:10", &u), 0);
+}
+
+static void test_subid_entries(void **state)
+{
+	const char *text = "# comment\nalice:100000:65536\nbox:1048576:67108864\n1001:200000:10\n"
+	                   "broken line\nbad:1:x\n";
+	uint32_t start, count;
+
+	(void)state;
+	assert_int_equal(userns_find_entry(text, "box", &start, &count), 0);
+	assert_int_equal(start, 1048576);
+	assert_int_equal(count, 67108864);
+	assert_int_equal(userns_find_entry(text, "1001", &start, &count), 0);
+	assert_int_equal(start, 200000);
+	assert_int_equal(userns_find_entry(text, "bad", &start, &count), -ENOENT);
+	assert_int_equal(userns_find_entry(text, "bob", &start, &count), -ENOENT);
+	assert_int_equal(userns_find_entry("", "box", &start, &count), -ENOENT);
+	/* Past every entry, a whole slice, and never below the floor asked for. */
+	assert_int_equal(userns_free_start(text, 1 << 20), 1048576 + 67108864);
+	assert_int_equal(userns_free_start("alice:100000:65536", 1 << 20), 1 << 20);
+	assert_int_equal(userns_free_start("a:1048577:1", 1 << 20), 1048576 + 65536);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +369,8 @@ int main(void)
 	    cmocka_unit_test(test_users),
 	    cmocka_unit_test(test_weights),
 	    cmocka_unit_test(test_names_and_hostnames),
+	    cmocka_unit_test(test_userns_values),
+	    cmocka_unit_test(test_subid_entries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

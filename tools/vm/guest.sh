@@ -93,6 +93,8 @@ setup_system() {
 	# A disk and an interface besides lo, as a real host has, for the tests that
 	# check that a container cannot reach them (no udev here to load the driver).
 	modprobe virtio_blk || return 1
+	# /dev/net/tun, which udev's rules load on a real host (slirp4netns needs it).
+	modprobe tun || return 1
 	ip link add boxvm0 type dummy && ip link set boxvm0 up || return 1
 	# The user-namespace suites run containers from idmapped mounts, which this root (an
 	# overlay of 9p, kernel 6.1) cannot give: their rootfs copies (build/rootfs-userns)

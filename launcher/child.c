@@ -8,8 +8,8 @@
 
 #include <fcntl.h>
 #include <grp.h>
-#include <stdio.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -32,10 +32,10 @@ static int join_cgroup(const struct child_args *a)
 	return 0;
 }
 
-/* launch --userns: the clone made a user namespace owning the others. Its maps and the
- * idmapped trees come with the first GO; then this process becomes the namespace's root
- * (the parent-death signal goes with the change of ids: set again), without the host's
- * supplementary groups, and sets up the uts and net namespaces the clone made. */
+/* launch --userns or rootless: the clone made a user namespace owning the others. Its maps
+ * (and, under --userns, the idmapped trees) come with the first GO; then this process becomes the
+ * namespace's root (the parent-death signal goes with the change of ids: set again), without the
+ * host's supplementary groups, and sets up the uts and net namespaces the clone made. */
 static int become_root(const struct child_args *a, int *trees)
 {
 	char ping[32];

@@ -2,7 +2,8 @@
 /*
  * child: the container's first process between clone and exec. It runs as
  * root in the new pid and mount namespaces, joins the container's cgroup first of
- * all, enters the namespaces launch made ahead, sets the container up, waits for GO
+ * all, enters the namespaces launch made ahead (or, under --userns and rootless, waits
+ * for its user namespace's maps and becomes its root), sets the container up, waits for GO
  * and execs boxinit from the sealed memfd. It never prints and never returns: errors
  * go over the sync socket.
  */

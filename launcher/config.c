@@ -252,27 +252,20 @@ static int parse_limit(int opt, const char *arg, struct cgroup_limits *lim)
 	return r < 0 ? bad_value(opt, arg, r) : 0;
 }
 
-/* host, auto, or HOSTID:COUNT: COUNT ids from HOSTID on, which must not reach (uid_t)-1 and
- * must not start at the host's root (a container root that is host root is --userns host). */
-int config_parse_userns(const char *s, struct userns_config *ret)
+/* HOSTID:COUNT: COUNT ids from HOSTID on, which must not reach (uid_t)-1 and must not start
+ * at the host's root (a container root that is host root is --userns host). */
+static int parse_id_range(const char *s, struct userns_config *ret)
 {
-	_cleanup_free_ char *copy = NULL;
+	const char *colon = strchr(s, ':');
+	char id_text[16];
 	uint64_t id, count;
-	char *colon;
 	int r;
 
-	if (STREQ(s, "host") || STREQ(s, "auto")) {
-		*ret = (struct userns_config){.mode = STREQ(s, "host") ? USERNS_HOST : USERNS_AUTO};
-		return 0;
-	}
-	copy = strdup(s);
-	if (!copy)
-		return -ENOMEM;
-	colon = strchr(copy, ':');
-	if (!colon)
+	if (!colon || (size_t)(colon - s) >= sizeof(id_text))
 		return -EINVAL;
-	*colon = '\0';
-	r = parse_u64(copy, &id);
+	memcpy(id_text, s, (size_t)(colon - s));
+	id_text[colon - s] = '\0';
+	r = parse_u64(id_text, &id);
 	if (r == 0)
 		r = parse_u64(colon + 1, &count);
 	if (r < 0)
@@ -283,6 +276,16 @@ int config_parse_userns(const char *s, struct userns_config *ret)
 	*ret = (struct userns_config){
 	    .mode = USERNS_RANGE, .host_id = (uint32_t)id, .count = (uint32_t)count};
 	return 0;
+}
+
+/* host, auto, or HOSTID:COUNT. */
+int config_parse_userns(const char *s, struct userns_config *ret)
+{
+	if (STREQ(s, "host") || STREQ(s, "auto")) {
+		*ret = (struct userns_config){.mode = STREQ(s, "host") ? USERNS_HOST : USERNS_AUTO};
+		return 0;
+	}
+	return parse_id_range(s, ret);
 }
 
 /* Both ids numeric: launch never reads the container's passwd from the host side. */

@@ -37,9 +37,9 @@
 #include "stats.h"
 #include "streams.h"
 #include "supervise.h"
-#include "userns.h"
 #include "sync.h"
 #include "syscalls.h"
+#include "userns.h"
 #include "util.h"
 
 struct launch {
@@ -207,9 +207,9 @@ static int create_cgroup(struct launch *l)
 	return r;
 }
 
-/* launch --userns, right after the clone: the new user namespace's maps, then the idmapped
- * root and volumes handed to the first process with the first GO. Its network namespace,
- * made by the clone, is the one the network set-up configures. */
+/* launch --userns or rootless, right after the clone: the new user namespace's maps, then
+ * (--userns) the idmapped root and volumes, handed to the first process with the first GO.
+ * Its network namespace, made by the clone, is the one the network set-up configures. */
 static int hand_over_userns(struct launch *l)
 {
 	int trees[SYNC_MAX_FDS];
@@ -221,13 +221,15 @@ static int hand_over_userns(struct launch *l)
 
 	if (r < 0)
 		return r;
-	(void)snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)l->pid);
-	userns = open(path, O_RDONLY | O_CLOEXEC);
-	if (userns < 0)
-		return log_errno(-errno, "open the container's user namespace");
-	r = n ? rootfs_idmap_trees(&l->plan, userns, trees) : 0;
-	if (r < 0)
-		return r;
+	if (n) {
+		(void)snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)l->pid);
+		userns = open(path, O_RDONLY | O_CLOEXEC);
+		if (userns < 0)
+			return log_errno(-errno, "open the container's user namespace");
+		r = rootfs_idmap_trees(&l->plan, userns, trees);
+		if (r < 0)
+			return r;
+	}
 	r = sync_send_go_fds(l->sync[0], trees, n);
 	for (size_t i = 0; i < n; i++)
 		(void)safe_close(trees[i]);

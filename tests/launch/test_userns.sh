@@ -230,7 +230,7 @@ test_published_port_and_exec_under_userns()
 {
 	require_root || return 0
 	local name
-	box_detach --userns auto --net veth -p 127.0.0.1:18482:8080 \
+	box_detach --userns auto --net veth -p 127.0.0.1:18482:8080 --memory 96m \
 		--service 'web=httpd -f -p 8080 -h /etc' -- || return 0
 	name=$BOX_NAME
 	assertEquals "launch -d (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
@@ -244,6 +244,10 @@ test_published_port_and_exec_under_userns()
 		"0 $(record_get "$name" userns uid) 65536
 0
 $(head -n 1 "$BOX_ROOTFS/etc/group")" "$(sed '1s/  */ /g; 1s/^ //' "$TEST_TMP/out")"
+	box_cmd stats --json "$name"
+	assertEquals "stats" 0 "$BOX_RC"
+	assertTrue "the memory limit is the cgroup's: $(cat "$TEST_TMP/out")" \
+		"grep -q 100663296 '$TEST_TMP/out'"
 	box_cmd stop "$name"
 	assertEquals "stop" 0 "$BOX_RC"
 	assertFalse "the port is closed" "curl -sf -o /dev/null --max-time 2 http://127.0.0.1:18482/"

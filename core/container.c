@@ -315,7 +315,7 @@ static void close_namespaces(struct child *c)
 static int leaf_mounts(struct cgroup *cg, const char *parent, const char *name, const char **leaves,
                        char **mounts, size_t *ret_n)
 {
-	size_t n = cgroup_leaves(cg, leaves, CGROUP_JOIN_MAX);
+	size_t n = cg ? cgroup_leaves(cg, leaves, CGROUP_JOIN_MAX) : 0;
 	size_t tail = strlen(parent) + strlen(name) + 2;
 
 	for (size_t i = 0; i < n; i++) {
@@ -334,7 +334,7 @@ static bool on_cgroup_v2(struct cgroup *cg)
 	const char *leaf;
 
 	/* v2 has one hierarchy, whose root has cgroup.controllers. */
-	return cgroup_leaves(cg, &leaf, 1) == 1 &&
+	return cg && cgroup_leaves(cg, &leaf, 1) == 1 &&
 	       access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
 }
 
@@ -504,10 +504,16 @@ static int write_map(pid_t pid, const char *file, const struct spec_id_map *m, s
 
 /* The new user namespace's maps, written from the host (root here may map any range), then
  * GO: the first process waits for them before it does anything as its new root. */
-static int write_maps(const struct spec *s, pid_t pid, int syncfd)
+static int write_maps(const struct spec *s, pid_t pid, int syncfd, bool unprivileged)
 {
 	int r = write_map(pid, "uid_map", s->uid_maps, s->n_uid_maps);
 
+	if (r == 0 && unprivileged) {
+		char path[64];
+
+		(void)snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+		r = write_file(path, "deny");
+	}
 	if (r == 0)
 		r = write_map(pid, "gid_map", s->gid_maps, s->n_gid_maps);
 	if (r < 0)
@@ -544,9 +550,9 @@ static int spawn(struct child *c, unsigned long flags, pid_t *ret_pid)
 		return log_errno(pid, "clone the container's first process");
 	}
 	/* v2 before 5.7 (no CLONE_INTO_CGROUP): attached from here, a moment late. */
-	r = in_cgroup || c->join.n_tasks ? 0 : cgroup_attach(c->cg, pid);
+	r = in_cgroup || c->join.n_tasks || !c->cg ? 0 : cgroup_attach(c->cg, pid);
 	if (r == 0 && s->ns[SPEC_NS_USER].wanted)
-		r = write_maps(s, pid, c->syncfd[0]);
+		r = write_maps(s, pid, c->syncfd[0], geteuid() != 0);
 	if (r == 0)
 		r = wait_ready(c, pid);
 	(void)safe_close(c->syncfd[0]);
@@ -583,13 +589,15 @@ int container_create(const struct container_params *p, struct container *ret)
 		r = seccomp_profile_build(s->seccomp, &filter);
 	if (r == 0)
 		r = device_rules(s, &lim, &dev_rules);
-	if (r == 0)
+	/* Rootless without resources: no cgroup at all, as launch's rootless containers (an
+	 * ordinary user may write no cgroup but a delegated one; device rules need root). */
+	if (r == 0 && !(p->rootless && !s->has_limits))
 		r = cgroup_create(p->cgroup_parent, p->cgroup_name, &lim, &cg);
 	if (r == 0)
 		r = build_plan(p, cg, &plan);
 	plan.before_pivot = child_before_pivot;
 	plan.before_pivot_arg = &c;
-	if (r == 0)
+	if (r == 0 && cg)
 		r = cgroup_join_open(cg, &c.join);
 	if (c.ahead.started) {
 		int ra = ns_ahead_finish(&c.ahead);

@@ -20,6 +20,10 @@ struct container_params {
 	const char *bundle;
 	const char *cgroup_parent, *cgroup_name;
 	bool no_pivot;
+	/* Run by an ordinary user (box --rootless, or not root): a cgroup that cannot be made is
+	 * done without when the config asks for no resources, and the user namespace's gid map
+	 * is written after setgroups is denied (the kernel's rule for an unprivileged writer). */
+	bool rootless;
 	int console_sock;      /* connected console socket (process.terminal), or -1 */
 	int fifo_fd;           /* O_PATH of the fifo the first process blocks on; -1: no wait */
 	unsigned preserve_fds; /* fds 3 .. 3+N-1 cross into the container */
@@ -30,8 +34,8 @@ struct container_params {
 };
 
 struct container {
-	pid_t pid; /* the first process, as the host sees it */
-	struct cgroup *cg;
+	pid_t pid;         /* the first process, as the host sees it */
+	struct cgroup *cg; /* NULL: none (rootless) */
 };
 
 /* Creates it all; the first process is set up and waiting when this returns 0. On failure

@@ -12,12 +12,15 @@
  */
 #include "ns.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -218,4 +221,46 @@ pid_t ns_clone(unsigned long flags, int cgroup_fd, bool *ret_in_cgroup)
 	if (pid < 0)
 		return -errno;
 	return (pid_t)pid;
+}
+
+int ns_pid_members(pid_t pid1, pid_t **ret, size_t *ret_n)
+{
+	_cleanup_closedir_ DIR *d = opendir("/proc");
+	char path[64], ns[64], other[64];
+	size_t n = 0, cap = 0;
+	pid_t *v = NULL;
+	struct dirent *de;
+	ssize_t len;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid1);
+	len = readlink(path, ns, sizeof(ns) - 1);
+	if (len < 0 || !d)
+		return -errno;
+	ns[len] = '\0';
+	while ((de = readdir(d))) {
+		uint64_t pid;
+
+		if (parse_u64(de->d_name, &pid) < 0)
+			continue;
+		(void)snprintf(path, sizeof(path), "/proc/%llu/ns/pid", (unsigned long long)pid);
+		len = readlink(path, other, sizeof(other) - 1);
+		if (len < 0)
+			continue;
+		other[len] = '\0';
+		if (!STREQ(ns, other))
+			continue;
+		if (n == cap) {
+			pid_t *w = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*v));
+
+			if (!w) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = w;
+		}
+		v[n++] = (pid_t)pid;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
 }

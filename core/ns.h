@@ -51,6 +51,10 @@ int ns_ahead_enter(const struct ns_ahead *a, const char **ret_what);
 /* Waits for a thread still running, closes the fds. Idempotent. */
 void ns_ahead_close(struct ns_ahead *a);
 
+/* Every process in the pid namespace of pid1 (its pid there: 1), found through /proc: the
+ * processes of a container without a cgroup (rootless). *ret is allocated. -errno. */
+int ns_pid_members(pid_t pid1, pid_t **ret, size_t *ret_n);
+
 /* Like fork(): the child's pid in the parent, 0 in the child, or -errno. SIGCHLD on exit.
  * With cgroup_fd >= 0 the child starts in that cgroup (v2) when the kernel can do it
  * (5.7+); *ret_in_cgroup says whether it did. */

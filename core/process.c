@@ -203,7 +203,10 @@ static int drop_bounding(uint64_t keep)
 
 static int set_user(const struct spec_process *p)
 {
-	if (setgroups(p->n_additional_gids, p->additional_gids) < 0)
+	/* EPERM with none to set: setgroups is denied in this user namespace (an unprivileged
+	 * map, rootless), and the groups it has are unmapped anyway. */
+	if (setgroups(p->n_additional_gids, p->additional_gids) < 0 &&
+	    !(errno == EPERM && p->n_additional_gids == 0))
 		return -errno;
 	if (setresgid(p->gid, p->gid, p->gid) < 0)
 		return -errno;

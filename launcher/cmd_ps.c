@@ -8,7 +8,6 @@
  * symlink cannot lead to the host's), bounded, and printed without control
  * characters.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -23,6 +22,7 @@
 #include "cgroup.h"
 #include "cmd.h"
 #include "log.h"
+#include "ns.h"
 #include "util.h"
 
 #define PASSWD_MAX (1 << 20)
@@ -220,49 +220,6 @@ static const struct option ps_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Every process in the pid namespace of pid1, by /proc: for a container without a cgroup. */
-static int pidns_pids(pid_t pid1, pid_t **ret, size_t *ret_n)
-{
-	_cleanup_closedir_ DIR *d = opendir("/proc");
-	char path[64], ns[64], other[64];
-	size_t n = 0, cap = 0;
-	pid_t *v = NULL;
-	struct dirent *de;
-	ssize_t len;
-
-	(void)snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid1);
-	len = readlink(path, ns, sizeof(ns) - 1);
-	if (len < 0 || !d)
-		return -errno;
-	ns[len] = '\0';
-	while ((de = readdir(d))) {
-		uint64_t pid;
-
-		if (parse_u64(de->d_name, &pid) < 0)
-			continue;
-		(void)snprintf(path, sizeof(path), "/proc/%llu/ns/pid", (unsigned long long)pid);
-		len = readlink(path, other, sizeof(other) - 1);
-		if (len < 0)
-			continue;
-		other[len] = '\0';
-		if (!STREQ(ns, other))
-			continue;
-		if (n == cap) {
-			pid_t *w = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*v));
-
-			if (!w) {
-				free(v);
-				return -ENOMEM;
-			}
-			v = w;
-		}
-		v[n++] = (pid_t)pid;
-	}
-	*ret = v;
-	*ret_n = n;
-	return 0;
-}
-
 int cmd_ps(int argc, char **argv)
 {
 	const char *usage = "launch ps [--json] NAME";
@@ -289,7 +246,7 @@ int cmd_ps(int argc, char **argv)
 	if (cmd_load_running(argv[optind], &s) < 0)
 		return EXIT_LAUNCH_FAILURE;
 	if (json_array_size(s.cgroups) == 0) {
-		r = pidns_pids(s.pid1, &pids, &n); /* rootless without limits: no cgroup */
+		r = ns_pid_members(s.pid1, &pids, &n); /* rootless without limits: no cgroup */
 	} else {
 		r = cgroup_open(s.cgroup_parent, s.name, &cg);
 		if (r >= 0)

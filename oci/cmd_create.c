@@ -157,6 +157,7 @@ static int create_in(const struct oci_global *g, const struct create_args *a, co
 	    .cgroup_parent = st->cgroup_parent,
 	    .cgroup_name = st->cgroup_name,
 	    .no_pivot = a->no_pivot,
+	    .rootless = g->rootless,
 	    .console_sock = console,
 	    .fifo_fd = fifo_fd,
 	    .preserve_fds = preserve,

@@ -14,6 +14,7 @@
 #include "container.h"
 #include "hooks.h"
 #include "log.h"
+#include "ns.h"
 #include "oci.h"
 #include "ociconf.h"
 #include "ocistate.h"
@@ -89,6 +90,9 @@ static int kill_all(const struct ocistate *st, int sig)
 
 	if (r == 0)
 		r = cgroup_pids(cg, &pids, &n);
+	/* Rootless, no cgroup: its pid namespace holds them all. */
+	else if (r == -ENOENT && ocistate_pid_is(st->pid, st->pid_start))
+		r = ns_pid_members(st->pid, &pids, &n);
 	cgroup_close(cg);
 	if (r < 0)
 		return log_errno(r, "list the processes of container '%s'", st->id);
@@ -208,6 +212,9 @@ int oci_delete(const struct oci_global *g, int argc, char **argv)
 		cgroup_destroy(cg);
 	} else if (r != -ENOENT) {
 		log_errno(r, "open the cgroup of container '%s'", id);
+	} else if (ocistate_pid_is(st.pid, st.pid_start)) {
+		/* No cgroup (rootless): the first process's end ends its pid namespace. */
+		(void)kill(st.pid, SIGKILL);
 	}
 	oci_run_hooks(g->root, &st, SPEC_HOOK_POSTSTOP, "stopped");
 	r = ocistate_remove(g->root, id);
@@ -315,6 +322,8 @@ int oci_ps(const struct oci_global *g, int argc, char **argv)
 	r = cgroup_open(st.cgroup_parent, st.cgroup_name, &cg);
 	if (r == 0)
 		r = cgroup_pids(cg, &pids, &n);
+	else if (r == -ENOENT && ocistate_pid_is(st.pid, st.pid_start))
+		r = ns_pid_members(st.pid, &pids, &n); /* rootless, no cgroup */
 	cgroup_close(cg);
 	ocistate_free(&st);
 	if (r < 0 && r != -ENOENT)

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -45,9 +46,10 @@ struct exec_args {
 struct joiner {
 	const struct spec_process *proc;
 	const struct syscall_filter *filter;
-	const sigset_t *mask; /* the process's signal mask */
-	const char *procs;    /* v2: the leaf's cgroup.procs, when clone3 cannot place it */
-	bool userns;          /* the container has a user namespace of its own */
+	const sigset_t *mask;  /* the process's signal mask */
+	const char *procs;     /* v2: the leaf's cgroup.procs, when clone3 cannot place it */
+	bool userns;           /* the container has a user namespace of its own */
+	unsigned long join_ns; /* of JOIN_FLAGS, the namespaces the container does not share */
 	struct cgroup_join join;
 	int pidfd, console, sync[2];
 	unsigned preserve;
@@ -232,7 +234,7 @@ static _Noreturn void exec_process(const struct joiner *j, bool in_cgroup)
 	if (r < 0)
 		child_fail(sync_errorf(fd, r, "join the container's cgroup"));
 	/* The container's user namespace first of all (setns orders them so): its root. */
-	if (setns(j->pidfd, JOIN_FLAGS | (j->userns ? CLONE_NEWUSER : 0)) < 0)
+	if (setns(j->pidfd, j->join_ns | (j->userns ? CLONE_NEWUSER : 0)) < 0)
 		child_fail(sync_errorf(fd, -errno, "join the container's namespaces"));
 	if (setsid() < 0)
 		child_fail(sync_errorf(fd, -errno, "start a session"));
@@ -268,6 +270,13 @@ static int spawn(struct joiner *j, pid_t *ret_pid)
 
 	if (sync_pair(j->sync) < 0)
 		return log_errno(-errno, "create the exec's socket");
+	/* An ordinary user needs CAP_SYS_ADMIN in its own user namespace to enter the others:
+	 * the container's gives it, and then the process is in it already. */
+	if (j->userns && geteuid() != 0) {
+		if (setns(j->pidfd, CLONE_NEWUSER) < 0)
+			return log_errno(-errno, "join the container's user namespace");
+		j->userns = false;
+	}
 	if (setns(j->pidfd, CLONE_NEWPID) < 0)
 		return log_errno(-errno, "join the container's pid namespace");
 	pid = ns_clone(0, j->join.clone_fd, &in_cgroup);
@@ -307,9 +316,40 @@ static int prepare(const struct oci_global *g, const struct exec_args *a, struct
 	}
 	*ret_pidfd = fd;
 	r = cgroup_open(st->cgroup_parent, st->cgroup_name, ret_cg);
+	/* Rootless without a cgroup: nothing to join. */
+	if (r == -ENOENT && g->rootless)
+		return 0;
 	if (r < 0)
 		return log_errno(r, "open the cgroup of container '%s'", a->id);
 	return 0;
+}
+
+/* Of JOIN_FLAGS, those the container's process pid is not in with us: setns asks for
+ * CAP_SYS_ADMIN over a namespace even when the caller is in it, and a container that shares
+ * one of the host's (rootless podman's, without a cgroup namespace) would refuse the exec. */
+static unsigned long namespaces_to_join(pid_t pid)
+{
+	static const struct {
+		unsigned long flag;
+		const char *name;
+	} ns[] = {{CLONE_NEWNS, "mnt"},
+	          {CLONE_NEWNET, "net"},
+	          {CLONE_NEWIPC, "ipc"},
+	          {CLONE_NEWUTS, "uts"},
+	          {CLONE_NEWCGROUP, "cgroup"}};
+	unsigned long flags = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
+		char mine[64], theirs[64];
+		struct stat a, b;
+
+		(void)snprintf(mine, sizeof(mine), "/proc/self/ns/%s", ns[i].name);
+		(void)snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, ns[i].name);
+		if (stat(mine, &a) < 0 || stat(theirs, &b) < 0 || a.st_ino != b.st_ino ||
+		    a.st_dev != b.st_dev)
+			flags |= ns[i].flag;
+	}
+	return flags;
 }
 
 static int run_exec(const struct oci_global *g, const struct exec_args *a, const sigset_t *mask,
@@ -340,14 +380,15 @@ static int run_exec(const struct oci_global *g, const struct exec_args *a, const
 		r = j.console;
 	if (r == 0)
 		r = seccomp_profile_build(s.seccomp, &filter);
-	if (r == 0)
+	if (r == 0 && cg)
 		r = cgroup_join_open(cg, &j.join);
-	if (r == 0 && j.join.clone_fd >= 0 && cgroup_leaves(cg, leaves, 1) == 1) {
+	if (r == 0 && cg && j.join.clone_fd >= 0 && cgroup_leaves(cg, leaves, 1) == 1) {
 		(void)snprintf(procs, sizeof(procs), "%s/cgroup.procs", leaves[0]);
 		j.procs = procs;
 	}
 	j.proc = &s.process;
 	j.userns = s.ns[SPEC_NS_USER].wanted;
+	j.join_ns = namespaces_to_join(st.pid);
 	j.filter = &filter;
 	j.mask = mask;
 	if (r == 0)

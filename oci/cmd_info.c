@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sys/capability.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capset.h"
 #include "log.h"
@@ -14,6 +15,47 @@
 #include "ociconf.h"
 #include "ocistate.h"
 #include "util.h"
+
+/* runc spec --rootless's changes, in box's terms: a user namespace mapping 0 to the caller,
+ * no resources (an ordinary user's cgroup is not box's to make), and no gid= option on a mount
+ * (group 5 of devpts is not mapped). */
+static char *rootless_config(const char *text)
+{
+	json_t *c = json_loads(text, 0, NULL), *lx, *ns, *mounts, *m;
+	char *out = NULL;
+	size_t i;
+
+	lx = c ? json_object_get(c, "linux") : NULL;
+	ns = lx ? json_object_get(lx, "namespaces") : NULL;
+	mounts = c ? json_object_get(c, "mounts") : NULL;
+	if (!json_is_array(ns) || !json_is_array(mounts))
+		goto out;
+	(void)json_array_append_new(ns, json_pack("{s:s}", "type", "user"));
+	(void)json_object_set_new(lx, "uidMappings",
+	                          json_pack("[{s:i, s:I, s:i}]", "containerID", 0, "hostID",
+	                                    (json_int_t)geteuid(), "size", 1));
+	(void)json_object_set_new(lx, "gidMappings",
+	                          json_pack("[{s:i, s:I, s:i}]", "containerID", 0, "hostID",
+	                                    (json_int_t)getegid(), "size", 1));
+	(void)json_object_del(lx, "resources");
+	json_array_foreach(mounts, i, m)
+	{
+		json_t *opts = json_object_get(m, "options"), *o;
+		size_t k;
+
+		for (k = 0; json_is_array(opts) && k < json_array_size(opts);) {
+			o = json_array_get(opts, k);
+			if (json_is_string(o) && strncmp(json_string_value(o), "gid=", 4) == 0)
+				(void)json_array_remove(opts, k);
+			else
+				k++;
+		}
+	}
+	out = json_dumps(c, JSON_INDENT(2));
+out:
+	json_decref(c);
+	return out;
+}
 
 int oci_spec(const struct oci_global *g, int argc, char **argv)
 {
@@ -30,9 +72,11 @@ int oci_spec(const struct oci_global *g, int argc, char **argv)
 	(void)g;
 	if (oci_parse(argc, argv, opts, &pos, &n, 0, 0, "[--bundle DIR]") < 0)
 		return 1;
-	if (rootless) {
-		log_error("spec --rootless: rootless containers are not supported yet");
-		return 1;
+	if (rootless && text) {
+		char *r = rootless_config(text);
+
+		free(text);
+		text = r;
 	}
 	if (!text || asprintf(&path, "%s/config.json", bundle) < 0)
 		return log_errno(-ENOMEM, "spec"), 1;

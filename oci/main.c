@@ -7,8 +7,10 @@
 #include <jansson.h>
 #include <seccomp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sealed.h"
 #include "log.h"
@@ -121,6 +123,19 @@ static int global_value(const char *name, char **argv, int argc, int i, const ch
 	return 2;
 }
 
+/* Inside a user namespace other than the host's (rootless podman runs its runtime there, as
+ * root of the namespace): the first line of uid_map is not the identity of every id. */
+static bool in_user_namespace(void)
+{
+	char buf[128];
+	unsigned a, b, n;
+
+	if (read_file("/proc/self/uid_map", buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%u %u %u", &a, &b, &n) != 3)
+		return false;
+	return !(a == 0 && b == 0 && n == 4294967295U);
+}
+
 static int parse_global(int argc, char **argv, struct oci_global *g, int *ret_i)
 {
 	const char *log_path = NULL, *log_format = NULL, *rootless = NULL, *criu = NULL;
@@ -146,7 +161,10 @@ static int parse_global(int argc, char **argv, struct oci_global *g, int *ret_i)
 		}
 		break;
 	}
-	g->rootless = rootless && STREQ(rootless, "true");
+	/* auto (or none given): rootless when run by an ordinary user or inside a user
+	 * namespace, as runc decides. */
+	g->rootless = rootless && !STREQ(rootless, "auto") ? STREQ(rootless, "true")
+	                                                   : geteuid() != 0 || in_user_namespace();
 	*ret_i = i;
 	log_init("box", g->debug);
 	return open_log(log_path, log_format);
@@ -154,7 +172,9 @@ static int parse_global(int argc, char **argv, struct oci_global *g, int *ret_i)
 
 int main(int argc, char **argv)
 {
-	struct oci_global g = {.root = OCISTATE_DEFAULT_ROOT};
+	static const char default_root[] = OCISTATE_DEFAULT_ROOT;
+	static char user_root[4096];
+	struct oci_global g = {.root = default_root};
 	int i, r;
 
 	log_init("box", false);
@@ -175,9 +195,23 @@ int main(int argc, char **argv)
 		log_error("unknown global option '%s'", argv[i]);
 		return 1;
 	}
-	if (g.rootless) {
-		log_error("--rootless true: rootless containers are not supported yet");
-		return 1;
+	/* An ordinary user's containers: under $XDG_RUNTIME_DIR, as runc keeps them (inside a
+	 * user namespace too, when it is set: rootless podman's runtime root). */
+	if (g.rootless && g.root == default_root && (geteuid() != 0 || getenv("XDG_RUNTIME_DIR"))) {
+		const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+		if (!xdg || xdg[0] != '/') {
+			log_error("run as uid %u: give --root, or set XDG_RUNTIME_DIR (box keeps "
+			          "containers in $XDG_RUNTIME_DIR/box-oci)",
+			          (unsigned)geteuid());
+			return 1;
+		}
+		if (snprintf(user_root, sizeof(user_root), "%s/box-oci", xdg) >=
+		    (int)sizeof(user_root)) {
+			log_error("XDG_RUNTIME_DIR '%s' is too long", xdg);
+			return 1;
+		}
+		g.root = user_root;
 	}
 	/* The commands whose processes enter the container run from a sealed copy of box
 	 * (CVE-2019-5736: /proc/PID/exe of the first process before its exec, or of exec's,

@@ -44,8 +44,9 @@ struct child {
 	struct ns_ahead ahead;  /* uts, ipc (and net) made by a thread during the cgroup's set-up */
 	int ns_fd[SPEC_NS_MAX]; /* joined by path, or -1 */
 	int syncfd[2];
-	int statefd[2]; /* the hooks' state, from the parent (hooks only) */
-	char *state;    /* the child's copy of it */
+	int statefd[2];    /* the hooks' state, from the parent (hooks only) */
+	char *state;       /* the child's copy of it */
+	bool unprivileged; /* box runs as an ordinary user (it writes the maps without privilege) */
 };
 
 static bool has_hooks(const struct spec *s, enum spec_hook_kind k)
@@ -162,7 +163,10 @@ static int child_setup(const struct child *c, char *exe, size_t exe_size)
 	(void)safe_close(c->p->close_fd);
 	/* If `box create` dies during the set-up, so do we (cleared once we are ready). Until
 	 * its exec this is box's code in the container: nothing there may open or trace it. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || prctl(PR_SET_DUMPABLE, 0) < 0)
+	/* An unprivileged box writes our maps itself, which a non-dumpable process's /proc
+	 * files (root's then) would not let it: non-dumpable once they are written. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ||
+	    (!(userns && c->unprivileged) && prctl(PR_SET_DUMPABLE, 0) < 0))
 		return sync_errorf(c->syncfd[1], -errno, "set the parent-death signal");
 	/* Out of the caller's session: only the pty made below may become our terminal. */
 	if (setsid() < 0)
@@ -182,6 +186,9 @@ static int child_setup(const struct child *c, char *exe, size_t exe_size)
 			return sync_errorf(c->syncfd[1], -errno,
 			                   "become root of the user namespace "
 			                   "(is 0 mapped?)");
+		/* The change of ids reset both. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || prctl(PR_SET_DUMPABLE, 0) < 0)
+			return sync_errorf(c->syncfd[1], -errno, "set the parent-death signal");
 	}
 	r = child_namespaces(c);
 	if (r == 0)
@@ -506,18 +513,20 @@ static int write_map(pid_t pid, const char *file, const struct spec_id_map *m, s
  * GO: the first process waits for them before it does anything as its new root. */
 static int write_maps(const struct spec *s, pid_t pid, int syncfd, bool unprivileged)
 {
-	int r = write_map(pid, "uid_map", s->uid_maps, s->n_uid_maps);
+	const char *what = "uid_map";
+	int r = write_map(pid, what, s->uid_maps, s->n_uid_maps);
 
 	if (r == 0 && unprivileged) {
 		char path[64];
 
-		(void)snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+		(void)snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what = "setgroups");
 		r = write_file(path, "deny");
 	}
 	if (r == 0)
-		r = write_map(pid, "gid_map", s->gid_maps, s->n_gid_maps);
+		r = write_map(pid, what = "gid_map", s->gid_maps, s->n_gid_maps);
 	if (r < 0)
-		return log_errno(r, "map the container's users (uidMappings, gidMappings)");
+		return log_errno(
+		    r, "map the container's users (uidMappings, gidMappings): write %s", what);
 	r = sync_send_go(syncfd);
 	return r < 0 ? log_errno(r, "release the container's first process") : 0;
 }
@@ -552,7 +561,7 @@ static int spawn(struct child *c, unsigned long flags, pid_t *ret_pid)
 	/* v2 before 5.7 (no CLONE_INTO_CGROUP): attached from here, a moment late. */
 	r = in_cgroup || c->join.n_tasks || !c->cg ? 0 : cgroup_attach(c->cg, pid);
 	if (r == 0 && s->ns[SPEC_NS_USER].wanted)
-		r = write_maps(s, pid, c->syncfd[0], geteuid() != 0);
+		r = write_maps(s, pid, c->syncfd[0], c->unprivileged);
 	if (r == 0)
 		r = wait_ready(c, pid);
 	(void)safe_close(c->syncfd[0]);
@@ -580,6 +589,7 @@ int container_create(const struct container_params *p, struct container *ret)
 	int r;
 
 	c.join.clone_fd = -1;
+	c.unprivileged = geteuid() != 0;
 	for (int i = 0; i < SPEC_NS_MAX; i++)
 		c.ns_fd[i] = -1;
 	r = open_namespaces(s, &c, &flags);

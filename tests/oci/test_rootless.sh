@@ -82,7 +82,7 @@ test_create_start_exec_ps_kill_delete_as_the_user()
 		step() { name=$1; shift; out=$("$@" 2>&1); echo "$name=$? $out" | tr "\n" " "; echo; }
 		status() { "$box" state t2 | sed -n "s/.*\"status\": \"\([a-z]*\)\".*/\1/p"; }
 		# The container keeps create'"'"'s stdio: not the pipe a step reads to its end.
-		"$box" create t2 </dev/null >/dev/null 2>&1; echo "create=$?"
+		"$box" create t2 </dev/null >/dev/null 2>create.err; echo "create=$? $(cat create.err)"; rm -f create.err
 		step created status
 		step start "$box" start t2
 		step running status

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * syscalls: the container's seccomp filter ("--seccomp default"), a denylist of the
- * system calls Docker's profile refuses an unprivileged container, fitted to its
- * capability set. The filter for the default capability set is compiled once, at build
- * time, by libseccomp (core/gen/seccomp_gen.c); any other set is built with
- * libseccomp in launch before clone. The child only loads the finished BPF program,
+ * syscalls: the container's seccomp filter ("--seccomp default"), an allowlist in the
+ * shape of Docker's and Podman's default profiles (unnamed calls: ENOSYS; the dangerous
+ * ones: EPERM), fitted to its capability set. The filter for the default capability set
+ * is compiled once, at build time, by libseccomp (core/gen/seccomp_gen.c); any other set
+ * is built with libseccomp in launch before clone. The child only loads the finished BPF program,
  * right before it execs boxinit, so boxinit and everything it starts are filtered.
  * Never filters launch itself.
  */
@@ -20,8 +20,16 @@ struct syscall_filter {
 	bool owned; /* prog was allocated (built now), not the build-time table */
 };
 
-/* Is the system call NAME refused to a container whose capability set is caps?
- * Pure: the same table syscalls_build uses (clone/unshare: namespace flags only). */
+/* What the filter for capability set caps answers a call of NAME. Pure: the same tables
+ * syscalls_build uses. */
+enum syscall_verdict {
+	SYSCALL_ALLOWED,
+	SYSCALL_BY_ARGS, /* clone, unshare, personality, socket, ioctl: some arguments only */
+	SYSCALL_EPERM,   /* known dangerous, or guarded by a capability the set lacks */
+	SYSCALL_ENOSYS,  /* not named at all (and clone3 without CAP_SYS_ADMIN) */
+};
+enum syscall_verdict syscalls_verdict(const char *name, uint64_t caps);
+/* Is the system call NAME refused whatever its arguments (EPERM or ENOSYS)? */
 bool syscalls_denied(const char *name, uint64_t caps);
 /* The capabilities the filter depends on: two sets that agree on these get one filter. */
 uint64_t syscalls_caps_that_matter(void);

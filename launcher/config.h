@@ -2,11 +2,12 @@
 /*
  * config: launch's command line into one struct launch_config, fully validated
  * before anything is created. Parsing is pure (unit-tested); config_check_host
- * looks at the host (root, ROOTFS, volume sources) but never changes it.
+ * looks at the host (root, ROOTFS, volume sources, the --seccomp FILE) but never changes it.
  * Every rejected value is one line naming the option and the value.
  */
 #pragma once
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -59,10 +60,12 @@ struct launch_config {
 	struct capset_change caps; /* --cap-add / --cap-drop */
 	bool caps_changed;
 	bool no_new_privs;
-	bool seccomp;          /* --seccomp default (the default); false: unconfined */
-	struct net_config net; /* --net, --subnet, -p, --dns, --nat: see docs/network.md */
-	char **cmd;            /* NULL-terminated, points into argv; empty with services */
-	const char **services; /* --service NAME=CMD, handed to boxinit */
+	bool seccomp;             /* --seccomp default (the default) or FILE; false: unconfined */
+	const char *seccomp_file; /* --seccomp FILE; NULL: the built-in default */
+	json_t *seccomp_profile;  /* FILE's JSON, read (and checked) by config_check_host */
+	struct net_config net;    /* --net, --subnet, -p, --dns, --nat: see docs/network.md */
+	char **cmd;               /* NULL-terminated, points into argv; empty with services */
+	const char **services;    /* --service NAME=CMD, handed to boxinit */
 	size_t n_services;
 	const char *config_file; /* -c FILE: a volume on CONFIG_BOXINIT_CONF, and boxinit's -c */
 };

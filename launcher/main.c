@@ -33,6 +33,7 @@
 #include "reap.h"
 #include "rootplan.h"
 #include "sealed.h"
+#include "seccomp_profile.h"
 #include "state.h"
 #include "stats.h"
 #include "streams.h"
@@ -164,7 +165,11 @@ static int prepare(struct launch *l)
 	if (r < 0)
 		return log_errno(r, "prepare container '%s'", c->name);
 	if (c->seccomp && !c->privileged) {
-		r = syscalls_get(capset_resolve(&c->caps), &l->filter);
+		uint64_t caps = capset_resolve(&c->caps);
+
+		r = c->seccomp_profile ? seccomp_profile_build_for(
+		                             c->seccomp_profile, c->seccomp_file, caps, &l->filter)
+		                       : syscalls_get(caps, &l->filter);
 		if (r < 0)
 			return r;
 	}

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -88,6 +90,35 @@ static void test_capset_resolve(void **state)
 	assert_int_equal(capset_parse_list("ALL", true, &both), 0);
 	assert_int_equal(capset_parse_list("ALL", false, &both), 0);
 	assert_int_equal(capset_resolve(&both), 0);
+}
+
+/* What each kind of call gets from the allowlist, and --cap-add giving a guarded one back. */
+static void test_seccomp_allowlist_verdicts(void **state)
+{
+	uint64_t d = capset_default();
+
+	(void)state;
+	assert_int_equal(syscalls_verdict("read", d), SYSCALL_ALLOWED);
+	assert_int_equal(syscalls_verdict("epoll_pwait2", d), SYSCALL_ALLOWED);
+	assert_int_equal(syscalls_verdict("mount", d), SYSCALL_ALLOWED); /* boxinit mounts */
+	assert_int_equal(syscalls_verdict("clone", d), SYSCALL_BY_ARGS);
+	assert_int_equal(syscalls_verdict("personality", d), SYSCALL_BY_ARGS);
+	assert_int_equal(syscalls_verdict("ioctl", d), SYSCALL_BY_ARGS);
+	assert_int_equal(syscalls_verdict("io_uring_setup", d), SYSCALL_EPERM);
+	assert_int_equal(syscalls_verdict("fsopen", d), SYSCALL_EPERM);
+	assert_int_equal(syscalls_verdict("kcmp", d), SYSCALL_EPERM);
+	assert_int_equal(syscalls_verdict("kcmp", d | CAPSET_BIT(CAP_SYS_PTRACE)), SYSCALL_ALLOWED);
+	assert_int_equal(syscalls_verdict("chroot", d), SYSCALL_ALLOWED); /* CAP_SYS_CHROOT */
+	assert_int_equal(syscalls_verdict("chroot", d & ~CAPSET_BIT(CAP_SYS_CHROOT)),
+	                 SYSCALL_EPERM);
+	assert_int_equal(syscalls_verdict("clone3", d), SYSCALL_ENOSYS);
+	assert_int_equal(syscalls_verdict("clone3", d | CAPSET_BIT(CAP_SYS_ADMIN)),
+	                 SYSCALL_ALLOWED);
+	/* Never named: the default answer. */
+	assert_int_equal(syscalls_verdict("migrate_pages", d), SYSCALL_ENOSYS);
+	assert_int_equal(syscalls_verdict("mseal", d), SYSCALL_ENOSYS);
+	assert_true(syscalls_caps_that_matter() & CAPSET_BIT(CAP_SYS_PTRACE));
+	assert_false(syscalls_caps_that_matter() & CAPSET_BIT(CAP_CHOWN));
 }
 
 static void test_seccomp_denylist(void **state)
@@ -298,6 +329,25 @@ static int filtered_child(void)
 	errs += syscall(SYS_ioctl, pty, 0x100000000L | TIOCSTI, &c) == 0 || errno != EPERM;
 	errs += ioctl(pty, TIOCLINUX, &c) == 0 || errno != EPERM;
 	errs += ioctl(pty, TIOCGPTN, &fd) != 0;
+	/* The commands next to TIOCSTI and TIOCLINUX in the trie of refused ones pass. */
+	errs += syscall(SYS_ioctl, pty, 0x5413 /* TIOCGWINSZ */, &(char[8]){0}) != 0;
+	errs += syscall(SYS_ioctl, pty, 0x541B /* FIONREAD */, &fd) != 0;
+	/* Unnamed: ENOSYS, the default answer (mseal is newer than the filter's list). */
+	errs += syscall(462, 0, 0, 0) == 0 || errno != ENOSYS;
+	errs += syscall(SYS_migrate_pages, 0, 0, NULL, NULL) == 0 || errno != ENOSYS;
+	/* clone3: ENOSYS, so that C libraries fall back to clone. */
+	errs += syscall(SYS_clone3, NULL, 0) == 0 || errno != ENOSYS;
+	/* Guarded: EPERM. */
+	errs += syscall(SYS_io_uring_setup, 0, NULL) == 0 || errno != EPERM;
+	errs += syscall(SYS_fsopen, "tmpfs", 0) == 0 || errno != EPERM;
+	/* Namespace flags EPERM; without them unshare works. */
+	errs += unshare(CLONE_NEWUSER) == 0 || errno != EPERM;
+	errs += unshare(CLONE_FILES) != 0;
+	/* personality: the query and Docker's values pass, others get ENOSYS. */
+	errs += syscall(SYS_personality, 0xffffffffUL) < 0;
+	errs += syscall(SYS_personality, 0x0040000UL) >= 0 || errno != ENOSYS;
+	/* mount reaches the kernel (root here: ENOENT for a missing target). */
+	errs += mount("none", "/nonexistent-box-target", "tmpfs", 0, NULL) == 0 || errno != ENOENT;
 	return errs;
 }
 
@@ -321,6 +371,7 @@ int main(void)
 	    cmocka_unit_test(test_capset_default_is_podmans_11),
 	    cmocka_unit_test(test_capset_names),
 	    cmocka_unit_test(test_capset_resolve),
+	    cmocka_unit_test(test_seccomp_allowlist_verdicts),
 	    cmocka_unit_test(test_seccomp_denylist),
 	    cmocka_unit_test(test_seccomp_filter_builds),
 	    cmocka_unit_test(test_seccomp_prebuilt_filter_is_current),

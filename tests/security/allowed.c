@@ -287,7 +287,8 @@ static void timers(void)
 	check(clock_gettime(CLOCK_MONOTONIC, &ts), "clock_gettime");
 	check(clock_getres(CLOCK_REALTIME, &ts), "clock_getres");
 	check(gettimeofday(&tv, NULL), "gettimeofday");
-	check(clock_nanosleep(CLOCK_MONOTONIC, 0, &(struct timespec){0, 1000}, NULL), "clock_nanosleep");
+	check(clock_nanosleep(CLOCK_MONOTONIC, 0, &(struct timespec){0, 1000}, NULL),
+	      "clock_nanosleep");
 	check(nanosleep(&(struct timespec){0, 1000}, NULL), "nanosleep");
 	check(syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, &timer), "timer_create");
 	check(timer_settime(timer, 0, &its, NULL), "timer_settime");
@@ -298,9 +299,9 @@ static void timers(void)
 	check((long)alarm(0), "alarm");
 	check(times(&(struct tms){0}) == (clock_t)-1 ? -1 : 0, "times");
 	check(syscall(SYS_adjtimex, &(struct {
-		      unsigned modes;
-		      char rest[204];
-	      }){0}),
+		              unsigned modes;
+		              char rest[204];
+	              }){0}),
 	      "adjtimex (read)");
 }
 
@@ -311,8 +312,8 @@ static void sockets(void)
 	int sv[2], l, c, a, one = 1, u;
 	char buf[16], cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = {.iov_base = buf, .iov_len = 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-	                    .msg_controllen = sizeof(cbuf)};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *cm;
 
 	check(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), "socketpair");
@@ -351,8 +352,10 @@ static void sockets(void)
 	len = sizeof(sin);
 	check(getsockname(u, (struct sockaddr *)&sin, &len), "getsockname UDP");
 	{
-		struct mmsghdr mm = {.msg_hdr = {.msg_name = &sin, .msg_namelen = sizeof(sin),
-		                                 .msg_iov = &iov, .msg_iovlen = 1}};
+		struct mmsghdr mm = {.msg_hdr = {.msg_name = &sin,
+		                                 .msg_namelen = sizeof(sin),
+		                                 .msg_iov = &iov,
+		                                 .msg_iovlen = 1}};
 		check(sendmmsg(u, &mm, 1, 0), "sendmmsg");
 		mm.msg_hdr.msg_name = NULL;
 		check(recvmmsg(u, &mm, 1, 0, NULL), "recvmmsg");
@@ -513,9 +516,9 @@ static void machine(void)
 	check(getrandom(buf, sizeof(buf), 0), "getrandom");
 	check(syscall(SYS_getcpu, &cpu, NULL, NULL), "getcpu");
 	check(syscall(SYS_capget, &(struct {
-		      unsigned version;
-		      int pid;
-	      }){0x20080522, 0},
+		              unsigned version;
+		              int pid;
+	              }){0x20080522, 0},
 	              &(unsigned[6]){0}),
 	      "capget");
 	check(syscall(SYS_seccomp, 2 /* SECCOMP_GET_ACTION_AVAIL */, 0, &(unsigned){0x7fff0000U}),

@@ -137,6 +137,15 @@ static void files(const char *dir)
 	check(unlink(b), "unlink b");
 }
 
+/* r < 0 is a failure unless errno is tolerated: the filesystem's own answer, which shows the
+ * call got past the filter. */
+static void check_but(long r, int tolerated, const char *what)
+{
+	check(r < 0 && errno == tolerated ? 0 : r, what);
+}
+
+/* tmpfs takes user.* attributes only from Linux 6.6, and some filesystems never do:
+ * EOPNOTSUPP from the filesystem counts as reaching it. */
 static void xattrs(const char *dir)
 {
 	char path[256], buf[64];
@@ -145,14 +154,14 @@ static void xattrs(const char *dir)
 	snprintf(path, sizeof(path), "%s/x", dir);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	check(fd, "open");
-	check(setxattr(path, "user.box", "1", 1, 0), "setxattr");
-	check(getxattr(path, "user.box", buf, sizeof(buf)), "getxattr");
-	check(listxattr(path, buf, sizeof(buf)), "listxattr");
-	check(fsetxattr(fd, "user.box2", "2", 1, 0), "fsetxattr");
-	check(fgetxattr(fd, "user.box2", buf, sizeof(buf)), "fgetxattr");
-	check(flistxattr(fd, buf, sizeof(buf)), "flistxattr");
-	check(fremovexattr(fd, "user.box2"), "fremovexattr");
-	check(removexattr(path, "user.box"), "removexattr");
+	check_but(setxattr(path, "user.box", "1", 1, 0), EOPNOTSUPP, "setxattr");
+	check_but(getxattr(path, "user.box", buf, sizeof(buf)), EOPNOTSUPP, "getxattr");
+	check_but(listxattr(path, buf, sizeof(buf)), EOPNOTSUPP, "listxattr");
+	check_but(fsetxattr(fd, "user.box2", "2", 1, 0), EOPNOTSUPP, "fsetxattr");
+	check_but(fgetxattr(fd, "user.box2", buf, sizeof(buf)), EOPNOTSUPP, "fgetxattr");
+	check_but(flistxattr(fd, buf, sizeof(buf)), EOPNOTSUPP, "flistxattr");
+	check_but(fremovexattr(fd, "user.box2"), EOPNOTSUPP, "fremovexattr");
+	check_but(removexattr(path, "user.box"), EOPNOTSUPP, "removexattr");
 	close(fd);
 	check(unlink(path), "unlink");
 }

@@ -814,6 +814,12 @@ static int cmd_conns(const char *ip, const char *port, const char *count, const 
 #ifndef SYS_mseal
 #define SYS_mseal 462 /* Linux 6.10, newer than the libseccomp the filter is built with */
 #endif
+#ifndef SYS_move_pages
+#define SYS_move_pages 279
+#endif
+#ifndef SYS_migrate_pages
+#define SYS_migrate_pages 256
+#endif
 
 /* The calls the default seccomp profile refuses, each made with arguments the kernel turns
  * down or that act on nothing but the attack itself: what is seen is only who answered. */
@@ -838,6 +844,29 @@ static long call_personality(void)
 	if (old >= 0)
 		(void)syscall(SYS_personality, (unsigned long)old);
 	return old;
+}
+
+/* Calls no list names, acting on nothing: mseal (Linux 6.10) of an empty range, and for older
+ * kernels move_pages and migrate_pages of no page (NUMA kernels). The first answer that is
+ * not ENOSYS, if any, shows one reached a kernel that has it. */
+static long call_unlisted(void)
+{
+	static const long calls[][7] = {
+	    {SYS_mseal, 0, 0, 0, 0, 0, 0},
+	    {SYS_move_pages, 0, 0, 0, 0, 0, 0},
+	    {SYS_migrate_pages, 0, 0, 0, 0, 0, 0},
+	};
+	long r = -1;
+
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		const long *c = calls[i];
+
+		r = syscall(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
+		printf("nr=%ld\n", c[0]);
+		if (r >= 0 || errno != ENOSYS)
+			break;
+	}
+	return r;
 }
 
 static long call_syscall(const char *name)
@@ -866,8 +895,8 @@ static long call_syscall(const char *name)
 		return call_clone3_ns();
 	if (!strcmp(name, "personality"))
 		return call_personality();
-	if (!strcmp(name, "unlisted")) /* mseal of nothing: a number no list names */
-		return syscall(SYS_mseal, 0, 0, 0);
+	if (!strcmp(name, "unlisted"))
+		return call_unlisted();
 	fprintf(stderr, "attack: unknown call '%s'\n", name);
 	exit(EXIT_USAGE);
 }

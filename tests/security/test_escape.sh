@@ -363,7 +363,8 @@ test_personality_with_a_forbidden_value_gets_enosys()
 	seccomp_refuses personality ENOSYS --seccomp=unconfined
 }
 
-# A call no list names (mseal, newer than the filter's libseccomp) gets the default answer.
+# Calls no list names get the default answer: mseal (newer than the filter's libseccomp), or
+# on a kernel without it move_pages or migrate_pages; the control needs one the kernel has.
 test_unlisted_system_call_gets_enosys()
 {
 	seccomp_refuses unlisted ENOSYS --seccomp=unconfined

@@ -529,6 +529,14 @@ static const struct {
 static const unsigned allowed_families[] = {AF_UNIX, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET};
 #define FAMILY_FIRST_HIGH 18
 
+/* The template (syscalls_build_template): the calls whose answer depends on the capability
+ * set return these errno values, out of any real errno's range, which syscalls_fit turns
+ * into ALLOW, EPERM or ENOSYS for a given set: guarded[i] returns MARK_BASE + i. */
+#define MARK_BASE   0xc00U /* libseccomp takes errno values below 4096 */
+#define MARK_ADMIN  (MARK_BASE + (unsigned)ARRAY_SIZE(guarded)) /* clone, unshare: namespaces */
+#define MARK_CLONE3 (MARK_ADMIN + 1)
+#define ACTION_MASK 0xffff0000U
+
 static bool has_cap(uint64_t caps, int cap)
 {
 	return cap != ALWAYS && cap < 64 && (caps & CAPSET_BIT(cap));
@@ -586,7 +594,7 @@ static int rule(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigned
 /* clone and unshare: without namespace flags allowed, with any of them EPERM. The two
  * sets of rules cover every value once: libseccomp does not say which of two rules that
  * match one call wins. */
-static int no_namespaces(scmp_filter_ctx ctx, const char *name)
+static int no_namespaces(scmp_filter_ctx ctx, const char *name, uint32_t refuse)
 {
 	unsigned long all = 0;
 	int r = 0;
@@ -596,7 +604,7 @@ static int no_namespaces(scmp_filter_ctx ctx, const char *name)
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(ns_flags); i++) {
 		struct scmp_arg_cmp flag = SCMP_A0(SCMP_CMP_MASKED_EQ, ns_flags[i], ns_flags[i]);
 
-		r = rule(ctx, SCMP_ACT_ERRNO(EPERM), name, 1, &flag);
+		r = rule(ctx, refuse, name, 1, &flag);
 	}
 	if (r == 0) {
 		struct scmp_arg_cmp none = SCMP_A0(SCMP_CMP_MASKED_EQ, all, 0);
@@ -709,20 +717,29 @@ static int add_arches(scmp_filter_ctx ctx)
 	return 0;
 }
 
+/* What a filter is built for: a capability set, or the template (see MARK_BASE). */
+struct target {
+	uint64_t caps;
+	bool template;
+};
+
 /* The calls whose verdict depends on their arguments (see syscalls_verdict).
  * with_families: the socket family rules, for every arch but x86 (see merge_x86). */
-static int add_arg_rules(scmp_filter_ctx ctx, uint64_t caps, bool with_families)
+static int add_arg_rules(scmp_filter_ctx ctx, const struct target *t, bool with_families)
 {
+	uint32_t ns = t->template ? SCMP_ACT_ERRNO(MARK_ADMIN) : SCMP_ACT_ERRNO(EPERM);
 	int r = personality_values(ctx);
 
 	if (r == 0)
 		r = ioctls(ctx);
 	if (r == 0)
 		r = with_families ? families(ctx) : rule(ctx, SCMP_ACT_ALLOW, "socket", 0, NULL);
-	if (r < 0 || !has_cap(caps, CAP_SYS_ADMIN)) {
+	if (r == 0 && t->template)
+		r = rule(ctx, SCMP_ACT_ERRNO(MARK_CLONE3), "clone3", 0, NULL);
+	if (r < 0 || t->template || !has_cap(t->caps, CAP_SYS_ADMIN)) {
 		if (r == 0)
-			r = no_namespaces(ctx, "clone");
-		return r == 0 ? no_namespaces(ctx, "unshare") : r;
+			r = no_namespaces(ctx, "clone", ns);
+		return r == 0 ? no_namespaces(ctx, "unshare", ns) : r;
 	}
 	r = rule(ctx, SCMP_ACT_ALLOW, "clone", 0, NULL);
 	if (r == 0)
@@ -730,17 +747,24 @@ static int add_arg_rules(scmp_filter_ctx ctx, uint64_t caps, bool with_families)
 	return r == 0 ? rule(ctx, SCMP_ACT_ALLOW, "clone3", 0, NULL) : r;
 }
 
-static int add_rules(scmp_filter_ctx ctx, uint64_t caps, bool with_families)
+static uint32_t guarded_action(const struct target *t, size_t i)
+{
+	if (guarded[i].cap == ALWAYS)
+		return SCMP_ACT_ERRNO(EPERM);
+	if (t->template)
+		return SCMP_ACT_ERRNO(MARK_BASE + (unsigned)i);
+	return has_cap(t->caps, guarded[i].cap) ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO(EPERM);
+}
+
+static int add_rules(scmp_filter_ctx ctx, const struct target *t, bool with_families)
 {
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(allowed); i++)
 		r = rule(ctx, SCMP_ACT_ALLOW, allowed[i], 0, NULL);
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(guarded); i++)
-		r = rule(ctx,
-		         has_cap(caps, guarded[i].cap) ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO(EPERM),
-		         guarded[i].name, 0, NULL);
-	return r == 0 ? add_arg_rules(ctx, caps, with_families) : r;
+		r = rule(ctx, guarded_action(t, i), guarded[i].name, 0, NULL);
+	return r == 0 ? add_arg_rules(ctx, t, with_families) : r;
 }
 
 static scmp_filter_ctx new_filter(void)
@@ -763,7 +787,7 @@ static scmp_filter_ctx new_filter(void)
  * whose arguments lie in memory where no filter can read them; libseccomp turns a rule on
  * socket's family into "socketcall(SYS_SOCKET)", which would refuse every socket of a
  * 32-bit program. So x86 gets every rule but the families, in a filter of its own. */
-static int merge_x86(scmp_filter_ctx ctx, uint64_t caps)
+static int merge_x86(scmp_filter_ctx ctx, const struct target *t)
 {
 	scmp_filter_ctx x86 = new_filter();
 	int r;
@@ -774,7 +798,7 @@ static int merge_x86(scmp_filter_ctx ctx, uint64_t caps)
 	if (r == 0)
 		r = seccomp_arch_remove(x86, SCMP_ARCH_NATIVE);
 	if (r == 0)
-		r = add_rules(x86, caps, false);
+		r = add_rules(x86, t, false);
 	if (r == 0)
 		r = seccomp_merge(ctx, x86); /* takes x86 on success */
 	if (r < 0) {
@@ -814,7 +838,7 @@ int syscalls_export(void *ctx, struct syscall_filter *ret)
 	return 0;
 }
 
-int syscalls_build(uint64_t caps, struct syscall_filter *ret)
+static int build(const struct target *t, struct syscall_filter *ret)
 {
 	scmp_filter_ctx ctx = new_filter();
 	int r;
@@ -823,13 +847,58 @@ int syscalls_build(uint64_t caps, struct syscall_filter *ret)
 		return log_errno(-ENOMEM, "create the seccomp filter");
 	r = add_arches(ctx);
 	if (r == 0)
-		r = add_rules(ctx, caps, true);
+		r = add_rules(ctx, t, true);
 	if (r == 0 && seccomp_arch_native() == SCMP_ARCH_X86_64)
-		r = merge_x86(ctx, caps);
+		r = merge_x86(ctx, t);
 	if (r == 0)
 		r = syscalls_export(ctx, ret);
 	seccomp_release(ctx);
 	return r;
+}
+
+int syscalls_build(uint64_t caps, struct syscall_filter *ret)
+{
+	struct target t = {.caps = caps};
+
+	return build(&t, ret);
+}
+
+int syscalls_build_template(struct syscall_filter *ret)
+{
+	struct target t = {.template = true};
+
+	return build(&t, ret);
+}
+
+/* A return of the template, as the filter for caps returns it. */
+static uint32_t fitted(uint32_t k, uint64_t caps)
+{
+	uint32_t data = k & ~ACTION_MASK;
+
+	if ((k & ACTION_MASK) != SCMP_ACT_ERRNO(0) || data < MARK_BASE || data > MARK_CLONE3)
+		return k;
+	if (data == MARK_CLONE3)
+		return has_cap(caps, CAP_SYS_ADMIN) ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO(ENOSYS);
+	if (data == MARK_ADMIN)
+		return has_cap(caps, CAP_SYS_ADMIN) ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO(EPERM);
+	return has_cap(caps, guarded[data - MARK_BASE].cap) ? SCMP_ACT_ALLOW
+	                                                    : SCMP_ACT_ERRNO(EPERM);
+}
+
+int syscalls_fit(const struct sock_filter *tmpl, unsigned short len, uint64_t caps,
+                 struct syscall_filter *ret)
+{
+	struct sock_filter *prog = malloc(len * sizeof(*prog));
+
+	if (!prog)
+		return log_errno(-ENOMEM, "fit the seccomp filter");
+	memcpy(prog, tmpl, len * sizeof(*prog));
+	/* libseccomp returns with BPF_RET|BPF_K only: no other instruction is a return. */
+	for (unsigned i = 0; i < len; i++)
+		if (prog[i].code == (BPF_RET | BPF_K))
+			prog[i].k = fitted(prog[i].k, caps);
+	*ret = (struct syscall_filter){.prog = prog, .len = len, .owned = true};
+	return 0;
 }
 
 int syscalls_load(const struct syscall_filter *f)

@@ -162,30 +162,102 @@ static void test_seccomp_filter_builds(void **state)
 	assert_null(f.prog);
 }
 
-/* The build-time filter is what libseccomp builds now from the same table: a stale
- * header or a drifted table fails here. Another set that matters gets its own. */
+/* The build-time template is what libseccomp builds now from the same tables: a stale
+ * header or a drifted table fails here. Fitted to a set, it is a program of its own. */
 static void test_seccomp_prebuilt_filter_is_current(void **state)
 {
-	struct syscall_filter built = {0}, got = {0}, other = {0};
+	struct syscall_filter tmpl = {0}, fit = {0}, got = {0}, other = {0};
 	uint64_t d = capset_default();
 
 	(void)state;
-	assert_int_equal(syscalls_build(d, &built), 0);
+	assert_int_equal(syscalls_build_template(&tmpl), 0);
+	assert_int_equal(syscalls_fit(tmpl.prog, tmpl.len, d, &fit), 0);
 	assert_int_equal(syscalls_get(d, &got), 0);
-	assert_false(got.owned);
-	assert_int_equal(got.len, built.len);
-	assert_memory_equal(got.prog, built.prog, built.len * sizeof(*built.prog));
-	/* Not a capability the filter looks at: still the build-time one. */
-	syscalls_free(&got);
-	assert_int_equal(syscalls_get(d & ~CAPSET_BIT(CAP_CHOWN), &got), 0);
-	assert_false(got.owned);
+	assert_true(got.owned);
+	assert_int_equal(got.len, fit.len);
+	assert_memory_equal(got.prog, fit.prog, fit.len * sizeof(*fit.prog));
 	assert_int_equal(syscalls_get(d | CAPSET_BIT(CAP_SYS_MODULE), &other), 0);
-	assert_true(other.owned);
-	assert_true(other.len != built.len ||
-	            memcmp(other.prog, built.prog, built.len * sizeof(*built.prog)) != 0);
-	syscalls_free(&built);
+	assert_int_equal(other.len, fit.len);
+	assert_true(memcmp(other.prog, fit.prog, fit.len * sizeof(*fit.prog)) != 0);
+	syscalls_free(&tmpl);
+	syscalls_free(&fit);
 	syscalls_free(&got);
 	syscalls_free(&other);
+}
+
+/* What a call gets under f, in a child: 0 for success, else errno. */
+static int answer_under(const struct syscall_filter *f, const long *call)
+{
+	int fds[2], e = -1;
+	pid_t pid;
+
+	if (pipe(fds) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		long r;
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || syscalls_load(f) < 0)
+			_exit(1);
+		r = syscall(call[0], call[1], call[2], call[3], call[4], call[5]);
+		e = r < 0 ? errno : 0;
+		(void)!write(fds[1], &e, sizeof(e));
+		_exit(0);
+	}
+	close(fds[1]);
+	if (pid < 0 || read(fds[0], &e, sizeof(e)) != sizeof(e))
+		e = -1;
+	close(fds[0]);
+	if (pid > 0)
+		(void)waitpid(pid, NULL, 0);
+	return e;
+}
+
+/* The template fitted to a set answers as libseccomp's own filter for that set, for the
+ * calls whose answer depends on a capability (made with arguments that act on nothing). */
+static void test_seccomp_fitted_template_answers_as_a_built_filter(void **state)
+{
+	static const long calls[][6] = {
+	    {SYS_init_module, 0, 0, 0, 0, 0},
+	    {SYS_kcmp, 0, 0, 9, 0, 0},
+	    {SYS_io_uring_setup, 0, 0, 0, 0, 0},
+	    {SYS_clone3, 0, 0, 0, 0, 0},
+	    {SYS_unshare, 0x80000000L, 0, 0, 0, 0},
+	    {SYS_unshare, CLONE_FILES, 0, 0, 0, 0},
+	    {SYS_fsopen, 0, 0, 0, 0, 0},
+	    {SYS_settimeofday, 0, 0, 0, 0, 0},
+	    {SYS_chroot, 0, 0, 0, 0, 0},
+	    {SYS_getppid, 0, 0, 0, 0, 0},
+	    {SYS_personality, 0x0040000, 0, 0, 0, 0},
+	    {SYS_open_by_handle_at, -1, 0, 0, 0, 0},
+	};
+	uint64_t d = capset_default();
+	const uint64_t sets[] = {d,
+	                         d | CAPSET_BIT(CAP_SYS_ADMIN),
+	                         d | CAPSET_BIT(CAP_SYS_MODULE),
+	                         d | CAPSET_BIT(CAP_SYS_PTRACE) | CAPSET_BIT(CAP_SYS_TIME),
+	                         d & ~CAPSET_BIT(CAP_SYS_CHROOT),
+	                         capset_all()};
+	struct syscall_filter tmpl = {0};
+
+	(void)state;
+	assert_int_equal(syscalls_build_template(&tmpl), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(sets); i++) {
+		struct syscall_filter fit = {0}, built = {0};
+
+		assert_int_equal(syscalls_fit(tmpl.prog, tmpl.len, sets[i], &fit), 0);
+		assert_int_equal(syscalls_build(sets[i], &built), 0);
+		for (size_t k = 0; k < ARRAY_SIZE(calls); k++) {
+			int a = answer_under(&fit, calls[k]), b = answer_under(&built, calls[k]);
+
+			if (a != b || a < 0)
+				fail_msg("set %zu, call %ld: fitted %d, built %d", i, calls[k][0],
+				         a, b);
+		}
+		syscalls_free(&fit);
+		syscalls_free(&built);
+	}
+	syscalls_free(&tmpl);
 }
 
 static bool plan_masks(const struct mount_step *s, size_t n, const char *target)
@@ -375,6 +447,7 @@ int main(void)
 	    cmocka_unit_test(test_seccomp_denylist),
 	    cmocka_unit_test(test_seccomp_filter_builds),
 	    cmocka_unit_test(test_seccomp_prebuilt_filter_is_current),
+	    cmocka_unit_test(test_seccomp_fitted_template_answers_as_a_built_filter),
 	    cmocka_unit_test(test_seccomp_filter_refuses_tiocsti_and_families),
 	    cmocka_unit_test(test_masked_paths),
 	    cmocka_unit_test(test_device_rules),

@@ -37,7 +37,7 @@ uint64_t syscalls_caps_that_matter(void);
 int syscalls_build(uint64_t caps, struct syscall_filter *ret);
 /* The template every capability set's filter is fitted from: libseccomp's program with a
  * mark returned where the answer depends on a capability. Built at build time (seccomp_gen):
- * libseccomp 2.5 takes 36 ms to build the allowlist, fitting it takes microseconds. */
+ * libseccomp 2.5 takes 36 ms to build the allowlist; fitting is a copy and one pass. */
 int syscalls_build_template(struct syscall_filter *ret);
 /* The template's copy with every mark replaced by the answer for caps: the same verdicts as
  * syscalls_build(caps), without libseccomp. Logs and returns -errno (-ENOMEM). */

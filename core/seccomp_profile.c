@@ -2,9 +2,10 @@
 /*
  * seccomp_profile: see seccomp_profile.h. Runs in the runtime before clone (host root, may
  * allocate and log); the exported program is all the child gets. Follows the OCI runtime
- * spec, and where it is silent what the common runtimes do (unknown system call and
- * architecture names are skipped). It must never weaken a profile quietly: any other field it
- * cannot honour is an error.
+ * spec and Docker's profile format (archMap, name, includes and excludes), and where both
+ * are silent what the common runtimes do (unknown system call and architecture names are
+ * skipped). It must never weaken a profile quietly: any other field it cannot honour is an
+ * error.
  */
 #include "seccomp_profile.h"
 
@@ -18,13 +19,16 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
+#include "capset.h"
 #include "fmt.h"
 #include "log.h"
 #include "util.h"
 
-#define WHERE           "config.json: linux.seccomp"
+#define WHERE_OCI       "config.json: linux.seccomp"
+#define PATH_LEN        512
 #define ARCH_PREFIX     "SCMP_ARCH_"
 #define ARGS            6      /* a system call has six arguments, index 0 to 5 */
 #define ACTION_DATA_MAX 0xffff /* errnoRet: the 16 data bits of a seccomp action */
@@ -76,10 +80,20 @@ static const struct {
     {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SCMP_FLTATR_CTL_SSB},
 };
 
+/* What a profile is built for: Docker's includes and excludes are read against it. */
+struct target {
+	bool has_caps; /* false: includes and excludes on capabilities are refused */
+	uint64_t caps;
+	const char *arch;   /* the native architecture as Docker names it ("amd64") */
+	unsigned kernel[2]; /* major, minor */
+};
+
 /* One syscalls[] entry, checked; conds sorted by argument, in runs of one argument each. */
 struct rule {
-	char path[32]; /* ".syscalls[12]" */
+	char path[PATH_LEN]; /* "FILE: syscalls[12]" */
 	json_t *names;
+	const char *name; /* Docker's older single "name" */
+	bool skip;        /* its includes or excludes leave it out of this container */
 	uint32_t action;
 	struct scmp_arg_cmp conds[CONDS_MAX];
 	unsigned n_conds, n_runs;
@@ -89,16 +103,29 @@ struct rule {
 static int invalid(const char *path, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Logs "config.json: linux.seccomp<path>.<key>: <message>" and returns -EINVAL. */
+/* Paths in messages: a profile's root is "config.json: linux.seccomp" (its fields follow a
+ * dot) or "FILE: " (they follow the space). */
+static const char *sep(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n && path[n - 1] == ' ' ? "" : ".";
+}
+
+/* Logs "<path>.<key>: <message>" and returns -EINVAL. */
 static int invalid(const char *path, const char *key, const char *fmt, ...)
 {
+	size_t n = strlen(path);
 	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
 	(void)fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	log_error(WHERE "%s%s%s: %s", path, key ? "." : "", key ? key : "", msg);
+	if (key)
+		log_error("%s%s%s: %s", path, sep(path), key, msg);
+	else /* the root of a file: "FILE: must be an object" */
+		log_error("%.*s: %s", (int)(n >= 2 && path[n - 1] == ' ' ? n - 2 : n), path, msg);
 	return -EINVAL;
 }
 
@@ -247,7 +274,7 @@ static int parse_args(json_t *s, struct rule *rule)
 {
 	json_t *args = field(s, "args"), *a;
 	size_t i, rules = 1;
-	char path[64];
+	char path[PATH_LEN + 16];
 	int r;
 
 	if (args && !json_is_array(args))
@@ -270,20 +297,104 @@ static int parse_args(json_t *s, struct rule *rule)
 	return 0;
 }
 
-static int parse_rule(json_t *s, size_t i, struct rule *ret)
+/* "4.8" at least, or trailing text after it: 0; -EINVAL otherwise. */
+static int parse_kernel(const char *s, unsigned ret[2])
 {
+	char *end;
+	unsigned long major = strtoul(s, &end, 10), minor;
+
+	if (!isdigit((unsigned char)*s) || *end != '.' || !isdigit((unsigned char)end[1]))
+		return -EINVAL;
+	minor = strtoul(end + 1, &end, 10);
+	if (major > 0xffff || minor > 0xffff)
+		return -EINVAL;
+	ret[0] = (unsigned)major;
+	ret[1] = (unsigned)minor;
+	return 0;
+}
+
+/* Docker's {caps, arches, minKernel}: *ret_holds is whether this container matches all of
+ * it (includes) or any of it (excludes); an absent filter holds for includes only. */
+static int parse_filter(json_t *s, const char *path, const char *key, const struct target *t,
+                        bool *ret_holds)
+{
+	bool inc = STREQ(key, "includes");
+	json_t *f = field(s, key), *caps, *arches, *v;
+	char fpath[PATH_LEN + 16], buf[48];
+	const char *kernel = NULL;
+	unsigned want[2];
+	bool all = true, any = false;
+	size_t i;
 	int r;
 
-	(void)fmt_snprintf(ret->path, sizeof(ret->path), ".syscalls[%zu]", i);
+	*ret_holds = inc;
+	if (!f)
+		return 0;
+	(void)fmt_snprintf(fpath, sizeof(fpath), "%s.%s", path, key);
+	if (!json_is_object(f))
+		return invalid(path, key, "must be an object");
+	r = get_strings(f, fpath, "caps", &caps);
+	if (r == 0)
+		r = get_strings(f, fpath, "arches", &arches);
+	if (r == 0 && field(f, "minKernel"))
+		r = get_string(f, fpath, "minKernel", &kernel);
+	if (r < 0)
+		return r;
+	if (json_array_size(caps) && !t->has_caps)
+		return invalid(fpath, "caps", "not supported here (no capability set to match)");
+	json_array_foreach(caps, i, v)
+	{
+		struct capset_change ch = {0};
+		bool has;
+
+		if (capset_parse(json_string_value(v), true, &ch) < 0 || ch.add_all)
+			return invalid(fpath, item(buf, sizeof(buf), "caps", i),
+			               "unknown capability '%s'", json_string_value(v));
+		has = (t->caps & ch.add) != 0;
+		all &= has, any |= has;
+	}
+	if (json_array_size(arches)) {
+		bool has = false;
+
+		json_array_foreach(arches, i, v) has |= STREQ(json_string_value(v), t->arch);
+		all &= has, any |= has;
+	}
+	if (kernel) {
+		bool has;
+
+		if (parse_kernel(kernel, want) < 0)
+			return invalid(fpath, "minKernel", "'%s' is not MAJOR.MINOR", kernel);
+		has =
+		    t->kernel[0] > want[0] || (t->kernel[0] == want[0] && t->kernel[1] >= want[1]);
+		all &= has, any |= has;
+	}
+	*ret_holds = inc ? all : any;
+	return 0;
+}
+
+static int parse_rule(json_t *s, const char *root, size_t i, const struct target *t,
+                      struct rule *ret)
+{
+	bool inc = true, exc = false;
+	int r;
+
+	(void)fmt_snprintf(ret->path, sizeof(ret->path), "%s%ssyscalls[%zu]", root, sep(root), i);
 	if (!json_is_object(s))
 		return invalid(ret->path, NULL, "must be an object");
 	r = get_strings(s, ret->path, "names", &ret->names);
-	if (r == 0 && json_array_size(ret->names) == 0)
+	if (r == 0 && field(s, "name"))
+		r = get_string(s, ret->path, "name", &ret->name);
+	if (r == 0 && json_array_size(ret->names) == 0 && !ret->name)
 		r = invalid(ret->path, "names", "must name at least one system call");
 	if (r == 0)
 		r = parse_action(s, ret->path, "action", "errnoRet", &ret->action);
 	if (r == 0)
 		r = parse_args(s, ret);
+	if (r == 0)
+		r = parse_filter(s, ret->path, "includes", t, &inc);
+	if (r == 0)
+		r = parse_filter(s, ret->path, "excludes", t, &exc);
+	ret->skip = !inc || exc;
 	return r;
 }
 
@@ -315,45 +426,53 @@ static int add_expanded(scmp_filter_ctx ctx, int nr, const struct rule *rule)
 	return 0;
 }
 
+static int add_named(scmp_filter_ctx ctx, const struct rule *rule, const char *s)
+{
+	int nr = seccomp_syscall_resolve_name(s), r;
+
+	/* Unknown to this libseccomp on every architecture (a newer call, a typo): no call of
+	 * that name can be made here, so there is nothing to filter. */
+	if (nr == __NR_SCMP_ERROR) {
+		log_debug("seccomp: unknown system call '%s', skipped", s);
+		return 0;
+	}
+	r = add_expanded(ctx, nr, rule);
+	return r < 0 ? log_errno(r, "%s: add the rule for '%s'", rule->path, s) : 0;
+}
+
 static int add_rule(scmp_filter_ctx ctx, const struct rule *rule, uint32_t def)
 {
 	json_t *name;
 	size_t i;
+	int r = 0;
 
 	/* libseccomp refuses a rule that does what the default does; it would change nothing. */
-	if (rule->action == def) {
-		log_debug("seccomp: %s: the default action, skipped", rule->path + 1);
+	if (rule->action == def || rule->skip) {
+		log_debug("seccomp: %s: %s, skipped", rule->path,
+		          rule->skip ? "not for this container" : "the default action");
 		return 0;
 	}
 	json_array_foreach(rule->names, i, name)
 	{
-		const char *s = json_string_value(name);
-		int nr = seccomp_syscall_resolve_name(s), r;
-
-		/* Unknown to this libseccomp on every architecture (a newer call, a typo): no
-		 * call of that name can be made here, so there is nothing to filter. */
-		if (nr == __NR_SCMP_ERROR) {
-			log_debug("seccomp: unknown system call '%s', skipped", s);
-			continue;
-		}
-		r = add_expanded(ctx, nr, rule);
+		r = add_named(ctx, rule, json_string_value(name));
 		if (r < 0)
-			return log_errno(r, WHERE "%s: add the rule for '%s'", rule->path, s);
+			return r;
 	}
-	return 0;
+	return rule->name ? add_named(ctx, rule, rule->name) : 0;
 }
 
-static int add_rules(scmp_filter_ctx ctx, json_t *profile, uint32_t def)
+static int add_rules(scmp_filter_ctx ctx, json_t *profile, const char *root, uint32_t def,
+                     const struct target *t)
 {
 	json_t *syscalls = field(profile, "syscalls"), *s;
 	size_t i;
 
 	if (syscalls && !json_is_array(syscalls))
-		return invalid("", "syscalls", "must be an array");
+		return invalid(root, "syscalls", "must be an array");
 	json_array_foreach(syscalls, i, s)
 	{
 		struct rule rule = {0};
-		int r = parse_rule(s, i, &rule);
+		int r = parse_rule(s, root, i, t, &rule);
 
 		if (r == 0)
 			r = add_rule(ctx, &rule, def);
@@ -377,16 +496,12 @@ static uint32_t arch_token(const char *name)
 	return seccomp_arch_resolve_name(buf);
 }
 
-/* The native architecture is in from seccomp_init. Called before any rule: libseccomp gives
- * an architecture only the rules added after it. */
-static int add_arches(scmp_filter_ctx ctx, json_t *profile)
+static int add_arch_list(scmp_filter_ctx ctx, json_t *arches, const char *path)
 {
-	json_t *arches, *a;
+	json_t *a;
 	size_t i;
-	int r = get_strings(profile, "", "architectures", &arches);
+	int r;
 
-	if (r < 0)
-		return r;
 	json_array_foreach(arches, i, a)
 	{
 		const char *name = json_string_value(a);
@@ -399,17 +514,69 @@ static int add_arches(scmp_filter_ctx ctx, json_t *profile)
 		if (r == -ENOENT || r == -EDOM)
 			log_debug("seccomp: architecture '%s' skipped: %s", name, strerror(-r));
 		else if (r < 0 && r != -EEXIST)
-			return log_errno(r, WHERE ".architectures[%zu]: add '%s'", i, name);
+			return log_errno(r, "%s[%zu]: add '%s'", path, i, name);
 	}
 	return 0;
 }
 
-static int add_flags(scmp_filter_ctx ctx, json_t *profile)
+/* Docker's archMap: [{architecture, subArchitectures}], of which only the entry of the
+ * native architecture counts (it and its sub-architectures go in), as Docker does. */
+static int add_arch_map(scmp_filter_ctx ctx, json_t *map, const char *root)
+{
+	char path[PATH_LEN + 32], sub[PATH_LEN + 64];
+	json_t *e, *subs;
+	size_t i;
+	int r;
+
+	if (!json_is_array(map))
+		return invalid(root, "archMap", "must be an array");
+	json_array_foreach(map, i, e)
+	{
+		const char *arch;
+
+		(void)fmt_snprintf(path, sizeof(path), "%s%sarchMap[%zu]", root, sep(root), i);
+		if (!json_is_object(e))
+			return invalid(path, NULL, "must be an object");
+		r = get_string(e, path, "architecture", &arch);
+		if (r == 0)
+			r = get_strings(e, path, "subArchitectures", &subs);
+		if (r < 0)
+			return r;
+		if (arch_token(arch) != seccomp_arch_native())
+			continue;
+		(void)fmt_snprintf(sub, sizeof(sub), "%s.subArchitectures", path);
+		r = add_arch_list(ctx, subs, sub);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The native architecture is in from seccomp_init. Called before any rule: libseccomp gives
+ * an architecture only the rules added after it. */
+static int add_arches(scmp_filter_ctx ctx, json_t *profile, const char *root)
+{
+	json_t *arches, *map = field(profile, "archMap");
+	char path[PATH_LEN + 32];
+	int r = get_strings(profile, root, "architectures", &arches);
+
+	if (r < 0)
+		return r;
+	/* Docker refuses both: which one would win is not written anywhere. */
+	if (map && json_array_size(arches))
+		return invalid(root, "archMap", "not allowed together with architectures");
+	if (map)
+		return add_arch_map(ctx, map, root);
+	(void)fmt_snprintf(path, sizeof(path), "%s%sarchitectures", root, sep(root));
+	return add_arch_list(ctx, arches, path);
+}
+
+static int add_flags(scmp_filter_ctx ctx, json_t *profile, const char *root)
 {
 	json_t *flags, *f;
 	char buf[32];
 	size_t i, k;
-	int r = get_strings(profile, "", "flags", &flags);
+	int r = get_strings(profile, root, "flags", &flags);
 
 	if (r < 0)
 		return r;
@@ -420,7 +587,7 @@ static int add_flags(scmp_filter_ctx ctx, json_t *profile)
 		for (k = 0; k < ARRAY_SIZE(filter_flags) && !STREQ(filter_flags[k].name, name); k++)
 			;
 		if (k == ARRAY_SIZE(filter_flags))
-			return invalid("", item(buf, sizeof(buf), "flags", i),
+			return invalid(root, item(buf, sizeof(buf), "flags", i),
 			               "unknown or unsupported flag '%s'", name);
 		if (filter_flags[k].attr == NO_ATTR)
 			continue;
@@ -459,7 +626,28 @@ static void release_filter(scmp_filter_ctx *ctx)
 		seccomp_release(*ctx);
 }
 
-int seccomp_profile_build(json_t *profile, struct syscall_filter *ret)
+/* The native architecture in Docker's (Go's) names, which its includes/excludes use. */
+static const char *docker_arch(void)
+{
+	static const struct {
+		uint32_t token;
+		const char *name;
+	} names[] = {
+	    {SCMP_ARCH_X86_64, "amd64"}, {SCMP_ARCH_X86, "386"},
+	    {SCMP_ARCH_X32, "x32"},      {SCMP_ARCH_AARCH64, "arm64"},
+	    {SCMP_ARCH_ARM, "arm"},      {SCMP_ARCH_PPC64LE, "ppc64le"},
+	    {SCMP_ARCH_S390X, "s390x"},  {SCMP_ARCH_RISCV64, "riscv64"},
+	};
+	uint32_t native = seccomp_arch_native();
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].token == native)
+			return names[i].name;
+	return "";
+}
+
+static int build(json_t *profile, const char *root, const struct target *t,
+                 struct syscall_filter *ret)
 {
 	_cleanup_(release_filter) scmp_filter_ctx ctx = NULL;
 	uint32_t def = 0;
@@ -471,22 +659,52 @@ int seccomp_profile_build(json_t *profile, struct syscall_filter *ret)
 		return 0;
 	}
 	if (!json_is_object(profile))
-		return invalid("", NULL, "must be an object");
+		return invalid(root, NULL, "must be an object");
 	if (field(profile, "listenerPath"))
-		return invalid("", "listenerPath", "not supported");
-	r = parse_action(profile, "", "defaultAction", "defaultErrnoRet", &def);
+		return invalid(root, "listenerPath", "not supported");
+	r = parse_action(profile, root, "defaultAction", "defaultErrnoRet", &def);
 	if (r < 0)
 		return r;
 	ctx = new_filter(def);
 	if (!ctx)
-		return invalid("", "defaultAction", "refused by libseccomp (not in this kernel?)");
+		return invalid(root, "defaultAction",
+		               "refused by libseccomp (not in this kernel?)");
 	/* Order: the architectures before the rules (see add_arches). */
-	r = add_flags(ctx, profile);
+	r = add_flags(ctx, profile, root);
 	if (r == 0)
-		r = add_arches(ctx, profile);
+		r = add_arches(ctx, profile, root);
 	if (r == 0)
-		r = add_rules(ctx, profile, def);
+		r = add_rules(ctx, profile, root, def, t);
 	if (r == 0)
 		r = syscalls_export(ctx, ret);
 	return r;
+}
+
+static void target_init(struct target *t, bool has_caps, uint64_t caps)
+{
+	struct utsname u;
+
+	*t = (struct target){.has_caps = has_caps, .caps = caps, .arch = docker_arch()};
+	/* Without a readable release every minKernel is above it: the rule is left out. */
+	if (uname(&u) < 0 || parse_kernel(u.release, t->kernel) < 0)
+		t->kernel[0] = t->kernel[1] = 0;
+}
+
+int seccomp_profile_build(json_t *profile, struct syscall_filter *ret)
+{
+	struct target t;
+
+	target_init(&t, false, 0);
+	return build(profile, WHERE_OCI, &t, ret);
+}
+
+int seccomp_profile_build_for(json_t *profile, const char *name, uint64_t caps,
+                              struct syscall_filter *ret)
+{
+	char root[PATH_LEN];
+	struct target t;
+
+	target_init(&t, true, caps);
+	(void)fmt_snprintf(root, sizeof(root), "%s: ", name);
+	return build(profile, root, &t, ret);
 }

@@ -49,6 +49,7 @@
 #include "log.h"
 #include "ns.h"
 #include "relay.h"
+#include "seccomp_profile.h"
 #include "syscalls.h"
 #include "term.h"
 #include "util.h"
@@ -609,12 +610,13 @@ static int make_plan(const struct state *st, const struct exec_args *a, struct p
 	r = build_env(&conf, a->env, a->n_env, user, &p->envp);
 	if (r < 0)
 		return log_errno(r, "build the environment");
-	if (conf.seccomp) {
-		r = syscalls_get(conf.caps, &p->filter);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	if (!conf.seccomp)
+		return 0;
+	/* The container's own profile, kept in its record: the file may have changed since. */
+	if (conf.seccomp_profile)
+		return seccomp_profile_build_for(
+		    conf.seccomp_profile, "the container's seccomp profile", conf.caps, &p->filter);
+	return syscalls_get(conf.caps, &p->filter);
 }
 
 /* --- the command ------------------------------------------------------------------------ */

@@ -20,6 +20,7 @@
 
 #include "log.h"
 #include "paths.h"
+#include "seccomp_profile.h"
 #include "sync.h"
 #include "util.h"
 
@@ -139,7 +140,7 @@ static const char usage[] =
     "  --cap-add CAPS         add capabilities (NAME[,NAME] from capabilities(7), or ALL)\n"
     "  --cap-drop CAPS        drop capabilities (NAME[,NAME], or ALL)\n"
     "  --no-new-privileges    no process in the container gains privileges by exec\n"
-    "  --seccomp PROFILE      default (deny dangerous syscalls) or unconfined\n"
+    "  --seccomp PROFILE      default (an allowlist), unconfined, or a Docker/OCI JSON file\n"
     "  --userns MODE          host (default: ids are the host's), auto (a free range of\n"
     "                         /etc/subuid's 'box' entry) or HOSTID:COUNT\n"
     "  --stats                print resource use at exit\n"
@@ -483,9 +484,11 @@ static int parse_security(int opt, const char *arg, struct launch_config *c)
 		c->no_new_privs = true;
 		return 0;
 	case OPT_SECCOMP:
-		if (!STREQ(arg, "default") && !STREQ(arg, "unconfined"))
+		/* Anything else is a profile file, read by config_check_host. */
+		if (!*arg)
 			return bad_value(opt, arg, -EINVAL);
-		c->seccomp = STREQ(arg, "default");
+		c->seccomp = !STREQ(arg, "unconfined");
+		c->seccomp_file = c->seccomp && !STREQ(arg, "default") ? arg : NULL;
 		return 0;
 	case OPT_USERNS:
 		if (config_parse_userns(arg, &c->userns) < 0)
@@ -719,6 +722,11 @@ static int check_combinations(const struct launch_config *c, const char *swap_ar
 		log_error("invalid value '%s' for --volume: duplicate destination", dup);
 		return -EINVAL;
 	}
+	if (c->privileged && c->seccomp_file) {
+		log_error("use --seccomp '%s': --privileged loads no seccomp filter",
+		          c->seccomp_file);
+		return -EINVAL;
+	}
 	if (c->privileged && c->caps_changed) {
 		log_error("use --cap-add/--cap-drop: --privileged keeps every capability");
 		return -EINVAL;
@@ -847,6 +855,7 @@ void config_free(struct launch_config *c)
 	free(c->services);
 	free(c->rootfs);
 	free(c->name);
+	json_decref(c->seccomp_profile);
 	netconf_free(&c->net);
 	*c = (struct launch_config){0};
 }
@@ -1039,6 +1048,28 @@ static int check_rootless(struct launch_config *c)
 	return check_rootless_cgroup(c);
 }
 
+/* --seccomp FILE: read, and compiled once for the container's capability set so that a
+ * mistake in it stops launch before anything exists (prepare compiles it again). */
+static int load_seccomp_profile(struct launch_config *c)
+{
+	struct syscall_filter f = {0};
+	json_error_t e;
+	int r;
+
+	c->seccomp_profile = json_load_file(c->seccomp_file, JSON_REJECT_DUPLICATES, &e);
+	if (!c->seccomp_profile) {
+		if (e.line > 0)
+			log_error("%s: line %d: %s", c->seccomp_file, e.line, e.text);
+		else
+			log_error("read seccomp profile '%s': %s", c->seccomp_file, e.text);
+		return -EINVAL;
+	}
+	r = seccomp_profile_build_for(c->seccomp_profile, c->seccomp_file, capset_resolve(&c->caps),
+	                              &f);
+	syscalls_free(&f);
+	return r;
+}
+
 int config_check_host(struct launch_config *c)
 {
 	int r;
@@ -1068,5 +1099,5 @@ int config_check_host(struct launch_config *c)
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return c->seccomp_file ? load_seccomp_profile(c) : 0;
 }

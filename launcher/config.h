@@ -2,11 +2,12 @@
 /*
  * config: launch's command line into one struct launch_config, fully validated
  * before anything is created. Parsing is pure (unit-tested); config_check_host
- * looks at the host (root, ROOTFS, volume sources) but never changes it.
+ * looks at the host (root, ROOTFS, volume sources, the --seccomp FILE) but never changes it.
  * Every rejected value is one line naming the option and the value.
  */
 #pragma once
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -73,7 +74,9 @@ struct launch_config {
 	struct capset_change caps; /* --cap-add / --cap-drop */
 	bool caps_changed;
 	bool no_new_privs;
-	bool seccomp; /* --seccomp default (the default); false: unconfined */
+	bool seccomp;             /* --seccomp default (the default) or FILE; false: unconfined */
+	const char *seccomp_file; /* --seccomp FILE; NULL: the built-in default */
+	json_t *seccomp_profile;  /* FILE's JSON, read (and checked) by config_check_host */
 	struct userns_config userns;
 	/* launch run by an ordinary user (paths.h): a user namespace of the user's own; no
 	 * cgroup at all unless a limit asks for one (then in a cgroup v2 subtree delegated to

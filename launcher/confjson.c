@@ -47,7 +47,7 @@ json_t *confjson_build(const struct launch_config *c, bool tty)
 {
 	return json_pack(
 	    "{s:o, s:o, s:s*, s:s, s:s*, s:s*, s:o, s:I, s:b, s:b, s:b, s:b, s:b, s:b, s:s*, s:o, "
-	    "s:o, s:b, s:b}",
+	    "s:o, s:b, s:b, s:O?}",
 	    "command", strv(c->cmd, 0), "services", strv((char *const *)c->services, c->n_services),
 	    "config_file", c->config_file, "hostname", c->hostname, "user", c->user, "workdir",
 	    c->workdir, "env", strv(c->env, c->n_env), "cap_mask",
@@ -55,7 +55,7 @@ json_t *confjson_build(const struct launch_config *c, bool tty)
 	    c->seccomp && !c->privileged, "no_new_privileges", c->no_new_privs, "read_only",
 	    c->read_only, "exit_with_main", c->exit_with_main, "interactive", c->interactive,
 	    "grace", c->grace, "limits", limits(&c->limits), "volumes", volumes(c), "tty", tty,
-	    "detach", c->detach);
+	    "detach", c->detach, "seccomp_profile", c->seccomp_profile);
 }
 
 int confjson_exec(json_t *config, struct confjson_exec *ret)
@@ -65,16 +65,18 @@ int confjson_exec(json_t *config, struct confjson_exec *ret)
 	int priv = 0, sec = 0, nnp = 0, tty = 0;
 
 	if (!config ||
-	    json_unpack(config, "{s:I, s:b, s:b, s:b, s?b, s?s, s?s, s?s, s?o}", "cap_mask", &caps,
-	                "privileged", &priv, "seccomp", &sec, "no_new_privileges", &nnp, "tty",
-	                &tty, "user", &e.user, "workdir", &e.workdir, "hostname", &e.hostname,
-	                "env", &e.env) < 0)
+	    json_unpack(config, "{s:I, s:b, s:b, s:b, s?b, s?s, s?s, s?s, s?o, s?o}", "cap_mask",
+	                &caps, "privileged", &priv, "seccomp", &sec, "no_new_privileges", &nnp,
+	                "tty", &tty, "user", &e.user, "workdir", &e.workdir, "hostname",
+	                &e.hostname, "env", &e.env, "seccomp_profile", &e.seccomp_profile) < 0)
 		return -EBADMSG;
 	e.caps = (uint64_t)caps;
 	e.privileged = priv;
 	e.seccomp = sec;
 	e.no_new_privs = nnp;
 	e.tty = tty;
+	if (json_is_null(e.seccomp_profile))
+		e.seccomp_profile = NULL;
 	*ret = e;
 	return 0;
 }

@@ -21,6 +21,7 @@ struct confjson_exec {
 	uint64_t caps;
 	bool privileged, seccomp, no_new_privs, tty;
 	const char *user, *workdir, *hostname;
-	json_t *env; /* the -e entries, array of "K=V" */
+	json_t *env;             /* the -e entries, array of "K=V" */
+	json_t *seccomp_profile; /* --seccomp FILE's JSON, or NULL: the default filter */
 };
 int confjson_exec(json_t *config, struct confjson_exec *ret);

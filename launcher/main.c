@@ -33,6 +33,7 @@
 #include "reap.h"
 #include "rootplan.h"
 #include "sealed.h"
+#include "seccomp_profile.h"
 #include "state.h"
 #include "stats.h"
 #include "streams.h"
@@ -177,7 +178,11 @@ static int prepare(struct launch *l)
 	/* Rootless: the user's own files, bound in the user's own mount namespace. */
 	l->plan.idmap = l->st.userns_count > 0 && !c->rootless;
 	if (c->seccomp && !c->privileged) {
-		r = syscalls_get(capset_resolve(&c->caps), &l->filter);
+		uint64_t caps = capset_resolve(&c->caps);
+
+		r = c->seccomp_profile ? seccomp_profile_build_for(
+		                             c->seccomp_profile, c->seccomp_file, caps, &l->filter)
+		                       : syscalls_get(caps, &l->filter);
 		if (r < 0)
 			return r;
 	}

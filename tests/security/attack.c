@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/personality.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -810,13 +811,114 @@ static int cmd_conns(const char *ip, const char *port, const char *count, const 
 	return outcome(alive == n);
 }
 
+#ifndef SYS_mseal
+#define SYS_mseal 462 /* Linux 6.10, newer than the libseccomp the filter is built with */
+#endif
+#ifndef SYS_move_pages
+#define SYS_move_pages 279
+#endif
+#ifndef SYS_migrate_pages
+#define SYS_migrate_pages 256
+#endif
+
+/* The calls the default seccomp profile refuses, each made with arguments the kernel turns
+ * down or that act on nothing but the attack itself: what is seen is only who answered. */
+static long call_clone3_ns(void)
+{
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+	} args = {.flags = CLONE_NEWUSER | CLONE_NEWUTS, .exit_signal = SIGCHLD};
+	long pid = syscall(SYS_clone3, &args, sizeof(args));
+
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		(void)waitpid((pid_t)pid, NULL, 0);
+	return pid;
+}
+
+static long call_personality(void)
+{
+	long old = syscall(SYS_personality, (unsigned long)(PER_LINUX | ADDR_NO_RANDOMIZE));
+
+	if (old >= 0)
+		(void)syscall(SYS_personality, (unsigned long)old);
+	return old;
+}
+
+/* Calls no list names, acting on nothing: mseal (Linux 6.10) of an empty range, and for older
+ * kernels move_pages and migrate_pages of no page (NUMA kernels). The first answer that is
+ * not ENOSYS, if any, shows one reached a kernel that has it. */
+static long call_unlisted(void)
+{
+	static const long calls[][7] = {
+	    {SYS_mseal, 0, 0, 0, 0, 0, 0},
+	    {SYS_move_pages, 0, 0, 0, 0, 0, 0},
+	    {SYS_migrate_pages, 0, 0, 0, 0, 0, 0},
+	};
+	long r = -1;
+
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		const long *c = calls[i];
+
+		r = syscall(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
+		printf("nr=%ld\n", c[0]);
+		if (r >= 0 || errno != ENOSYS)
+			break;
+	}
+	return r;
+}
+
+static long call_syscall(const char *name)
+{
+	if (!strcmp(name, "io_uring_setup"))
+		return syscall(SYS_io_uring_setup, 0, NULL);
+	if (!strcmp(name, "userfaultfd")) /* user-mode only plus an unknown flag */
+		return syscall(SYS_userfaultfd, 1 | 0x40000000);
+	if (!strcmp(name, "bpf"))
+		return syscall(SYS_bpf, 999, NULL, 0);
+	if (!strcmp(name, "perf_event_open"))
+		return syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0);
+	if (!strcmp(name, "open_by_handle_at"))
+		return syscall(SYS_open_by_handle_at, -1, NULL, 0);
+	if (!strcmp(name, "kexec_load")) /* an unknown flag */
+		return syscall(SYS_kexec_load, 0, 0, NULL, 0x80UL);
+	if (!strcmp(name, "fsopen"))
+		return syscall(SYS_fsopen, "box-no-such-fs", 0);
+	if (!strcmp(name, "open_tree")) /* an unknown flag */
+		return syscall(SYS_open_tree, -1, "", 0x40000000U);
+	if (!strcmp(name, "move_mount")) /* unknown flags */
+		return syscall(SYS_move_mount, -1, "", -1, "", 0x40000000U);
+	if (!strcmp(name, "mount_setattr")) /* a size below the first version's */
+		return syscall(SYS_mount_setattr, -1, "", 0, NULL, 0);
+	if (!strcmp(name, "clone3-namespaces"))
+		return call_clone3_ns();
+	if (!strcmp(name, "personality"))
+		return call_personality();
+	if (!strcmp(name, "unlisted"))
+		return call_unlisted();
+	fprintf(stderr, "attack: unknown call '%s'\n", name);
+	exit(EXIT_USAGE);
+}
+
+/* A call the seccomp filter answers with errno ERRNAME (EPERM, ENOSYS): blocked when that is
+ * the answer; any other (success, or the kernel's own refusal) means the call got past it. */
+static int cmd_syscall(const char *name, const char *want)
+{
+	long r = call_syscall(name);
+	int e = errno;
+
+	printf("call=%s\nresult=%ld\nerrno=%s\n", name, r, r < 0 ? errname(e) : "none");
+	return outcome(!(r < 0 && !strcmp(errname(e), want)));
+}
+
 static const char usage[] =
     "usage: attack COMMAND [ARG...]\n"
     "  chroot | exe PID SECONDS | exe-watch ARGV0-SUFFIX SECONDS | cwd NAME | blockdevs | mknod b|c MAJ:MIN | mount MAJ:MIN FSTYPE\n"
     "  open-write PATH | rewrite PATH | module | kill PID | see-pid PID | see-mount PATH\n"
     "  see-net | fd N NAME | keyring | cgroup [FILE] | remount PATH [sb] | userns\n"
     "  masked | tiocsti TEXT | nonblock | ptrace-init attach|hold | families\n"
-    "  ra IFNAME | spoof SRC DST PORT | conns IP PORT N SECONDS\n";
+    "  ra IFNAME | spoof SRC DST PORT | conns IP PORT N SECONDS | syscall NAME ERRNAME\n";
 
 int main(int argc, char **argv)
 {
@@ -877,6 +979,8 @@ int main(int argc, char **argv)
 		r = cmd_ra(argv[2]);
 	else if (n == 3 && !strcmp(cmd, "spoof"))
 		r = cmd_spoof(argv[2], argv[3], argv[4]);
+	else if (n == 2 && !strcmp(cmd, "syscall"))
+		r = cmd_syscall(argv[2], argv[3]);
 	else if (n == 4 && !strcmp(cmd, "conns"))
 		r = cmd_conns(argv[2], argv[3], argv[4], argv[5]);
 	if (r < 0) {

@@ -2,23 +2,26 @@
 # shellcheck shell=bash
 # sec_lib.sh: helpers of the security suites (sourced after tests/lib.sh and
 # tests/launch/launch_lib.sh). Containers run from a copy of the busybox test rootfs with
-# build/attack as /bin/attack. attack_blocked records each attack run in a default
-# container; box_suite_teardown prints "N attacks, N blocked".
+# build/attack as /bin/attack and build/allowed as /bin/allowed. attack_blocked records each
+# attack run in a default container; box_suite_teardown prints "N attacks, N blocked".
 
 ATTACK=${ATTACK:-$BOX_BUILD/attack}
+ALLOWED=${ALLOWED:-$BOX_BUILD/allowed}
 SEC_ATTACKS=0
 SEC_BLOCKED=0
 
-# The busybox rootfs plus the attack binary, rebuilt when either is newer.
+# The busybox rootfs plus the attack and allowed binaries, rebuilt when one is newer.
 _sec_rootfs()
 {
 	local bb dir=$BOX_BUILD/rootfs/security
 	bb=$(busybox_rootfs) || return 1
 	if [ ! -e "$dir/.box-rootfs-done" ] || [ "$bb/.box-rootfs-done" -nt "$dir/.box-rootfs-done" ] ||
-		! cmp -s "$ATTACK" "$dir/bin/attack" || ! cmp -s "$PROBE" "$dir/bin/probe"; then
+		! cmp -s "$ATTACK" "$dir/bin/attack" || ! cmp -s "$PROBE" "$dir/bin/probe" ||
+		! cmp -s "$ALLOWED" "$dir/bin/allowed"; then
 		rm -rf --one-file-system "$dir" && mkdir -p "$dir" &&
 			cp -a "$bb/." "$dir/" && cp "$ATTACK" "$dir/bin/attack" &&
-			cp "$PROBE" "$dir/bin/probe" && touch "$dir/.box-rootfs-done" || return 1
+			cp "$PROBE" "$dir/bin/probe" && cp "$ALLOWED" "$dir/bin/allowed" &&
+			touch "$dir/.box-rootfs-done" || return 1
 	fi
 	echo "$dir"
 }
@@ -26,7 +29,7 @@ _sec_rootfs()
 box_suite_setup()
 {
 	BOX_ROOTFS=
-	[ -x "$PROBE" ] && [ -x "$ATTACK" ] && BOX_ROOTFS=$(_sec_rootfs)
+	[ -x "$PROBE" ] && [ -x "$ATTACK" ] && [ -x "$ALLOWED" ] && BOX_ROOTFS=$(_sec_rootfs)
 	# The battery under --userns (test_escape_userns.sh): from a copy the mapped root reaches.
 	if [ -n "${BOX_TEST_USERNS:-}" ] && [ -n "$BOX_ROOTFS" ]; then
 		BOX_ROOTFS=$(userns_rootfs "$BOX_ROOTFS")

@@ -292,6 +292,95 @@ test_keyring_cannot_be_used()
 	attack_blocked keyctl-add-key
 }
 
+# seccomp_refuses CALL ERRNO CONTROL-OPTION: the default profile answers attack's CALL
+# with ERRNO; the control, without the filter (--seccomp unconfined, or --privileged where
+# the kernel wants a capability first), gets another answer: the kernel's own, so the ERRNO
+# seen in the container is the filter's.
+seccomp_refuses()
+{
+	require_root || return 0
+	box_control "$3" -- attack syscall "$1" "$2"
+	control_succeeded "$1" "$TEST_TMP/control" || return 0
+	assertNotEquals "$1 without the filter" "$2" "$(kv "$TEST_TMP/control" errno)"
+	box_run -- attack syscall "$1" "$2"
+	attack_blocked "seccomp-$1"
+	assertEquals "$1 in a default container" "$2" "$(kv "$TEST_TMP/out" errno)"
+}
+
+test_io_uring_setup_gets_eperm()
+{
+	seccomp_refuses io_uring_setup EPERM --seccomp=unconfined
+}
+
+test_userfaultfd_gets_eperm()
+{
+	seccomp_refuses userfaultfd EPERM --seccomp=unconfined
+}
+
+# Unprivileged bpf is off on most hosts (the kernel's EPERM): the control needs the cap.
+test_bpf_gets_eperm()
+{
+	seccomp_refuses bpf EPERM --privileged
+}
+
+test_perf_event_open_gets_eperm()
+{
+	seccomp_refuses perf_event_open EPERM --seccomp=unconfined
+}
+
+# The kernel wants CAP_DAC_READ_SEARCH before anything else.
+test_open_by_handle_at_gets_eperm()
+{
+	seccomp_refuses open_by_handle_at EPERM --privileged
+}
+
+# The kernel wants CAP_SYS_BOOT first (a kernel without kexec says ENOSYS).
+test_kexec_load_gets_eperm()
+{
+	seccomp_refuses kexec_load EPERM --privileged
+}
+
+# The new mount API: fsopen and move_mount want CAP_SYS_ADMIN before their arguments.
+test_fsopen_gets_eperm()
+{
+	seccomp_refuses fsopen EPERM --privileged
+}
+
+test_open_tree_gets_eperm()
+{
+	seccomp_refuses open_tree EPERM --seccomp=unconfined
+}
+
+test_move_mount_gets_eperm()
+{
+	seccomp_refuses move_mount EPERM --privileged
+}
+
+test_mount_setattr_gets_eperm()
+{
+	seccomp_refuses mount_setattr EPERM --seccomp=unconfined
+}
+
+# clone3's flags lie in memory the filter cannot read: the call itself is not there, as on
+# an old kernel; the control makes a user and UTS namespace child.
+test_clone3_with_namespace_flags_gets_enosys()
+{
+	seccomp_refuses clone3-namespaces ENOSYS --seccomp=unconfined
+}
+
+# A persona other than Docker's five (here ADDR_NO_RANDOMIZE) is not in the allowlist.
+test_personality_with_a_forbidden_value_gets_enosys()
+{
+	seccomp_refuses personality ENOSYS --seccomp=unconfined
+}
+
+# Calls no list names get the default answer: mseal (newer than the filter's libseccomp), or
+# on a kernel without it move_pages or migrate_pages; the control needs one the kernel has.
+test_unlisted_system_call_gets_enosys()
+{
+	seccomp_refuses unlisted ENOSYS --seccomp=unconfined
+}
+
 # The cgroup directory of the host control, in the pids hierarchy (v1) or the unified one.
 control_cgroup_dir()
 {

@@ -50,6 +50,25 @@ static int build(const char *text, struct syscall_filter *ret)
 	return r;
 }
 
+/* The same through seccomp_profile_build_for (launch --seccomp FILE), for caps. */
+static int build_for(const char *text, uint64_t caps, struct syscall_filter *ret)
+{
+	char *s = strdup(text);
+	json_t *j;
+	int r;
+
+	assert_non_null(s);
+	for (char *p = s; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	j = json_loads(s, JSON_DECODE_ANY, NULL);
+	assert_non_null(j);
+	free(s);
+	r = seccomp_profile_build_for(j, "p.json", caps, ret);
+	json_decref(j);
+	return r;
+}
+
 /* Runs checks in a child under the filter built from profile; each check that fails
  * returns its number, so the exit status says which one. */
 static void expect_child_passes(const char *profile, int (*checks)(void))
@@ -158,6 +177,48 @@ static const char *const bad_profiles[] = {
     "'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 0, 'value': 1, 'op': 7}]}]}",
 };
 
+/* Docker's own fields, refused when malformed (through seccomp_profile_build_for). */
+static const char *const bad_docker_profiles[] = {
+    "{'defaultAction': 'SCMP_ACT_ALLOW', 'archMap': {}}",
+    "{'defaultAction': 'SCMP_ACT_ALLOW', 'archMap': [1]}",
+    "{'defaultAction': 'SCMP_ACT_ALLOW', 'archMap': [{'subArchitectures': []}]}",
+    "{'defaultAction': 'SCMP_ACT_ALLOW', 'archMap': [{'architecture': 'SCMP_ARCH_X86_64', "
+    "'subArchitectures': 'SCMP_ARCH_X86'}]}",
+    "{'defaultAction': 'SCMP_ACT_ALLOW', 'architectures': ['SCMP_ARCH_X86_64'], "
+    "'archMap': [{'architecture': 'SCMP_ARCH_X86_64', 'subArchitectures': []}]}",
+    "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'name': 7, 'action': 'SCMP_ACT_KILL'}]}",
+    "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'name': 'getpid', "
+    "'action': 'SCMP_ACT_KILL', 'includes': []}]}",
+    "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'name': 'getpid', "
+    "'action': 'SCMP_ACT_KILL', 'includes': {'caps': ['CAP_NOPE']}}]}",
+    "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'name': 'getpid', "
+    "'action': 'SCMP_ACT_KILL', 'includes': {'caps': ['ALL']}}]}",
+    "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'name': 'getpid', "
+    "'action': 'SCMP_ACT_KILL', 'excludes': {'arches': 'amd64'}}]}",
+    "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'name': 'getpid', "
+    "'action': 'SCMP_ACT_KILL', 'includes': {'minKernel': 'four'}}]}",
+    "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'name': 'getpid', "
+    "'action': 'SCMP_ACT_KILL', 'includes': {'minKernel': 4.8}}]}",
+};
+
+static void test_bad_docker_fields_are_rejected(void **state)
+{
+	struct syscall_filter f = {0};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bad_docker_profiles); i++) {
+		if (build_for(bad_docker_profiles[i], 0, &f) != -EINVAL)
+			fail_msg("accepted or wrong error: %s", bad_docker_profiles[i]);
+		assert_null(f.prog);
+	}
+	/* A config.json has no capability set to match includes against. */
+	assert_int_equal(build("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'name': "
+	                       "'getpid', 'action': 'SCMP_ACT_KILL', 'includes': {'caps': "
+	                       "['CAP_SYS_ADMIN']}}]}",
+	                       &f),
+	                 -EINVAL);
+}
+
 static void test_bad_profiles_are_rejected(void **state)
 {
 	struct syscall_filter f = {0};
@@ -217,6 +278,96 @@ static void test_error_line_names_the_field(void **state)
 	assert_ptr_equal(strchr(out, '\n'), out + n - 1);
 	close(saved);
 	close(fd);
+}
+
+/* A file's messages name the file, not config.json. */
+static void test_file_error_line_names_the_file(void **state)
+{
+	int fd = memfd_create("stderr", MFD_CLOEXEC), saved = dup(STDERR_FILENO);
+	struct syscall_filter f = {0};
+	char out[512] = "";
+	ssize_t n;
+
+	(void)state;
+	assert_true(fd >= 0 && saved >= 0);
+	assert_true(dup2(fd, STDERR_FILENO) == STDERR_FILENO);
+	assert_int_equal(build_for("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': ["
+	                           "{'name': 'kill', 'action': 'SCMP_ACT_ERRNO', 'excludes': "
+	                           "{'caps': ['CAP_NOPE']}}]}",
+	                           0, &f),
+	                 -EINVAL);
+	assert_int_equal(build_for("[]", 0, &f), -EINVAL);
+	assert_true(dup2(saved, STDERR_FILENO) == STDERR_FILENO);
+	n = pread(fd, out, sizeof(out) - 1, 0);
+	assert_true(n > 0);
+	out[n] = '\0';
+	assert_non_null(strstr(out, ": p.json: syscalls[0].excludes.caps[0]: unknown capability "
+	                            "'CAP_NOPE'\n"));
+	assert_non_null(strstr(out, ": p.json: must be an object\n"));
+	close(saved);
+	close(fd);
+}
+
+static int docker_checks(void)
+{
+	int step = 0;
+
+	EXPECT(REFUSED(syscall(SYS_getppid), 11)); /* single "name" */
+	EXPECT(syscall(SYS_getgid) >= 0);          /* includes.caps: not held */
+	EXPECT(REFUSED(syscall(SYS_getegid), 12)); /* excludes.caps: not held */
+	EXPECT(syscall(SYS_geteuid) >= 0);         /* includes.minKernel above any kernel */
+	EXPECT(REFUSED(syscall(SYS_getuid), 13));  /* includes.arches: this one, minKernel 3.0 */
+	EXPECT(syscall(SYS_getpgrp) >= 0);         /* excludes.arches: this one */
+	return 0;
+}
+
+static int docker_checks_with_cap(void)
+{
+	int step = 0;
+
+	EXPECT(REFUSED(syscall(SYS_getgid), 14)); /* includes.caps: held */
+	EXPECT(syscall(SYS_getegid) >= 0);        /* excludes.caps: held */
+	return 0;
+}
+
+/* archMap, name, includes and excludes, read against caps and this machine. */
+static void test_docker_includes_and_excludes(void **state)
+{
+	static const char *const profile =
+	    "{'defaultAction': 'SCMP_ACT_ALLOW', 'archMap': [{'architecture': 'SCMP_ARCH_X86_64', "
+	    "'subArchitectures': ['SCMP_ARCH_X86', 'SCMP_ARCH_X32']}, {'architecture': "
+	    "'SCMP_ARCH_AARCH64', 'subArchitectures': ['SCMP_ARCH_ARM']}], 'syscalls': ["
+	    "{'name': 'getppid', 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 11},"
+	    "{'names': ['getgid'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 14, "
+	    "'includes': {'caps': ['CAP_SYS_ADMIN', 'SYS_PTRACE']}},"
+	    "{'names': ['getegid'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 12, "
+	    "'excludes': {'caps': ['CAP_SYS_ADMIN']}},"
+	    "{'names': ['geteuid'], 'action': 'SCMP_ACT_ERRNO', 'includes': {'minKernel': '999.1'}},"
+	    "{'names': ['getuid'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 13, "
+	    "'includes': {'arches': ['s390x', 'amd64', 'arm64'], 'minKernel': '3.0'}},"
+	    "{'names': ['getpgrp'], 'action': 'SCMP_ACT_ERRNO', "
+	    "'excludes': {'arches': ['amd64', 'arm64']}}]}";
+	uint64_t admin = UINT64_C(1) << 21, ptrace = UINT64_C(1) << 19;
+	struct syscall_filter f = {0};
+	pid_t pid;
+	int st;
+
+	(void)state;
+	for (int with = 0; with < 2; with++) {
+		assert_int_equal(build_for(profile, with ? admin | ptrace : 0, &f), 0);
+		assert_non_null(f.prog);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || syscalls_load(&f) < 0)
+				_exit(100);
+			_exit(with ? docker_checks_with_cap() : docker_checks());
+		}
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		syscalls_free(&f);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 0);
+	}
 }
 
 static void test_errno_allowlist_builds_a_program(void **state)
@@ -443,6 +594,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_absent_profile_is_no_filter),
 	    cmocka_unit_test(test_bad_profiles_are_rejected),
+	    cmocka_unit_test(test_bad_docker_fields_are_rejected),
+	    cmocka_unit_test(test_file_error_line_names_the_file),
+	    cmocka_unit_test(test_docker_includes_and_excludes),
 	    cmocka_unit_test(test_condition_explosion_is_rejected),
 	    cmocka_unit_test(test_error_line_names_the_field),
 	    cmocka_unit_test(test_errno_allowlist_builds_a_program),

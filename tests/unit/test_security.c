@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -90,6 +92,35 @@ static void test_capset_resolve(void **state)
 	assert_int_equal(capset_resolve(&both), 0);
 }
 
+/* What each kind of call gets from the allowlist, and --cap-add giving a guarded one back. */
+static void test_seccomp_allowlist_verdicts(void **state)
+{
+	uint64_t d = capset_default();
+
+	(void)state;
+	assert_int_equal(syscalls_verdict("read", d), SYSCALL_ALLOWED);
+	assert_int_equal(syscalls_verdict("epoll_pwait2", d), SYSCALL_ALLOWED);
+	assert_int_equal(syscalls_verdict("mount", d), SYSCALL_ALLOWED); /* boxinit mounts */
+	assert_int_equal(syscalls_verdict("clone", d), SYSCALL_BY_ARGS);
+	assert_int_equal(syscalls_verdict("personality", d), SYSCALL_BY_ARGS);
+	assert_int_equal(syscalls_verdict("ioctl", d), SYSCALL_BY_ARGS);
+	assert_int_equal(syscalls_verdict("io_uring_setup", d), SYSCALL_EPERM);
+	assert_int_equal(syscalls_verdict("fsopen", d), SYSCALL_EPERM);
+	assert_int_equal(syscalls_verdict("kcmp", d), SYSCALL_EPERM);
+	assert_int_equal(syscalls_verdict("kcmp", d | CAPSET_BIT(CAP_SYS_PTRACE)), SYSCALL_ALLOWED);
+	assert_int_equal(syscalls_verdict("chroot", d), SYSCALL_ALLOWED); /* CAP_SYS_CHROOT */
+	assert_int_equal(syscalls_verdict("chroot", d & ~CAPSET_BIT(CAP_SYS_CHROOT)),
+	                 SYSCALL_EPERM);
+	assert_int_equal(syscalls_verdict("clone3", d), SYSCALL_ENOSYS);
+	assert_int_equal(syscalls_verdict("clone3", d | CAPSET_BIT(CAP_SYS_ADMIN)),
+	                 SYSCALL_ALLOWED);
+	/* Never named: the default answer. */
+	assert_int_equal(syscalls_verdict("migrate_pages", d), SYSCALL_ENOSYS);
+	assert_int_equal(syscalls_verdict("mseal", d), SYSCALL_ENOSYS);
+	assert_true(syscalls_caps_that_matter() & CAPSET_BIT(CAP_SYS_PTRACE));
+	assert_false(syscalls_caps_that_matter() & CAPSET_BIT(CAP_CHOWN));
+}
+
 static void test_seccomp_denylist(void **state)
 {
 	static const char *const always[] = {
@@ -131,30 +162,102 @@ static void test_seccomp_filter_builds(void **state)
 	assert_null(f.prog);
 }
 
-/* The build-time filter is what libseccomp builds now from the same table: a stale
- * header or a drifted table fails here. Another set that matters gets its own. */
+/* The build-time template is what libseccomp builds now from the same tables: a stale
+ * header or a drifted table fails here. Fitted to a set, it is a program of its own. */
 static void test_seccomp_prebuilt_filter_is_current(void **state)
 {
-	struct syscall_filter built = {0}, got = {0}, other = {0};
+	struct syscall_filter tmpl = {0}, fit = {0}, got = {0}, other = {0};
 	uint64_t d = capset_default();
 
 	(void)state;
-	assert_int_equal(syscalls_build(d, &built), 0);
+	assert_int_equal(syscalls_build_template(&tmpl), 0);
+	assert_int_equal(syscalls_fit(tmpl.prog, tmpl.len, d, &fit), 0);
 	assert_int_equal(syscalls_get(d, &got), 0);
-	assert_false(got.owned);
-	assert_int_equal(got.len, built.len);
-	assert_memory_equal(got.prog, built.prog, built.len * sizeof(*built.prog));
-	/* Not a capability the filter looks at: still the build-time one. */
-	syscalls_free(&got);
-	assert_int_equal(syscalls_get(d & ~CAPSET_BIT(CAP_CHOWN), &got), 0);
-	assert_false(got.owned);
+	assert_true(got.owned);
+	assert_int_equal(got.len, fit.len);
+	assert_memory_equal(got.prog, fit.prog, fit.len * sizeof(*fit.prog));
 	assert_int_equal(syscalls_get(d | CAPSET_BIT(CAP_SYS_MODULE), &other), 0);
-	assert_true(other.owned);
-	assert_true(other.len != built.len ||
-	            memcmp(other.prog, built.prog, built.len * sizeof(*built.prog)) != 0);
-	syscalls_free(&built);
+	assert_int_equal(other.len, fit.len);
+	assert_true(memcmp(other.prog, fit.prog, fit.len * sizeof(*fit.prog)) != 0);
+	syscalls_free(&tmpl);
+	syscalls_free(&fit);
 	syscalls_free(&got);
 	syscalls_free(&other);
+}
+
+/* What a call gets under f, in a child: 0 for success, else errno. */
+static int answer_under(const struct syscall_filter *f, const long *call)
+{
+	int fds[2], e = -1;
+	pid_t pid;
+
+	if (pipe(fds) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		long r;
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || syscalls_load(f) < 0)
+			_exit(1);
+		r = syscall(call[0], call[1], call[2], call[3], call[4], call[5]);
+		e = r < 0 ? errno : 0;
+		(void)!write(fds[1], &e, sizeof(e));
+		_exit(0);
+	}
+	close(fds[1]);
+	if (pid < 0 || read(fds[0], &e, sizeof(e)) != sizeof(e))
+		e = -1;
+	close(fds[0]);
+	if (pid > 0)
+		(void)waitpid(pid, NULL, 0);
+	return e;
+}
+
+/* The template fitted to a set answers as libseccomp's own filter for that set, for the
+ * calls whose answer depends on a capability (made with arguments that act on nothing). */
+static void test_seccomp_fitted_template_answers_as_a_built_filter(void **state)
+{
+	static const long calls[][6] = {
+	    {SYS_init_module, 0, 0, 0, 0, 0},
+	    {SYS_kcmp, 0, 0, 9, 0, 0},
+	    {SYS_io_uring_setup, 0, 0, 0, 0, 0},
+	    {SYS_clone3, 0, 0, 0, 0, 0},
+	    {SYS_unshare, 0x80000000L, 0, 0, 0, 0},
+	    {SYS_unshare, CLONE_FILES, 0, 0, 0, 0},
+	    {SYS_fsopen, 0, 0, 0, 0, 0},
+	    {SYS_settimeofday, 0, 0, 0, 0, 0},
+	    {SYS_chroot, 0, 0, 0, 0, 0},
+	    {SYS_getppid, 0, 0, 0, 0, 0},
+	    {SYS_personality, 0x0040000, 0, 0, 0, 0},
+	    {SYS_open_by_handle_at, -1, 0, 0, 0, 0},
+	};
+	uint64_t d = capset_default();
+	const uint64_t sets[] = {d,
+	                         d | CAPSET_BIT(CAP_SYS_ADMIN),
+	                         d | CAPSET_BIT(CAP_SYS_MODULE),
+	                         d | CAPSET_BIT(CAP_SYS_PTRACE) | CAPSET_BIT(CAP_SYS_TIME),
+	                         d & ~CAPSET_BIT(CAP_SYS_CHROOT),
+	                         capset_all()};
+	struct syscall_filter tmpl = {0};
+
+	(void)state;
+	assert_int_equal(syscalls_build_template(&tmpl), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(sets); i++) {
+		struct syscall_filter fit = {0}, built = {0};
+
+		assert_int_equal(syscalls_fit(tmpl.prog, tmpl.len, sets[i], &fit), 0);
+		assert_int_equal(syscalls_build(sets[i], &built), 0);
+		for (size_t k = 0; k < ARRAY_SIZE(calls); k++) {
+			int a = answer_under(&fit, calls[k]), b = answer_under(&built, calls[k]);
+
+			if (a != b || a < 0)
+				fail_msg("set %zu, call %ld: fitted %d, built %d", i, calls[k][0],
+				         a, b);
+		}
+		syscalls_free(&fit);
+		syscalls_free(&built);
+	}
+	syscalls_free(&tmpl);
 }
 
 static bool plan_masks(const struct mount_step *s, size_t n, const char *target)
@@ -298,6 +401,25 @@ static int filtered_child(void)
 	errs += syscall(SYS_ioctl, pty, 0x100000000L | TIOCSTI, &c) == 0 || errno != EPERM;
 	errs += ioctl(pty, TIOCLINUX, &c) == 0 || errno != EPERM;
 	errs += ioctl(pty, TIOCGPTN, &fd) != 0;
+	/* The commands next to TIOCSTI and TIOCLINUX in the trie of refused ones pass. */
+	errs += syscall(SYS_ioctl, pty, 0x5413 /* TIOCGWINSZ */, &(char[8]){0}) != 0;
+	errs += syscall(SYS_ioctl, pty, 0x541B /* FIONREAD */, &fd) != 0;
+	/* Unnamed: ENOSYS, the default answer (mseal is newer than the filter's list). */
+	errs += syscall(462, 0, 0, 0) == 0 || errno != ENOSYS;
+	errs += syscall(SYS_migrate_pages, 0, 0, NULL, NULL) == 0 || errno != ENOSYS;
+	/* clone3: ENOSYS, so that C libraries fall back to clone. */
+	errs += syscall(SYS_clone3, NULL, 0) == 0 || errno != ENOSYS;
+	/* Guarded: EPERM. */
+	errs += syscall(SYS_io_uring_setup, 0, NULL) == 0 || errno != EPERM;
+	errs += syscall(SYS_fsopen, "tmpfs", 0) == 0 || errno != EPERM;
+	/* Namespace flags EPERM; without them unshare works. */
+	errs += unshare(CLONE_NEWUSER) == 0 || errno != EPERM;
+	errs += unshare(CLONE_FILES) != 0;
+	/* personality: the query and Docker's values pass, others get ENOSYS. */
+	errs += syscall(SYS_personality, 0xffffffffUL) < 0;
+	errs += syscall(SYS_personality, 0x0040000UL) >= 0 || errno != ENOSYS;
+	/* mount reaches the kernel (root here: ENOENT for a missing target). */
+	errs += mount("none", "/nonexistent-box-target", "tmpfs", 0, NULL) == 0 || errno != ENOENT;
 	return errs;
 }
 
@@ -321,9 +443,11 @@ int main(void)
 	    cmocka_unit_test(test_capset_default_is_podmans_11),
 	    cmocka_unit_test(test_capset_names),
 	    cmocka_unit_test(test_capset_resolve),
+	    cmocka_unit_test(test_seccomp_allowlist_verdicts),
 	    cmocka_unit_test(test_seccomp_denylist),
 	    cmocka_unit_test(test_seccomp_filter_builds),
 	    cmocka_unit_test(test_seccomp_prebuilt_filter_is_current),
+	    cmocka_unit_test(test_seccomp_fitted_template_answers_as_a_built_filter),
 	    cmocka_unit_test(test_seccomp_filter_refuses_tiocsti_and_families),
 	    cmocka_unit_test(test_masked_paths),
 	    cmocka_unit_test(test_device_rules),

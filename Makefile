@@ -167,7 +167,7 @@ check: all unit
 # The suites in a qemu VM on a pure cgroup v2 kernel: those listed in tools/vm/suites,
 # or V2_SUITES="all" / "launch init/test_container ..." (see tools/vm/run.sh).
 check-v2: all unit
-	tools/vm/run.sh $(V2_SUITES)
+	BOXVM_TIMEOUT=$${BOXVM_TIMEOUT:-2700} tools/vm/run.sh $(V2_SUITES)
 
 # --- lint ----------------------------------------------------------------------
 C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)

@@ -495,35 +495,26 @@ static void kill_child(pid_t pid)
 		;
 }
 
-static int write_map(pid_t pid, const char *file, const struct spec_id_map *m, size_t n)
-{
-	char path[64], buf[1024];
-	size_t len = 0;
-
-	for (size_t i = 0; i < n && len < sizeof(buf); i++)
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n",
-		                        m[i].container_id, m[i].host_id, m[i].size);
-	if (len >= sizeof(buf))
-		return log_errno(-E2BIG, "write %s: too many mappings", file);
-	(void)snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	return write_file(path, buf); /* one write(2): the kernel takes a map whole or not at all */
-}
+#define MAX_ID_MAPS 340 /* lines per map the kernel takes (5.0 and later) */
 
 /* The new user namespace's maps, written from the host (root here may map any range), then
  * GO: the first process waits for them before it does anything as its new root. */
 static int write_maps(const struct spec *s, pid_t pid, int syncfd, bool unprivileged)
 {
-	const char *what = "uid_map";
-	int r = write_map(pid, what, s->uid_maps, s->n_uid_maps);
+	struct ns_id_range uid[MAX_ID_MAPS], gid[MAX_ID_MAPS];
+	const char *what = "";
+	int r = 0;
 
-	if (r == 0 && unprivileged) {
-		char path[64];
-
-		(void)snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what = "setgroups");
-		r = write_file(path, "deny");
-	}
+	if (s->n_uid_maps > MAX_ID_MAPS || s->n_gid_maps > MAX_ID_MAPS)
+		r = -E2BIG;
+	for (size_t i = 0; r == 0 && i < s->n_uid_maps; i++)
+		uid[i] = (struct ns_id_range){s->uid_maps[i].container_id, s->uid_maps[i].host_id,
+		                              s->uid_maps[i].size};
+	for (size_t i = 0; r == 0 && i < s->n_gid_maps; i++)
+		gid[i] = (struct ns_id_range){s->gid_maps[i].container_id, s->gid_maps[i].host_id,
+		                              s->gid_maps[i].size};
 	if (r == 0)
-		r = write_map(pid, what = "gid_map", s->gid_maps, s->n_gid_maps);
+		r = ns_write_maps(pid, uid, s->n_uid_maps, gid, s->n_gid_maps, unprivileged, &what);
 	if (r < 0)
 		return log_errno(
 		    r, "map the container's users (uidMappings, gidMappings): write %s", what);

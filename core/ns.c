@@ -264,3 +264,32 @@ int ns_pid_members(pid_t pid1, pid_t **ret, size_t *ret_n)
 	*ret_n = n;
 	return 0;
 }
+
+static int write_map(pid_t pid, const char *file, const struct ns_id_range *m, size_t n)
+{
+	char path[64], buf[1024];
+	size_t len = 0;
+
+	for (size_t i = 0; i < n && len < sizeof(buf); i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", m[i].inside,
+		                        m[i].outside, m[i].count);
+	if (len >= sizeof(buf))
+		return -E2BIG;
+	(void)snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	return write_file(path, buf);
+}
+
+int ns_write_maps(pid_t pid, const struct ns_id_range *uid, size_t n_uid,
+                  const struct ns_id_range *gid, size_t n_gid, bool deny_setgroups,
+                  const char **ret_what)
+{
+	char path[64];
+	int r = write_map(pid, *ret_what = "uid_map", uid, n_uid);
+
+	if (r == 0 && deny_setgroups) {
+		(void)snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid,
+		               *ret_what = "setgroups");
+		r = write_file(path, "deny");
+	}
+	return r < 0 ? r : write_map(pid, *ret_what = "gid_map", gid, n_gid);
+}

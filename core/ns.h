@@ -11,6 +11,8 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Made by the clone itself. */
@@ -50,6 +52,18 @@ int ns_ahead_finish(struct ns_ahead *a);
 int ns_ahead_enter(const struct ns_ahead *a, const char **ret_what);
 /* Waits for a thread still running, closes the fds. Idempotent. */
 void ns_ahead_close(struct ns_ahead *a);
+
+/* One range of a user namespace's map: ids inside .. inside+count-1 are outside.. on the host. */
+struct ns_id_range {
+	uint32_t inside, outside, count;
+};
+/* From the host, once: the uid and gid maps of pid's new user namespace (each one write, as the
+ * kernel takes a map whole or not at all), with setgroups denied first when deny_setgroups
+ * (the kernel's rule for a writer without CAP_SETGID over the parent namespace). -errno;
+ * *ret_what names the file that failed. Nothing logged. */
+int ns_write_maps(pid_t pid, const struct ns_id_range *uid, size_t n_uid,
+                  const struct ns_id_range *gid, size_t n_gid, bool deny_setgroups,
+                  const char **ret_what);
 
 /* Every process in the pid namespace of pid1 (its pid there: 1), found through /proc: the
  * processes of a container without a cgroup (rootless). *ret is allocated. -errno. */

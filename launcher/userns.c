@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "ns.h"
 #include "util.h"
 
 #define SUBUID_FILE "/etc/subuid"
@@ -342,20 +343,14 @@ int userns_write_maps_rootless(pid_t pid, const struct state *st, const struct u
 	return userns_write_maps(pid, st);
 }
 
-static int write_map(pid_t pid, const char *file, uint32_t start, uint32_t count)
-{
-	char path[64], map[64];
-	int r;
-
-	(void)snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	(void)snprintf(map, sizeof(map), "0 %u %u\n", start, count);
-	r = write_file(path, map);
-	return r < 0 ? log_errno(r, "write %s of the container (0 %u %u)", file, start, count) : 0;
-}
-
 int userns_write_maps(pid_t pid, const struct state *st)
 {
-	int r = write_map(pid, "uid_map", st->userns_uid, st->userns_count);
+	const struct ns_id_range uid = {0, st->userns_uid, st->userns_count};
+	const struct ns_id_range gid = {0, st->userns_gid, st->userns_count};
+	const char *what = "";
+	/* Rootless, the user alone: an unprivileged writer maps its gid only once setgroups is
+	 * denied (or a group it dropped could be gained back). */
+	int r = ns_write_maps(pid, &uid, 1, &gid, 1, geteuid() != 0, &what);
 
-	return r < 0 ? r : write_map(pid, "gid_map", st->userns_gid, st->userns_count);
+	return r < 0 ? log_errno(r, "write %s of the container", what) : 0;
 }

@@ -21,7 +21,8 @@
 /* Fills st->userns_* for c->userns and saves the record (under the records' lock). -errno,
  * logged. Nothing to do for USERNS_HOST. */
 int userns_pick(const struct userns_config *c, struct state_lock *lock, struct state *st);
-/* From the host: the maps of pid's new user namespace ("0 uid count", "0 gid count"). */
+/* From the host: the maps of pid's new user namespace ("0 uid count", "0 gid count"); an
+ * ordinary user (rootless) denies setgroups first, as the kernel requires. */
 int userns_write_maps(pid_t pid, const struct state *st);
 
 /* A rootless launch: 0 inside is the user; 1.. are the user's own subordinate ids (its

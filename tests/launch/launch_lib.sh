@@ -318,6 +318,22 @@ debian_rootfs_problem()
 		grep -qx 'suite=bookworm include=nginx' "$BOX_DEBIAN_ROOTFS/.box-rootfs" && return 0
 	mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null)
 	mirror=${mirror:-http://deb.debian.org/debian}
+
+# In a test: 0 when rootfs/debian is ready; otherwise the test fails (the build failed with
+# the archive reachable) or is skipped (no archive), and 1.
+require_debian_rootfs()
+{
+	local problem
+	problem=$(debian_rootfs_problem)
+	if [ "$problem" = "BUILD FAILED" ]; then
+		fail "make rootfs failed with the archive reachable"
+		return 1
+	elif [ -n "$problem" ]; then
+		skip_test "$problem"
+		return 1
+	fi
+	return 0
+}
 	if ! curl -sf -o /dev/null --max-time 20 "$mirror/dists/bookworm/Release"; then
 		echo "the Debian archive ($mirror) is unreachable: cannot build rootfs/debian"
 		return 0

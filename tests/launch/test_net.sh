@@ -245,15 +245,8 @@ nginx_page()
 test_nginx_in_debian_is_reachable_at_its_published_port()
 {
 	require_root || return 0
-	local problem port
-	problem=$(debian_rootfs_problem)
-	if [ "$problem" = "BUILD FAILED" ]; then
-		fail "make rootfs failed with the archive reachable"
-		return 0
-	elif [ -n "$problem" ]; then
-		skip_test "$problem"
-		return 0
-	fi
+	local port
+	require_debian_rootfs || return 0
 	port=$(free_port)
 	ROOTFS=$BOX_DEBIAN_ROOTFS box_start --net veth -p "$port:80" --memory 256m \
 		-- service nginx start || return 0

@@ -30,15 +30,8 @@ test_service_nginx_start_keeps_nginx_serving_until_sigterm()
 {
 	require_root || return 0
 	require_command nsenter || return 0
-	local problem nginx
-	problem=$(debian_rootfs_problem)
-	if [ "$problem" = "BUILD FAILED" ]; then
-		fail "make rootfs failed with the archive reachable"
-		return 0
-	elif [ -n "$problem" ]; then
-		skip_test "$problem"
-		return 0
-	fi
+	local nginx
+	require_debian_rootfs || return 0
 	ROOTFS=$BOX_DEBIAN_ROOTFS box_start --grace 30 --memory 256m --pids-limit 200 \
 		-- service nginx start || return 0
 	assertTrue "nginx answers on 127.0.0.1:80 in the container: $(cat "$TEST_TMP/out" \
@@ -64,15 +57,7 @@ test_service_nginx_start_at_a_terminal_and_ctrl_c()
 	require_root || return 0
 	require_command nsenter || return 0
 	require_command python3 || return 0
-	local problem
-	problem=$(debian_rootfs_problem)
-	if [ "$problem" = "BUILD FAILED" ]; then
-		fail "make rootfs failed with the archive reachable"
-		return 0
-	elif [ -n "$problem" ]; then
-		skip_test "$problem"
-		return 0
-	fi
+	require_debian_rootfs || return 0
 	PTY_OPTS=(--timeout 60)
 	PTY_STEPS=("pid=$TEST_TMP/launch.pid" "waitfile=$TEST_TMP/checked" 'modes' 'send=\x03' exit)
 	ROOTFS=$BOX_DEBIAN_ROOTFS pty_run --grace 30 -- service nginx start &

@@ -189,12 +189,7 @@ test_nginx_published_port_exec_stats_and_stop_under_userns()
 {
 	require_root || return 0
 	local problem name body debian
-	problem=$(debian_rootfs_problem)
-	if [ -n "$problem" ]; then
-		[ "$problem" = "BUILD FAILED" ] && fail "make rootfs failed"
-		skip_test "$problem"
-		return 0
-	fi
+	require_debian_rootfs || return 0
 	# Not copied (it would take its size again) but bound where the mapped root reaches it:
 	# rootfs/debian.sh makes its parent 0700. Where it cannot be idmapped (the VM's overlay),
 	# the busybox test below covers the same.

@@ -67,15 +67,7 @@ test_busybox_applets_work_under_the_default_profile()
 test_debian_tools_work_under_the_default_profile()
 {
 	require_root || return 0
-	local problem
-	problem=$(debian_rootfs_problem)
-	if [ "$problem" = "BUILD FAILED" ]; then
-		fail "make rootfs failed with the archive reachable"
-		return 0
-	elif [ -n "$problem" ]; then
-		skip_test "$problem"
-		return 0
-	fi
+	require_debian_rootfs || return 0
 	ROOTFS=$BOX_DEBIAN_ROOTFS box_run --net none -- bash -c '
 		grep -q "^Seccomp:.2" /proc/self/status && echo filter=on
 		apt-get check >/dev/null && echo apt=ok

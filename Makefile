@@ -45,7 +45,7 @@ UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
 .PHONY: all deps check check-v2 unit lint format bench demo rootfs clean distclean man install \
         uninstall
 MAN := $(BUILD)/man/launch.1 $(BUILD)/man/boxinit.8 $(BUILD)/man/boxinit.conf.5 $(BUILD)/man/box.8
-all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/box $(BUILD)/probe $(BUILD)/attack $(BUILD)/allowed $(MAN)
+all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/box $(BUILD)/probe $(BUILD)/attack $(BUILD)/allowed $(BUILD)/holdfork $(MAN)
 
 # --- dependencies ------------------------------------------------------------
 APT_PACKAGES := build-essential musl-tools cmake dpkg-dev file pkg-config \
@@ -153,6 +153,11 @@ $(BUILD)/allowed: tests/security/allowed.c | $(DEPS)/.done
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(INIT_CFLAGS) -static -s -o $@ $< -lpthread
 
+# Holds boxinit at its fork for tests/init/test_signals (ptrace): static, like the probe.
+$(BUILD)/holdfork: tests/init/holdfork.c | $(DEPS)/.done
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(INIT_CFLAGS) -static -s -o $@ $<
+
 # --- unit tests (cmocka, host build with system libuv/libcap) ------------------------
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/host/libboxinit.a $(BUILD)/host/liblaunch.a
 	@mkdir -p $(@D)
@@ -236,7 +241,7 @@ demo:
 
 clean:
 	rm -rf $(BUILD)/musl $(BUILD)/host $(BUILD)/tests $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/box $(BUILD)/probe \
-		$(BUILD)/attack $(BUILD)/allowed $(BUILD)/man
+		$(BUILD)/attack $(BUILD)/allowed $(BUILD)/holdfork $(BUILD)/man
 
 distclean:
 	rm -rf $(BUILD)

@@ -237,13 +237,27 @@ test_reader_that_stops_reading_does_not_block_boxinit()
 	BOXINIT_PID=$!
 	JOB_PID=$BOXINIT_PID
 	track_pid "$BOXINIT_PID"
-	sleep 1
+	# The output is stuck once the FIFO is full (boxinit then drops lines rather than wait).
+	wait_until 20 fifo_full "$TEST_TMP/fifo" || fail "the FIFO never filled"
 	n1=$(wc -l <"$TEST_TMP/ticks")
 	wait_until 10 eval '[ "$(wc -l <"$TEST_TMP/ticks")" -gt $((n1 + 3)) ]'
 	assertTrue "services are still restarted while the output is stuck" $?
 	kill -TERM "$BOXINIT_PID"
 	boxinit_wait 10 || return
 	assertEquals "exit status" 0 "$EXIT_CODE"
+}
+
+# Whether FIFO $1 holds all it can take but less than a page (FIONREAD against its size).
+fifo_full()
+{
+	python3 - "$1" <<-'PY'
+		import array, fcntl, os, sys, termios
+		fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
+		n = array.array("i", [0])
+		fcntl.ioctl(fd, termios.FIONREAD, n)
+		size = fcntl.fcntl(fd, 1032)  # F_GETPIPE_SZ
+		sys.exit(0 if n[0] > size - 4096 else 1)
+	PY
 }
 
 . "$SHUNIT2"

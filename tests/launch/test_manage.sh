@@ -343,10 +343,20 @@ test_service_control()
 	box_cmd stop -t 1 "$BOX_NAME"
 }
 
+# Whether process $1 is blocked in poll(2) on one descriptor with no timeout: what
+# `launch wait` does once it has asked the monitor, and only then.
+waits_on_the_monitor()
+{
+	local nr nfds timeout
+	[ -n "$1" ] || return 1
+	read -r nr _ nfds timeout _ <"/proc/$1/syscall" 2>/dev/null || return 1
+	[ "$nr" = 7 ] && [ "$nfds" = 0x1 ] && [ "$timeout" = 0xffffffffffffffff ]
+}
+
 test_stop_kill_and_wait()
 {
 	require_root || return 0
-	local waiter
+	local waiter child
 	box_detach -- sh -c 'trap "exit 5" TERM; while :; do sleep 1 & wait $!; done' || return 0
 	box_cmd stop -t 10 "$BOX_NAME"
 	assertEquals "stop prints the status" "$BOX_NAME: exited with 5" "$(cat "$TEST_TMP/out")"
@@ -354,7 +364,11 @@ test_stop_kill_and_wait()
 	timeout 30 "$LAUNCH" wait "$BOX_NAME" &
 	waiter=$!
 	track_pid $waiter
-	sleep 0.3
+	# Asked and waiting: `launch wait` (timeout's child) blocks in poll on the monitor's socket.
+	# (The children file ends without a newline: read says 1 and still sets child.)
+	wait_until 20 eval 'read -r child _ <"/proc/$waiter/task/$waiter/children";
+		waits_on_the_monitor "$child"' ||
+		fail "launch wait never waited on the monitor"
 	box_cmd kill -s KILL "$BOX_NAME"
 	assertEquals "kill" 0 "$BOX_RC"
 	wait "$waiter"

@@ -141,7 +141,7 @@ int main(int argc, char **argv)
 	first_stop(top);
 	if (ptrace(PTRACE_SETOPTIONS, top, NULL,
 	           PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
-	                   PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL) < 0)
+	               PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL) < 0)
 		die("PTRACE_SETOPTIONS");
 	if (ptrace(PTRACE_SYSCALL, top, NULL, NULL) < 0)
 		die("PTRACE_SYSCALL");
@@ -159,7 +159,8 @@ int main(int argc, char **argv)
 		}
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			if (pid == top)
-				ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+				ret = WIFEXITED(status) ? WEXITSTATUS(status)
+				                        : 128 + WTERMSIG(status);
 			continue;
 		}
 		if (!WIFSTOPPED(status))

@@ -361,7 +361,8 @@ oneTimeTearDown()
 _box_runtime_dirs()
 {
 	local d
-	for d in /run/box /var/log/box /run/box-oci; do
+	# Sorted (comm needs it): /run/box, /run/box-oci, /var/log/box.
+	for d in /run/box /run/box-oci /var/log/box; do
 		[ -e "$d" ] && echo "$d"
 	done
 	return 0
@@ -369,7 +370,7 @@ _box_runtime_dirs()
 
 _box_mounts()
 {
-	awk '{ print $1, $5 }' /proc/self/mountinfo | sort
+	awk '{ print $1, $5 }' /proc/self/mountinfo | LC_ALL=C sort
 }
 
 _box_test_cgroups()
@@ -377,7 +378,7 @@ _box_test_cgroups()
 	local d
 	for d in /sys/fs/cgroup$BOX_TEST_CGROUP_PARENT /sys/fs/cgroup/*$BOX_TEST_CGROUP_PARENT; do
 		[ -d "$d" ] && find "$d" -mindepth 1 -type d 2>/dev/null
-	done | sort
+	done | LC_ALL=C sort
 }
 
 # Pids whose environment carries this suite's mark (env -u: the scanner itself must not).
@@ -413,12 +414,12 @@ leak_check()
 			echo "--- LEAK: mount $line"
 			;;
 		esac
-	done < <(comm -13 <(echo "$_box_mounts_before") <(_box_mounts))
+	done < <(LC_ALL=C comm -13 <(echo "$_box_mounts_before") <(_box_mounts))
 	while read -r line; do
 		echo "--- LEAK: runtime directory $line ($(find "$line" -mindepth 1 2>/dev/null | head -5 | tr '\n' ' '))"
-	done < <(comm -13 <(echo "$_box_dirs_before") <(_box_runtime_dirs))
+	done < <(LC_ALL=C comm -13 <(echo "$_box_dirs_before") <(_box_runtime_dirs))
 	# Suites run side by side under /box-test: only names that carry this suite's pid count.
 	while read -r line; do
 		[[ $line =~ (^|[^0-9])$$([^0-9]|$) ]] && echo "--- LEAK: cgroup $line"
-	done < <(comm -13 <(echo "$_box_cgroups_before") <(_box_test_cgroups))
+	done < <(LC_ALL=C comm -13 <(echo "$_box_cgroups_before") <(_box_test_cgroups))
 }

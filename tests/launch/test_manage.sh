@@ -301,6 +301,23 @@ test_logs_of_a_kept_container_and_rm()
 	assert_launch_error "logs of a removed container"
 }
 
+# Found by the soak (make soak): rm -f of a running container that was not kept killed it,
+# then failed (125, "No such file or directory") on the record its monitor had just removed.
+test_rm_force_of_a_running_container_succeeds_and_leaves_nothing()
+{
+	require_root || return 0
+	box_detach -- sleep 600 || return 0
+	assertEquals "launch -d: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
+	local pid1
+	pid1=$(record_get "$BOX_NAME" pid1 pid)
+	box_cmd rm -f "$BOX_NAME"
+	assertEquals "rm -f's status (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
+	assertEquals "rm -f says nothing" "" "$(cat "$TEST_TMP/err")"
+	assertTrue "its PID 1 is gone" "proc_dead '${pid1:-0}'"
+	assertFalse "its record is gone" "[ -e '$BOX_RECORDS/$BOX_NAME' ]"
+	assertFalse "its log is gone" "[ -e '/var/log/box/$BOX_NAME.log' ]"
+}
+
 test_service_control()
 {
 	require_root || return 0

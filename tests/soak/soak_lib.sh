@@ -495,7 +495,8 @@ soak_watch_poke()
 	[ $((job % 2)) = 1 ] && d=(-d)
 	_soak_tl exec "${d[@]}" "$SOAK_WATCH" true </dev/null >/dev/null 2>&1 ||
 		soak_result "$job" launch watch-exec BAD "exec into the long-lived container failed"
-	timeout -s KILL 0.3 "$LAUNCH" wait "$SOAK_WATCH" >/dev/null 2>&1
+	# SIGINT: bash reports no death by SIGINT (by SIGKILL it would, on every job).
+	timeout -s INT -k 2 0.3 "$LAUNCH" wait "$SOAK_WATCH" >/dev/null 2>&1
 	return 0
 }
 
@@ -531,7 +532,10 @@ soak_run()
 	local outcomes=("${@:-${SOAK_OUTCOMES[@]}}")
 	[ $# -gt 0 ] || outcomes=("${SOAK_OUTCOMES[@]}")
 	step=$(((n + 9) / 10))
-	[ -z "${SOAK_WATCH:-}" ] || soak_watch_sample "0-quiet"
+	if [ -n "${SOAK_WATCH:-}" ] && [ -z "${SOAK_WATCH_FDS0:-}" ]; then
+		soak_watch_sample "0-quiet"
+		SOAK_WATCH_FDS0=$(_soak_fds "$SOAK_WATCH_MON")
+	fi
 	for ((i = 1; i <= n; i++)); do
 		SOAK_SERIAL=$((SOAK_SERIAL + 1))
 		job=$SOAK_SERIAL
@@ -552,7 +556,17 @@ soak_run()
 		fi
 	done
 	wait
-	[ -z "${SOAK_WATCH:-}" ] || soak_watch_sample "$n-quiet"
+	# The last clients went away just now: the monitor gets up to 5 s to close their
+	# connections (a descriptor it never closes stays, and the check sees it).
+	if [ -n "${SOAK_WATCH:-}" ]; then
+		wait_until 5 _soak_fds_at_most "$SOAK_WATCH_MON" "$SOAK_WATCH_FDS0"
+		soak_watch_sample "$n-quiet"
+	fi
+}
+
+_soak_fds_at_most()
+{
+	[ "$(_soak_fds "$1")" -le "$2" ]
 }
 
 # --- what is left ---------------------------------------------------------------------------

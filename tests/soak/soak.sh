@@ -60,5 +60,11 @@ else
 	echo "soak: left: 0 cgroups under $SOAK_CG, 0 records (/run/box/containers, /var/log/box," \
 		"/run/box-oci), 0 processes, 0 mounts, 0 veths, 0 NAT rules"
 fi
-[ "$rc" = 0 ] && echo "soak: PASS" || echo "soak: FAIL ($bad unexpected outcomes; seed $seed)"
+if [ "$rc" = 0 ]; then
+	echo "soak: PASS"
+else
+	cp "$SOAK_DIR/results" "${TMPDIR:-/tmp}/box-soak-$seed.results"
+	echo "soak: FAIL ($bad unexpected outcomes; seed $seed; every job's result in" \
+		"${TMPDIR:-/tmp}/box-soak-$seed.results)"
+fi
 exit "$rc"

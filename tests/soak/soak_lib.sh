@@ -651,7 +651,7 @@ soak_leftovers()
 	local x
 	for x in $(soak_cgroups); do echo "cgroup $x"; done
 	for x in $(soak_records); do echo "record $x"; done
-	for x in $(soak_procs); do echo "process $x ($(tr '\0' ' ' <"/proc/$x/cmdline" 2>/dev/null))"; done
+	for x in $(soak_procs); do echo "process $x ($(tr '\0' ' ' 2>/dev/null <"/proc/$x/cmdline"))"; done
 	soak_mounts_added | sed 's/^/mount /'
 	soak_links_added | sed 's/^/veth /'
 	soak_nat_added | sed 's/^/nat /'

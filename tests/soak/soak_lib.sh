@@ -323,8 +323,14 @@ soak_launch_sigkill()
 # --- box ------------------------------------------------------------------------------------
 
 # Under box the command is PID 1 of its namespace, where SIGTERM without a handler is ignored:
-# the long-running command of the box jobs handles it.
-SOAK_BOX_SLEEPER=(sh -c "trap 'exit 143' TERM; sleep 600 & wait")
+# the long-running command of the box jobs handles it, and says "ready" once it does (a
+# SIGTERM before that would be lost: the soak found it).
+SOAK_BOX_SLEEPER=(sh -c "trap 'exit 143' TERM; echo ready; sleep 600 & wait")
+
+_soak_ready_in()
+{
+	grep -qx ready "$1/out" 2>/dev/null
+}
 
 # _soak_brun JOB NAME OUT RES-JSON ARG...: box run; sets RC.
 _soak_brun()
@@ -373,11 +379,11 @@ soak_box_sigterm()
 	soak_bundle "$out/bundle" "$SOAK_CG/$name" '{}' "${SOAK_BOX_SLEEPER[@]}"
 	"$BOX" run --bundle "$out/bundle" "$name" </dev/null >"$out/out" 2>"$out/err" &
 	pid=$!
-	if ! wait_until 30 _soak_box_is "$name" running; then
+	if ! wait_until 30 _soak_ready_in "$out"; then
 		kill -KILL "$pid" 2>/dev/null
 		wait "$pid"
 		"$BOX" delete --force "$name" >/dev/null 2>&1
-		soak_result "$job" box sigterm BAD "not running after 30 s: $(head -c 300 "$out/err")"
+		soak_result "$job" box sigterm BAD "not ready after 30 s: $(head -c 300 "$out/err")"
 		return
 	fi
 	kill -TERM "$pid"
@@ -397,8 +403,11 @@ _soak_bstart()
 	local name=$1 out=$2
 	soak_bundle "$out/bundle" "$SOAK_CG/$name" '{}' "${SOAK_BOX_SLEEPER[@]}"
 	_soak_tb create --bundle "$out/bundle" "$name" </dev/null >"$out/out" 2>"$out/err" &&
-		_soak_tb start "$name" >>"$out/out" 2>>"$out/err"
+		_soak_tb start "$name" 2>>"$out/err"
 	RC=$?
+	if [ "$RC" = 0 ] && ! wait_until 30 _soak_ready_in "$out"; then
+		RC="not ready after 30 s"
+	fi
 }
 
 soak_box_stop()
@@ -589,7 +598,7 @@ soak_nat()
 soak_cgroups()
 {
 	local d
-	for d in /sys/fs/cgroup$SOAK_CG /sys/fs/cgroup/*$SOAK_CG; do
+	for d in "/sys/fs/cgroup$SOAK_CG" /sys/fs/cgroup/*"$SOAK_CG"; do
 		[ -d "$d" ] && find "$d" -mindepth 1 -type d 2>/dev/null
 	done | sort
 }
@@ -651,7 +660,10 @@ soak_leftovers()
 	local x
 	for x in $(soak_cgroups); do echo "cgroup $x"; done
 	for x in $(soak_records); do echo "record $x"; done
-	for x in $(soak_procs); do echo "process $x ($(tr '\0' ' ' 2>/dev/null <"/proc/$x/cmdline"))"; done
+	for x in $(soak_procs); do
+		echo "process $x ($(tr '\0' ' ' 2>/dev/null <"/proc/$x/cmdline"); $(cut -d' ' -f2-4 \
+			2>/dev/null <"/proc/$x/stat"); $(grep -m 1 pids 2>/dev/null <"/proc/$x/cgroup"))"
+	done
 	soak_mounts_added | sed 's/^/mount /'
 	soak_links_added | sed 's/^/veth /'
 	soak_nat_added | sed 's/^/nat /'
@@ -665,7 +677,11 @@ _soak_clean()
 # The records left by SIGKILLed launches that no later launch command has cleaned yet.
 soak_stale_records()
 {
-	ls -d /run/box/containers/"$SOAK_PREFIX"-* 2>/dev/null | grep -v -- "-w$" | wc -l
+	local d n=0
+	for d in /run/box/containers/"$SOAK_PREFIX"-*; do
+		[ -e "$d" ] && [ "$d" != "/run/box/containers/${SOAK_WATCH:-}" ] && n=$((n + 1))
+	done
+	echo "$n"
 }
 
 # soak_summary: counts per engine and outcome, the BAD lines, the samples.
@@ -737,7 +753,7 @@ soak_cleanup()
 		for p in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
 		wait_until 5 rmdir "$d" 2>/dev/null
 	done
-	for d in /sys/fs/cgroup$SOAK_CG /sys/fs/cgroup/*$SOAK_CG; do
+	for d in "/sys/fs/cgroup$SOAK_CG" /sys/fs/cgroup/*"$SOAK_CG"; do
 		[ -d "$d" ] && rmdir "$d" 2>/dev/null
 	done
 	for d in $(soak_records); do

@@ -745,7 +745,8 @@ soak_finish()
 	# pipelines, seen while it starts, is not one).
 	soak_leftovers >"$SOAK_DIR/leftovers.1"
 	sleep 1
-	soak_leftovers | sort | comm -12 <(sort "$SOAK_DIR/leftovers.1") - >"$SOAK_DIR/leftovers"
+	soak_leftovers | awk 'NR == FNR { seen[$1 " " $2] = 1; next } ($1 " " $2) in seen' \
+		"$SOAK_DIR/leftovers.1" - >"$SOAK_DIR/leftovers"
 }
 
 # soak_cleanup: removes what the soak can prove is its own (after the checks), and its dir.

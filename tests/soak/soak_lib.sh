@@ -10,7 +10,8 @@
 # forkbomb (pids 20, probe forkbomb 200: 0, at most 18 forks), sigterm (SIGTERM to the
 # foreground launch / `box run` once running: 143), stop (launch -d then launch stop; box
 # create, start, kill TERM, delete), execstop (an exec racing with the stop: any status, but
-# no hang and nothing left) and sigkill (SIGKILL to launch, foreground or the -d caller, or to
+# no hang and nothing left) and sigkill (SIGKILL to launch: foreground, the -d caller or a
+# running container's monitor, or to
 # `box create`, after a random 0-15 ms or 0-400 ms: set-up included).
 #
 # Everything is named for this soak: containers PREFIX-N (PREFIX is "sk" and 4 hex digits, so
@@ -293,10 +294,16 @@ soak_launch_execstop()
 }
 
 # SIGKILL to launch after 0-15 or 0-399 ms: the foreground one (r even) or the `launch -d` caller
-# (r odd: the monitor may already be on its own, then `launch rm -f` ends it, as a user would).
+# (r odd: killed before the command started, it takes the container with it; after, the
+# monitor is on its own and `launch rm -f` ends it, as a user would).
 soak_launch_sigkill()
 {
 	local job=$1 name=$2 out=$3 r=$4 pid d=() when
+	# One in three: the monitor of a detached container that runs.
+	if [ $(((r / 7) % 3)) = 0 ]; then
+		_soak_launch_kill_monitor "$@"
+		return
+	fi
 	[ $((r % 2)) = 1 ] && d=(-d)
 	_soak_lopts "$name" "$r"
 	"$LAUNCH" "${d[@]}" "${LOPTS[@]}" "$SOAK_ROOTFS" -- sleep 600 </dev/null \
@@ -318,6 +325,27 @@ soak_launch_sigkill()
 		fi
 	fi
 	soak_result "$job" launch sigkill ok "rc=$RC${d:+ -d} at=${when:-none}"
+}
+
+# SIGKILL to the monitor of a running detached container, 0-400 ms after launch -d returned:
+# the container dies with it (PID 1's parent-death signal), the record stays for the next
+# launch command to clean.
+_soak_launch_kill_monitor()
+{
+	local job=$1 name=$2 out=$3 r=$4 mon
+	_soak_ldetach "$name" "$r" "$out"
+	[ "$RC" = 0 ] || {
+		_soak_expect "$job" launch sigkill "0 (launch -d)" "$RC"
+		return
+	}
+	mon=$(python3 -c 'import json,sys
+print(json.load(open(sys.argv[1]))["monitor"]["pid"])' "/run/box/containers/$name/state.json" 2>/dev/null)
+	_soak_ms $((r % 400))
+	if [ -z "$mon" ] || ! kill -KILL "$mon" 2>/dev/null; then
+		soak_result "$job" launch sigkill BAD "no monitor to kill (record: '$mon')"
+		return
+	fi
+	soak_result "$job" launch sigkill ok "rc=0 at=monitor-of-running"
 }
 
 # --- box ------------------------------------------------------------------------------------

@@ -650,15 +650,16 @@ _soak_root_id()
 # soak's rootfs.
 soak_procs()
 {
-	local p r id
+	local p r id found
 	id=$(_soak_root_id)
-	{
-		_box_marked_pids
-		for p in /proc/[0-9]*; do
-			r=$(stat -Lc '%d:%i' "$p/root" 2>/dev/null) || continue
-			[ "$r" = "$id" ] && proc_alive "${p#/proc/}" && echo "${p#/proc/}"
-		done
-	} | env -u BOX_TEST_MARK sort -un
+	# First the scan, then the sort: a process of a pipeline of ours would carry the mark
+	# while the scan runs.
+	found=$(_box_marked_pids)
+	for p in /proc/[0-9]*; do
+		r=$(stat -Lc '%d:%i' "$p/root" 2>/dev/null) || continue
+		[ "$r" = "$id" ] && proc_alive "${p#/proc/}" && found+=$'\n'${p#/proc/}
+	done
+	printf '%s\n' "$found" | sed '/^$/d' | sort -un
 }
 
 soak_mounts_added()

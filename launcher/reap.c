@@ -36,7 +36,6 @@ static void reap_one(const char *name)
 	struct state_lock *l = NULL;
 	struct state s = {0};
 	bool kept;
-
 	int r = state_lock_dead(name, &l);
 
 	/* A directory without its lock file: a launch killed between the two (or while it

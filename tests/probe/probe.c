@@ -206,6 +206,47 @@ static int cmd_orphans(const char *count)
 	return made == n ? 0 : 1;
 }
 
+/* N children, orphaned all at once when the probe returns. burst: each then ends at once
+ * too (the pipe they wait on loses its last writer with the probe); hold: daemons (each in
+ * a session of its own, out of the probe's group) sharing the writer, so they wait until a
+ * signal ends them. */
+static int orphan_burst(const char *count, bool hold)
+{
+	long n = arg_long(count, 0, 100000), made = 0;
+	int p[2];
+	char c;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die("pipe");
+	for (; made < n; made++) {
+		pid_t child = fork();
+
+		if (child < 0)
+			break;
+		if (child == 0) {
+			if (hold)
+				(void)setsid();
+			else
+				close(p[1]);
+			while (read(p[0], &c, 1) < 0 && errno == EINTR)
+				;
+			_exit(0);
+		}
+	}
+	printf("orphans=%ld\n", made);
+	return made == n ? 0 : 1;
+}
+
+static int cmd_orphan_burst(const char *count)
+{
+	return orphan_burst(count, false);
+}
+
+static int cmd_orphan_hold(const char *count)
+{
+	return orphan_burst(count, true);
+}
+
 static _Noreturn void daemon_grandchild(int report, double secs)
 {
 	pid_t me = getpid();
@@ -685,7 +726,8 @@ static int cmd_connect_unix(const char *path)
 
 static const char usage[] =
     "usage: probe COMMAND [ARG]\n"
-    "  pid | exit N | kill-self SIG | orphans N | daemon SECONDS | record-signals FILE\n"
+    "  pid | exit N | kill-self SIG | orphans N | orphan-burst N | orphan-hold N\n"
+    "  daemon SECONDS | record-signals FILE\n"
     "  ignore-term SECONDS | sleep SECONDS | caps | fds | cwd | ids | hostname | mounts\n"
     "  tty | memhog MB | forkbomb N | cpuhog SECONDS | zombies | ls-dev | cgroup | env\n"
     "  winch COUNT | ping ADDR | listen-stall PORT | connect-unix PATH\n";
@@ -702,6 +744,8 @@ static const struct command commands[] = {
     {"kill-self", NULL, cmd_kill_self},
     {"orphans", NULL, cmd_orphans},
     {"daemon", NULL, cmd_daemon},
+    {"orphan-burst", NULL, cmd_orphan_burst},
+    {"orphan-hold", NULL, cmd_orphan_hold},
     {"record-signals", NULL, cmd_record_signals},
     {"ignore-term", NULL, cmd_ignore_term},
     {"sleep", NULL, cmd_sleep},

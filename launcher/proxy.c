@@ -371,8 +371,12 @@ static void on_connection(uv_stream_t *server, int status)
 		return;
 	}
 	c = conn_new(l);
-	if (!c)
-		return; /* the client stays in the backlog and is retried on the next wakeup */
+	if (!c) {
+		/* Turned away like one over the limit: libuv watches the listener again only
+		 * once the connection it holds is accepted. */
+		reject(server);
+		return;
+	}
 	if (uv_accept(server, (uv_stream_t *)&c->side[0]) < 0) {
 		conn_close(c);
 		return;

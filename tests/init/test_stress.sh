@@ -245,25 +245,28 @@ fork_failures_at_least()
 	[ "$(grep -c "fork '/bin/sh': Resource temporarily unavailable" "$TEST_TMP/err")" -ge "$1" ]
 }
 
-# A restarting service meets a full pids cgroup: boxinit says so, keeps the policy (backoff,
-# not a spin, not a give-up with max-failures high), and restarts it once there is room.
+# A restarting service meets a full pids cgroup: boxinit says so, retries after the backoff
+# (not a spin), never gives it up (more fork failures than the default max-failures, 5), and
+# restarts it once there is room. flaky ends with 0 each time: only fork failures could count.
 test_service_that_cannot_be_forked_is_retried_until_it_can()
 {
 	require_root || return 0
 	make_pids_cgroup || return 0
 	cat >"$TEST_TMP/conf" <<EOF
 [flaky]
-command = /bin/sh -c 'echo run >>$TEST_TMP/runs; exit 3'
-max-failures = 1000
+command = /bin/sh -c 'echo run >>$TEST_TMP/runs'
+restart = always
 EOF
 	start_in_cgroup -c "$TEST_TMP/conf" -- "$PROBE" sleep 600
 	probe_ready || return
 	wait_until 10 runs_at_least 1 || fail "flaky never ran"
 	# boxinit and the command: no room for anything else.
 	echo 2 >"$CG/pids.max"
-	wait_until 60 fork_failures_at_least 2 ||
+	wait_until 60 fork_failures_at_least 6 ||
 		fail "no fork failure reported: $(tail -n 5 "$TEST_TMP/err")"
 	assertTrue "boxinit alive with no room to fork" "proc_alive $BOXINIT_PID"
+	assertTrue "it says it retries: $(tail -n 3 "$TEST_TMP/err")" \
+		"grep -q \"service 'flaky' could not be started: retrying in\" '$TEST_TMP/err'"
 	local before
 	before=$(runs)
 	echo max >"$CG/pids.max"

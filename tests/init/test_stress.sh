@@ -194,8 +194,8 @@ test_full_pipe_nobody_reads_blocks_nothing()
 
 # --- a pids limit ------------------------------------------------------------------------------
 
-# A pids cgroup of this test's own: v1 (its pids hierarchy) or v2 (the controller enabled on
-# the way down from /box-test). Sets CG.
+# A pids cgroup of this test's own under /box-test: v1 (its pids hierarchy) or v2 (pids
+# enabled below /box-test). Sets CG.
 make_pids_cgroup()
 {
 	local base
@@ -206,9 +206,10 @@ make_pids_cgroup()
 	esac
 	[ -e "$base/cgroup.procs" ] || { skip_test "no pids controller"; return 1; }
 	mkdir -p "$base$BOX_TEST_CGROUP_PARENT" || return 1
+	# v2: the root's controllers are the machine's to enable (launch and the VM do), not ours.
 	if [ "$(cgroup_mode)" = v2 ]; then
-		grep -qw pids "$base/cgroup.controllers" || { skip_test "no pids controller"; return 1; }
-		echo +pids >"$base/cgroup.subtree_control" 2>/dev/null
+		grep -qw pids "$base$BOX_TEST_CGROUP_PARENT/cgroup.controllers" ||
+			{ skip_test "pids not enabled for $BOX_TEST_CGROUP_PARENT"; return 1; }
 		echo +pids >"$base$BOX_TEST_CGROUP_PARENT/cgroup.subtree_control" 2>/dev/null
 	fi
 	CG=$base$BOX_TEST_CGROUP_PARENT/stress$$-$RANDOM

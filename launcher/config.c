@@ -21,6 +21,7 @@
 #include "log.h"
 #include "paths.h"
 #include "seccomp_profile.h"
+#include "svcconf.h"
 #include "sync.h"
 #include "util.h"
 
@@ -1070,6 +1071,24 @@ static int load_seccomp_profile(struct launch_config *c)
 	return r;
 }
 
+/* -c FILE and --service, with boxinit's own parser: a mistake in them stops launch before
+ * anything exists, in a message that names FILE as the user gave it. Users, executables and
+ * working directories are the container's (volumes included): boxinit checks those. */
+static int check_services(const struct launch_config *c)
+{
+	int r;
+
+	if (!c->config_file && !c->n_services)
+		return 0;
+	r = svcconf_check(c->config_file, c->services, c->n_services);
+	if (r == 0 && !c->cmd[0]) {
+		log_error("%s: no service, and no command given (see launch --help)",
+		          c->config_file ? c->config_file : "--service");
+		return -EINVAL;
+	}
+	return r < 0 ? r : 0;
+}
+
 int config_check_host(struct launch_config *c)
 {
 	int r;
@@ -1079,6 +1098,9 @@ int config_check_host(struct launch_config *c)
 		if (r < 0)
 			return r;
 	}
+	r = check_services(c);
+	if (r < 0)
+		return r;
 	r = check_rootfs(c);
 	if (r < 0)
 		return r;

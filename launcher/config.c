@@ -189,7 +189,7 @@ static const char *option_name(int opt)
 static int bad_value(int opt, const char *value, int r)
 {
 	if (r == -ERANGE)
-		(void)log_errno(r, "invalid value '%s' for --%s", value, option_name(opt));
+		log_error("invalid value '%s' for --%s: out of range", value, option_name(opt));
 	else
 		log_error("invalid value '%s' for --%s", value, option_name(opt));
 	return -EINVAL;

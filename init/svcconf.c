@@ -437,9 +437,9 @@ static int enter_section(struct ini_ctx *x, const char *section, unsigned line)
 	if (x->cur && STREQ(x->cur->name, section)) {
 		if (!header_repeated(x, line))
 			return 0;
-		return conf_fail(&tmp, x->headers[x->next_header],
-		                 "service '%s' declared twice (first at %s:%u)", section,
-		                 x->cur->origin, x->cur->line);
+		/* Named at its first key, as the services declared apart are. */
+		return conf_fail(&tmp, line, "service '%s' declared twice (first at %s:%u)",
+		                 section, x->cur->origin, x->cur->line);
 	}
 	if (!section[0])
 		return conf_fail(&tmp, line, "key outside a [service] section");

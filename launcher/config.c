@@ -1054,9 +1054,15 @@ static int check_rootless(struct launch_config *c)
 static int load_seccomp_profile(struct launch_config *c)
 {
 	struct syscall_filter f = {0};
+	struct stat st;
 	json_error_t e;
 	int r;
 
+	/* A fifo or a terminal would block the read for good. */
+	if (stat(c->seccomp_file, &st) == 0 && !S_ISREG(st.st_mode)) {
+		log_error("read seccomp profile '%s': not a regular file", c->seccomp_file);
+		return -EINVAL;
+	}
 	c->seccomp_profile = json_load_file(c->seccomp_file, JSON_REJECT_DUPLICATES, &e);
 	if (!c->seccomp_profile) {
 		if (e.line > 0)

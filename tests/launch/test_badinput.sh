@@ -10,8 +10,9 @@
 # record, log, cgroup, mount, veth or process: launch_lib.sh's teardown checks them after
 # every row, and the row checks the veth).
 #
-# A row: NAME | KIND | STATUS | NEEDLE | ARGS. NEEDLE and ARGS are bash words, expanded when
-# the row runs ($FIX: the suite's fixtures, $R: the busybox rootfs, $L300: 300 letters).
+# A row: NAME | KIND | STATUS | NEEDLE | ARGS (tests/badinput_lib.sh). NEEDLE and ARGS are
+# bash words, expanded when the row runs ($FIX: the suite's fixtures, $R: the busybox rootfs,
+# $L300: 300 letters).
 # KIND o: launch --cgroup-parent /box-test --name <fresh> ARGS $R -- true
 #      f: launch --cgroup-parent /box-test --name <fresh> ARGS (ARGS name ROOTFS and CMD)
 #      r: launch ARGS (the commands: list, stop, logs...)
@@ -20,11 +21,9 @@
 
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/launch_lib.sh"
+. "$(dirname "$0")/../badinput_lib.sh"
 
-FIX=
 R=
-L300=$(printf 'a%.0s' {1..300})
-declare -A BI_ROW=()
 
 box_suite_setup()
 {
@@ -43,40 +42,7 @@ box_suite_teardown()
 # Files of every kind a user may hand launch by mistake.
 make_fixtures()
 {
-	local i
-	: >"$FIX/empty.conf"
-	# Binary garbage: the start of an ELF file (the probe).
-	head -c 4096 "$PROBE" >"$FIX/garbage.conf"
-	{
-		echo '[a]'
-		printf 'command = /bin/true '
-		head -c 1000000 /dev/zero | tr '\0' x
-		echo
-	} >"$FIX/longline.conf"
-	{
-		echo '[a]'
-		for i in $(seq 1100); do printf 'command = /bin/true %01000d\n' 0; done
-	} >"$FIX/huge.conf"
-	printf '[a]\ncommand = "/bin/true\n' >"$FIX/quote.conf"
-	printf '[a]\ncommand = /bin/true\n[a]\ncommand = /bin/true\n' >"$FIX/dup.conf"
-	printf '[a]\ncommand = /bin/true\n[b]\ncommand = /bin/true\n[a]\nuser = root\n' \
-		>"$FIX/dup-apart.conf"
-	printf '[a]\ncommand = /bin/true\ndepends = b\n[b]\ncommand = /bin/true\ndepends = a\n' \
-		>"$FIX/cycle.conf"
-	printf '[a]\ncommand = /bin/true\ndepends = a\n' >"$FIX/self.conf"
-	printf '[a]\ncommand = /bin/true\ndepends = nosuch\n' >"$FIX/unknown-dep.conf"
-	printf '[a\ncommand = /bin/true\n' >"$FIX/section.conf"
-	printf 'command = /bin/true\n' >"$FIX/nosection.conf"
-	printf '[a]\ncommand = /bin/true\nbogus = 1\n' >"$FIX/key.conf"
-	printf '[a]\ncommand = /bin/true\nstop-timeout = 99999999999999999999\n' >"$FIX/timeout.conf"
-	printf '[a]\ncommand = /bin/true\nready-port = 70000\n' >"$FIX/port.conf"
-	printf '[a]\ncommand = /bin/true\nmax-failures = -1\n' >"$FIX/failures.conf"
-	printf '[a]\ncommand = /bin/true\nstop-signal = 0\n' >"$FIX/signal.conf"
-	printf '[%s]\ncommand = /bin/true\n' "$L300" >"$FIX/longname.conf"
-	printf '[a/b]\ncommand = /bin/true\n' >"$FIX/slash.conf"
-	printf '[a\001b]\ncommand = /bin/true\n' >"$FIX/control.conf"
-	printf '[a]\ncommand = /bin/true\nuser = nosuchuser\n' >"$FIX/user.conf"
-	printf '[a]\ncommand = /no/such/program\n' >"$FIX/program.conf"
+	make_conf_fixtures
 	mkfifo "$FIX/fifo.conf" "$FIX/fifo"
 	mkdir "$FIX/dir.conf" "$FIX/vol"
 	# ROOTFS that are no container root.
@@ -95,27 +61,6 @@ make_fixtures()
 
 # --- the tables -------------------------------------------------------------------------------
 
-row()
-{
-	local name=$1
-	[ -z "${BI_ROW[$name]:-}" ] || {
-		echo "test_badinput.sh: row '$name' given twice" >&2
-		exit 1
-	}
-	BI_ROW[$name]="$2"$'\t'"$3"$'\t'"$4"$'\t'"$5"
-	eval "test_$name() { run_row $name; }"
-}
-
-table()
-{
-	local name kind status needle args
-	while IFS='|' read -r name kind status needle args; do
-		name=$(echo $name)
-		case $name in '' | '#'*) continue ;; esac
-		row "$name" "$(echo $kind)" "$(echo $status)" "$needle" "$args"
-	done
-}
-
 # The numeric options: one row per value class. ZERO says whether 0 is valid, and why.
 # NEGATIVE likewise for -1 (every other negative value is bad everywhere).
 #   option              zero  -1    why
@@ -131,22 +76,6 @@ numeric_options()
 	grace               ok    bad   0: no grace, a stop kills at once
 	log-max-size        bad   bad   a log rotated at every byte
 	publish-max-conns   bad   bad   no connection could ever be made
-	EOF
-}
-
-# Values of each class, for counts, sizes and durations alike. "huge" is past what the
-# option can mean; "overflow" past 2^64.
-value_classes()
-{
-	cat <<-'EOF'
-	empty     ''
-	negative  -1
-	zero      0
-	huge      99999999999999999999
-	nonnum    abc
-	overflow  18446744073709551616
-	garbage   5x
-	space     ' 5'
 	EOF
 }
 
@@ -217,6 +146,7 @@ init_directory        | o | 125 | "$FIX/vol"               | --init "$FIX/vol"
 cap_add_bogus         | o | 125 | "'BOGUS'"                | --cap-add BOGUS
 cap_add_empty         | o | 125 | "'' for --cap-add"       | --cap-add ''
 cap_drop_garbage      | o | 125 | "'CHOWN,'"               | --cap-drop CHOWN,
+cap_drop_trailing_word | o | 125 | "'CHOWN x'"             | --cap-drop 'CHOWN x'
 seccomp_empty         | o | 125 | "'' for --seccomp"       | --seccomp ''
 seccomp_missing       | o | 125 | "$FIX/no.json"           | --seccomp "$FIX/no.json"
 seccomp_unterminated  | o | 125 | "$FIX/seccomp-cut.json"  | --seccomp "$FIX/seccomp-cut.json"
@@ -362,32 +292,16 @@ _bt_new_cgroups()
 run_row()
 {
 	require_root || return 0
-	local kind status needle args name line
-	local -a needle args
-	IFS=$'\t' read -r kind status needle args <<<"${BI_ROW[$1]}"
-	eval "needle=($needle)"
-	needle=${needle[*]}
-	eval "args=($args)"
+	local name
+	row_fields "$1"
 	name=$(bt_name)
-	case $kind in
-	o) launch_raw --cgroup-parent "$BOX_TEST_CGROUP_PARENT" --name "$name" "${args[@]}" "$R" \
+	case $KIND in
+	o) launch_raw --cgroup-parent "$BOX_TEST_CGROUP_PARENT" --name "$name" "${ARGS[@]}" "$R" \
 		-- true ;;
-	f) launch_raw --cgroup-parent "$BOX_TEST_CGROUP_PARENT" --name "$name" "${args[@]}" ;;
-	r) launch_raw "${args[@]}" ;;
+	f) launch_raw --cgroup-parent "$BOX_TEST_CGROUP_PARENT" --name "$name" "${ARGS[@]}" ;;
+	r) launch_raw "${ARGS[@]}" ;;
 	esac
-	# The message as the row expects it: newlines shown as ?, like launch prints them.
-	needle=${needle//$'\n'/?}
-	assertEquals "exit status (stderr: $(head -c 300 "$TEST_TMP/err"))" "$status" "$BOX_RC"
-	if [ "$status" = 0 ]; then
-		assertEquals "nothing on stderr" "" "$(cat "$TEST_TMP/err")"
-	else
-		assertEquals "one line on stderr, got: $(head -c 600 "$TEST_TMP/err")" 1 \
-			"$(grep -c '' "$TEST_TMP/err")"
-		line=$(head -n 1 "$TEST_TMP/err")
-		assertTrue "the line is launch's or boxinit's: $line" \
-			"[[ \$line == 'launch: '* || \$line == 'boxinit: '* ]]"
-		assertTrue "the line names $needle: $line" "grep -qF -- \"\$needle\" '$TEST_TMP/err'"
-	fi
+	assert_row_output 'launch|boxinit' "$STATUS" "$BOX_RC" "$TEST_TMP/err" "$NEEDLE"
 	assertEquals "veths of this suite's containers" "" \
 		"$(ip -o link show 2>/dev/null | grep -o "bx-$BT_PREFIX-[^:@]*")"
 }
@@ -422,14 +336,6 @@ test_bad_config_file_stops_launch_before_its_cgroup_exists()
 	assertEquals "status" 125 $?
 	assertFalse "no directory made for the container: $(grep "$name" "$TEST_TMP/trace")" \
 		"grep -q '$name' '$TEST_TMP/trace'"
-}
-
-suite()
-{
-	local f
-	for f in $(declare -F | awk '$3 ~ /^test_/ { print $3 }'); do
-		suite_addTest "$f"
-	done
 }
 
 . "$SHUNIT2"

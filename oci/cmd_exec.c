@@ -183,8 +183,10 @@ static int build_process(const char *root, const struct exec_args *a, struct spe
 		return r;
 	if (a->process_file) {
 		r = read_file_alloc(a->process_file, 4 << 20, &text);
-		if (r < 0)
-			return log_errno(r, "exec: read process '%s'", a->process_file);
+		if (r < 0) {
+			(void)log_errno(r, "exec: read process '%s'", a->process_file);
+			return -EINVAL;
+		}
 		r = ociconf_parse_process(text, strlen(text), &p);
 		if (r < 0)
 			return r;
@@ -300,8 +302,9 @@ static int prepare(const struct oci_global *g, const struct exec_args *a, struct
 	enum oci_status status;
 	int r = ocistate_load(g->root, a->id, st), fd;
 
+	/* A missing container is no missing command (127): ocistate_load said which. */
 	if (r < 0)
-		return r;
+		return r == -ENOENT ? -ESRCH : r;
 	status = ocistate_status(g->root, st);
 	if (status != OCI_RUNNING && !(status == OCI_PAUSED && a->ignore_paused)) {
 		log_error("exec in container '%s': container not running (it is %s)", a->id,

@@ -193,8 +193,7 @@ static int apply_volume(int rootfd, const char *rootfs, const struct mount_op *o
 	/* A symlink on the way ("/x -> /", "/x -> ../..") is followed inside the rootfs, and
 	 * may land on its root: a volume there would hide the whole rootfs. */
 	if (is_root(rootfd, target))
-		return sync_errorf(syncfd, -EINVAL,
-		                   "use volume target '%s' in '%s': it leads to the container's root",
+		return sync_errorf(syncfd, -EINVAL, "volume target '%s' in '%s' is its root",
 		                   op->dst, rootfs);
 	if (k_move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
 	    0)

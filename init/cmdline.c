@@ -45,17 +45,27 @@ struct opt {
 };
 
 static const struct opt opts[] = {
-    {"help", 'h', false, OPT_HELP},          {"version", 'V', false, OPT_VERSION},
-    {"verbose", 'v', false, OPT_VERBOSE},    {"keep-running", 0, false, OPT_KEEP_RUNNING},
-    {"grace", 0, true, OPT_GRACE},           {"container", 0, false, OPT_CONTAINER},
-    {"mounted", 0, false, OPT_MOUNTED},      {"privileged", 0, false, OPT_PRIVILEGED},
-    {"workdir", 0, true, OPT_WORKDIR},       {"user", 0, true, OPT_USER},
-    {"keep-fds", 0, false, OPT_KEEP_FDS},    {"cap-add", 0, true, OPT_CAP_ADD},
-    {"cap-drop", 0, true, OPT_CAP_DROP},     {"no-new-privileges", 0, false, OPT_NO_NEW_PRIVS},
-    {"config", 'c', true, OPT_CONFIG},       {"service", 0, true, OPT_SERVICE},
-    {"control-fd", 0, true, OPT_CONTROL_FD}, {"tty", 0, false, OPT_TTY},
+    {"help", 'h', false, OPT_HELP},
+    {"version", 'V', false, OPT_VERSION},
+    {"verbose", 'v', false, OPT_VERBOSE},
+    {"keep-running", 0, false, OPT_KEEP_RUNNING},
+    {"grace", 0, true, OPT_GRACE},
+    {"container", 0, false, OPT_CONTAINER},
+    {"mounted", 0, false, OPT_MOUNTED},
+    {"privileged", 0, false, OPT_PRIVILEGED},
+    {"workdir", 0, true, OPT_WORKDIR},
+    {"user", 0, true, OPT_USER},
+    {"keep-fds", 0, false, OPT_KEEP_FDS},
+    {"cap-add", 0, true, OPT_CAP_ADD},
+    {"cap-drop", 0, true, OPT_CAP_DROP},
+    {"no-new-privileges", 0, false, OPT_NO_NEW_PRIVS},
+    {"config", 'c', true, OPT_CONFIG},
+    {"service", 0, true, OPT_SERVICE},
+    {"control-fd", 0, true, OPT_CONTROL_FD},
+    {"tty", 0, false, OPT_TTY},
+    {NULL, 's', false, OPT_COMPAT},
+    {NULL, 'g', false, OPT_COMPAT},
     {"config-name", 0, true, OPT_CONFIG_NAME},
-    {NULL, 's', false, OPT_COMPAT},          {NULL, 'g', false, OPT_COMPAT},
 };
 
 static const char usage[] =

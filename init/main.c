@@ -125,8 +125,7 @@ int main(int argc, char **argv)
 	}
 	log_init("boxinit", cfg.verbose);
 	/* The whole configuration is checked before anything is mounted or started. */
-	if (svcconf_load(cfg.config_path, cfg.config_name, cfg.services, cfg.n_services, &svcs) <
-	    0)
+	if (svcconf_load(cfg.config_path, cfg.config_name, cfg.services, cfg.n_services, &svcs) < 0)
 		return EXIT_LAUNCH_FAILURE;
 	if (!cfg.argv && svcs.n == 0) {
 		if (svcs.path)

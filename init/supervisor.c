@@ -254,8 +254,8 @@ static void handle_event(struct supervisor *s, enum sd_event ev)
 	act(s, step.action);
 }
 
-/* tini mode forwards a stop signal and waits for the command; an explicit --grace bounds
- * that wait (the first stop signal starts it, later ones do not restart it). */
+/* tini mode forwards a stop signal and lets the command take its time; an explicit --grace
+ * bounds it: the first stop signal starts the grace, later ones do not restart it. */
 static void arm_tini_grace(struct supervisor *s, int sig)
 {
 	int r;

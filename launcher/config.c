@@ -384,11 +384,15 @@ static int parse_other(int opt, const char *arg, struct launch_config *c)
 
 static int normalize_path(const char *in, char **ret);
 
-/* Absolute, without "." or ".." components: stays below the hierarchy's root. */
+/* Absolute, without "." or ".." components: stays below the hierarchy's root. No control
+ * characters: the kernel takes most of them in a cgroup's name. */
 static bool path_is_clean(const char *path)
 {
 	_cleanup_free_ char *norm = NULL;
 
+	for (const char *p = path; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
 	return strlen(path) < PATH_MAX / 2 && normalize_path(path, &norm) == 0;
 }
 

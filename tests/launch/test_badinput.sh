@@ -125,7 +125,8 @@ hostname_slash        | o | 125 | "'a/b'"                  | --hostname a/b
 cgroup_parent_empty   | o | 125 | "'' for --cgroup-parent" | --cgroup-parent ''
 cgroup_parent_relative| o | 125 | "'box-test'"             | --cgroup-parent box-test
 cgroup_parent_dotdot  | o | 125 | "'/box-test/../..'"      | --cgroup-parent /box-test/../..
-cgroup_parent_newline | o | 125 | "'/box-test/a?b'"        | --cgroup-parent $'/box-test/a\nb'
+cgroup_parent_newline | o | 125 | "'/box-test/a?b' for --cgroup-parent" | --cgroup-parent $'/box-test/a\nb'
+cgroup_parent_tab     | o | 125 | "'/box-test/a?b' for --cgroup-parent" | --cgroup-parent $'/box-test/a\tb'
 user_empty            | o | 125 | "'' for --user"          | -u ''
 user_negative         | o | 125 | "'-1' for --user"        | -u -1
 user_name             | o | 125 | "'abc' for --user"       | -u abc

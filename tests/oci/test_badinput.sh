@@ -6,7 +6,7 @@
 # deep, with duplicate keys or values of the wrong type, roots that are no container root,
 # mounts whose target leads out through a symlink, and the commands' own values. Each row of
 # the tables is one test: box fails with exactly one line naming the offending value, file or
-# field, and leaves nothing (no state directory; no cgroup, mount or process: launch_lib.sh's
+# field (STATUS 0 marks input that is valid on purpose), and leaves nothing (no state directory; no cgroup, mount or process: launch_lib.sh's
 # teardown checks them after every row).
 #
 # box's failures exit 1, not 125: that is runc's command line, which podman, conmon and
@@ -177,6 +177,9 @@ config_cut_short      | c | 1 | "config.json"              | --bundle "$FIX/b-cu
 config_duplicate_key  | c | 1 | "duplicate"                | --bundle "$FIX/b-duplicate-key"
 config_deeply_nested  | c | 1 | "depth"                    | --bundle "$FIX/b-nested"
 config_over_4mib      | c | 1 | "$FIX/b-huge"              | --bundle "$FIX/b-huge"
+# A 1 MiB line is no problem in itself: the limit is the file's 4 MiB (and the state that
+# keeps the config's annotations holds it).
+config_1mib_line_is_valid | c | 0 | "''"                  | --bundle "$FIX/b-long-line"
 config_top_level_array | c | 1 | "not a JSON object"       | --bundle "$FIX/b-top-array"
 config_args_a_string  | c | 1 | "process.args"             | --bundle "$FIX/b-args-string"
 config_args_empty     | c | 1 | "process.args"             | --bundle "$FIX/b-args-empty"
@@ -235,7 +238,7 @@ EOF
 run_row()
 {
 	require_root || return 0
-	local id=$BT_PREFIX-$((++_bt_serial)) rc
+	local id=$BT_PREFIX-$((++_bt_serial)) rc d
 	row_fields "$1"
 	case $KIND in
 	g) timeout -k 5 30 "$BOX" "${ARGS[@]}" ;;
@@ -248,6 +251,12 @@ run_row()
 	[ "$KIND" = c ] && "$BOX" --root "$OCI_ROOT" delete --force "$id" >/dev/null 2>&1
 	assert_row_output box "$STATUS" "$rc" "$TEST_TMP/err" "$NEEDLE"
 	assertEquals "no container state left" "" "$(ls -A "$OCI_ROOT" 2>/dev/null)"
+	# What a failed row left goes, so the next row starts clean.
+	for d in "$OCI_ROOT"/*/; do
+		[ -d "$d" ] || continue
+		"$BOX" --root "$OCI_ROOT" delete --force "$(basename "$d")" >/dev/null 2>&1
+		rm -rf "$d"
+	done
 }
 
 . "$SHUNIT2"

@@ -101,7 +101,8 @@ tini_grace_kills_a_command_ignoring_sigterm()
 	boxinit_start "$1" --grace 3 -- "$PROBE" ignore-term 60 && probe_ready || return
 	cmd=$(live_descendants)
 	kill -TERM "$BOXINIT_PID"
-	sleep 0.5
+	# boxinit forwarded it and the command shrugged it off: the grace is running.
+	wait_until 10 file_has "$TEST_TMP/out" '^term$' || fail "the command never got SIGTERM"
 	assertTrue "boxinit waits during the grace" "proc_alive $BOXINIT_PID"
 	assertTrue "the command ignores SIGTERM and lives on" "proc_alive $cmd"
 	# The command would sleep 60 s: ending within 20 s means the grace killed it.
@@ -129,6 +130,8 @@ test_tini_mode_without_grace_only_forwards_sigterm()
 	boxinit_start sub -- "$PROBE" ignore-term 60 && probe_ready || return
 	cmd=$(live_descendants)
 	kill -TERM "$BOXINIT_PID"
+	wait_until 10 file_has "$TEST_TMP/out" '^term$' || fail "the command never got SIGTERM"
+	# Not a synchronisation: the span in which a default grace would have ended.
 	sleep 11
 	assertTrue "boxinit still runs past the default grace" "proc_alive $BOXINIT_PID"
 	assertTrue "the command still runs" "proc_alive $cmd"

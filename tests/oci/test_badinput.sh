@@ -225,6 +225,21 @@ state_bad_id          | x | 1 | "'a/b'"                    | state a/b
 delete_bad_id         | x | 1 | "'..'"                     | delete ..
 start_missing         | x | 1 | "'nosuch'"                 | start nosuch
 exec_missing          | x | 1 | "'nosuch'"                 | exec nosuch true
+# exec's values are checked before the container is looked up (and before anything runs).
+exec_user_name        | x | 1 | "--user 'abc'"             | exec --user abc nosuch true
+exec_user_negative    | x | 1 | "--user '-1'"              | exec --user -1 nosuch true
+exec_user_garbage_gid | x | 1 | "--user '1:x'"             | exec --user 1:x nosuch true
+exec_user_unchanged_id | x | 1 | "--user '4294967295'"     | exec --user 4294967295 nosuch true
+exec_user_empty       | x | 1 | "--user ''"                | exec --user '' nosuch true
+exec_cwd_relative     | x | 1 | "--cwd 'rel'"              | exec --cwd rel nosuch true
+exec_cwd_empty        | x | 1 | "--cwd ''"                 | exec --cwd '' nosuch true
+exec_env_no_name      | x | 1 | "--env '=x'"               | exec --env =x nosuch true
+exec_env_empty        | x | 1 | "--env ''"                 | exec --env '' nosuch true
+exec_pid_file_empty   | x | 1 | "--pid-file: ''"           | exec --pid-file '' nosuch true
+exec_console_socket_empty | x | 1 | "--console-socket: ''" | exec --console-socket '' nosuch true
+exec_preserve_fds_negative | x | 1 | "'-1'"               | exec --preserve-fds -1 nosuch true
+exec_apparmor         | x | 1 | "--apparmor"               | exec --apparmor x nosuch true
+exec_command_and_process | x | 1 | "exclusive"           | exec --process "$FIX/process-type.json" nosuch true
 exec_process_missing  | x | 1 | "'nosuch'"                 | exec --process "$FIX/no-process.json" nosuch
 update_wrong_type     | x | 1 | "$FIX/resources-type.json: pids.limit" | update --resources "$FIX/resources-type.json" nosuch
 update_cut_short      | x | 1 | "$FIX/resources-cut.json"  | update --resources "$FIX/resources-cut.json" nosuch

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # The bad-input battery of launch: every option that takes a value (empty, negative, zero,
-# huge, non-numeric, overflowing, trailing garbage), -c files that are missing, empty,
-# unreadable or malformed, ROOTFS that is no container root, names with slashes, dots,
+# huge, non-numeric, overflowing, trailing garbage), -c files that are missing, empty, of
+# the wrong kind or malformed (unreadable ones are boxinit's battery: launch runs as root),
+# ROOTFS that is no container root, names with slashes, dots,
 # control characters or 300 characters, volumes whose target leads out through a symlink, and
 # the commands' own values. Each row of the tables below is one test: launch exits with the
 # row's status (125: launch's failure; 126/127 when the command cannot be run or found) and

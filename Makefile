@@ -112,15 +112,19 @@ $(BUILD)/musl/oci/%.o: oci/%.c | $(DEPS)/.done
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(LAUNCH_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/musl/liblaunch.a: $(MLAUNCH_OBJ) $(patsubst %.c,$(BUILD)/musl/%.o,$(COMMON_SRC))
+# launch checks a -c FILE with boxinit's own parser (boxinit's musl objects) before it
+# creates anything. The host archive leaves them out: the unit tests link libboxinit.a.
+LAUNCH_INIT_OBJ := $(patsubst %.c,$(BUILD)/musl/%.o,init/svcconf.c init/shellwords.c init/users.c)
+$(BUILD)/musl/liblaunch.a: $(MLAUNCH_OBJ) $(LAUNCH_INIT_OBJ) \
+		$(patsubst %.c,$(BUILD)/musl/%.o,$(COMMON_SRC))
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/launch: $(BUILD)/musl/launcher/main.o $(BUILD)/musl/liblaunch.a
-	$(MUSL_CC) $(LAUNCH_LDFLAGS) -o $@ $^ -lseccomp -lcap -luv -lnl-3 -ljansson
+	$(MUSL_CC) $(LAUNCH_LDFLAGS) -o $@ $^ -lseccomp -lcap -luv -lnl-3 -ljansson -linih
 
 # box: the OCI runtime (oci/), on the same core and archive as launch.
 $(BUILD)/box: $(BUILD)/musl/oci/main.o $(BUILD)/musl/liblaunch.a
-	$(MUSL_CC) $(LAUNCH_LDFLAGS) -o $@ $^ -lseccomp -lcap -luv -lnl-3 -ljansson
+	$(MUSL_CC) $(LAUNCH_LDFLAGS) -o $@ $^ -lseccomp -lcap -luv -lnl-3 -ljansson -linih
 
 # The default seccomp filter, compiled at build time by libseccomp from the table in
 # launcher/syscalls.c (launcher/syscalls_prebuilt.c hands it out).

@@ -49,8 +49,10 @@ int capset_parse(const char *name, bool add, struct capset_change *ch)
 		*(add ? &ch->add_all : &ch->drop_all) = true;
 		return 0;
 	}
-	/* Names only: libcap would also take a number. */
-	if (!name[0] || !isalpha((unsigned char)name[0]))
+	/* Names only: libcap would also take a number, and ignores what follows a name
+	 * ("CHOWN x", "CHOWN+ep"). */
+	if (!name[0] || !isalpha((unsigned char)name[0]) ||
+	    name[strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")])
 		return -EINVAL;
 	if (fmt_snprintf(full, sizeof(full), "%s%s", strncasecmp(name, "cap_", 4) ? "cap_" : "",
 	                 name) >= (int)sizeof(full))

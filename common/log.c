@@ -44,6 +44,15 @@ const char *log_prog(void)
 	return log_name;
 }
 
+/* A value quoted in a message (a name, a path, a config line) may hold a newline or an
+ * escape sequence: the message stays one line, and the terminal is not driven by it. */
+static void log_printable(char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			s[i] = '?';
+}
+
 static void log_line(const char *level, int err, const char *fmt, va_list ap)
 {
 	char buf[1024];
@@ -65,6 +74,7 @@ static void log_line(const char *level, int err, const char *fmt, va_list ap)
 		if ((size_t)n >= sizeof(buf) - 1)
 			n = (int)sizeof(buf) - 2;
 	}
+	log_printable(buf, (size_t)n);
 	buf[n++] = '\n';
 	if (log_sink) {
 		size_t skip = strlen(log_name) + 2 + strlen(level);

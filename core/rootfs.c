@@ -135,6 +135,14 @@ static int open_target(int rootfd, const struct mount_op *op, bool dir, int *ret
 	return 0;
 }
 
+static bool is_root(int rootfd, int fd)
+{
+	struct stat a, b;
+
+	return fstat(rootfd, &a) == 0 && fstat(fd, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 /* MS_* flags of a bind as mount attributes (the new mount API takes no MS_ flags). */
 static uint64_t bind_attrs(const struct mount_op *op)
 {
@@ -182,6 +190,11 @@ static int apply_volume(int rootfd, const char *rootfs, const struct mount_op *o
 	r = open_target(rootfd, op, S_ISDIR(st.st_mode), &target);
 	if (r < 0)
 		return sync_errorf(syncfd, r, "open volume target '%s' in '%s'", op->dst, rootfs);
+	/* A symlink on the way ("/x -> /", "/x -> ../..") is followed inside the rootfs, and
+	 * may land on its root: a volume there would hide the whole rootfs. */
+	if (is_root(rootfd, target))
+		return sync_errorf(syncfd, -EINVAL, "volume target '%s' in '%s' is its root",
+		                   op->dst, rootfs);
 	if (k_move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
 	    0)
 		return sync_errorf(syncfd, -errno, "mount volume '%s' on '%s'", op->src, op->dst);

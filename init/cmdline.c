@@ -30,6 +30,7 @@ enum opt_id {
 	OPT_CAP_DROP,
 	OPT_NO_NEW_PRIVS,
 	OPT_CONFIG,
+	OPT_CONFIG_NAME,
 	OPT_SERVICE,
 	OPT_CONTROL_FD,
 	OPT_TTY,
@@ -44,16 +45,27 @@ struct opt {
 };
 
 static const struct opt opts[] = {
-    {"help", 'h', false, OPT_HELP},          {"version", 'V', false, OPT_VERSION},
-    {"verbose", 'v', false, OPT_VERBOSE},    {"keep-running", 0, false, OPT_KEEP_RUNNING},
-    {"grace", 0, true, OPT_GRACE},           {"container", 0, false, OPT_CONTAINER},
-    {"mounted", 0, false, OPT_MOUNTED},      {"privileged", 0, false, OPT_PRIVILEGED},
-    {"workdir", 0, true, OPT_WORKDIR},       {"user", 0, true, OPT_USER},
-    {"keep-fds", 0, false, OPT_KEEP_FDS},    {"cap-add", 0, true, OPT_CAP_ADD},
-    {"cap-drop", 0, true, OPT_CAP_DROP},     {"no-new-privileges", 0, false, OPT_NO_NEW_PRIVS},
-    {"config", 'c', true, OPT_CONFIG},       {"service", 0, true, OPT_SERVICE},
-    {"control-fd", 0, true, OPT_CONTROL_FD}, {"tty", 0, false, OPT_TTY},
-    {NULL, 's', false, OPT_COMPAT},          {NULL, 'g', false, OPT_COMPAT},
+    {"help", 'h', false, OPT_HELP},
+    {"version", 'V', false, OPT_VERSION},
+    {"verbose", 'v', false, OPT_VERBOSE},
+    {"keep-running", 0, false, OPT_KEEP_RUNNING},
+    {"grace", 0, true, OPT_GRACE},
+    {"container", 0, false, OPT_CONTAINER},
+    {"mounted", 0, false, OPT_MOUNTED},
+    {"privileged", 0, false, OPT_PRIVILEGED},
+    {"workdir", 0, true, OPT_WORKDIR},
+    {"user", 0, true, OPT_USER},
+    {"keep-fds", 0, false, OPT_KEEP_FDS},
+    {"cap-add", 0, true, OPT_CAP_ADD},
+    {"cap-drop", 0, true, OPT_CAP_DROP},
+    {"no-new-privileges", 0, false, OPT_NO_NEW_PRIVS},
+    {"config", 'c', true, OPT_CONFIG},
+    {"service", 0, true, OPT_SERVICE},
+    {"control-fd", 0, true, OPT_CONTROL_FD},
+    {"tty", 0, false, OPT_TTY},
+    {NULL, 's', false, OPT_COMPAT},
+    {NULL, 'g', false, OPT_COMPAT},
+    {"config-name", 0, true, OPT_CONFIG_NAME},
 };
 
 static const char usage[] =
@@ -66,7 +78,8 @@ static const char usage[] =
     "  -V, --version       show the version and exit\n"
     "  -v, --verbose       debug logs on stderr\n"
     "  --keep-running      when CMD exits, stay up while any other process remains\n"
-    "  --grace SECONDS     grace period on SIGTERM/SIGINT before SIGKILL (default 10)\n"
+    "  --grace SECONDS     grace period on SIGTERM/SIGINT before SIGKILL (default 10;\n"
+    "                      without --keep-running or services only when given)\n"
     "  --container         mount /proc, /sys, /dev and drop capabilities (PID 1 of a container)\n"
     "  --mounted           with --container: /proc, /sys, /dev are mounted already (launch)\n"
     "  --privileged        with --container: keep every capability, mask nothing\n"
@@ -77,6 +90,7 @@ static const char usage[] =
     "  --cap-drop CAPS     with --container: drop these capabilities (NAME,NAME or ALL)\n"
     "  --no-new-privileges set no_new_privs: exec never gains privileges (setuid, file caps)\n"
     "  -c, --config FILE   services from FILE (default: /etc/boxinit.conf when present)\n"
+    "  --config-name NAME  call FILE NAME in messages (launch: the file on the host)\n"
     "  --service NAME=CMD  one more service (restart on failure); repeatable\n"
     "  --control-fd FD     launch's socket: told when CMD ends\n"
     "  --tty               a pty of the container's for CMD (master sent over FD)\n"
@@ -133,6 +147,13 @@ static int apply_value(struct init_config *c, enum opt_id id, const char *name, 
 		}
 		c->config_path = val;
 		return 0;
+	case OPT_CONFIG_NAME:
+		if (val[0] == '\0') {
+			log_error("invalid --config-name '': expected a file name");
+			return -EINVAL;
+		}
+		c->config_name = val;
+		return 0;
 	case OPT_SERVICE:
 		if (c->n_services >= CMDLINE_MAX_SERVICES) {
 			log_error("too many --service options (at most %d)", CMDLINE_MAX_SERVICES);
@@ -154,6 +175,7 @@ static int apply_value(struct init_config *c, enum opt_id id, const char *name, 
 			log_error("invalid --grace '%s': expected seconds, e.g. 10 or 0.5", val);
 			return -EINVAL;
 		}
+		c->grace_given = true;
 		return 0;
 	case OPT_WORKDIR:
 		if (val[0] == '\0') {

@@ -19,10 +19,12 @@
 struct init_config {
 	char *const *argv;       /* the command, NULL-terminated; NULL when none was given */
 	const char *config_path; /* -c FILE */
+	const char *config_name; /* --config-name: what messages call FILE (launch: the host's) */
 	const char *services[CMDLINE_MAX_SERVICES]; /* --service NAME=CMD, in order */
 	size_t n_services;
 	const char *workdir;
 	uint64_t grace_ms;
+	bool grace_given; /* --grace given: it bounds a forwarded stop in tini mode too */
 	uid_t uid;
 	gid_t gid;
 	bool has_user;

@@ -175,10 +175,13 @@ int main(int argc, char **argv)
 	}
 	log_init("boxinit", cfg.verbose);
 	/* The whole configuration is checked before anything is mounted or started. */
-	if (svcconf_load(cfg.config_path, cfg.services, cfg.n_services, &svcs) < 0)
+	if (svcconf_load(cfg.config_path, cfg.config_name, cfg.services, cfg.n_services, &svcs) < 0)
 		return EXIT_LAUNCH_FAILURE;
 	if (!cfg.argv && svcs.n == 0) {
-		log_error("missing command (see --help)");
+		if (svcs.path)
+			log_error("%s: no service, and no command given (see --help)", svcs.path);
+		else
+			log_error("missing command (see --help)");
 		return EXIT_LAUNCH_FAILURE;
 	}
 	/* The private log descriptor would be closed with the inherited ones. */

@@ -30,6 +30,9 @@ struct sd_rule {
 static const struct sd_rule rules[] = {
     /* tini: the command's end is boxinit's end; stop signals are only forwarded. */
     {SD_RUNNING, SD_EV_MAIN_EXITED, MODE_TINI, {SD_DONE, SD_ACT_FINISH}},
+    /* tini with --grace: a forwarded stop signal armed it; its end kills everything (the
+     * command's end then ends boxinit, as above). */
+    {SD_RUNNING, SD_EV_GRACE_EXPIRED, MODE_TINI, {SD_RUNNING, SD_ACT_KILL_ALL}},
     /* --keep-running: the end is when nothing is left, or a stop. */
     {SD_RUNNING, SD_EV_STOP, MODE_KEEP, {SD_STOPPING, SD_ACT_TERM_ALL}},
     {SD_RUNNING, SD_EV_STOP_NOW, MODE_KEEP, {SD_KILLING, SD_ACT_KILL_ALL}},

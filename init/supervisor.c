@@ -254,6 +254,20 @@ static void handle_event(struct supervisor *s, enum sd_event ev)
 	act(s, step.action);
 }
 
+/* tini mode forwards a stop signal and lets the command take its time; an explicit --grace
+ * bounds it: the first stop signal starts the grace, later ones do not restart it. */
+static void arm_tini_grace(struct supervisor *s, int sig)
+{
+	int r;
+
+	if ((sig != SIGTERM && sig != SIGINT) || !s->cfg->grace_given || s->cfg->keep_running ||
+	    s->n_svcs > 0 || uv_is_active((uv_handle_t *)&s->shutdown.grace))
+		return;
+	r = shutdown_arm(&s->shutdown, s->cfg->grace_ms, on_grace_expired);
+	if (r < 0)
+		log_errno(r, "start grace timer");
+}
+
 static void on_signal(struct signals *sw, int sig, enum sig_action a)
 {
 	struct supervisor *s = container_of(sw, struct supervisor, signals);
@@ -269,6 +283,7 @@ static void on_signal(struct signals *sw, int sig, enum sig_action a)
 	case SIG_ACT_FORWARD:
 		if (!s->has_main || service_signal(&s->main, sig) < 0)
 			log_debug("signal %d: no main command to forward it to", sig);
+		arm_tini_grace(s, sig);
 		break;
 	case SIG_ACT_STOP:
 		handle_event(s, SD_EV_STOP);

@@ -361,7 +361,51 @@ struct ini_ctx {
 	struct svc_config *cur;
 	size_t first; /* services before this index came from elsewhere */
 	bool reported;
+	/* The lines of the section headers, in order, and the line of the last key: inih
+	 * gives keys only, so "[a] ... [a]" would otherwise read as one section. */
+	unsigned *headers;
+	size_t n_headers, next_header;
+	unsigned last_line;
 };
+
+/* The line numbers of every "[..." line (leading blanks allowed), as inih counts them. A
+ * line too long for inih would be cut in two and reported as a syntax error: it is named
+ * for what it is. */
+static int find_headers(struct ini_ctx *x, const char *text)
+{
+	unsigned line = 1;
+
+	for (const char *p = text; *p; line++) {
+		const char *s = p + strspn(p, " \t");
+		const char *nl = strchr(p, '\n');
+
+		if ((nl ? (size_t)(nl - p) : strlen(p)) >= SVCCONF_MAX_LINE - 2) {
+			log_error("%s:%u: line longer than %d bytes", x->path, line,
+			          SVCCONF_MAX_LINE - 3);
+			return -EINVAL;
+		}
+		if (*s == '[') {
+			unsigned *h = realloc(x->headers, (x->n_headers + 1) * sizeof(*h));
+
+			if (!h)
+				return -ENOMEM;
+			x->headers = h;
+			x->headers[x->n_headers++] = line;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+/* Was a header for the current section given again since its last key? */
+static bool header_repeated(struct ini_ctx *x, unsigned line)
+{
+	while (x->next_header < x->n_headers && x->headers[x->next_header] <= x->last_line)
+		x->next_header++;
+	return x->next_header < x->n_headers && x->headers[x->next_header] < line;
+}
 
 static int set_key(struct ini_ctx *x, const char *name, const char *value, unsigned line)
 {
@@ -390,8 +434,13 @@ static int enter_section(struct ini_ctx *x, const char *section, unsigned line)
 	struct svc_config tmp = {.origin = x->path, .name = (char *)section};
 	struct svc_config *s;
 
-	if (x->cur && STREQ(x->cur->name, section))
-		return 0;
+	if (x->cur && STREQ(x->cur->name, section)) {
+		if (!header_repeated(x, line))
+			return 0;
+		/* Named at its first key, as the services declared apart are. */
+		return conf_fail(&tmp, line, "service '%s' declared twice (first at %s:%u)",
+		                 section, x->cur->origin, x->cur->line);
+	}
 	if (!section[0])
 		return conf_fail(&tmp, line, "key outside a [service] section");
 	if (!name_ok(section))
@@ -419,6 +468,7 @@ static int on_ini_key(void *user, const char *section, const char *name, const c
 	r = enter_section(x, section, line);
 	if (r == 0)
 		r = set_key(x, name, value, line);
+	x->last_line = line;
 	if (r < 0)
 		x->reported = true;
 	return r == 0;
@@ -437,7 +487,13 @@ int svcconf_parse_ini(struct services_config *c, const char *path, const char *t
 	ini_allow_realloc = true;
 	ini_max_line = SVCCONF_MAX_LINE;
 	ini_stop_on_first_error = true;
+	line = find_headers(&x, text);
+	if (line < 0) {
+		free(x.headers);
+		return line == -ENOMEM ? log_errno(line, "read '%s'", path) : line;
+	}
 	line = ini_parse_string(text, on_ini_key, &x);
+	free(x.headers);
 	if (line < 0)
 		return log_errno(-ENOMEM, "read '%s'", path);
 	if (line > 0) {
@@ -665,7 +721,7 @@ int svcconf_validate(struct services_config *c, const char *root)
 			return r;
 	}
 	r = order_services(c);
-	if (r < 0)
+	if (r < 0 || !root)
 		return r;
 	for (size_t i = 0; i < c->n; i++) {
 		r = check_user(root, &c->svcs[i]);
@@ -677,27 +733,55 @@ int svcconf_validate(struct services_config *c, const char *root)
 	return 0;
 }
 
-int svcconf_load(const char *path, const char *const *specs, size_t n_specs,
+/* path read and parsed, then the specs; name is what messages call the file. */
+static int read_all_services(struct services_config *c, const char *path, const char *name,
+                             const char *const *specs, size_t n_specs)
+{
+	_cleanup_free_ char *text = NULL;
+	struct stat st;
+	int r = 0;
+
+	if (path) {
+		c->path = strdup(name);
+		if (!c->path)
+			return log_errno(-ENOMEM, "read config '%s'", name);
+		/* A fifo or a terminal would block the read for good. */
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+			log_error("read config '%s': not a regular file", name);
+			return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		}
+		r = read_file_alloc(path, SVCCONF_MAX_SIZE, &text);
+		if (r < 0)
+			return log_errno(r, "read config '%s'", name);
+		r = svcconf_parse_ini(c, c->path, text);
+	}
+	for (size_t i = 0; r == 0 && i < n_specs; i++)
+		r = svcconf_add_cli(c, specs[i]);
+	return r;
+}
+
+int svcconf_check(const char *path, const char *const *specs, size_t n_specs)
+{
+	struct services_config c = {0};
+	int r = read_all_services(&c, path, path, specs, n_specs);
+
+	if (r == 0)
+		r = svcconf_validate(&c, NULL);
+	if (r == 0)
+		r = c.n > INT_MAX ? INT_MAX : (int)c.n;
+	svcconf_free(&c);
+	return r;
+}
+
+int svcconf_load(const char *path, const char *name, const char *const *specs, size_t n_specs,
                  struct services_config *ret)
 {
 	struct services_config c = {0};
-	_cleanup_free_ char *text = NULL;
-	int r = 0;
+	int r;
 
 	if (!path && access(SVCCONF_DEFAULT_PATH, F_OK) == 0)
 		path = SVCCONF_DEFAULT_PATH;
-	if (path) {
-		c.path = strdup(path);
-		if (!c.path)
-			return log_errno(-ENOMEM, "read config '%s'", path);
-		r = read_file_alloc(path, SVCCONF_MAX_SIZE, &text);
-		if (r < 0)
-			log_errno(r, "read config '%s'", path);
-		else
-			r = svcconf_parse_ini(&c, c.path, text);
-	}
-	for (size_t i = 0; r == 0 && i < n_specs; i++)
-		r = svcconf_add_cli(&c, specs[i]);
+	r = read_all_services(&c, path, name ? name : path, specs, n_specs);
 	if (r == 0)
 		r = svcconf_validate(&c, "");
 	if (r < 0) {

@@ -76,13 +76,21 @@ int svcconf_parse_ini(struct services_config *c, const char *path, const char *t
 int svcconf_add_cli(struct services_config *c, const char *spec);
 
 /* Resolves dependencies (order, cycles), users and groups, executables and working
- * directories, all under root ("" for the real root). Logs the first problem. */
+ * directories, all under root ("" for the real root; NULL: dependencies only). Logs the
+ * first problem. */
 int svcconf_validate(struct services_config *c, const char *root);
 
 /* Everything boxinit does at start: path (or SVCCONF_DEFAULT_PATH when it exists and
- * path is NULL), then each --service spec, then validation. Logs; 0 or -EINVAL/-errno. */
-int svcconf_load(const char *path, const char *const *specs, size_t n_specs,
+ * path is NULL), then each --service spec, then validation. Messages call the file name
+ * (NULL: path). Logs; 0 or -EINVAL/-errno. */
+int svcconf_load(const char *path, const char *name, const char *const *specs, size_t n_specs,
                  struct services_config *ret);
+
+/* What can be checked outside the container (launch, before it creates anything): the
+ * file and the specs parsed, dependencies resolved, no cycle. Users, groups, executables
+ * and working directories are the container's, left to svcconf_load. Logs; returns the
+ * number of services, or -errno. */
+int svcconf_check(const char *path, const char *const *specs, size_t n_specs);
 
 /* Parses "TERM", "SIGTERM" or "15". Returns the signal or -EINVAL. Pure. */
 int svcconf_parse_signal(const char *s);

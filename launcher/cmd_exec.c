@@ -552,9 +552,20 @@ static int parse_args(int argc, char **argv, struct exec_args *a)
 			}
 			a->workdir = optarg;
 			break;
-		case 'u':
+		case 'u': {
+			unsigned uid, gid;
+			bool has_gid;
+
+			/* Checked here, before the container is looked up. */
+			if (config_parse_user(optarg, &uid, &gid, &has_gid) < 0) {
+				log_error("invalid value '%s' for --user: expected UID[:GID] "
+				          "(numbers)",
+				          optarg);
+				return -EINVAL;
+			}
 			a->user = optarg;
 			break;
+		}
 		default:
 			return -EINVAL;
 		}

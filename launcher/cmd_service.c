@@ -162,7 +162,11 @@ int cmd_service(int argc, char **argv)
 	if (STREQ(verb, "signal")) {
 		sig = optind + 2 < argc ? argv[optind + 2] : NULL;
 		svc = optind + 3 < argc ? argv[optind + 3] : NULL;
-		if (!sig || signal_parse(sig) < 0 || !svc || optind + 4 < argc) {
+		if (sig && signal_parse(sig) < 0) {
+			log_error("invalid signal '%s' (usage: %s)", sig, usage);
+			return EXIT_LAUNCH_FAILURE;
+		}
+		if (!sig || !svc || optind + 4 < argc) {
 			log_error("usage: launch service NAME signal SIG SERVICE");
 			return EXIT_LAUNCH_FAILURE;
 		}

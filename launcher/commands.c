@@ -320,6 +320,11 @@ int cmd_stop(int argc, char **argv)
 		log_error("missing NAME (usage: %s)", usage);
 		return EXIT_LAUNCH_FAILURE;
 	}
+	/* A bad GRACE is one error, before any container is looked up. */
+	if (grace && parse_duration_ms(grace, &(uint64_t){0}) < 0) {
+		log_error("invalid value '%s' for --time", grace);
+		return EXIT_LAUNCH_FAILURE;
+	}
 	for (int i = optind; i < argc; i++)
 		failed |= stop_one(argv[i], grace) < 0;
 	return failed ? EXIT_LAUNCH_FAILURE : 0;

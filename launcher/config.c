@@ -21,6 +21,7 @@
 #include "log.h"
 #include "paths.h"
 #include "seccomp_profile.h"
+#include "svcconf.h"
 #include "sync.h"
 #include "util.h"
 
@@ -188,7 +189,7 @@ static const char *option_name(int opt)
 static int bad_value(int opt, const char *value, int r)
 {
 	if (r == -ERANGE)
-		(void)log_errno(r, "invalid value '%s' for --%s", value, option_name(opt));
+		log_error("invalid value '%s' for --%s: out of range", value, option_name(opt));
 	else
 		log_error("invalid value '%s' for --%s", value, option_name(opt));
 	return -EINVAL;
@@ -383,11 +384,15 @@ static int parse_other(int opt, const char *arg, struct launch_config *c)
 
 static int normalize_path(const char *in, char **ret);
 
-/* Absolute, without "." or ".." components: stays below the hierarchy's root. */
+/* Absolute, without "." or ".." components: stays below the hierarchy's root. No control
+ * characters: the kernel takes most of them in a cgroup's name. */
 static bool path_is_clean(const char *path)
 {
 	_cleanup_free_ char *norm = NULL;
 
+	for (const char *p = path; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
 	return strlen(path) < PATH_MAX / 2 && normalize_path(path, &norm) == 0;
 }
 
@@ -1053,9 +1058,15 @@ static int check_rootless(struct launch_config *c)
 static int load_seccomp_profile(struct launch_config *c)
 {
 	struct syscall_filter f = {0};
+	struct stat st;
 	json_error_t e;
 	int r;
 
+	/* A fifo or a terminal would block the read for good. */
+	if (stat(c->seccomp_file, &st) == 0 && !S_ISREG(st.st_mode)) {
+		log_error("read seccomp profile '%s': not a regular file", c->seccomp_file);
+		return -EINVAL;
+	}
 	c->seccomp_profile = json_load_file(c->seccomp_file, JSON_REJECT_DUPLICATES, &e);
 	if (!c->seccomp_profile) {
 		if (e.line > 0)
@@ -1070,6 +1081,24 @@ static int load_seccomp_profile(struct launch_config *c)
 	return r;
 }
 
+/* -c FILE and --service, with boxinit's own parser: a mistake in them stops launch before
+ * anything exists, in a message that names FILE as the user gave it. Users, executables and
+ * working directories are the container's (volumes included): boxinit checks those. */
+static int check_services(const struct launch_config *c)
+{
+	int r;
+
+	if (!c->config_file && !c->n_services)
+		return 0;
+	r = svcconf_check(c->config_file, c->services, c->n_services);
+	if (r == 0 && !c->cmd[0]) {
+		log_error("%s: no service, and no command given (see launch --help)",
+		          c->config_file ? c->config_file : "--service");
+		return -EINVAL;
+	}
+	return r < 0 ? r : 0;
+}
+
 int config_check_host(struct launch_config *c)
 {
 	int r;
@@ -1079,6 +1108,9 @@ int config_check_host(struct launch_config *c)
 		if (r < 0)
 			return r;
 	}
+	r = check_services(c);
+	if (r < 0)
+		return r;
 	r = check_rootfs(c);
 	if (r < 0)
 		return r;

@@ -192,6 +192,9 @@ int initexec_argv(const struct launch_config *c, int ctl_fd, bool tty, char ***r
 	if (c->config_file) {
 		opts[n_opts++] = "-c";
 		opts[n_opts++] = CONFIG_BOXINIT_CONF;
+		/* Its messages name the user's file, not the path it is bound on. */
+		opts[n_opts++] = "--config-name";
+		opts[n_opts++] = c->config_file;
 	}
 	if (ctl_fd >= 0) {
 		(void)snprintf(ctl, sizeof(ctl), "%d", ctl_fd);

@@ -63,7 +63,9 @@ int oci_parse(int argc, char **argv, const struct oci_opt *opts, char ***ret_pos
 		int r;
 
 		if (STREQ(arg, "--")) {
-			i++;
+			/* What follows is positional, even "-x" (an id then fails as one). */
+			for (i++; i < argc && n < max_pos; i++)
+				argv[1 + n++] = argv[i];
 			break;
 		}
 		if (arg[0] != '-' || !arg[1]) {

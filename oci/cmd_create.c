@@ -245,6 +245,15 @@ static int parse_create(int argc, char **argv, struct create_args *a, bool run)
 		return -EINVAL;
 	}
 	a->id = pos[0];
+	/* Known bad before anything exists, rather than found once the container does. */
+	if (a->pid_file && !a->pid_file[0]) {
+		log_error("%s: --pid-file: '' is not a file", argv[0]);
+		return -EINVAL;
+	}
+	if (!a->bundle[0]) {
+		log_error("%s: --bundle: '' is not a directory", argv[0]);
+		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -266,8 +266,14 @@ int oci_list(const struct oci_global *g, int argc, char **argv)
 	size_t n = 0;
 	int np;
 
-	if (oci_parse(argc, argv, opts, &pos, &np, 0, 0, "[--format table|json] [--quiet]") < 0 ||
-	    list_ids(g->root, &ids, &n) < 0 || !all)
+	if (oci_parse(argc, argv, opts, &pos, &np, 0, 0, "[--format table|json] [--quiet]") < 0)
+		return 1;
+	if (!STREQ(format, "table") && !STREQ(format, "json")) {
+		log_error("list: --format: '%s' is neither 'table' nor 'json'", format);
+		json_decref(all);
+		return 1;
+	}
+	if (list_ids(g->root, &ids, &n) < 0 || !all)
 		return 1;
 	if (!STREQ(format, "json") && !quiet)
 		printf("%-24s %-8s %-10s %-40s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED");
@@ -408,7 +414,7 @@ int oci_update(const struct oci_global *g, int argc, char **argv)
 	r = read_file_alloc(STREQ(file, "-") ? "/dev/stdin" : file, 1 << 20, &text);
 	if (r < 0)
 		return log_errno(r, "read resources '%s'", file), 1;
-	if (ociconf_parse_resources(text, strlen(text), &lim) < 0 ||
+	if (ociconf_parse_resources(text, strlen(text), file, &lim) < 0 ||
 	    open_running(g, id, &cg, &status) < 0)
 		return 1;
 	r = cgroup_update(cg, &lim);

@@ -55,6 +55,44 @@ struct joiner {
 	unsigned preserve;
 };
 
+/* --user UID[:GID]: numbers, each below (uid_t)-1 ("unchanged" to setuid(2)). The gid is
+ * root's when none is given, as runc has it. */
+static int parse_user(const char *s, unsigned *ret_uid, unsigned *ret_gid)
+{
+	const char *colon = strchr(s, ':');
+	_cleanup_free_ char *uid_s = strndup(s, colon ? (size_t)(colon - s) : strlen(s));
+	uint64_t uid, gid = 0;
+
+	if (!uid_s)
+		return -ENOMEM;
+	if (parse_u64(uid_s, &uid) < 0 || uid >= UINT32_MAX ||
+	    (colon && (parse_u64(colon + 1, &gid) < 0 || gid >= UINT32_MAX)))
+		return -EINVAL;
+	*ret_uid = (unsigned)uid;
+	*ret_gid = (unsigned)gid;
+	return 0;
+}
+
+/* The values that mean nothing whatever the container: refused before it is looked up,
+ * and before anything runs. */
+static int check_values(const struct exec_args *a)
+{
+	unsigned uid, gid;
+
+	if (a->user && parse_user(a->user, &uid, &gid) < 0)
+		return log_error("exec: --user '%s': not UID[:GID]", a->user), -EINVAL;
+	if (a->cwd && a->cwd[0] != '/')
+		return log_error("exec: --cwd '%s': not an absolute path", a->cwd), -EINVAL;
+	for (size_t i = 0; i < a->env.n; i++)
+		if (!strchr(a->env.v[i], '=') || a->env.v[i][0] == '=')
+			return log_error("exec: --env '%s': not KEY=VALUE", a->env.v[i]), -EINVAL;
+	if (a->pid_file && !a->pid_file[0])
+		return log_error("exec: --pid-file: '' is not a file"), -EINVAL;
+	if (a->console_socket && !a->console_socket[0])
+		return log_error("exec: --console-socket: '' is not a socket"), -EINVAL;
+	return 0;
+}
+
 static int parse_exec(int argc, char **argv, struct exec_args *a)
 {
 	const struct oci_opt opts[] = {
@@ -97,7 +135,7 @@ static int parse_exec(int argc, char **argv, struct exec_args *a)
 		log_error("exec: --cgroup, --apparmor and --process-label are not supported");
 		return -EOPNOTSUPP;
 	}
-	return 0;
+	return check_values(a);
 }
 
 /* "--user UID[:GID]", -e, --cwd, --cap, -g, -t, --no-new-privs over the container's process. */
@@ -121,13 +159,11 @@ static int override(struct spec_process *p, const struct exec_args *a)
 	env[n_env] = NULL;
 	if (a->user) {
 		unsigned uid, gid;
-		char tail;
-		int k = sscanf(a->user, "%u:%u%c", &uid, &gid, &tail);
 
-		if (k != 1 && k != 2)
+		if (parse_user(a->user, &uid, &gid) < 0)
 			return log_error("exec: --user '%s': not UID[:GID]", a->user), -EINVAL;
 		p->uid = uid;
-		p->gid = k == 2 ? gid : 0;
+		p->gid = gid;
 	}
 	for (size_t i = 0; i < a->caps.n; i++) {
 		struct capset_change ch = {0};
@@ -183,8 +219,10 @@ static int build_process(const char *root, const struct exec_args *a, struct spe
 		return r;
 	if (a->process_file) {
 		r = read_file_alloc(a->process_file, 4 << 20, &text);
-		if (r < 0)
-			return log_errno(r, "exec: read process '%s'", a->process_file);
+		if (r < 0) {
+			(void)log_errno(r, "exec: read process '%s'", a->process_file);
+			return -EINVAL;
+		}
 		r = ociconf_parse_process(text, strlen(text), &p);
 		if (r < 0)
 			return r;
@@ -300,8 +338,9 @@ static int prepare(const struct oci_global *g, const struct exec_args *a, struct
 	enum oci_status status;
 	int r = ocistate_load(g->root, a->id, st), fd;
 
+	/* A missing container is no missing command (127): ocistate_load said which. */
 	if (r < 0)
-		return r;
+		return r == -ENOENT ? -ESRCH : r;
 	status = ocistate_status(g->root, st);
 	if (status != OCI_RUNNING && !(status == OCI_PAUSED && a->ignore_paused)) {
 		log_error("exec in container '%s': container not running (it is %s)", a->id,
@@ -418,8 +457,9 @@ int oci_exec(const struct oci_global *g, int argc, char **argv)
 	(void)sigprocmask(a.detach ? SIG_SETMASK : SIG_BLOCK, a.detach ? NULL : &set, &old_mask);
 	if (r == 0)
 		r = run_exec(g, &a, &old_mask, &pid);
-	if (r == 0 && a.pid_file)
-		r = ocistate_write_pid_file(a.pid_file, pid);
+	/* The process runs: a pid file that cannot be written is no missing command. */
+	if (r == 0 && a.pid_file && ocistate_write_pid_file(a.pid_file, pid) < 0)
+		r = -EIO;
 	free(a.env.v);
 	free(a.caps.v);
 	free(a.gids.v);

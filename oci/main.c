@@ -161,12 +161,21 @@ static int parse_global(int argc, char **argv, struct oci_global *g, int *ret_i)
 		}
 		break;
 	}
+	log_init("box", g->debug);
+	if (!g->root[0]) {
+		log_error("--root: '' is not a directory");
+		return -EINVAL;
+	}
+	if (rootless && !STREQ(rootless, "true") && !STREQ(rootless, "false") &&
+	    !STREQ(rootless, "auto")) {
+		log_error("--rootless: '%s' is neither 'true', 'false' nor 'auto'", rootless);
+		return -EINVAL;
+	}
 	/* auto (or none given): rootless when run by an ordinary user or inside a user
 	 * namespace, as runc decides. */
 	g->rootless = rootless && !STREQ(rootless, "auto") ? STREQ(rootless, "true")
 	                                                   : geteuid() != 0 || in_user_namespace();
 	*ret_i = i;
-	log_init("box", g->debug);
 	return open_log(log_path, log_format);
 }
 

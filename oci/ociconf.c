@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "capset.h"
 #include "fmt.h"
@@ -1323,6 +1324,31 @@ static const struct field top_fields[] = {
     {"freebsd", K_NOT_LINUX, 0, NULL, 0},
 };
 
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/* No "." or ".." component (slice:prefix:name forms included): the container's cgroup stays
+ * under the hierarchy's root. */
+static bool cgroup_path_stays(const char *p)
+{
+	if (!printable(p))
+		return false;
+	while (*p) {
+		size_t n = strcspn(p, "/:");
+
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += n;
+		p += strspn(p, "/:");
+	}
+	return true;
+}
+
 /* What no single field shows: the combinations the kernel would refuse. */
 static int check_combinations(const struct spec *s)
 {
@@ -1339,6 +1365,13 @@ static int check_combinations(const struct spec *s)
 		            "linux.gidMappings");
 	if (host && strlen(s->hostname) > HOST_MAX)
 		return fail(CONFIG ": hostname", "longer than %d bytes", HOST_MAX);
+	if (host && !printable(s->hostname))
+		return fail(CONFIG ": hostname", "control characters in '%s'", s->hostname);
+	if (domain && !printable(s->domainname))
+		return fail(CONFIG ": domainname", "control characters in '%s'", s->domainname);
+	if (s->cgroups_path && !cgroup_path_stays(s->cgroups_path))
+		return fail(CONFIG ": linux.cgroupsPath",
+		            "'%s' has a '..', '.' or a control character", s->cgroups_path);
 	if (domain && strlen(s->domainname) > HOST_MAX)
 		return fail(CONFIG ": domainname", "longer than %d bytes", HOST_MAX);
 	if ((host || domain) && !s->ns[SPEC_NS_UTS].wanted)
@@ -1478,10 +1511,11 @@ static int parse_update(json_t *v, const char *path, void *at)
 	return r;
 }
 
-int ociconf_parse_resources(const char *text, size_t len, struct cgroup_limits *ret)
+int ociconf_parse_resources(const char *text, size_t len, const char *name,
+                            struct cgroup_limits *ret)
 {
 	struct spec s = {0};
-	int r = parse_document(text, len, "resources.json", parse_update, &s);
+	int r = parse_document(text, len, name, parse_update, &s);
 
 	if (r == 0)
 		*ret = s.limits;
@@ -1493,10 +1527,16 @@ int ociconf_load(const char *bundle, struct spec *ret)
 {
 	_cleanup_free_ char *text = NULL;
 	char path[PATH_MAX];
+	struct stat st;
 	int r;
 
 	if (fmt_snprintf(path, sizeof(path), "%s/config.json", bundle) >= (int)sizeof(path))
 		return log_errno(-ENAMETOOLONG, "config.json in '%s'", bundle);
+	/* A fifo would block the read for good. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		log_error("config.json in '%s': not a regular file", bundle);
+		return -EINVAL;
+	}
 	r = read_file_alloc(path, CONFIG_MAX, &text);
 	if (r < 0)
 		return log_errno(r, "config.json in '%s'", bundle);

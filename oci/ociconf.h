@@ -24,7 +24,8 @@ int ociconf_parse_process(const char *text, size_t len, struct spec_process *ret
 
 /* `box update --resources FILE`: a linux.resources object alone (messages name
  * "resources.json: memory.limit", ...) into the cgroup limits; device rules are refused. */
-int ociconf_parse_resources(const char *text, size_t len, struct cgroup_limits *ret);
+int ociconf_parse_resources(const char *text, size_t len, const char *name,
+                            struct cgroup_limits *ret);
 
 /* Reads and parses BUNDLE/config.json (at most 4 MiB). Logs its errors; -errno. */
 int ociconf_load(const char *bundle, struct spec *ret);

@@ -150,7 +150,9 @@ int ocistate_load(const char *root, const char *id, struct ocistate *ret)
 	dir = ocistate_dir(root, id);
 	if (!dir || asprintf(&path, "%s/state.json", dir) < 0)
 		return log_errno(-ENOMEM, "load the state of '%s'", id);
-	r = read_file_alloc(path, 1 << 20, &text);
+	/* The state carries the config's annotations: room for the largest config.json
+	 * create accepts (4 MiB, ociconf.c), and more. */
+	r = read_file_alloc(path, 8u << 20, &text);
 	if (r == -ENOENT) {
 		log_error("container '%s' does not exist", id);
 		return r;

@@ -93,6 +93,53 @@ test_process_ignoring_sigterm_is_killed_at_the_end_of_the_grace_as_subreaper()
 	ignoring_process_is_killed_at_the_end_of_the_grace sub
 }
 
+# Without --keep-running (tini mode) a stop signal is only forwarded; a --grace given on the
+# command line bounds the wait for the command all the same.
+tini_grace_kills_a_command_ignoring_sigterm()
+{
+	local cmd
+	boxinit_start "$1" --grace 3 -- "$PROBE" ignore-term 60 && probe_ready || return
+	cmd=$(live_descendants)
+	kill -TERM "$BOXINIT_PID"
+	# boxinit forwarded it and the command shrugged it off: the grace is running.
+	wait_until 10 file_has "$TEST_TMP/out" '^term$' || fail "the command never got SIGTERM"
+	assertTrue "boxinit waits during the grace" "proc_alive $BOXINIT_PID"
+	assertTrue "the command ignores SIGTERM and lives on" "proc_alive $cmd"
+	# The command would sleep 60 s: ending within 20 s means the grace killed it.
+	boxinit_wait 20 || return
+	assertEquals "the command died of SIGKILL" 137 "$EXIT_CODE"
+	assertTrue "the command is gone" "proc_dead $cmd"
+	assertEquals "nothing on stderr: $(cat "$TEST_TMP/err")" 0 "$(stderr_lines)"
+}
+
+test_grace_given_in_tini_mode_kills_the_command_at_its_end_as_pid1()
+{
+	tini_grace_kills_a_command_ignoring_sigterm pid1
+}
+
+test_grace_given_in_tini_mode_kills_the_command_at_its_end_as_subreaper()
+{
+	tini_grace_kills_a_command_ignoring_sigterm sub
+}
+
+# tini's own behaviour when no --grace is given: the command decides when it ends. Past the
+# default grace (10 s) it still runs.
+test_tini_mode_without_grace_only_forwards_sigterm()
+{
+	local cmd
+	boxinit_start sub -- "$PROBE" ignore-term 60 && probe_ready || return
+	cmd=$(live_descendants)
+	kill -TERM "$BOXINIT_PID"
+	wait_until 10 file_has "$TEST_TMP/out" '^term$' || fail "the command never got SIGTERM"
+	# Not a synchronisation: the span in which a default grace would have ended.
+	sleep 11
+	assertTrue "boxinit still runs past the default grace" "proc_alive $BOXINIT_PID"
+	assertTrue "the command still runs" "proc_alive $cmd"
+	kill -KILL "$cmd"
+	boxinit_wait 10 || return
+	assertEquals "the command's status" 137 "$EXIT_CODE"
+}
+
 test_second_sigterm_kills_at_once()
 {
 	boxinit_start pid1 --keep-running --grace 30 -- "$PROBE" ignore-term 60 && probe_ready ||

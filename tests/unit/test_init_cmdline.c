@@ -124,6 +124,10 @@ static void test_services_and_config(void **state)
 	assert_true(c.verbose);
 	assert_string_equal(c.config_path, "/f.conf");
 	assert_null(c.argv);
+	assert_null(c.config_name);
+	assert_int_equal(PARSE(&c, "-c", "/etc/boxinit.conf", "--config-name", "./my.conf"), 0);
+	assert_string_equal(c.config_name, "./my.conf");
+	assert_int_equal(PARSE(&c, "--config-name="), -EINVAL);
 }
 
 static void test_grace_values(void **state)
@@ -131,8 +135,11 @@ static void test_grace_values(void **state)
 	struct init_config c;
 
 	(void)state;
+	assert_int_equal(PARSE(&c, "true"), 0);
+	assert_false(c.grace_given);
 	assert_int_equal(PARSE(&c, "--grace", "3", "true"), 0);
 	assert_int_equal(c.grace_ms, 3000);
+	assert_true(c.grace_given);
 	assert_int_equal(PARSE(&c, "--grace=0.5", "true"), 0);
 	assert_int_equal(c.grace_ms, 500);
 	assert_int_equal(PARSE(&c, "--grace", "0", "true"), 0);

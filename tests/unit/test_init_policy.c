@@ -94,6 +94,9 @@ static void test_shutdown_tini(void **state)
 	expect_step(SD_RUNNING, SD_EV_STOP, false, SD_RUNNING, SD_ACT_NONE);
 	expect_step(SD_RUNNING, SD_EV_REAPED, false, SD_RUNNING, SD_ACT_NONE);
 	expect_step(SD_DONE, SD_EV_NOTHING_LEFT, false, SD_DONE, SD_ACT_NONE);
+	/* An explicit --grace armed by a forwarded TERM: its end kills everything, and the
+	 * command's end still ends boxinit. */
+	expect_step(SD_RUNNING, SD_EV_GRACE_EXPIRED, false, SD_RUNNING, SD_ACT_KILL_ALL);
 }
 
 static void test_shutdown_keep_running(void **state)

@@ -277,6 +277,9 @@ static void test_rejections_name_file_and_line(void **state)
 	expect_error("[a]\nrestart = never\n", "svc.conf:2: [a] has no command");
 	expect_error("[a]\ncommand = daemon\n[b]\ncommand = daemon\n[a]\nshell = no\n",
 	             "svc.conf:6: service 'a' declared twice");
+	/* The same section twice in a row: inih gives keys only, still two declarations. */
+	expect_error("[a]\ncommand = daemon\n[a]\nshell = no\n",
+	             "svc.conf:4: service 'a' declared twice (first at svc.conf:2)");
 	expect_error("[a]\ncommand = daemon 'x\n", "svc.conf:2: invalid command");
 	expect_error("[a]\ncommand = daemon\nstop-signal = SIGNOPE\n", "svc.conf:3:");
 	expect_error("[a]\ncommand = daemon\nstop-timeout = soon\n", "svc.conf:3:");

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "cmdline.h"
 #include "initexec.h"
 
 static char *cmd[] = {"/bin/sh", "-c", "echo hi", NULL};
@@ -80,6 +81,27 @@ static void test_argv_hands_the_control_socket_and_tty(void **state)
 	(void)state;
 	assert_int_equal(initexec_argv(&c, 7, true, &argv), 0);
 	assert_strv(argv, want, 11);
+	initexec_strv_free(argv);
+}
+
+/* -c FILE: boxinit reads the file where it is bound, and names the user's FILE in its
+ * messages; its own parser takes what launch gives it. */
+static void test_argv_names_the_config_file_as_given(void **state)
+{
+	struct launch_config c = {.cmd = cmd, .config_file = "./web.conf"};
+	const char *want[] = {"boxinit",        "--container", "--mounted",
+	                      "--keep-running", "-c",          "/etc/boxinit.conf",
+	                      "--config-name",  "./web.conf",  "--",
+	                      "/bin/sh",        "-c",          "echo hi"};
+	struct init_config ic;
+	char **argv;
+
+	(void)state;
+	assert_int_equal(initexec_argv(&c, -1, false, &argv), 0);
+	assert_strv(argv, want, 12);
+	assert_int_equal(cmdline_parse((int)strv_len(argv), argv, &ic), 0);
+	assert_string_equal(ic.config_path, "/etc/boxinit.conf");
+	assert_string_equal(ic.config_name, "./web.conf");
 	initexec_strv_free(argv);
 }
 
@@ -160,6 +182,7 @@ int main(void)
 	    cmocka_unit_test(test_argv_defaults_keep_running),
 	    cmocka_unit_test(test_argv_passes_every_boxinit_option),
 	    cmocka_unit_test(test_argv_hands_the_control_socket_and_tty),
+	    cmocka_unit_test(test_argv_names_the_config_file_as_given),
 	    cmocka_unit_test(test_env_is_clean_and_complete),
 	    cmocka_unit_test(test_env_term_defaults_to_xterm),
 	    cmocka_unit_test(test_env_home_follows_user),

@@ -791,14 +791,14 @@ static void test_update_resources_file(void **state)
 
 	(void)state;
 	capture_begin();
-	r = ociconf_parse_resources(good, strlen(good), &lim);
+	r = ociconf_parse_resources(good, strlen(good), "resources.json", &lim);
 	err = capture_end();
 	assert_int_equal(r, 0);
 	assert_string_equal(err, "");
 	assert_int_equal(lim.memory_max, 1048576);
 	assert_int_equal(lim.pids_max, 64);
 	capture_begin();
-	r = ociconf_parse_resources(bad, strlen(bad), &lim);
+	r = ociconf_parse_resources(bad, strlen(bad), "resources.json", &lim);
 	err = capture_end();
 	assert_int_equal(r, -EINVAL);
 	assert_string_equal(err, "box: resources.json: devices: not supported by update\n");

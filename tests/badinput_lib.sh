@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: MIT
+# shellcheck shell=bash
+# badinput_lib.sh: the table machinery of the bad-input batteries (tests/*/test_badinput.sh),
+# sourced after tests/lib.sh. A suite declares rows (row NAME KIND STATUS NEEDLE ARGS, or a
+# table of "NAME | KIND | STATUS | NEEDLE | ARGS" lines), and defines run_row NAME; each row
+# becomes one test, test_NAME, so every row counts in the suite's total. NEEDLE and ARGS are
+# bash words expanded when the row runs ($FIX: the suite's fixtures, $L300: 300 letters).
+
+FIX=
+L300=$(printf 'a%.0s' {1..300})
+declare -A BI_ROW=()
+
+row()
+{
+	local name=$1
+	[ -z "${BI_ROW[$name]:-}" ] || {
+		echo "test_badinput.sh: row '$name' given twice" >&2
+		exit 1
+	}
+	BI_ROW[$name]="$2"$'\t'"$3"$'\t'"$4"$'\t'"$5"
+	eval "test_$name() { run_row $name; }"
+}
+
+table()
+{
+	local name kind status needle args
+	while IFS='|' read -r name kind status needle args; do
+		name=$(echo $name)
+		case $name in '' | '#'*) continue ;; esac
+		row "$name" "$(echo $kind)" "$(echo $status)" "$needle" "$args"
+	done
+}
+
+# row_fields NAME: sets KIND, STATUS, NEEDLE (one string) and ARGS (an array) for the row.
+row_fields()
+{
+	local needle args
+	IFS=$'\t' read -r KIND STATUS needle args <<<"${BI_ROW[$1]}"
+	eval "NEEDLE=($needle)"
+	NEEDLE=${NEEDLE[*]}
+	# Printed lines carry no control characters (common/log.c shows them as ?).
+	NEEDLE=${NEEDLE//[$'\001'-$'\037']/?}
+	eval "ARGS=($args)"
+}
+
+# assert_row_output PROG STATUS RC ERRFILE NEEDLE: the row's verdict. STATUS 0: the value is
+# valid, nothing on stderr. Otherwise exactly one line, PROG's, naming NEEDLE.
+assert_row_output()
+{
+	local prog=$1 status=$2 rc=$3 err=$4 needle=$5 line
+	assertEquals "exit status (stderr: $(head -c 300 "$err"))" "$status" "$rc"
+	if [ "$status" = 0 ]; then
+		assertEquals "nothing on stderr" "" "$(cat "$err")"
+		return
+	fi
+	assertEquals "one line on stderr, got: $(head -c 600 "$err")" 1 "$(grep -c '' "$err")"
+	line=$(head -n 1 "$err")
+	assertTrue "the line is from $prog: $line" "[[ \$line =~ ^($prog): ]]"
+	assertTrue "the line names $needle: $line" "grep -qF -- \"\$needle\" '$err'"
+}
+
+# Values of each class, for counts, sizes and durations alike. "huge" is past what the
+# option can mean; "overflow" past 2^64.
+value_classes()
+{
+	cat <<-'EOF'
+	empty     ''
+	negative  -1
+	zero      0
+	huge      99999999999999999999
+	nonnum    abc
+	overflow  18446744073709551616
+	garbage   5x
+	space     ' 5'
+	EOF
+}
+
+# Malformed boxinit.conf files, in $FIX.
+make_conf_fixtures()
+{
+	local i
+	: >"$FIX/empty.conf"
+	# Binary garbage: the start of an ELF file (the probe).
+	head -c 4096 "$PROBE" >"$FIX/garbage.conf"
+	{
+		echo '[a]'
+		printf 'command = /bin/true '
+		head -c 1000000 /dev/zero | tr '\0' x
+		echo
+	} >"$FIX/longline.conf"
+	{
+		echo '[a]'
+		for i in $(seq 1100); do printf 'command = /bin/true %01000d\n' 0; done
+	} >"$FIX/huge.conf"
+	printf '[a]\ncommand = "/bin/true\n' >"$FIX/quote.conf"
+	printf '[a]\ncommand = /bin/true\n[a]\ncommand = /bin/true\n' >"$FIX/dup.conf"
+	printf '[a]\ncommand = /bin/true\n[b]\ncommand = /bin/true\n[a]\nuser = root\n' \
+		>"$FIX/dup-apart.conf"
+	printf '[a]\ncommand = /bin/true\ndepends = b\n[b]\ncommand = /bin/true\ndepends = a\n' \
+		>"$FIX/cycle.conf"
+	printf '[a]\ncommand = /bin/true\ndepends = a\n' >"$FIX/self.conf"
+	printf '[a]\ncommand = /bin/true\ndepends = nosuch\n' >"$FIX/unknown-dep.conf"
+	printf '[a\ncommand = /bin/true\n' >"$FIX/section.conf"
+	printf 'command = /bin/true\n' >"$FIX/nosection.conf"
+	printf '[a]\ncommand = /bin/true\nbogus = 1\n' >"$FIX/key.conf"
+	printf '[a]\ncommand = /bin/true\nstop-timeout = 99999999999999999999\n' >"$FIX/timeout.conf"
+	printf '[a]\ncommand = /bin/true\nready-port = 70000\n' >"$FIX/port.conf"
+	printf '[a]\ncommand = /bin/true\nmax-failures = -1\n' >"$FIX/failures.conf"
+	printf '[a]\ncommand = /bin/true\nstop-signal = 0\n' >"$FIX/signal.conf"
+	printf '[%s]\ncommand = /bin/true\n' "$L300" >"$FIX/longname.conf"
+	printf '[a/b]\ncommand = /bin/true\n' >"$FIX/slash.conf"
+	printf '[a\001b]\ncommand = /bin/true\n' >"$FIX/control.conf"
+	printf '[a]\ncommand = /bin/true\nuser = nosuchuser\n' >"$FIX/user.conf"
+	printf '[a]\ncommand = /no/such/program\n' >"$FIX/program.conf"
+}
+
+# shunit2 finds tests by reading the script: the rows' tests are made at run time.
+suite()
+{
+	local f
+	for f in $(declare -F | awk '$3 ~ /^test_/ { print $3 }'); do
+		suite_addTest "$f"
+	done
+}

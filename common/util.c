@@ -247,6 +247,13 @@ int parse_duration_ms(const char *s, uint64_t *ret)
 	return 0;
 }
 
+void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
 int status_to_exit_code(int wstatus)
 {
 	if (WIFEXITED(wstatus))

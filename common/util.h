@@ -94,6 +94,9 @@ int parse_size(const char *s, uint64_t *ret);
 /* Seconds with an optional fraction ("10", "0.5") into milliseconds. */
 int parse_duration_ms(const char *s, uint64_t *ret);
 
+/* Frees a NULL-terminated vector of strings and the vector (NULL is fine). */
+void strv_free(char **v);
+
 /* Shell-style status: the exit code, or 128+N when signal N killed it. */
 int status_to_exit_code(int wstatus);
 

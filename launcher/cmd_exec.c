@@ -841,7 +841,7 @@ out:
 		(void)safe_close(fds[i]);
 	(void)safe_close(master);
 	(void)safe_close(p.pidfd);
-	initexec_strv_free(p.envp);
+	strv_free(p.envp);
 	syscalls_free(&p.filter);
 	state_free(&st);
 	free_args(&a);

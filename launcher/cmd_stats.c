@@ -113,7 +113,7 @@ static void watch_all(struct watched **v, size_t *n)
 	for (size_t i = 0; names[i]; i++)
 		if (!watching(*v, *n, names[i]))
 			(void)watch_add(v, n, names[i], false);
-	state_names_free(names);
+	strv_free(names);
 }
 
 static void sample(struct watched *w)

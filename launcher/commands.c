@@ -242,7 +242,7 @@ int cmd_list(int argc, char **argv)
 		}
 		state_free(&s);
 	}
-	state_names_free(names);
+	strv_free(names);
 	if (json) {
 		(void)json_dumpf(out, stdout, JSON_INDENT(2));
 		putchar('\n');

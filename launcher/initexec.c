@@ -106,13 +106,6 @@ int initexec_load(const char *path, bool shared, int *ret_fd, char **ret_path)
 	return 0;
 }
 
-void initexec_strv_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 static int strv_push(char **v, size_t *n, const char *s)
 {
 	v[*n] = strdup(s);
@@ -219,7 +212,7 @@ int initexec_argv(const struct launch_config *c, int ctl_fd, bool tty, char ***r
 	for (size_t i = 0; r == 0 && i < n_cmd; i++)
 		r = strv_push(v, &n, c->cmd[i]);
 	if (r < 0) {
-		initexec_strv_free(v);
+		strv_free(v);
 		return r;
 	}
 	*ret = v;
@@ -283,7 +276,7 @@ int initexec_env(const struct launch_config *c, const char *host_term, char ***r
 	for (size_t i = 0; r == 0 && i < c->n_env; i++)
 		r = env_set(v, &n, c->env[i]);
 	if (r < 0) {
-		initexec_strv_free(v);
+		strv_free(v);
 		return r;
 	}
 	*ret = v;

@@ -519,8 +519,8 @@ static void teardown(struct launch *l, int exit_code, bool ran)
 	l->initfd = safe_close(l->initfd);
 	free(steal_ptr(&l->init_path));
 	l->statsfd = safe_close(l->statsfd);
-	initexec_strv_free(steal_ptr(&l->argv));
-	initexec_strv_free(steal_ptr(&l->envp));
+	strv_free(steal_ptr(&l->argv));
+	strv_free(steal_ptr(&l->envp));
 	rootfs_plan_free(&l->plan);
 	syscalls_free(&l->filter);
 	state_free(&l->st);

@@ -67,5 +67,5 @@ void reap_stale(void)
 		return;
 	for (size_t i = 0; names[i]; i++)
 		reap_one(names[i]);
-	state_names_free(names);
+	strv_free(names);
 }

@@ -529,7 +529,7 @@ int state_names(char ***ret)
 			char **w = realloc(v, (cap * 2 + 1) * sizeof(*v));
 
 			if (!w) {
-				state_names_free(v);
+				strv_free(v);
 				return -ENOMEM;
 			}
 			v = w;
@@ -537,7 +537,7 @@ int state_names(char ***ret)
 		}
 		v[n] = strdup(de->d_name);
 		if (!v[n]) {
-			state_names_free(v);
+			strv_free(v);
 			return -ENOMEM;
 		}
 		v[++n] = NULL;
@@ -545,11 +545,4 @@ int state_names(char ***ret)
 	qsort(v, n, sizeof(*v), cmp_names);
 	*ret = v;
 	return 0;
-}
-
-void state_names_free(char **names)
-{
-	for (size_t i = 0; names && names[i]; i++)
-		free(names[i]);
-	free(names);
 }

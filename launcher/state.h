@@ -82,9 +82,8 @@ bool state_is_live(const char *name);
 /* Takes the lock of a record whose monitor is gone (for cleaning up): 0, -EBUSY (alive, or
  * being cleaned by someone else), -ENOENT. */
 int state_lock_dead(const char *name, struct state_lock **ret);
-/* Every name under STATE_ROOT, sorted, NULL-terminated; free with state_names_free. */
+/* Every name under STATE_ROOT, sorted, NULL-terminated; free with strv_free. */
 int state_names(char ***ret);
-void state_names_free(char **names);
 void state_free(struct state *s);
 
 const char *state_status_name(enum state_status s);

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "initexec.h"
+#include "util.h"
 
 static char *cmd[] = {"/bin/sh", "-c", "echo hi", NULL};
 
@@ -43,7 +44,7 @@ static void test_argv_defaults_keep_running(void **state)
 	(void)state;
 	assert_int_equal(initexec_argv(&c, -1, false, &argv), 0);
 	assert_strv(argv, want, 8);
-	initexec_strv_free(argv);
+	strv_free(argv);
 }
 
 static void test_argv_passes_every_boxinit_option(void **state)
@@ -65,7 +66,7 @@ static void test_argv_passes_every_boxinit_option(void **state)
 	(void)state;
 	assert_int_equal(initexec_argv(&c, -1, false, &argv), 0);
 	assert_strv(argv, want, 15);
-	initexec_strv_free(argv);
+	strv_free(argv);
 }
 
 /* The terminal: boxinit learns the control socket's number and opens the pty itself. */
@@ -80,7 +81,7 @@ static void test_argv_hands_the_control_socket_and_tty(void **state)
 	(void)state;
 	assert_int_equal(initexec_argv(&c, 7, true, &argv), 0);
 	assert_strv(argv, want, 11);
-	initexec_strv_free(argv);
+	strv_free(argv);
 }
 
 static void test_env_is_clean_and_complete(void **state)
@@ -93,7 +94,7 @@ static void test_env_is_clean_and_complete(void **state)
 	(void)state;
 	assert_int_equal(initexec_env(&c, "screen", &envp), 0);
 	assert_strv(envp, want, 5);
-	initexec_strv_free(envp);
+	strv_free(envp);
 }
 
 static void test_env_term_defaults_to_xterm(void **state)
@@ -104,10 +105,10 @@ static void test_env_term_defaults_to_xterm(void **state)
 	(void)state;
 	assert_int_equal(initexec_env(&c, NULL, &envp), 0);
 	assert_string_equal(envp[2], "TERM=xterm");
-	initexec_strv_free(envp);
+	strv_free(envp);
 	assert_int_equal(initexec_env(&c, "", &envp), 0);
 	assert_string_equal(envp[2], "TERM=xterm");
-	initexec_strv_free(envp);
+	strv_free(envp);
 }
 
 static void test_env_home_follows_user(void **state)
@@ -118,11 +119,11 @@ static void test_env_home_follows_user(void **state)
 	(void)state;
 	assert_int_equal(initexec_env(&c, NULL, &envp), 0);
 	assert_string_equal(envp[1], "HOME=/");
-	initexec_strv_free(envp);
+	strv_free(envp);
 	c.user = "0:5";
 	assert_int_equal(initexec_env(&c, NULL, &envp), 0);
 	assert_string_equal(envp[1], "HOME=/root");
-	initexec_strv_free(envp);
+	strv_free(envp);
 }
 
 static void test_env_user_values_override_in_place(void **state)
@@ -136,7 +137,7 @@ static void test_env_user_values_override_in_place(void **state)
 	(void)state;
 	assert_int_equal(initexec_env(&c, NULL, &envp), 0);
 	assert_strv(envp, want, 7);
-	initexec_strv_free(envp);
+	strv_free(envp);
 }
 
 static void test_env_key_prefix_is_not_a_match(void **state)
@@ -151,7 +152,7 @@ static void test_env_key_prefix_is_not_a_match(void **state)
 	assert_string_equal(envp[0], INITEXEC_PATH);
 	assert_string_equal(envp[5], "PATHX=1");
 	assert_string_equal(envp[6], "PAT=2");
-	initexec_strv_free(envp);
+	strv_free(envp);
 }
 
 int main(void)

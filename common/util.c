@@ -177,6 +177,37 @@ int parse_int(const char *s, int min, int max, int *ret)
 	return 0;
 }
 
+int parse_user_ids(const char *s, uid_t *ret_uid, gid_t *ret_gid)
+{
+	/* (uid_t)-1 means "unchanged" to setuid(2) and friends: never a valid id. */
+	const uint64_t max_id = (uint64_t)(uid_t)-1 - 1;
+	char buf[32];
+	const char *colon;
+	uint64_t uid, gid;
+	int r;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	colon = strchr(s, ':');
+	memcpy(buf, s, strlen(s) + 1);
+	if (colon)
+		buf[colon - s] = '\0';
+	r = parse_u64(buf, &uid);
+	if (r < 0)
+		return r;
+	gid = uid;
+	if (colon) {
+		r = parse_u64(colon + 1, &gid);
+		if (r < 0)
+			return r;
+	}
+	if (uid > max_id || gid > max_id)
+		return -ERANGE;
+	*ret_uid = (uid_t)uid;
+	*ret_gid = (gid_t)gid;
+	return 0;
+}
+
 int parse_size(const char *s, uint64_t *ret)
 {
 	unsigned long long v;

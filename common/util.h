@@ -89,6 +89,9 @@ int read_file_alloc(const char *path, size_t max, char **ret);
 /* Parsers: return 0 and set *ret, or -EINVAL / -ERANGE. */
 int parse_u64(const char *s, uint64_t *ret);
 int parse_int(const char *s, int min, int max, int *ret);
+/* "UID[:GID]", both numbers, GID defaulting to UID (launch and boxinit never read a
+ * passwd: ids only). (uid_t)-1, "unchanged" to setuid(2), is refused (-ERANGE). */
+int parse_user_ids(const char *s, uid_t *ret_uid, gid_t *ret_gid);
 /* "512", "64k", "10m", "2g", "1t" (binary multiples) into bytes. */
 int parse_size(const char *s, uint64_t *ret);
 /* Seconds with an optional fraction ("10", "0.5") into milliseconds. */

@@ -90,37 +90,6 @@ const char *cmdline_usage(void)
 	return usage;
 }
 
-int cmdline_parse_user(const char *s, uid_t *ret_uid, gid_t *ret_gid)
-{
-	/* (uid_t)-1 means "unchanged" to setuid(2) and friends: never a valid id. */
-	const uint64_t max_id = (uint64_t)(uid_t)-1 - 1;
-	char buf[32];
-	const char *colon;
-	uint64_t uid, gid;
-	int r;
-
-	if (!s || strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	colon = strchr(s, ':');
-	memcpy(buf, s, strlen(s) + 1);
-	if (colon)
-		buf[colon - s] = '\0';
-	r = parse_u64(buf, &uid);
-	if (r < 0)
-		return r;
-	gid = uid;
-	if (colon) {
-		r = parse_u64(colon + 1, &gid);
-		if (r < 0)
-			return r;
-	}
-	if (uid > max_id || gid > max_id)
-		return -ERANGE;
-	*ret_uid = (uid_t)uid;
-	*ret_gid = (gid_t)gid;
-	return 0;
-}
-
 static int apply_value(struct init_config *c, enum opt_id id, const char *name, const char *val)
 {
 	int r;
@@ -169,7 +138,7 @@ static int apply_value(struct init_config *c, enum opt_id id, const char *name, 
 		}
 		return 0;
 	case OPT_USER:
-		r = cmdline_parse_user(val, &c->uid, &c->gid);
+		r = parse_user_ids(val, &c->uid, &c->gid);
 		if (r < 0) {
 			log_error("invalid --user '%s': expected UID[:GID] (numbers)", val);
 			return -EINVAL;

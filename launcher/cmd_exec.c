@@ -97,7 +97,8 @@ struct plan {
 	const char *name;
 	char **argv, **envp;
 	const char *workdir;
-	unsigned uid, gid;
+	uid_t uid;
+	gid_t gid;
 	bool tty, interactive, detach;
 	bool privileged, no_new_privs;
 	bool userns;   /* the container has a user namespace of its own (--userns, rootless) */
@@ -589,18 +590,15 @@ static int make_plan(const struct state *st, const struct exec_args *a, struct p
 {
 	struct confjson_exec conf;
 	const char *user;
-	bool has_gid;
 	int r = confjson_exec(st->config, &conf);
 
 	if (r < 0)
 		return log_errno(r, "read the configuration of container '%s'", st->name);
 	user = a->user ? a->user : conf.user;
-	if (user && config_parse_user(user, &p->uid, &p->gid, &has_gid) < 0) {
+	if (user && parse_user_ids(user, &p->uid, &p->gid) < 0) {
 		log_error("invalid value '%s' for --user: expected UID[:GID] (numbers)", user);
 		return -EINVAL;
 	}
-	if (user && !has_gid)
-		p->gid = p->uid;
 	p->workdir = a->workdir ? a->workdir : conf.workdir ? conf.workdir : "/";
 	p->privileged = conf.privileged;
 	p->no_new_privs = conf.no_new_privs;

@@ -289,33 +289,6 @@ int config_parse_userns(const char *s, struct userns_config *ret)
 	return parse_id_range(s, ret);
 }
 
-/* Both ids numeric: launch never reads the container's passwd from the host side. */
-int config_parse_user(const char *s, unsigned *ret_uid, unsigned *ret_gid, bool *ret_has_gid)
-{
-	_cleanup_free_ char *copy = strdup(s);
-	uint64_t uid, gid = 0;
-	char *colon;
-	int r;
-
-	if (!copy)
-		return -ENOMEM;
-	colon = strchr(copy, ':');
-	if (colon)
-		*colon = '\0';
-	r = parse_u64(copy, &uid);
-	if (r == 0 && colon)
-		r = parse_u64(colon + 1, &gid);
-	if (r < 0)
-		return r;
-	/* (uid_t)-1 means "unchanged" to the kernel: never a real id. */
-	if (uid >= UINT32_MAX || gid >= UINT32_MAX)
-		return -ERANGE;
-	*ret_uid = (unsigned)uid;
-	*ret_gid = (unsigned)gid;
-	*ret_has_gid = colon != NULL;
-	return 0;
-}
-
 static int env_entry(const char *arg, char **ret)
 {
 	const char *eq = strchr(arg, '=');
@@ -345,8 +318,8 @@ static int env_entry(const char *arg, char **ret)
 static int parse_other(int opt, const char *arg, struct launch_config *c)
 {
 	uint64_t ms;
-	unsigned uid, gid;
-	bool has_gid;
+	uid_t uid;
+	gid_t gid;
 	int r = 0;
 
 	switch (opt) {
@@ -368,7 +341,7 @@ static int parse_other(int opt, const char *arg, struct launch_config *c)
 		r = parse_positive(parse_size, arg, &c->log_max_size);
 		break;
 	case 'u':
-		r = config_parse_user(arg, &uid, &gid, &has_gid);
+		r = parse_user_ids(arg, &uid, &gid);
 		c->user = arg;
 		break;
 	case OPT_GRACE:

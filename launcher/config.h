@@ -102,4 +102,3 @@ int config_parse_weight(const char *s, uint64_t *ret);
 bool config_name_is_valid(const char *name);
 bool config_hostname_is_valid(const char *name);
 int config_parse_userns(const char *s, struct userns_config *ret);
-int config_parse_user(const char *s, unsigned *ret_uid, unsigned *ret_gid, bool *ret_has_gid);

@@ -248,10 +248,10 @@ static int env_setf(char **v, size_t *n, const char *key, const char *value)
 
 static const char *home_for(const char *user)
 {
-	unsigned uid = 0, gid;
-	bool has_gid;
+	uid_t uid = 0;
+	gid_t gid;
 
-	if (user && config_parse_user(user, &uid, &gid, &has_gid) < 0)
+	if (user && parse_user_ids(user, &uid, &gid) < 0)
 		return "/";
 	return uid == 0 ? "/root" : "/";
 }

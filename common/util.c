@@ -278,6 +278,48 @@ int parse_duration_ms(const char *s, uint64_t *ret)
 	return 0;
 }
 
+bool name_is_valid(const char *name, size_t max)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (n == 0 || n > max || !isalnum((unsigned char)name[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("_.-", name[i]))
+			return false;
+	return true;
+}
+
+int path_normalize(const char *in, char **ret)
+{
+	_cleanup_free_ char *out = malloc(strlen(in) + 2);
+	const char *p = in;
+	size_t n = 0;
+
+	if (!out)
+		return -ENOMEM;
+	while (*p) {
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if (len == 0)
+			break;
+		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+			return -EINVAL;
+		out[n++] = '/';
+		memcpy(out + n, p, len);
+		n += len;
+		p += len;
+	}
+	if (n == 0)
+		out[n++] = '/';
+	out[n] = '\0';
+	*ret = steal_ptr(&out);
+	return 0;
+}
+
 void strv_free(char **v)
 {
 	for (size_t i = 0; v && v[i]; i++)

@@ -97,6 +97,14 @@ int parse_size(const char *s, uint64_t *ret);
 /* Seconds with an optional fraction ("10", "0.5") into milliseconds. */
 int parse_duration_ms(const char *s, uint64_t *ret);
 
+/* A container's name (launch --name, the cgroup's leaf): 1 to max characters of
+ * [A-Za-z0-9_.-], the first alphanumeric: no '/', no leading dot, nothing a shell or a
+ * cgroup file name reads twice. NULL is not valid. */
+bool name_is_valid(const char *name, size_t max);
+/* "a//b/", "/a/b" -> "/a/b"; "" and "/" -> "/". A "." or ".." component is refused
+ * (-EINVAL) so that the path means one place; relative input is read from the root. */
+int path_normalize(const char *in, char **ret);
+
 /* Frees a NULL-terminated vector of strings and the vector (NULL is fine). */
 void strv_free(char **v);
 

@@ -389,22 +389,9 @@ int cgroup_parse_mountinfo(char *line, char **ret_mount, char **ret_opts)
 	return 0;
 }
 
-bool cgroup_valid_name(const char *name)
-{
-	size_t n = name ? strlen(name) : 0;
-
-	if (n == 0 || n > 128 || !isalnum((unsigned char)name[0]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)name[i]) && !strchr("_.-", name[i]))
-			return false;
-	return true;
-}
-
+/* After path_normalize: the characters a cgroup path of systemd's or of a user may hold. */
 static bool valid_component(const char *s, size_t n)
 {
-	if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
-		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!isalnum((unsigned char)s[i]) && !strchr("_.-@:+", s[i]))
 			return false;
@@ -413,29 +400,25 @@ static bool valid_component(const char *s, size_t n)
 
 int cgroup_normalize_parent(const char *parent, char **ret)
 {
-	_cleanup_free_ char *out = malloc(strlen(parent ? parent : "") + 1);
-	size_t len = 0;
+	_cleanup_free_ char *norm = NULL;
+	int r;
 
-	if (!parent || !out)
-		return parent ? -ENOMEM : -EINVAL;
-	for (const char *p = parent; *p;) {
+	if (!parent)
+		return -EINVAL;
+	r = path_normalize(parent, &norm);
+	if (r < 0)
+		return r;
+	if (STREQ(norm, "/"))
+		return -EINVAL; /* the root: reaping there would touch everything */
+	for (const char *p = norm + 1; *p;) {
 		size_t n = strcspn(p, "/");
 
-		if (n > 0) {
-			if (!valid_component(p, n))
-				return -EINVAL;
-			if (len > 0)
-				out[len++] = '/';
-			memcpy(out + len, p, n);
-			len += n;
-		}
-		p += n;
-		p += strspn(p, "/");
+		if (!valid_component(p, n))
+			return -EINVAL;
+		p += n + (p[n] == '/');
 	}
-	if (len == 0)
-		return -EINVAL; /* the root: reaping there would touch everything */
-	out[len] = '\0';
-	*ret = steal_ptr(&out);
+	memmove(norm, norm + 1, strlen(norm));
+	*ret = steal_ptr(&norm);
 	return 0;
 }
 
@@ -490,7 +473,7 @@ static int cgroup_new(const char *parent, const char *name, struct cgroup **ret)
 	const char *root = getenv("BOX_CGROUP_ROOT");
 	int r;
 
-	if (name && !cgroup_valid_name(name)) {
+	if (name && !name_is_valid(name, CGROUP_NAME_MAX)) {
 		log_error("create cgroup '%s': invalid name (want [A-Za-z0-9][A-Za-z0-9_.-]*)",
 		          name);
 		return -EINVAL;

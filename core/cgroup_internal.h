@@ -118,7 +118,7 @@ unsigned cgroup_v2_ctrl_mask(const char *list);
 /* A /proc/self/mountinfo line: mount point and superblock options of a v1 cgroup mount.
  * Modifies line (unescapes in place). -ENOENT for any other filesystem. */
 int cgroup_parse_mountinfo(char *line, char **ret_mount, char **ret_opts);
-/* Container names: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 128 bytes. */
-bool cgroup_valid_name(const char *name);
+/* Container names: name_is_valid (common/util.h) with at most this many bytes. */
+#define CGROUP_NAME_MAX 128
 /* "/box/" -> "box"; rejects "", "/", ".." components and odd characters (-EINVAL). */
 int cgroup_normalize_parent(const char *parent, char **ret);

@@ -575,38 +575,10 @@ static int generate_name(char **ret)
 	return 0;
 }
 
-/* "/a//b/" -> "/a/b"; "." and ".." are refused so a destination means one place. */
+/* Absolute paths only: "/a//b/" -> "/a/b" (path_normalize). */
 static int normalize_path(const char *in, char **ret)
 {
-	_cleanup_free_ char *out = NULL;
-	const char *p = in;
-	size_t n = 0;
-
-	if (in[0] != '/')
-		return -EINVAL;
-	out = malloc(strlen(in) + 2);
-	if (!out)
-		return -ENOMEM;
-	while (*p) {
-		size_t len;
-
-		while (*p == '/')
-			p++;
-		len = strcspn(p, "/");
-		if (len == 0)
-			break;
-		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
-			return -EINVAL;
-		out[n++] = '/';
-		memcpy(out + n, p, len);
-		n += len;
-		p += len;
-	}
-	if (n == 0)
-		out[n++] = '/';
-	out[n] = '\0';
-	*ret = steal_ptr(&out);
-	return 0;
+	return in[0] == '/' ? path_normalize(in, ret) : -EINVAL;
 }
 
 int config_parse_volume(const char *spec, struct volume *ret)
@@ -644,13 +616,8 @@ int config_parse_volume(const char *spec, struct volume *ret)
 
 bool config_name_is_valid(const char *name)
 {
-	size_t n = strlen(name);
-
-	/* Becomes a cgroup directory and the default hostname: no '/', no leading dot. */
-	if (n == 0 || n > CONFIG_NAME_MAX || !isalnum((unsigned char)name[0]))
-		return false;
-	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
-	       n;
+	/* Becomes a cgroup directory and the default hostname. */
+	return name_is_valid(name, CONFIG_NAME_MAX);
 }
 
 bool config_hostname_is_valid(const char *name)

@@ -882,18 +882,41 @@ static const char *freezer_dir(const struct cgroup *cg, const char **ret_file)
 	return cgroup_dir_for(cg, CG_FREEZER);
 }
 
-bool cgroup_is_frozen(struct cgroup *cg)
+/* 1 frozen, 0 not (yet), -errno when the state cannot be read. */
+static int freezer_state(struct cgroup *cg)
 {
 	const char *file, *dir = freezer_dir(cg, &file);
 	char state[32];
 	uint64_t frozen = 0;
+	int r;
 
 	if (!dir)
-		return false;
-	if (cg->ops == &cgroup_v2_ops)
-		return cgroup_read_key(dir, "cgroup.events", "frozen", &frozen) == 0 && frozen == 1;
+		return -ENOTSUP;
+	if (cg->ops == &cgroup_v2_ops) {
+		r = cgroup_read_key(dir, "cgroup.events", "frozen", &frozen);
+		return r < 0 ? r : frozen == 1;
+	}
 	_cleanup_free_ char *p = path_join3(dir, "/", file);
-	return p && read_file(p, state, sizeof(state)) == 0 && STREQ(state, "FROZEN");
+	if (!p)
+		return -ENOMEM;
+	r = read_file(p, state, sizeof(state));
+	return r < 0 ? r : STREQ(state, "FROZEN");
+}
+
+bool cgroup_is_frozen(struct cgroup *cg)
+{
+	return freezer_state(cg) == 1;
+}
+
+bool cgroup_wait_frozen(struct cgroup *cg, unsigned timeout_ms)
+{
+	int r = freezer_state(cg);
+
+	for (unsigned waited = 0; r == 0 && waited < timeout_ms; waited += 2) {
+		sleep_ms(2);
+		r = freezer_state(cg);
+	}
+	return r == 1;
 }
 
 int cgroup_freeze(struct cgroup *cg, bool freeze)
@@ -913,9 +936,7 @@ int cgroup_freeze(struct cgroup *cg, bool freeze)
 		return r;
 	/* The write starts it; the state file says when every task is there (v1 may loop
 	 * through FREEZING while tasks are in uninterruptible sleep). */
-	for (unsigned i = 0; freeze && i < 1000 && !cgroup_is_frozen(cg); i++)
-		sleep_ms(2);
-	if (freeze && !cgroup_is_frozen(cg)) {
+	if (freeze && !cgroup_wait_frozen(cg, 2000)) {
 		(void)cgroup_write(dir, file, cg->ops == &cgroup_v2_ops ? "0" : "THAWED");
 		log_error("freeze cgroup '%s': still not frozen after 2 s", dir);
 		return -EBUSY;

@@ -85,6 +85,9 @@ int cgroup_sum_field(const char *dir, const char *file, const char *key, uint64_
 int cgroup_kill_tree(const char *dir);
 /* True when a process is left anywhere under dir (or dir cannot be read). */
 bool cgroup_tree_populated(const char *dir);
+/* After a freeze was asked for (v1 freezer.state, v2 cgroup.freeze): polls until the
+ * cgroup is frozen (true), its state cannot be read, or timeout_ms passed (false). */
+bool cgroup_wait_frozen(struct cgroup *cg, unsigned timeout_ms);
 /* Logs "cgroup controller 'C' is not available (needed by OPTION)"; returns -EOPNOTSUPP. */
 int cgroup_missing(const char *what, const char *option);
 /* Adds a discovered hierarchy; -E2BIG when full. */

@@ -327,6 +327,26 @@ void strv_free(char **v)
 	free(v);
 }
 
+pid_t fork_with_pipe(int *ret_fd)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int r = -errno;
+
+		(void)safe_close(fds[0]);
+		(void)safe_close(fds[1]);
+		return r;
+	}
+	(void)safe_close(fds[pid == 0 ? 0 : 1]);
+	*ret_fd = fds[pid == 0 ? 1 : 0];
+	return pid;
+}
+
 int status_to_exit_code(int wstatus)
 {
 	if (WIFEXITED(wstatus))

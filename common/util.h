@@ -108,6 +108,12 @@ int path_normalize(const char *in, char **ret);
 /* Frees a NULL-terminated vector of strings and the vector (NULL is fine). */
 void strv_free(char **v);
 
+/* pipe2(O_CLOEXEC) then fork(), for a child that reports to its parent: returns the pid in
+ * the parent, with *ret_fd the pipe's read end; 0 in the child, with *ret_fd its write end
+ * (close-on-exec, so the parent reads EOF once the child has exec'd or exited). -errno,
+ * with nothing left open, when either fails. */
+pid_t fork_with_pipe(int *ret_fd);
+
 /* Shell-style status: the exit code, or 128+N when signal N killed it. */
 int status_to_exit_code(int wstatus);
 

@@ -195,25 +195,19 @@ static void report_failure(const struct spawn_opts *o, const struct child_report
 
 int spawn_command(const struct spawn_opts *o, struct spawn_result *ret)
 {
-	_cleanup_close_ int rfd = -1, wfd = -1;
+	_cleanup_close_ int rfd = -1;
 	struct child_report rep;
 	enum spawn_tty tty = o->tty_fd >= 0 ? SPAWN_TTY_OWN
 	                     : o->service   ? SPAWN_TTY_NONE
 	                                    : detect_tty();
-	int fds[2];
 	ssize_t n;
 	pid_t pid;
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
-	rfd = fds[0];
-	wfd = fds[1];
-	pid = fork();
+	pid = fork_with_pipe(&rfd);
 	if (pid < 0)
-		return -errno;
+		return pid;
 	if (pid == 0)
-		child_run(o, tty, wfd);
-	wfd = safe_close(wfd);
+		child_run(o, tty, steal_fd(&rfd));
 	/* Blocks only until the child has exec'd (EOF) or failed: no signal is lost
 	 * meanwhile, they are all blocked and stay pending. */
 	n = read_all(rfd, &rep, sizeof(rep));

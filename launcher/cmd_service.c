@@ -61,27 +61,23 @@ static int ask_inside(const char *request, int out)
 int service_query(const struct state *s, const char *request, json_t **ret)
 {
 	char root[64], buf[SERVICE_REPLY + 1];
-	int p[2], status;
+	int fd, status;
 	ssize_t n;
 	pid_t pid;
 
 	if (!state_proc_is(s->pid1, s->pid1_start))
 		return -ESRCH;
 	(void)snprintf(root, sizeof(root), "/proc/%d/root", (int)s->pid1);
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
+	pid = fork_with_pipe(&fd);
 	if (pid < 0)
-		return -errno;
+		return pid;
 	if (pid == 0) {
-		(void)close(p[0]);
 		if (chdir(root) < 0 || chroot(".") < 0)
 			_exit(errno);
-		_exit(ask_inside(request, p[1]));
+		_exit(ask_inside(request, fd));
 	}
-	(void)close(p[1]);
-	n = read_all(p[0], buf, sizeof(buf) - 1);
-	(void)close(p[0]);
+	n = read_all(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)

@@ -584,25 +584,21 @@ static int run(const struct launch_config *c, int sigfd, const sigset_t *orig_ma
 static int detach(const struct launch_config *c, int *ret_report_fd)
 {
 	char buf[64] = "";
-	int p[2], code;
+	int fd, code;
 	ssize_t n;
 	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return log_errno(-errno, "detach");
-	pid = fork();
+	pid = fork_with_pipe(&fd);
 	if (pid < 0)
-		return log_errno(-errno, "detach");
+		return log_errno(pid, "detach");
 	if (pid == 0) {
-		(void)close(p[0]);
 		/* Its own session: the terminal's hangup or Ctrl-C is not the container's. */
 		(void)setsid();
-		*ret_report_fd = p[1];
+		*ret_report_fd = fd;
 		return 0;
 	}
-	(void)close(p[1]);
-	n = read_all(p[0], buf, sizeof(buf) - 1);
-	(void)close(p[0]);
+	n = read_all(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
 	if (n > 0 && strncmp(buf, "started", 7) == 0) {
 		printf("%s\n", c->name);
 		exit(fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_LAUNCH_FAILURE);

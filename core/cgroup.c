@@ -207,11 +207,14 @@ static int count_procs_in(const char *dir, bool kill_them)
 	return n;
 }
 
-static int walk_tree(const char *dir, bool kill_them)
+/* The one walker of a cgroup tree: calls fn on each child cgroup of dir (not on dir, not
+ * recursively: fn recurses). Stops at fn's first negative result and returns it; -errno
+ * when dir cannot be opened (-ENOENT: it is gone). */
+static int for_each_child(const char *dir, int (*fn)(const char *sub, void *data), void *data)
 {
 	_cleanup_closedir_ DIR *d = opendir(dir);
 	struct dirent *de;
-	int r, n = 0;
+	int r;
 
 	if (!d)
 		return -errno;
@@ -222,12 +225,40 @@ static int walk_tree(const char *dir, bool kill_them)
 			continue;
 		if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
 			return -ENOMEM;
-		r = walk_tree(sub, kill_them);
-		if (r > 0)
-			n += r;
+		r = fn(sub, data);
+		if (r < 0)
+			return r;
 	}
+	return 0;
+}
+
+struct walk {
+	bool kill_them;
+	int n;
+};
+
+static int walk_tree(const char *dir, bool kill_them);
+
+/* A subtree that cannot be read counts nothing but does not stop the walk. */
+static int walk_child(const char *sub, void *data)
+{
+	struct walk *w = data;
+	int r = walk_tree(sub, w->kill_them);
+
+	if (r > 0)
+		w->n += r;
+	return 0;
+}
+
+static int walk_tree(const char *dir, bool kill_them)
+{
+	struct walk w = {.kill_them = kill_them};
+	int r = for_each_child(dir, walk_child, &w);
+
+	if (r < 0)
+		return r;
 	r = count_procs_in(dir, kill_them);
-	return r < 0 ? r : n + r;
+	return r < 0 ? r : w.n + r;
 }
 
 int cgroup_kill_tree(const char *dir)
@@ -544,27 +575,27 @@ static int rmdir_retry(const char *dir)
 	}
 }
 
+static int rmdir_tree(const char *dir);
+
+/* A child that will not go is reported by its parent's rmdir (EBUSY). */
+static int rmdir_child(const char *sub, void *data)
+{
+	(void)data;
+	(void)rmdir_tree(sub);
+	return 0;
+}
+
 static int rmdir_tree(const char *dir)
 {
-	_cleanup_closedir_ DIR *d = NULL;
-	struct dirent *de;
+	int r;
 
 	/* The usual case, an empty leaf, costs one rmdir; nested cgroups or tasks still
 	 * leaving make it fail with EBUSY and take the walk. */
 	if (rmdir(dir) == 0 || errno == ENOENT)
 		return 0;
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d))) {
-		_cleanup_free_ char *sub = NULL;
-
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
-			return -ENOMEM;
-		(void)rmdir_tree(sub);
-	}
+	r = for_each_child(dir, rmdir_child, NULL);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
 	return rmdir_retry(dir);
 }
 
@@ -774,11 +805,15 @@ int cgroup_read_usage(struct cgroup *cg, struct cgroup_usage *ret)
 	return 0;
 }
 
-static int add_pids(const char *dir, pid_t **v, size_t *n, size_t *cap)
+struct pid_list {
+	pid_t *v;
+	size_t n, cap;
+};
+
+static int add_pids(const char *dir, void *data)
 {
 	_cleanup_free_ char *p = NULL, *text = NULL;
-	_cleanup_closedir_ DIR *d = NULL;
-	struct dirent *de;
+	struct pid_list *l = data;
 	int r;
 
 	if (asprintf(&p, "%s/cgroup.procs", dir) < 0)
@@ -791,35 +826,24 @@ static int add_pids(const char *dir, pid_t **v, size_t *n, size_t *cap)
 
 		if (e == s)
 			break;
-		if (*n == *cap) {
-			pid_t *w = realloc(*v, (*cap = *cap ? *cap * 2 : 64) * sizeof(**v));
+		if (l->n == l->cap) {
+			pid_t *w = realloc(l->v, (l->cap = l->cap ? l->cap * 2 : 64) * sizeof(*w));
 
 			if (!w)
 				return -ENOMEM;
-			*v = w;
+			l->v = w;
 		}
-		(*v)[(*n)++] = (pid_t)pid;
+		l->v[l->n++] = (pid_t)pid;
 	}
-	d = opendir(dir);
-	while (d && (de = readdir(d))) {
-		_cleanup_free_ char *sub = NULL;
-
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
-			return -ENOMEM;
-		r = add_pids(sub, v, n, cap);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	/* A child cgroup removed meanwhile has no pids left to list. */
+	r = for_each_child(dir, add_pids, l);
+	return r == -ENOENT ? 0 : r;
 }
 
 int cgroup_pids(struct cgroup *cg, pid_t **ret, size_t *ret_n)
 {
 	const char *dir = cgroup_dir_for(cg, CG_PIDS);
-	pid_t *v = NULL;
-	size_t n = 0, cap = 0;
+	struct pid_list l = {0};
 	int r;
 
 	/* v2 has one tree; on v1 every process is in each hierarchy, the pids one is enough. */
@@ -827,13 +851,13 @@ int cgroup_pids(struct cgroup *cg, pid_t **ret, size_t *ret_n)
 		dir = cg->n_hier ? cg->hier[0].leaf : NULL;
 	if (!dir)
 		return -ENOENT;
-	r = add_pids(dir, &v, &n, &cap);
+	r = add_pids(dir, &l);
 	if (r < 0) {
-		free(v);
+		free(l.v);
 		return r;
 	}
-	*ret = v;
-	*ret_n = n;
+	*ret = l.v;
+	*ret_n = l.n;
 	return 0;
 }
 

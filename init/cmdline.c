@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "initargs.h"
 #include "log.h"
 #include "util.h"
 
@@ -44,16 +45,26 @@ struct opt {
 };
 
 static const struct opt opts[] = {
-    {"help", 'h', false, OPT_HELP},          {"version", 'V', false, OPT_VERSION},
-    {"verbose", 'v', false, OPT_VERBOSE},    {"keep-running", 0, false, OPT_KEEP_RUNNING},
-    {"grace", 0, true, OPT_GRACE},           {"container", 0, false, OPT_CONTAINER},
-    {"mounted", 0, false, OPT_MOUNTED},      {"privileged", 0, false, OPT_PRIVILEGED},
-    {"workdir", 0, true, OPT_WORKDIR},       {"user", 0, true, OPT_USER},
-    {"keep-fds", 0, false, OPT_KEEP_FDS},    {"cap-add", 0, true, OPT_CAP_ADD},
-    {"cap-drop", 0, true, OPT_CAP_DROP},     {"no-new-privileges", 0, false, OPT_NO_NEW_PRIVS},
-    {"config", 'c', true, OPT_CONFIG},       {"service", 0, true, OPT_SERVICE},
-    {"control-fd", 0, true, OPT_CONTROL_FD}, {"tty", 0, false, OPT_TTY},
-    {NULL, 's', false, OPT_COMPAT},          {NULL, 'g', false, OPT_COMPAT},
+    {"help", 'h', false, OPT_HELP},
+    {"version", 'V', false, OPT_VERSION},
+    {INITARG_VERBOSE, 'v', false, OPT_VERBOSE},
+    {INITARG_KEEP_RUNNING, 0, false, OPT_KEEP_RUNNING},
+    {INITARG_GRACE, 0, true, OPT_GRACE},
+    {INITARG_CONTAINER, 0, false, OPT_CONTAINER},
+    {INITARG_MOUNTED, 0, false, OPT_MOUNTED},
+    {INITARG_PRIVILEGED, 0, false, OPT_PRIVILEGED},
+    {INITARG_WORKDIR, 0, true, OPT_WORKDIR},
+    {INITARG_USER, 0, true, OPT_USER},
+    {"keep-fds", 0, false, OPT_KEEP_FDS},
+    {INITARG_CAP_ADD, 0, true, OPT_CAP_ADD},
+    {INITARG_CAP_DROP, 0, true, OPT_CAP_DROP},
+    {INITARG_NO_NEW_PRIVS, 0, false, OPT_NO_NEW_PRIVS},
+    {INITARG_CONFIG, 'c', true, OPT_CONFIG},
+    {INITARG_SERVICE, 0, true, OPT_SERVICE},
+    {INITARG_CONTROL_FD, 0, true, OPT_CONTROL_FD},
+    {INITARG_TTY, 0, false, OPT_TTY},
+    {NULL, 's', false, OPT_COMPAT},
+    {NULL, 'g', false, OPT_COMPAT},
 };
 
 static const char usage[] =

@@ -15,6 +15,7 @@
 #include <sys/capability.h>
 #include <sys/stat.h>
 
+#include "initargs.h"
 #include "kapi.h"
 #include "log.h"
 #include "sealed.h"
@@ -148,50 +149,51 @@ int initexec_argv(const struct launch_config *c, int ctl_fd, bool tty, char ***r
 	int r = 0;
 
 	opts[n_opts++] = "boxinit";
-	opts[n_opts++] = "--container";
-	opts[n_opts++] = "--mounted"; /* the kernel filesystems are steps of launch's plan */
+	opts[n_opts++] = INITARG(INITARG_CONTAINER);
+	/* The kernel filesystems are steps of launch's plan. */
+	opts[n_opts++] = INITARG(INITARG_MOUNTED);
 	if (!c->exit_with_main)
-		opts[n_opts++] = "--keep-running";
+		opts[n_opts++] = INITARG(INITARG_KEEP_RUNNING);
 	if (c->grace) {
-		opts[n_opts++] = "--grace";
+		opts[n_opts++] = INITARG(INITARG_GRACE);
 		opts[n_opts++] = c->grace;
 	}
 	if (c->privileged)
-		opts[n_opts++] = "--privileged";
+		opts[n_opts++] = INITARG(INITARG_PRIVILEGED);
 	if (c->workdir) {
-		opts[n_opts++] = "--workdir";
+		opts[n_opts++] = INITARG(INITARG_WORKDIR);
 		opts[n_opts++] = c->workdir;
 	}
 	if (c->user) {
-		opts[n_opts++] = "--user";
+		opts[n_opts++] = INITARG(INITARG_USER);
 		opts[n_opts++] = c->user;
 	}
 	if (c->caps_changed && !c->privileged) {
 		uint64_t mask = capset_resolve(&c->caps);
 
-		opts[n_opts++] = "--cap-drop=ALL";
+		opts[n_opts++] = INITARG(INITARG_CAP_DROP) "=ALL";
 		if (mask) {
 			r = caps_list(mask, caps, sizeof(caps));
 			if (r < 0)
 				return r;
-			opts[n_opts++] = "--cap-add";
+			opts[n_opts++] = INITARG(INITARG_CAP_ADD);
 			opts[n_opts++] = caps;
 		}
 	}
 	if (c->no_new_privs)
-		opts[n_opts++] = "--no-new-privileges";
+		opts[n_opts++] = INITARG(INITARG_NO_NEW_PRIVS);
 	if (c->verbose)
-		opts[n_opts++] = "-v";
+		opts[n_opts++] = INITARG(INITARG_VERBOSE);
 	if (c->config_file) {
-		opts[n_opts++] = "-c";
+		opts[n_opts++] = INITARG(INITARG_CONFIG);
 		opts[n_opts++] = CONFIG_BOXINIT_CONF;
 	}
 	if (ctl_fd >= 0) {
 		(void)snprintf(ctl, sizeof(ctl), "%d", ctl_fd);
-		opts[n_opts++] = "--control-fd";
+		opts[n_opts++] = INITARG(INITARG_CONTROL_FD);
 		opts[n_opts++] = ctl;
 		if (tty)
-			opts[n_opts++] = "--tty";
+			opts[n_opts++] = INITARG(INITARG_TTY);
 	}
 	opts[n_opts++] = "--";
 	while (c->cmd[n_cmd])
@@ -203,7 +205,7 @@ int initexec_argv(const struct launch_config *c, int ctl_fd, bool tty, char ***r
 	for (size_t i = 0; r == 0 && i + 1 < n_opts; i++)
 		r = strv_push(v, &n, opts[i]);
 	for (size_t i = 0; r == 0 && i < c->n_services; i++) {
-		r = strv_push(v, &n, "--service");
+		r = strv_push(v, &n, INITARG(INITARG_SERVICE));
 		if (r == 0)
 			r = strv_push(v, &n, c->services[i]);
 	}

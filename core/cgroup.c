@@ -609,7 +609,7 @@ static void remove_leaves(struct cgroup *cg)
 			continue;
 		r = rmdir_tree(h->leaf);
 		if (r < 0)
-			log_warn("remove cgroup '%s': %s", h->leaf, strerror(-r));
+			log_warn_errno(r, "remove cgroup '%s'", h->leaf);
 		h->made_leaf = false;
 	}
 }

@@ -58,7 +58,7 @@ static int enable_in(const char *dir, unsigned needed)
 		if (r < 0 && (needed & bit))
 			return log_errno(r, "write '%s' to '%s'", v, p);
 		if (r < 0)
-			log_debug("write '%s' to '%s': %s", v, p, strerror(-r));
+			log_debug_errno(r, "write '%s' to '%s'", v, p);
 	}
 	return 0;
 }

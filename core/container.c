@@ -383,7 +383,7 @@ static int build_plan(const struct container_params *p, struct cgroup *cg, struc
 			}
 		}
 	} else {
-		log_error("plan the container's cgroup mounts: %s", strerror(-r));
+		log_errno(r, "plan the container's cgroup mounts");
 	}
 	for (size_t i = 0; i < n; i++)
 		free(mounts[i]);

@@ -289,7 +289,7 @@ static void on_main_exited(struct supervisor *s)
 		int r = ctl_send(s->cfg->control_fd, CTL_MAIN_EXITED, s->main.exit_code, -1);
 
 		if (r < 0)
-			log_debug("tell launch the command ended: %s", strerror(-r));
+			log_debug_errno(r, "tell launch the command ended");
 	}
 	handle_event(s, SD_EV_MAIN_EXITED);
 	/* tini mode: the command's end is the container's end, services stop in order. */

@@ -398,7 +398,7 @@ static int start(struct launch *l)
 	r = sync_send_go(l->sync[0]);
 	if (r < 0)
 		/* The child is gone already: supervise reads why. */
-		log_debug("send GO: %s", strerror(-r));
+		log_debug_errno(r, "send GO");
 	return 0;
 }
 
@@ -465,7 +465,7 @@ static void report_stats(struct launch *l, int exit_code)
 	if (l->cg) {
 		r = cgroup_read_stats(l->cg, &s);
 		if (r < 0)
-			log_debug("read stats of '%s': %s", l->cfg->name, strerror(-r));
+			log_debug_errno(r, "read stats of '%s'", l->cfg->name);
 	}
 	if (l->cfg->stats)
 		stats_print(&s);

@@ -253,12 +253,12 @@ static void remove_dir(struct state_lock *l)
 			continue;
 		path_in(l->dir, de->d_name, path);
 		if (unlink(path) < 0 && errno != ENOENT)
-			log_warn("remove '%s': %s", path, strerror(errno));
+			log_warn_errno(-errno, "remove '%s'", path);
 	}
 	path_in(l->dir, LOCK_FILE, path);
 	(void)unlink(path);
 	if (rmdir(l->dir) < 0 && errno != ENOENT)
-		log_warn("remove '%s': %s", l->dir, strerror(errno));
+		log_warn_errno(-errno, "remove '%s'", l->dir);
 	/* The last record leaves nothing behind: the directories go while empty (another
 	 * container's, or one being claimed, keeps them; a claim makes them again). */
 	if (rmdir(STATE_ROOT) == 0)

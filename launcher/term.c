@@ -20,7 +20,7 @@ bool term_raw(int fd, struct termios *saved)
 	t = *saved;
 	cfmakeraw(&t);
 	if (tcsetattr(fd, TCSANOW, &t) < 0) {
-		log_debug("raw mode on the terminal: %s", strerror(errno));
+		log_debug_errno(-errno, "raw mode on the terminal");
 		return false;
 	}
 	return true;

@@ -716,6 +716,7 @@ int cgroup_attach(struct cgroup *cg, pid_t pid)
 int cgroup_join_open(struct cgroup *cg, struct cgroup_join *ret)
 {
 	struct cgroup_join j = {.clone_fd = -1};
+	int r;
 
 	_Static_assert(CGROUP_JOIN_MAX >= CGROUP_MAX_HIER, "one tasks file per hierarchy");
 	for (size_t i = 0; i < cg->n_hier; i++) {
@@ -727,17 +728,24 @@ int cgroup_join_open(struct cgroup *cg, struct cgroup_join *ret)
 			continue;
 		if (cg->ops == &cgroup_v2_ops) {
 			fd = open(leaf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (fd < 0)
-				return cgroup_join_close(&j),
-				       log_errno(-errno, "open cgroup '%s'", leaf);
+			if (fd < 0) {
+				r = log_errno(-errno, "open cgroup '%s'", leaf);
+				cgroup_join_close(&j);
+				return r;
+			}
 			j.clone_fd = fd;
 			continue;
 		}
-		if (asprintf(&p, "%s/tasks", leaf) < 0)
-			return cgroup_join_close(&j), -ENOMEM;
+		if (asprintf(&p, "%s/tasks", leaf) < 0) {
+			cgroup_join_close(&j);
+			return -ENOMEM;
+		}
 		fd = open(p, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-		if (fd < 0)
-			return cgroup_join_close(&j), log_errno(-errno, "open '%s'", p);
+		if (fd < 0) {
+			r = log_errno(-errno, "open '%s'", p);
+			cgroup_join_close(&j);
+			return r;
+		}
 		j.tasks_fd[j.n_tasks++] = fd;
 	}
 	*ret = j;

@@ -480,7 +480,7 @@ static int wait_ready(struct child *c, pid_t pid)
 			continue;
 		}
 		if (m.type == SYNC_ERROR) {
-			log_error("%s: %s", m.text, strerror(m.err));
+			(void)log_errno(-m.err, "%s", m.text);
 			return -(m.err ?: EIO);
 		}
 	}

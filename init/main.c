@@ -81,8 +81,10 @@ static int run(const struct init_config *cfg, const struct services_config *svcs
 	/* boxinit must not pin a directory or mount; the command still starts in
 	 * the directory boxinit was started in. */
 	cwd = getcwd(cwd_buf, sizeof(cwd_buf));
-	if (chdir("/") < 0)
-		return log_errno(-errno, "chdir '/'"), EXIT_LAUNCH_FAILURE;
+	if (chdir("/") < 0) {
+		(void)log_errno(-errno, "chdir '/'");
+		return EXIT_LAUNCH_FAILURE;
+	}
 	r = supervisor_init(&sup, cfg, svcs, cwd, tty);
 	if (r == 0)
 		r = supervisor_start(&sup);

@@ -449,16 +449,16 @@ static int child_failed(const struct plan *p, const struct report *m)
 	                       : "start";
 
 	if (m->step == STEP_EXEC) {
-		log_error("exec '%s' in container '%s': %s", p->argv[0], p->name, strerror(m->err));
+		(void)log_errno(-m->err, "exec '%s' in container '%s'", p->argv[0], p->name);
 		return m->err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE;
 	}
 	if (m->step == STEP_SETNS && (m->err == ESRCH || m->err == EINVAL))
 		log_error("container '%s' is not running any more", p->name);
 	else if (m->step == STEP_WORKDIR)
-		log_error("exec in container '%s': working directory '%s': %s", p->name, p->workdir,
-		          strerror(m->err));
+		(void)log_errno(-m->err, "exec in container '%s': working directory '%s'", p->name,
+		                p->workdir);
 	else
-		log_error("exec in container '%s': %s: %s", p->name, step, strerror(m->err));
+		(void)log_errno(-m->err, "exec in container '%s': %s", p->name, step);
 	return EXIT_LAUNCH_FAILURE;
 }
 
@@ -644,7 +644,8 @@ static int run_session(struct plan *p, pid_t pid, int master, int fds[3])
 
 	if (r < 0) {
 		(void)kill(pid, SIGKILL);
-		return log_errno(r, "create the event loop"), EXIT_LAUNCH_FAILURE;
+		(void)log_errno(r, "create the event loop");
+		return EXIT_LAUNCH_FAILURE;
 	}
 	s.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (s.pidfd < 0)

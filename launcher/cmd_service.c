@@ -192,8 +192,10 @@ int cmd_service(int argc, char **argv)
 		          argv[optind]);
 		return EXIT_LAUNCH_FAILURE;
 	}
-	if (r < 0)
-		return log_errno(r, "ask container '%s'", argv[optind]), EXIT_LAUNCH_FAILURE;
+	if (r < 0) {
+		(void)log_errno(r, "ask container '%s'", argv[optind]);
+		return EXIT_LAUNCH_FAILURE;
+	}
 	(void)json_unpack(reply, "{s?b, s?s}", "ok", &ok, "error", &error);
 	if (!ok) {
 		log_error("container '%s': %s", argv[optind], error ? error : "request refused");

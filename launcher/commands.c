@@ -220,8 +220,10 @@ int cmd_list(int argc, char **argv)
 		log_error("unexpected '%s' (usage: launch list [--all] [--json])", argv[optind]);
 		return EXIT_LAUNCH_FAILURE;
 	}
-	if (state_names(&names) < 0)
-		return log_errno(-ENOMEM, "list containers"), EXIT_LAUNCH_FAILURE;
+	if (state_names(&names) < 0) {
+		(void)log_errno(-ENOMEM, "list containers");
+		return EXIT_LAUNCH_FAILURE;
+	}
 	if (json)
 		out = json_array();
 	else

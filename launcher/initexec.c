@@ -97,8 +97,10 @@ int initexec_load(const char *path, bool shared, int *ret_fd, char **ret_path)
 		*ret_path = steal_ptr(&used);
 		return 0;
 	}
-	if (r == -EACCES)
-		return log_error("open init '%s': not a regular file", used), r;
+	if (r == -EACCES) {
+		log_error("open init '%s': not a regular file", used);
+		return r;
+	}
 	log_debug("init: sealed copy of '%s'", used);
 	r = load_into_memfd(used, ret_fd);
 	if (r < 0)

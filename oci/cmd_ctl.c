@@ -326,8 +326,10 @@ int oci_ps(const struct oci_global *g, int argc, char **argv)
 		r = ns_pid_members(st.pid, &pids, &n); /* rootless, no cgroup */
 	cgroup_close(cg);
 	ocistate_free(&st);
-	if (r < 0 && r != -ENOENT)
-		return log_errno(r, "list the processes of container '%s'", id), 1;
+	if (r < 0 && r != -ENOENT) {
+		(void)log_errno(r, "list the processes of container '%s'", id);
+		return 1;
+	}
 	if (!STREQ(format, "json")) {
 		printf("%-8s %s\n", "PID", "CMD");
 		for (size_t i = 0; i < n; i++)
@@ -406,8 +408,10 @@ int oci_update(const struct oci_global *g, int argc, char **argv)
 		return 1;
 	}
 	r = read_file_alloc(STREQ(file, "-") ? "/dev/stdin" : file, 1 << 20, &text);
-	if (r < 0)
-		return log_errno(r, "read resources '%s'", file), 1;
+	if (r < 0) {
+		(void)log_errno(r, "read resources '%s'", file);
+		return 1;
+	}
 	if (ociconf_parse_resources(text, strlen(text), &lim) < 0 ||
 	    open_running(g, id, &cg, &status) < 0)
 		return 1;

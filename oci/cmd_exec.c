@@ -113,8 +113,10 @@ static int override(struct spec_process *p, const struct exec_args *a)
 		return -ENOMEM;
 	p->env = env;
 	for (size_t i = 0; i < a->env.n; i++) {
-		if (!strchr(a->env.v[i], '='))
-			return log_error("exec: --env '%s': not KEY=VALUE", a->env.v[i]), -EINVAL;
+		if (!strchr(a->env.v[i], '=')) {
+			log_error("exec: --env '%s': not KEY=VALUE", a->env.v[i]);
+			return -EINVAL;
+		}
 		if (!(env[n_env++] = strdup(a->env.v[i])))
 			return -ENOMEM;
 	}
@@ -124,17 +126,20 @@ static int override(struct spec_process *p, const struct exec_args *a)
 		char tail;
 		int k = sscanf(a->user, "%u:%u%c", &uid, &gid, &tail);
 
-		if (k != 1 && k != 2)
-			return log_error("exec: --user '%s': not UID[:GID]", a->user), -EINVAL;
+		if (k != 1 && k != 2) {
+			log_error("exec: --user '%s': not UID[:GID]", a->user);
+			return -EINVAL;
+		}
 		p->uid = uid;
 		p->gid = k == 2 ? gid : 0;
 	}
 	for (size_t i = 0; i < a->caps.n; i++) {
 		struct capset_change ch = {0};
 
-		if (capset_parse(a->caps.v[i], true, &ch) < 0 || ch.add_all)
-			return log_error("exec: --cap '%s': unknown capability", a->caps.v[i]),
-			       -EINVAL;
+		if (capset_parse(a->caps.v[i], true, &ch) < 0 || ch.add_all) {
+			log_error("exec: --cap '%s': unknown capability", a->caps.v[i]);
+			return -EINVAL;
+		}
 		p->cap_bounding |= ch.add;
 		p->cap_effective |= ch.add;
 		p->cap_permitted |= ch.add;
@@ -150,7 +155,8 @@ static int override(struct spec_process *p, const struct exec_args *a)
 
 			if (parse_u64(a->gids.v[i], &v) < 0 || v > UINT32_MAX) {
 				free(g);
-				return log_error("exec: -g '%s': not a gid", a->gids.v[i]), -EINVAL;
+				log_error("exec: -g '%s': not a gid", a->gids.v[i]);
+				return -EINVAL;
 			}
 			g[i] = (uint32_t)v;
 		}
@@ -287,7 +293,7 @@ static int spawn(struct joiner *j, pid_t *ret_pid)
 		return log_errno(pid, "clone into the container");
 	r = sync_recv(j->sync[0], 0, &m, NULL);
 	if (r > 0 && m.type == SYNC_ERROR) {
-		log_error("exec in container: %s: %s", m.text, strerror(m.err));
+		(void)log_errno(-m.err, "exec in container: %s", m.text);
 		return -(m.err ?: EIO);
 	}
 	*ret_pid = pid;
@@ -366,9 +372,10 @@ static int run_exec(const struct oci_global *g, const struct exec_args *a, const
 	int r;
 
 	j.join.clone_fd = -1;
-	if (a->preserve_fds && (parse_u64(a->preserve_fds, &u) < 0 || u > 1024))
-		return log_error("exec: --preserve-fds '%s': not a number", a->preserve_fds),
-		       -EINVAL;
+	if (a->preserve_fds && (parse_u64(a->preserve_fds, &u) < 0 || u > 1024)) {
+		log_error("exec: --preserve-fds '%s': not a number", a->preserve_fds);
+		return -EINVAL;
+	}
 	j.preserve = (unsigned)u;
 	r = prepare(g, a, &st, &cg, &j.pidfd);
 	if (r == 0)

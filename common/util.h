@@ -16,12 +16,14 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-/* Exit codes, shared by launch and boxinit (shell conventions). */
+/* Exit codes, shared by launch and boxinit (shell conventions). 125 is each program's own
+ * failure, named for the one that reports it. */
 enum {
-	EXIT_LAUNCH_FAILURE = 125, /* launch's or boxinit's own error */
-	EXIT_CANNOT_EXECUTE = 126, /* command found but not executable */
-	EXIT_NOT_FOUND = 127,      /* command not found */
-	EXIT_SIGNAL_BASE = 128,    /* 128+N: killed by signal N */
+	EXIT_LAUNCH_FAILURE = 125,  /* launch's (or box's) own error */
+	EXIT_BOXINIT_FAILURE = 125, /* boxinit's own error, or a service it could not start */
+	EXIT_CANNOT_EXECUTE = 126,  /* command found but not executable */
+	EXIT_NOT_FOUND = 127,       /* command not found */
+	EXIT_SIGNAL_BASE = 128,     /* 128+N: killed by signal N */
 };
 
 #define _cleanup_(f)       __attribute__((cleanup(f)))

@@ -272,7 +272,7 @@ static void act_spawn(struct service *svc)
 	r = service_start(svc);
 	if (r < 0) {
 		/* Like a command that failed at once: the policy decides. */
-		svc->exit_code = EXIT_LAUNCH_FAILURE;
+		svc->exit_code = EXIT_BOXINIT_FAILURE;
 		service_event(svc, service_exit_event(svc->conf, &svc->hist, svc->exit_code,
 		                                      svc->started_ms, now_ms()));
 		return;

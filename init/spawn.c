@@ -111,7 +111,7 @@ _noreturn_ static void child_fail(int fd, enum child_step step, int err)
 	struct child_report rep = {.step = step, .err = err};
 
 	(void)write_all(fd, &rep, sizeof(rep));
-	_exit(step == STEP_EXEC ? spawn_exec_exit_code(err) : EXIT_LAUNCH_FAILURE);
+	_exit(step == STEP_EXEC ? spawn_exec_exit_code(err) : EXIT_BOXINIT_FAILURE);
 }
 
 /* In the child: dup2 clears close-on-exec on the copies, the originals stay CLOEXEC. */

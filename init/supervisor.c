@@ -95,7 +95,7 @@ static void start_main(struct supervisor *s)
 	}
 	/* Could not fork: as if it had failed at once. */
 	s->main.started = s->main.exited = true;
-	s->main.exit_code = EXIT_LAUNCH_FAILURE;
+	s->main.exit_code = EXIT_BOXINIT_FAILURE;
 	handle_event(s, SD_EV_SHUTDOWN);
 }
 
@@ -429,7 +429,7 @@ static int exit_code(const struct supervisor *s)
 	if (s->essential_failed)
 		return s->essential_code;
 	if (s->has_main && s->main.started)
-		return s->main.exited ? s->main.exit_code : EXIT_LAUNCH_FAILURE;
+		return s->main.exited ? s->main.exit_code : EXIT_BOXINIT_FAILURE;
 	return 0;
 }
 

@@ -122,26 +122,28 @@ static int child_stdio(const struct spawn_opts *o)
 	if (o->tty_fd >= 0) {
 		for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
 			if (dup2(o->tty_fd, fd) < 0)
-				return -1;
+				return -errno;
 		return 0;
 	}
 	null = open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
 	if (null < 0 || dup2(null, STDIN_FILENO) < 0)
-		return -1;
+		return -errno;
 	if (dup2(o->stdout_fd, STDOUT_FILENO) < 0 || dup2(o->stderr_fd, STDERR_FILENO) < 0)
-		return -1;
+		return -errno;
 	return 0;
 }
 
 _noreturn_ static void child_run(const struct spawn_opts *o, enum spawn_tty tty, int fd)
 {
 	sigset_t none;
+	int r;
 
 	child_reset_signals();
 	child_session(o, tty);
-	if ((o->service || tty == SPAWN_TTY_OWN) && child_stdio(o) < 0)
-		child_fail(fd, STEP_STDIO, errno);
+	r = o->service || tty == SPAWN_TTY_OWN ? child_stdio(o) : 0;
+	if (r < 0)
+		child_fail(fd, STEP_STDIO, -r);
 	/* boxinit itself sits in "/"; the command starts where boxinit was started, or
 	 * in "/" if that directory is gone. */
 	if (o->cwd && chdir(o->cwd) < 0)

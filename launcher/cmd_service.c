@@ -27,7 +27,7 @@
 #define SERVICE_REPLY     16384
 #define SERVICE_TIMEOUT_S 5
 
-/* In the child, chrooted in the container: one request, the reply onto out. */
+/* In the child, chrooted in the container: one request, the reply onto out. 0 or -errno. */
 static int ask_inside(const char *request, int out)
 {
 	/* Whatever listens there is the container's: it gets 5 s, not forever. */
@@ -41,21 +41,21 @@ static int ask_inside(const char *request, int out)
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ||
 	    connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
-		return errno;
+		return -errno;
 	if (write_all(fd, request, strlen(request)) < 0 || write_all(fd, "\n", 1) < 0)
-		return errno;
+		return -errno;
 	while (got < sizeof(buf)) {
 		ssize_t n = read(fd, buf + got, sizeof(buf) - got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
-			return ETIMEDOUT;
+			return -ETIMEDOUT;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
-	return write_all(out, buf, got) < 0 ? EIO : 0;
+	return write_all(out, buf, got) < 0 ? -EIO : 0;
 }
 
 int service_query(const struct state *s, const char *request, json_t **ret)
@@ -71,10 +71,11 @@ int service_query(const struct state *s, const char *request, json_t **ret)
 	pid = fork_with_pipe(&fd);
 	if (pid < 0)
 		return pid;
+	/* The child's exit status is the errno of its failure, 0 when it answered. */
 	if (pid == 0) {
 		if (chdir(root) < 0 || chroot(".") < 0)
 			_exit(errno);
-		_exit(ask_inside(request, fd));
+		_exit(-ask_inside(request, fd));
 	}
 	n = read_all(fd, buf, sizeof(buf) - 1);
 	(void)close(fd);

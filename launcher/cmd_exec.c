@@ -696,8 +696,10 @@ static int spawn(struct plan *p, const struct state *st, int fds[3], int *ret_ma
 	/* A rootless container without limits has no cgroup: nothing to join. */
 	if (json_array_size(st->cgroups) > 0) {
 		r = cgroup_open(st->cgroup_parent, st->name, &cg);
-		if (r < 0)
+		if (r == -ENOENT)
 			return log_errno(r, "open the cgroup of container '%s'", st->name);
+		if (r < 0)
+			return r;
 		r = cgroup_join_open(cg, &p->join);
 		if (r == 0 && p->join.clone_fd >= 0 &&
 		    cgroup_leaves(cg, leaves, ARRAY_SIZE(leaves)) > 0) {

@@ -76,7 +76,7 @@ static int watch_add(struct watched **v, size_t *n, const char *name, bool compl
 	r = cgroup_open(s.cgroup_parent, s.name, &cg);
 	state_free(&s);
 	if (r < 0) {
-		if (complain)
+		if (complain && r == -ENOENT)
 			log_errno(r, "open the cgroup of container '%s'", name);
 		return r;
 	}

@@ -204,15 +204,14 @@ int oci_delete(const struct oci_global *g, int argc, char **argv)
 		ocistate_free(&st);
 		return 1;
 	}
-	/* A created container's process waits on the fifo: it goes with the cgroup. */
+	/* A created container's process waits on the fifo: it goes with the cgroup. Any
+	 * failure but -ENOENT was logged by cgroup_open. */
 	r = cgroup_open(st.cgroup_parent, st.cgroup_name, &cg);
 	if (r == 0) {
 		if (status == OCI_PAUSED)
 			(void)cgroup_freeze(cg, false);
 		cgroup_destroy(cg);
-	} else if (r != -ENOENT) {
-		log_errno(r, "open the cgroup of container '%s'", id);
-	} else if (ocistate_pid_is(st.pid, st.pid_start)) {
+	} else if (r == -ENOENT && ocistate_pid_is(st.pid, st.pid_start)) {
 		/* No cgroup (rootless): the first process's end ends its pid namespace. */
 		(void)kill(st.pid, SIGKILL);
 	}
@@ -369,7 +368,7 @@ static int open_running(const struct oci_global *g, const char *id, struct cgrou
 		r = -ESRCH;
 	} else {
 		r = cgroup_open(st.cgroup_parent, st.cgroup_name, ret);
-		if (r < 0)
+		if (r == -ENOENT)
 			log_errno(r, "open the cgroup of container '%s'", id);
 	}
 	ocistate_free(&st);

@@ -325,9 +325,9 @@ static int prepare(const struct oci_global *g, const struct exec_args *a, struct
 	/* Rootless without a cgroup: nothing to join. */
 	if (r == -ENOENT && g->rootless)
 		return 0;
-	if (r < 0)
+	if (r == -ENOENT)
 		return log_errno(r, "open the cgroup of container '%s'", a->id);
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 /* Of JOIN_FLAGS, those the container's process pid is not in with us: setns asks for

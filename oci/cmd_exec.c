@@ -122,16 +122,17 @@ static int override(struct spec_process *p, const struct exec_args *a)
 	}
 	env[n_env] = NULL;
 	if (a->user) {
-		unsigned uid, gid;
-		char tail;
-		int k = sscanf(a->user, "%u:%u%c", &uid, &gid, &tail);
+		uid_t uid;
+		gid_t gid;
 
-		if (k != 1 && k != 2) {
+		if (parse_user_ids(a->user, &uid, &gid) < 0) {
 			log_error("exec: --user '%s': not UID[:GID]", a->user);
 			return -EINVAL;
 		}
 		p->uid = uid;
-		p->gid = k == 2 ? gid : 0;
+		/* UID alone: group 0, as box exec always had it (an OCI process's user.gid is
+		 * 0 when unset); launch's GID = UID default is its own. */
+		p->gid = strchr(a->user, ':') ? gid : 0;
 	}
 	for (size_t i = 0; i < a->caps.n; i++) {
 		struct capset_change ch = {0};

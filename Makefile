@@ -196,6 +196,12 @@ lint:
 		echo 'lint: no floating-point formats in init/ and common/ (common/fmt.c has none)'; exit 1; fi
 	@if grep -rlE '\b(waitpid|waitid|wait3|wait4|wait)\s*\(' init/ | grep -v '^init/reaper.c$$'; then \
 		echo 'lint: only init/reaper.c may wait for children'; exit 1; fi
+	@if grep -rnE '^\s*return [a-z_]+\(.*\), *-?[A-Za-z0-9_]+;$$' common core init launcher oci || \
+	    grep -rnE -A1 '^\s*return [a-z_]+\(.*\),$$' common core init launcher oci \
+		| grep -E '^[^:]*-[0-9]+-\s*-?[A-Za-z0-9_]+;$$'; then \
+		echo 'lint: no comma-operator returns ("return f(), X;"): two statements'; exit 1; fi
+	@if grep -rnE '[^_]strerror\(' common core init launcher oci | grep -E 'log_(error|warn|debug)\('; then \
+		echo 'lint: log_errno, log_warn_errno or log_debug_errno, not strerror() in a message'; exit 1; fi
 	@echo 'lint: ok'
 
 format:

@@ -113,7 +113,7 @@ void log_debug(const char *fmt, ...)
 	if (!log_verbose)
 		return;
 	va_start(ap, fmt);
-	log_line(log_sink ? "debug: " : "", 0, fmt, ap);
+	log_line("debug: ", 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -123,6 +123,28 @@ int log_errno(int r, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	log_line("", r < 0 ? -r : r, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int log_warn_errno(int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line("warning: ", r < 0 ? -r : r, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int log_debug_errno(int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!log_verbose)
+		return r;
+	va_start(ap, fmt);
+	log_line("debug: ", r < 0 ? -r : r, fmt, ap);
 	va_end(ap);
 	return r;
 }

@@ -25,8 +25,12 @@ void log_set_fd(int fd);
 /* Always printed. */
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Printed only with -v. */
+/* Printed only with -v, as "PROG: debug: message". */
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Prints "PROG: <message>: strerror(-r)" and returns r (r is -errno). */
+/* The one way to report an error: "PROG: <message>: strerror(-r)" (r is -errno), and r is
+ * returned so that callers `return log_errno(r, "verb 'thing'")`. The _warn form says
+ * "warning: " (the caller goes on), the _debug form "debug: " and only with -v. */
 int log_errno(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int log_warn_errno(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int log_debug_errno(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

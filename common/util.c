@@ -177,6 +177,37 @@ int parse_int(const char *s, int min, int max, int *ret)
 	return 0;
 }
 
+int parse_user_ids(const char *s, uid_t *ret_uid, gid_t *ret_gid)
+{
+	/* (uid_t)-1 means "unchanged" to setuid(2) and friends: never a valid id. */
+	const uint64_t max_id = (uint64_t)(uid_t)-1 - 1;
+	char buf[32];
+	const char *colon;
+	uint64_t uid, gid;
+	int r;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	colon = strchr(s, ':');
+	memcpy(buf, s, strlen(s) + 1);
+	if (colon)
+		buf[colon - s] = '\0';
+	r = parse_u64(buf, &uid);
+	if (r < 0)
+		return r;
+	gid = uid;
+	if (colon) {
+		r = parse_u64(colon + 1, &gid);
+		if (r < 0)
+			return r;
+	}
+	if (uid > max_id || gid > max_id)
+		return -ERANGE;
+	*ret_uid = (uid_t)uid;
+	*ret_gid = (gid_t)gid;
+	return 0;
+}
+
 int parse_size(const char *s, uint64_t *ret)
 {
 	unsigned long long v;
@@ -245,6 +276,75 @@ int parse_duration_ms(const char *s, uint64_t *ret)
 		return -EINVAL;
 	*ret = whole * 1000 + frac;
 	return 0;
+}
+
+bool name_is_valid(const char *name, size_t max)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (n == 0 || n > max || !isalnum((unsigned char)name[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("_.-", name[i]))
+			return false;
+	return true;
+}
+
+int path_normalize(const char *in, char **ret)
+{
+	_cleanup_free_ char *out = malloc(strlen(in) + 2);
+	const char *p = in;
+	size_t n = 0;
+
+	if (!out)
+		return -ENOMEM;
+	while (*p) {
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if (len == 0)
+			break;
+		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+			return -EINVAL;
+		out[n++] = '/';
+		memcpy(out + n, p, len);
+		n += len;
+		p += len;
+	}
+	if (n == 0)
+		out[n++] = '/';
+	out[n] = '\0';
+	*ret = steal_ptr(&out);
+	return 0;
+}
+
+void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+pid_t fork_with_pipe(int *ret_fd)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int r = -errno;
+
+		(void)safe_close(fds[0]);
+		(void)safe_close(fds[1]);
+		return r;
+	}
+	(void)safe_close(fds[pid == 0 ? 0 : 1]);
+	*ret_fd = fds[pid == 0 ? 1 : 0];
+	return pid;
 }
 
 int status_to_exit_code(int wstatus)

@@ -16,12 +16,14 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-/* Exit codes, shared by launch and boxinit (shell conventions). */
+/* Exit codes, shared by launch and boxinit (shell conventions). 125 is each program's own
+ * failure, named for the one that reports it. */
 enum {
-	EXIT_LAUNCH_FAILURE = 125, /* launch's or boxinit's own error */
-	EXIT_CANNOT_EXECUTE = 126, /* command found but not executable */
-	EXIT_NOT_FOUND = 127,      /* command not found */
-	EXIT_SIGNAL_BASE = 128,    /* 128+N: killed by signal N */
+	EXIT_LAUNCH_FAILURE = 125,  /* launch's (or box's) own error */
+	EXIT_BOXINIT_FAILURE = 125, /* boxinit's own error, or a service it could not start */
+	EXIT_CANNOT_EXECUTE = 126,  /* command found but not executable */
+	EXIT_NOT_FOUND = 127,       /* command not found */
+	EXIT_SIGNAL_BASE = 128,     /* 128+N: killed by signal N */
 };
 
 #define _cleanup_(f)       __attribute__((cleanup(f)))
@@ -89,10 +91,30 @@ int read_file_alloc(const char *path, size_t max, char **ret);
 /* Parsers: return 0 and set *ret, or -EINVAL / -ERANGE. */
 int parse_u64(const char *s, uint64_t *ret);
 int parse_int(const char *s, int min, int max, int *ret);
+/* "UID[:GID]", both numbers, GID defaulting to UID (launch and boxinit never read a
+ * passwd: ids only). (uid_t)-1, "unchanged" to setuid(2), is refused (-ERANGE). */
+int parse_user_ids(const char *s, uid_t *ret_uid, gid_t *ret_gid);
 /* "512", "64k", "10m", "2g", "1t" (binary multiples) into bytes. */
 int parse_size(const char *s, uint64_t *ret);
 /* Seconds with an optional fraction ("10", "0.5") into milliseconds. */
 int parse_duration_ms(const char *s, uint64_t *ret);
+
+/* A container's name (launch --name, the cgroup's leaf): 1 to max characters of
+ * [A-Za-z0-9_.-], the first alphanumeric: no '/', no leading dot, nothing a shell or a
+ * cgroup file name reads twice. NULL is not valid. */
+bool name_is_valid(const char *name, size_t max);
+/* "a//b/", "/a/b" -> "/a/b"; "" and "/" -> "/". A "." or ".." component is refused
+ * (-EINVAL) so that the path means one place; relative input is read from the root. */
+int path_normalize(const char *in, char **ret);
+
+/* Frees a NULL-terminated vector of strings and the vector (NULL is fine). */
+void strv_free(char **v);
+
+/* pipe2(O_CLOEXEC) then fork(), for a child that reports to its parent: returns the pid in
+ * the parent, with *ret_fd the pipe's read end; 0 in the child, with *ret_fd its write end
+ * (close-on-exec, so the parent reads EOF once the child has exec'd or exited). -errno,
+ * with nothing left open, when either fails. */
+pid_t fork_with_pipe(int *ret_fd);
 
 /* Shell-style status: the exit code, or 128+N when signal N killed it. */
 int status_to_exit_code(int wstatus);

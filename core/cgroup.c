@@ -207,11 +207,14 @@ static int count_procs_in(const char *dir, bool kill_them)
 	return n;
 }
 
-static int walk_tree(const char *dir, bool kill_them)
+/* The one walker of a cgroup tree: calls fn on each child cgroup of dir (not on dir, not
+ * recursively: fn recurses). Stops at fn's first negative result and returns it; -errno
+ * when dir cannot be opened (-ENOENT: it is gone). */
+static int for_each_child(const char *dir, int (*fn)(const char *sub, void *data), void *data)
 {
 	_cleanup_closedir_ DIR *d = opendir(dir);
 	struct dirent *de;
-	int r, n = 0;
+	int r;
 
 	if (!d)
 		return -errno;
@@ -222,12 +225,40 @@ static int walk_tree(const char *dir, bool kill_them)
 			continue;
 		if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
 			return -ENOMEM;
-		r = walk_tree(sub, kill_them);
-		if (r > 0)
-			n += r;
+		r = fn(sub, data);
+		if (r < 0)
+			return r;
 	}
+	return 0;
+}
+
+struct walk {
+	bool kill_them;
+	int n;
+};
+
+static int walk_tree(const char *dir, bool kill_them);
+
+/* A subtree that cannot be read counts nothing but does not stop the walk. */
+static int walk_child(const char *sub, void *data)
+{
+	struct walk *w = data;
+	int r = walk_tree(sub, w->kill_them);
+
+	if (r > 0)
+		w->n += r;
+	return 0;
+}
+
+static int walk_tree(const char *dir, bool kill_them)
+{
+	struct walk w = {.kill_them = kill_them};
+	int r = for_each_child(dir, walk_child, &w);
+
+	if (r < 0)
+		return r;
 	r = count_procs_in(dir, kill_them);
-	return r < 0 ? r : n + r;
+	return r < 0 ? r : w.n + r;
 }
 
 int cgroup_kill_tree(const char *dir)
@@ -389,22 +420,9 @@ int cgroup_parse_mountinfo(char *line, char **ret_mount, char **ret_opts)
 	return 0;
 }
 
-bool cgroup_valid_name(const char *name)
-{
-	size_t n = name ? strlen(name) : 0;
-
-	if (n == 0 || n > 128 || !isalnum((unsigned char)name[0]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)name[i]) && !strchr("_.-", name[i]))
-			return false;
-	return true;
-}
-
+/* After path_normalize: the characters a cgroup path of systemd's or of a user may hold. */
 static bool valid_component(const char *s, size_t n)
 {
-	if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
-		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!isalnum((unsigned char)s[i]) && !strchr("_.-@:+", s[i]))
 			return false;
@@ -413,29 +431,25 @@ static bool valid_component(const char *s, size_t n)
 
 int cgroup_normalize_parent(const char *parent, char **ret)
 {
-	_cleanup_free_ char *out = malloc(strlen(parent ? parent : "") + 1);
-	size_t len = 0;
+	_cleanup_free_ char *norm = NULL;
+	int r;
 
-	if (!parent || !out)
-		return parent ? -ENOMEM : -EINVAL;
-	for (const char *p = parent; *p;) {
+	if (!parent)
+		return -EINVAL;
+	r = path_normalize(parent, &norm);
+	if (r < 0)
+		return r;
+	if (STREQ(norm, "/"))
+		return -EINVAL; /* the root: reaping there would touch everything */
+	for (const char *p = norm + 1; *p;) {
 		size_t n = strcspn(p, "/");
 
-		if (n > 0) {
-			if (!valid_component(p, n))
-				return -EINVAL;
-			if (len > 0)
-				out[len++] = '/';
-			memcpy(out + len, p, n);
-			len += n;
-		}
-		p += n;
-		p += strspn(p, "/");
+		if (!valid_component(p, n))
+			return -EINVAL;
+		p += n + (p[n] == '/');
 	}
-	if (len == 0)
-		return -EINVAL; /* the root: reaping there would touch everything */
-	out[len] = '\0';
-	*ret = steal_ptr(&out);
+	memmove(norm, norm + 1, strlen(norm));
+	*ret = steal_ptr(&norm);
 	return 0;
 }
 
@@ -490,7 +504,7 @@ static int cgroup_new(const char *parent, const char *name, struct cgroup **ret)
 	const char *root = getenv("BOX_CGROUP_ROOT");
 	int r;
 
-	if (name && !cgroup_valid_name(name)) {
+	if (name && !name_is_valid(name, CGROUP_NAME_MAX)) {
 		log_error("create cgroup '%s': invalid name (want [A-Za-z0-9][A-Za-z0-9_.-]*)",
 		          name);
 		return -EINVAL;
@@ -561,27 +575,27 @@ static int rmdir_retry(const char *dir)
 	}
 }
 
+static int rmdir_tree(const char *dir);
+
+/* A child that will not go is reported by its parent's rmdir (EBUSY). */
+static int rmdir_child(const char *sub, void *data)
+{
+	(void)data;
+	(void)rmdir_tree(sub);
+	return 0;
+}
+
 static int rmdir_tree(const char *dir)
 {
-	_cleanup_closedir_ DIR *d = NULL;
-	struct dirent *de;
+	int r;
 
 	/* The usual case, an empty leaf, costs one rmdir; nested cgroups or tasks still
 	 * leaving make it fail with EBUSY and take the walk. */
 	if (rmdir(dir) == 0 || errno == ENOENT)
 		return 0;
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d))) {
-		_cleanup_free_ char *sub = NULL;
-
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
-			return -ENOMEM;
-		(void)rmdir_tree(sub);
-	}
+	r = for_each_child(dir, rmdir_child, NULL);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
 	return rmdir_retry(dir);
 }
 
@@ -595,7 +609,7 @@ static void remove_leaves(struct cgroup *cg)
 			continue;
 		r = rmdir_tree(h->leaf);
 		if (r < 0)
-			log_warn("remove cgroup '%s': %s", h->leaf, strerror(-r));
+			log_warn_errno(r, "remove cgroup '%s'", h->leaf);
 		h->made_leaf = false;
 	}
 }
@@ -702,6 +716,7 @@ int cgroup_attach(struct cgroup *cg, pid_t pid)
 int cgroup_join_open(struct cgroup *cg, struct cgroup_join *ret)
 {
 	struct cgroup_join j = {.clone_fd = -1};
+	int r;
 
 	_Static_assert(CGROUP_JOIN_MAX >= CGROUP_MAX_HIER, "one tasks file per hierarchy");
 	for (size_t i = 0; i < cg->n_hier; i++) {
@@ -713,17 +728,24 @@ int cgroup_join_open(struct cgroup *cg, struct cgroup_join *ret)
 			continue;
 		if (cg->ops == &cgroup_v2_ops) {
 			fd = open(leaf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (fd < 0)
-				return cgroup_join_close(&j),
-				       log_errno(-errno, "open cgroup '%s'", leaf);
+			if (fd < 0) {
+				r = log_errno(-errno, "open cgroup '%s'", leaf);
+				cgroup_join_close(&j);
+				return r;
+			}
 			j.clone_fd = fd;
 			continue;
 		}
-		if (asprintf(&p, "%s/tasks", leaf) < 0)
-			return cgroup_join_close(&j), -ENOMEM;
+		if (asprintf(&p, "%s/tasks", leaf) < 0) {
+			cgroup_join_close(&j);
+			return -ENOMEM;
+		}
 		fd = open(p, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-		if (fd < 0)
-			return cgroup_join_close(&j), log_errno(-errno, "open '%s'", p);
+		if (fd < 0) {
+			r = log_errno(-errno, "open '%s'", p);
+			cgroup_join_close(&j);
+			return r;
+		}
 		j.tasks_fd[j.n_tasks++] = fd;
 	}
 	*ret = j;
@@ -791,11 +813,15 @@ int cgroup_read_usage(struct cgroup *cg, struct cgroup_usage *ret)
 	return 0;
 }
 
-static int add_pids(const char *dir, pid_t **v, size_t *n, size_t *cap)
+struct pid_list {
+	pid_t *v;
+	size_t n, cap;
+};
+
+static int add_pids(const char *dir, void *data)
 {
 	_cleanup_free_ char *p = NULL, *text = NULL;
-	_cleanup_closedir_ DIR *d = NULL;
-	struct dirent *de;
+	struct pid_list *l = data;
 	int r;
 
 	if (asprintf(&p, "%s/cgroup.procs", dir) < 0)
@@ -808,35 +834,24 @@ static int add_pids(const char *dir, pid_t **v, size_t *n, size_t *cap)
 
 		if (e == s)
 			break;
-		if (*n == *cap) {
-			pid_t *w = realloc(*v, (*cap = *cap ? *cap * 2 : 64) * sizeof(**v));
+		if (l->n == l->cap) {
+			pid_t *w = realloc(l->v, (l->cap = l->cap ? l->cap * 2 : 64) * sizeof(*w));
 
 			if (!w)
 				return -ENOMEM;
-			*v = w;
+			l->v = w;
 		}
-		(*v)[(*n)++] = (pid_t)pid;
+		l->v[l->n++] = (pid_t)pid;
 	}
-	d = opendir(dir);
-	while (d && (de = readdir(d))) {
-		_cleanup_free_ char *sub = NULL;
-
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
-			return -ENOMEM;
-		r = add_pids(sub, v, n, cap);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	/* A child cgroup removed meanwhile has no pids left to list. */
+	r = for_each_child(dir, add_pids, l);
+	return r == -ENOENT ? 0 : r;
 }
 
 int cgroup_pids(struct cgroup *cg, pid_t **ret, size_t *ret_n)
 {
 	const char *dir = cgroup_dir_for(cg, CG_PIDS);
-	pid_t *v = NULL;
-	size_t n = 0, cap = 0;
+	struct pid_list l = {0};
 	int r;
 
 	/* v2 has one tree; on v1 every process is in each hierarchy, the pids one is enough. */
@@ -844,13 +859,13 @@ int cgroup_pids(struct cgroup *cg, pid_t **ret, size_t *ret_n)
 		dir = cg->n_hier ? cg->hier[0].leaf : NULL;
 	if (!dir)
 		return -ENOENT;
-	r = add_pids(dir, &v, &n, &cap);
+	r = add_pids(dir, &l);
 	if (r < 0) {
-		free(v);
+		free(l.v);
 		return r;
 	}
-	*ret = v;
-	*ret_n = n;
+	*ret = l.v;
+	*ret_n = l.n;
 	return 0;
 }
 
@@ -899,18 +914,41 @@ static const char *freezer_dir(const struct cgroup *cg, const char **ret_file)
 	return cgroup_dir_for(cg, CG_FREEZER);
 }
 
-bool cgroup_is_frozen(struct cgroup *cg)
+/* 1 frozen, 0 not (yet), -errno when the state cannot be read. */
+static int freezer_state(struct cgroup *cg)
 {
 	const char *file, *dir = freezer_dir(cg, &file);
 	char state[32];
 	uint64_t frozen = 0;
+	int r;
 
 	if (!dir)
-		return false;
-	if (cg->ops == &cgroup_v2_ops)
-		return cgroup_read_key(dir, "cgroup.events", "frozen", &frozen) == 0 && frozen == 1;
+		return -ENOTSUP;
+	if (cg->ops == &cgroup_v2_ops) {
+		r = cgroup_read_key(dir, "cgroup.events", "frozen", &frozen);
+		return r < 0 ? r : frozen == 1;
+	}
 	_cleanup_free_ char *p = path_join3(dir, "/", file);
-	return p && read_file(p, state, sizeof(state)) == 0 && STREQ(state, "FROZEN");
+	if (!p)
+		return -ENOMEM;
+	r = read_file(p, state, sizeof(state));
+	return r < 0 ? r : STREQ(state, "FROZEN");
+}
+
+bool cgroup_is_frozen(struct cgroup *cg)
+{
+	return freezer_state(cg) == 1;
+}
+
+bool cgroup_wait_frozen(struct cgroup *cg, unsigned timeout_ms)
+{
+	int r = freezer_state(cg);
+
+	for (unsigned waited = 0; r == 0 && waited < timeout_ms; waited += 2) {
+		sleep_ms(2);
+		r = freezer_state(cg);
+	}
+	return r == 1;
 }
 
 int cgroup_freeze(struct cgroup *cg, bool freeze)
@@ -930,9 +968,7 @@ int cgroup_freeze(struct cgroup *cg, bool freeze)
 		return r;
 	/* The write starts it; the state file says when every task is there (v1 may loop
 	 * through FREEZING while tasks are in uninterruptible sleep). */
-	for (unsigned i = 0; freeze && i < 1000 && !cgroup_is_frozen(cg); i++)
-		sleep_ms(2);
-	if (freeze && !cgroup_is_frozen(cg)) {
+	if (freeze && !cgroup_wait_frozen(cg, 2000)) {
 		(void)cgroup_write(dir, file, cg->ops == &cgroup_v2_ops ? "0" : "THAWED");
 		log_error("freeze cgroup '%s': still not frozen after 2 s", dir);
 		return -EBUSY;

@@ -85,7 +85,8 @@ void cgroup_kill(struct cgroup *cg);
 void cgroup_destroy(struct cgroup *cg);
 /* The leaf directories made (one per hierarchy), at most max, into ret. */
 size_t cgroup_leaves(const struct cgroup *cg, const char **ret, size_t max);
-/* A handle on an existing container's cgroup (stats, processes): -ENOENT when it has none.
+/* A handle on an existing container's cgroup (stats, processes): -ENOENT, not logged, when
+ * it has none (the caller says what that means); any other failure is logged here.
  * cgroup_close frees it and leaves the cgroup alone. */
 int cgroup_open(const char *parent, const char *name, struct cgroup **ret);
 void cgroup_close(struct cgroup *cg);

@@ -85,6 +85,9 @@ int cgroup_sum_field(const char *dir, const char *file, const char *key, uint64_
 int cgroup_kill_tree(const char *dir);
 /* True when a process is left anywhere under dir (or dir cannot be read). */
 bool cgroup_tree_populated(const char *dir);
+/* After a freeze was asked for (v1 freezer.state, v2 cgroup.freeze): polls until the
+ * cgroup is frozen (true), its state cannot be read, or timeout_ms passed (false). */
+bool cgroup_wait_frozen(struct cgroup *cg, unsigned timeout_ms);
 /* Logs "cgroup controller 'C' is not available (needed by OPTION)"; returns -EOPNOTSUPP. */
 int cgroup_missing(const char *what, const char *option);
 /* Adds a discovered hierarchy; -E2BIG when full. */
@@ -118,7 +121,7 @@ unsigned cgroup_v2_ctrl_mask(const char *list);
 /* A /proc/self/mountinfo line: mount point and superblock options of a v1 cgroup mount.
  * Modifies line (unescapes in place). -ENOENT for any other filesystem. */
 int cgroup_parse_mountinfo(char *line, char **ret_mount, char **ret_opts);
-/* Container names: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 128 bytes. */
-bool cgroup_valid_name(const char *name);
+/* Container names: name_is_valid (common/util.h) with at most this many bytes. */
+#define CGROUP_NAME_MAX 128
 /* "/box/" -> "box"; rejects "", "/", ".." components and odd characters (-EINVAL). */
 int cgroup_normalize_parent(const char *parent, char **ret);

@@ -241,23 +241,6 @@ static int v1_read_usage(struct cgroup *cg, struct cgroup_usage *u)
 	return 0;
 }
 
-static bool v1_wait_frozen(const char *dir)
-{
-	char state[32];
-
-	for (unsigned i = 0; i < 200; i++) {
-		_cleanup_free_ char *p = NULL;
-		struct timespec ts = {0, 5 * 1000000L};
-
-		if (asprintf(&p, "%s/freezer.state", dir) < 0 || read_file(p, state, sizeof(state)))
-			return false;
-		if (STREQ(state, "FROZEN"))
-			return true;
-		(void)nanosleep(&ts, NULL);
-	}
-	return false;
-}
-
 /* Frozen tasks cannot fork, so one pass of SIGKILL gets them all; they die on thaw. */
 static void v1_kill_all(struct cgroup *cg)
 {
@@ -270,7 +253,7 @@ static void v1_kill_all(struct cgroup *cg)
 	if (freezer && !cgroup_tree_populated(freezer))
 		return;
 	if (freezer && cgroup_write(freezer, "freezer.state", "FROZEN") == 0)
-		frozen = v1_wait_frozen(freezer);
+		frozen = cgroup_wait_frozen(cg, 1000);
 	if (freezer && !frozen)
 		log_debug("cgroup '%s' did not freeze; killing it live", freezer);
 	for (size_t i = 0; i < cg->n_hier; i++)

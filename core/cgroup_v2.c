@@ -58,7 +58,7 @@ static int enable_in(const char *dir, unsigned needed)
 		if (r < 0 && (needed & bit))
 			return log_errno(r, "write '%s' to '%s'", v, p);
 		if (r < 0)
-			log_debug("write '%s' to '%s': %s", v, p, strerror(-r));
+			log_debug_errno(r, "write '%s' to '%s'", v, p);
 	}
 	return 0;
 }
@@ -221,18 +221,6 @@ static int v2_read_usage(struct cgroup *cg, struct cgroup_usage *u)
 	return 0;
 }
 
-static void v2_wait_frozen(const char *dir)
-{
-	for (unsigned i = 0; i < 200; i++) {
-		struct timespec ts = {0, 5 * 1000000L};
-		uint64_t frozen;
-
-		if (cgroup_read_key(dir, "cgroup.events", "frozen", &frozen) < 0 || frozen == 1)
-			return;
-		(void)nanosleep(&ts, NULL);
-	}
-}
-
 static void v2_kill_all(struct cgroup *cg)
 {
 	const char *dir = cg->hier[0].leaf;
@@ -248,7 +236,7 @@ static void v2_kill_all(struct cgroup *cg)
 	freezable =
 	    cgroup_has_file(dir, "cgroup.freeze") && cgroup_write(dir, "cgroup.freeze", "1") == 0;
 	if (freezable)
-		v2_wait_frozen(dir);
+		(void)cgroup_wait_frozen(cg, 1000);
 	(void)cgroup_kill_tree(dir);
 	if (freezable)
 		(void)cgroup_write(dir, "cgroup.freeze", "0");

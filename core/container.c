@@ -383,7 +383,7 @@ static int build_plan(const struct container_params *p, struct cgroup *cg, struc
 			}
 		}
 	} else {
-		log_error("plan the container's cgroup mounts: %s", strerror(-r));
+		log_errno(r, "plan the container's cgroup mounts");
 	}
 	for (size_t i = 0; i < n; i++)
 		free(mounts[i]);
@@ -480,7 +480,7 @@ static int wait_ready(struct child *c, pid_t pid)
 			continue;
 		}
 		if (m.type == SYNC_ERROR) {
-			log_error("%s: %s", m.text, strerror(m.err));
+			(void)log_errno(-m.err, "%s", m.text);
 			return -(m.err ?: EIO);
 		}
 	}

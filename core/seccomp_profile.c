@@ -512,7 +512,7 @@ static int add_arch_list(scmp_filter_ctx ctx, json_t *arches, const char *path)
 		 * does not know, and those of the other byte order (EDOM), which one filter
 		 * cannot mix and this kernel cannot run. */
 		if (r == -ENOENT || r == -EDOM)
-			log_debug("seccomp: architecture '%s' skipped: %s", name, strerror(-r));
+			log_debug_errno(r, "seccomp: architecture '%s' skipped", name);
 		else if (r < 0 && r != -EEXIST)
 			return log_errno(r, "%s[%zu]: add '%s'", path, i, name);
 	}
@@ -593,7 +593,7 @@ static int add_flags(scmp_filter_ctx ctx, json_t *profile, const char *root)
 			continue;
 		r = seccomp_attr_set(ctx, filter_flags[k].attr, 1);
 		if (r < 0)
-			log_debug("seccomp: flag '%s' not supported here: %s", name, strerror(-r));
+			log_debug_errno(r, "seccomp: flag '%s' not supported here", name);
 	}
 	return 0;
 }

@@ -4,6 +4,7 @@
  * allocates (front doors fill the struct) and never touches the host.
  */
 #include "spec.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,13 +32,6 @@ const char *spec_ns_name(enum spec_ns ns)
 const char *spec_hook_name(enum spec_hook_kind k)
 {
 	return (unsigned)k < SPEC_HOOK_MAX ? hook_names[k] : NULL;
-}
-
-static void strv_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
 }
 
 void spec_process_free(struct spec_process *p)

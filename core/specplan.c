@@ -296,7 +296,7 @@ int specplan_build(const struct specplan_in *in, struct mount_plan *ret)
 	add_inside(&b, s);
 	if (b.err) {
 		if (b.err == -ENOMEM)
-			log_error("plan the container's mounts: %s", strerror(ENOMEM));
+			log_errno(-ENOMEM, "plan the container's mounts");
 		rootfs_plan_free(&plan);
 		return b.err;
 	}

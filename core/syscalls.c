@@ -779,7 +779,7 @@ static scmp_filter_ctx new_filter(void)
 	 * is quicker to fill at load. */
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (r < 0)
-		log_debug("seccomp: no binary tree optimization: %s", strerror(-r));
+		log_debug_errno(r, "seccomp: no binary tree optimization");
 	return ctx;
 }
 

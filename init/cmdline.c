@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "initargs.h"
 #include "log.h"
 #include "util.h"
 
@@ -47,25 +48,25 @@ struct opt {
 static const struct opt opts[] = {
     {"help", 'h', false, OPT_HELP},
     {"version", 'V', false, OPT_VERSION},
-    {"verbose", 'v', false, OPT_VERBOSE},
-    {"keep-running", 0, false, OPT_KEEP_RUNNING},
-    {"grace", 0, true, OPT_GRACE},
-    {"container", 0, false, OPT_CONTAINER},
-    {"mounted", 0, false, OPT_MOUNTED},
-    {"privileged", 0, false, OPT_PRIVILEGED},
-    {"workdir", 0, true, OPT_WORKDIR},
-    {"user", 0, true, OPT_USER},
+    {INITARG_VERBOSE, 'v', false, OPT_VERBOSE},
+    {INITARG_KEEP_RUNNING, 0, false, OPT_KEEP_RUNNING},
+    {INITARG_GRACE, 0, true, OPT_GRACE},
+    {INITARG_CONTAINER, 0, false, OPT_CONTAINER},
+    {INITARG_MOUNTED, 0, false, OPT_MOUNTED},
+    {INITARG_PRIVILEGED, 0, false, OPT_PRIVILEGED},
+    {INITARG_WORKDIR, 0, true, OPT_WORKDIR},
+    {INITARG_USER, 0, true, OPT_USER},
     {"keep-fds", 0, false, OPT_KEEP_FDS},
-    {"cap-add", 0, true, OPT_CAP_ADD},
-    {"cap-drop", 0, true, OPT_CAP_DROP},
-    {"no-new-privileges", 0, false, OPT_NO_NEW_PRIVS},
-    {"config", 'c', true, OPT_CONFIG},
-    {"service", 0, true, OPT_SERVICE},
-    {"control-fd", 0, true, OPT_CONTROL_FD},
-    {"tty", 0, false, OPT_TTY},
+    {INITARG_CAP_ADD, 0, true, OPT_CAP_ADD},
+    {INITARG_CAP_DROP, 0, true, OPT_CAP_DROP},
+    {INITARG_NO_NEW_PRIVS, 0, false, OPT_NO_NEW_PRIVS},
+    {INITARG_CONFIG, 'c', true, OPT_CONFIG},
+    {INITARG_SERVICE, 0, true, OPT_SERVICE},
+    {INITARG_CONTROL_FD, 0, true, OPT_CONTROL_FD},
+    {INITARG_TTY, 0, false, OPT_TTY},
+    {INITARG_CONFIG_NAME, 0, true, OPT_CONFIG_NAME},
     {NULL, 's', false, OPT_COMPAT},
     {NULL, 'g', false, OPT_COMPAT},
-    {"config-name", 0, true, OPT_CONFIG_NAME},
 };
 
 static const char usage[] =
@@ -102,37 +103,6 @@ static const char usage[] =
 const char *cmdline_usage(void)
 {
 	return usage;
-}
-
-int cmdline_parse_user(const char *s, uid_t *ret_uid, gid_t *ret_gid)
-{
-	/* (uid_t)-1 means "unchanged" to setuid(2) and friends: never a valid id. */
-	const uint64_t max_id = (uint64_t)(uid_t)-1 - 1;
-	char buf[32];
-	const char *colon;
-	uint64_t uid, gid;
-	int r;
-
-	if (!s || strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	colon = strchr(s, ':');
-	memcpy(buf, s, strlen(s) + 1);
-	if (colon)
-		buf[colon - s] = '\0';
-	r = parse_u64(buf, &uid);
-	if (r < 0)
-		return r;
-	gid = uid;
-	if (colon) {
-		r = parse_u64(colon + 1, &gid);
-		if (r < 0)
-			return r;
-	}
-	if (uid > max_id || gid > max_id)
-		return -ERANGE;
-	*ret_uid = (uid_t)uid;
-	*ret_gid = (gid_t)gid;
-	return 0;
 }
 
 static int apply_value(struct init_config *c, enum opt_id id, const char *name, const char *val)
@@ -191,7 +161,7 @@ static int apply_value(struct init_config *c, enum opt_id id, const char *name, 
 		}
 		return 0;
 	case OPT_USER:
-		r = cmdline_parse_user(val, &c->uid, &c->gid);
+		r = parse_user_ids(val, &c->uid, &c->gid);
 		if (r < 0) {
 			log_error("invalid --user '%s': expected UID[:GID] (numbers)", val);
 			return -EINVAL;

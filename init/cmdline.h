@@ -45,8 +45,5 @@ struct init_config {
 /* Fills *ret from argv. Returns 0, or -EINVAL after logging one line. */
 int cmdline_parse(int argc, char *const *argv, struct init_config *ret);
 
-/* "UID[:GID]", numeric; GID defaults to UID. Returns 0 or -EINVAL / -ERANGE. */
-int cmdline_parse_user(const char *s, uid_t *ret_uid, gid_t *ret_gid);
-
 /* The --help text. */
 const char *cmdline_usage(void);

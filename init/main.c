@@ -125,18 +125,20 @@ static int run(const struct init_config *cfg, const struct services_config *svcs
 
 	r = become_init(cfg, &tty);
 	if (r < 0)
-		return EXIT_LAUNCH_FAILURE;
+		return EXIT_BOXINIT_FAILURE;
 	/* boxinit must not pin a directory or mount; the command still starts in
 	 * the directory boxinit was started in. */
 	cwd = getcwd(cwd_buf, sizeof(cwd_buf));
-	if (chdir("/") < 0)
-		return log_errno(-errno, "chdir '/'"), EXIT_LAUNCH_FAILURE;
+	if (chdir("/") < 0) {
+		(void)log_errno(-errno, "chdir '/'");
+		return EXIT_BOXINIT_FAILURE;
+	}
 	r = supervisor_init(&sup, cfg, svcs, cwd, tty);
 	if (r == 0)
 		r = supervisor_start(&sup);
 	if (r < 0) {
 		(void)supervisor_close(&sup);
-		return EXIT_LAUNCH_FAILURE;
+		return EXIT_BOXINIT_FAILURE;
 	}
 	code = supervisor_run(&sup);
 	(void)supervisor_close(&sup);
@@ -164,7 +166,7 @@ int main(int argc, char **argv)
 	log_private(true);
 	log_init("boxinit", false);
 	if (cmdline_parse(argc, argv, &cfg) < 0)
-		return EXIT_LAUNCH_FAILURE;
+		return EXIT_BOXINIT_FAILURE;
 	/* write(2), not stdio: boxinit links no stdio buffering at all. */
 	if (cfg.help)
 		return write_all(STDOUT_FILENO, cmdline_usage(), strlen(cmdline_usage())) < 0;
@@ -176,18 +178,18 @@ int main(int argc, char **argv)
 	log_init("boxinit", cfg.verbose);
 	/* The whole configuration is checked before anything is mounted or started. */
 	if (svcconf_load(cfg.config_path, cfg.config_name, cfg.services, cfg.n_services, &svcs) < 0)
-		return EXIT_LAUNCH_FAILURE;
+		return EXIT_BOXINIT_FAILURE;
 	if (!cfg.argv && svcs.n == 0) {
 		if (svcs.path)
 			log_error("%s: no service, and no command given (see --help)", svcs.path);
 		else
 			log_error("missing command (see --help)");
-		return EXIT_LAUNCH_FAILURE;
+		return EXIT_BOXINIT_FAILURE;
 	}
 	/* The private log descriptor would be closed with the inherited ones. */
 	log_private(false);
 	if (close_inherited_fds(&cfg) < 0)
-		return EXIT_LAUNCH_FAILURE;
+		return EXIT_BOXINIT_FAILURE;
 	log_private(true);
 	return run(&cfg, &svcs);
 }

@@ -105,7 +105,7 @@ static int do_mount(const struct mount_step *st)
 		return 0;
 	r = -errno;
 	if (st->optional && (r == -ENODEV || r == -ENOENT)) {
-		log_debug("mount '%s' on '%s': %s: skipped", st->fstype, st->target, strerror(-r));
+		log_debug_errno(r, "mount '%s' on '%s' skipped", st->fstype, st->target);
 		return 0;
 	}
 	return log_errno(r, "mount '%s' on '%s'", st->fstype, st->target);

@@ -288,7 +288,7 @@ static void act_spawn(struct service *svc)
 	if (r < 0) {
 		/* No process or pipe to be had (a pids limit, memory, descriptors): tried again
 		 * after the backoff, but not the service's failure, so never a give-up. */
-		svc->exit_code = EXIT_LAUNCH_FAILURE;
+		svc->exit_code = EXIT_BOXINIT_FAILURE;
 		service_event(svc, service_fork_failed_event(svc->conf, &svc->hist, svc->started_ms,
 		                                             now_ms()));
 		return;

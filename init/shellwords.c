@@ -114,17 +114,10 @@ int shellwords_split(const char *s, char ***ret, size_t *ret_n)
 	}
 	r = split(s, buf, &w);
 	if (r < 0) {
-		shellwords_free(w.v);
+		strv_free(w.v);
 		return r;
 	}
 	*ret = w.v;
 	*ret_n = w.n;
 	return 0;
-}
-
-void shellwords_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
 }

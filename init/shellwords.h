@@ -10,7 +10,5 @@
 
 /* Splits s into a NULL-terminated vector of new strings (*ret_n words, may be 0).
  * Returns 0, -EINVAL for an unterminated quote or a trailing backslash, or -ENOMEM. */
+/* Free the vector with strv_free (common/util.h). */
 int shellwords_split(const char *s, char ***ret, size_t *ret_n);
-
-/* Frees a vector from shellwords_split (NULL is fine). */
-void shellwords_free(char **v);

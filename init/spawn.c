@@ -70,7 +70,7 @@ void spawn_oom_protect(void)
 			r = -errno;
 	}
 	if (r < 0) {
-		log_debug("read '%s': %s: oom_score_adj left as it is", OOM_ADJ_PATH, strerror(-r));
+		log_debug_errno(r, "read '%s' (oom_score_adj left as it is)", OOM_ADJ_PATH);
 		return;
 	}
 	if (fd < 0)
@@ -191,7 +191,7 @@ _noreturn_ static void child_fail(int fd, enum child_step step, int err)
 	struct child_report rep = {.step = step, .err = err};
 
 	(void)write_all(fd, &rep, sizeof(rep));
-	_exit(step == STEP_EXEC ? spawn_exec_exit_code(err) : EXIT_LAUNCH_FAILURE);
+	_exit(step == STEP_EXEC ? spawn_exec_exit_code(err) : EXIT_BOXINIT_FAILURE);
 }
 
 /* In the child: dup2 clears close-on-exec on the copies, the originals stay CLOEXEC. */
@@ -202,28 +202,30 @@ static int child_stdio(const struct spawn_opts *o)
 	if (o->tty_fd >= 0) {
 		for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
 			if (dup2(o->tty_fd, fd) < 0)
-				return -1;
+				return -errno;
 		return 0;
 	}
 	null = open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
 	if (null < 0 || dup2(null, STDIN_FILENO) < 0)
-		return -1;
+		return -errno;
 	if (dup2(o->stdout_fd, STDOUT_FILENO) < 0 || dup2(o->stderr_fd, STDERR_FILENO) < 0)
-		return -1;
+		return -errno;
 	return 0;
 }
 
 _noreturn_ static void child_run(const struct spawn_opts *o, enum spawn_tty tty, int fd)
 {
 	sigset_t none;
+	int r;
 
 	child_reset_signals();
 	if (child_oom_restore() < 0)
 		child_fail(fd, STEP_OOM, errno);
 	child_session(o, tty);
-	if ((o->service || tty == SPAWN_TTY_OWN) && child_stdio(o) < 0)
-		child_fail(fd, STEP_STDIO, errno);
+	r = o->service || tty == SPAWN_TTY_OWN ? child_stdio(o) : 0;
+	if (r < 0)
+		child_fail(fd, STEP_STDIO, -r);
 	/* boxinit itself sits in "/"; the command starts where boxinit was started, or
 	 * in "/" if that directory is gone. */
 	if (o->cwd && chdir(o->cwd) < 0)
@@ -280,25 +282,19 @@ static void report_failure(const struct spawn_opts *o, const struct child_report
 
 int spawn_command(const struct spawn_opts *o, struct spawn_result *ret)
 {
-	_cleanup_close_ int rfd = -1, wfd = -1;
+	_cleanup_close_ int rfd = -1;
 	struct child_report rep;
 	enum spawn_tty tty = o->tty_fd >= 0 ? SPAWN_TTY_OWN
 	                     : o->service   ? SPAWN_TTY_NONE
 	                                    : detect_tty();
-	int fds[2];
 	ssize_t n;
 	pid_t pid;
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
-	rfd = fds[0];
-	wfd = fds[1];
-	pid = fork();
+	pid = fork_with_pipe(&rfd);
 	if (pid < 0)
-		return -errno;
+		return pid;
 	if (pid == 0)
-		child_run(o, tty, wfd);
-	wfd = safe_close(wfd);
+		child_run(o, tty, steal_fd(&rfd));
 	/* Blocks only until the child has exec'd (EOF) or failed: no signal is lost
 	 * meanwhile, they are all blocked and stay pending. */
 	n = read_all(rfd, &rep, sizeof(rep));

@@ -95,7 +95,7 @@ static void start_main(struct supervisor *s)
 	}
 	/* Could not fork: as if it had failed at once. */
 	s->main.started = s->main.exited = true;
-	s->main.exit_code = EXIT_LAUNCH_FAILURE;
+	s->main.exit_code = EXIT_BOXINIT_FAILURE;
 	handle_event(s, SD_EV_SHUTDOWN);
 }
 
@@ -304,7 +304,7 @@ static void on_main_exited(struct supervisor *s)
 		int r = ctl_send(s->cfg->control_fd, CTL_MAIN_EXITED, s->main.exit_code, -1);
 
 		if (r < 0)
-			log_debug("tell launch the command ended: %s", strerror(-r));
+			log_debug_errno(r, "tell launch the command ended");
 	}
 	handle_event(s, SD_EV_MAIN_EXITED);
 	/* tini mode: the command's end is the container's end, services stop in order. */
@@ -444,7 +444,7 @@ static int exit_code(const struct supervisor *s)
 	if (s->essential_failed)
 		return s->essential_code;
 	if (s->has_main && s->main.started)
-		return s->main.exited ? s->main.exit_code : EXIT_LAUNCH_FAILURE;
+		return s->main.exited ? s->main.exit_code : EXIT_BOXINIT_FAILURE;
 	return 0;
 }
 

@@ -186,7 +186,7 @@ static const char *set_env(struct svc_config *s, const char *v, unsigned line)
 		return "K=V words (shell quoting)";
 	nv = realloc(s->env, (s->n_env + n + 1) * sizeof(*nv));
 	if (!nv) {
-		shellwords_free(words);
+		strv_free(words);
 		return "memory";
 	}
 	s->env = nv;
@@ -796,10 +796,10 @@ static void free_service(struct svc_config *s)
 {
 	free(s->name);
 	free(s->command);
-	shellwords_free(s->argv);
-	shellwords_free(s->env);
-	shellwords_free(s->depends);
-	shellwords_free(s->ready_argv);
+	strv_free(s->argv);
+	strv_free(s->env);
+	strv_free(s->depends);
+	strv_free(s->ready_argv);
 	free(s->dep_idx);
 	free(s->workdir);
 	free(s->user);

@@ -97,7 +97,8 @@ struct plan {
 	const char *name;
 	char **argv, **envp;
 	const char *workdir;
-	unsigned uid, gid;
+	uid_t uid;
+	gid_t gid;
 	bool tty, interactive, detach;
 	bool privileged, no_new_privs;
 	bool userns;   /* the container has a user namespace of its own (--userns, rootless) */
@@ -448,16 +449,16 @@ static int child_failed(const struct plan *p, const struct report *m)
 	                       : "start";
 
 	if (m->step == STEP_EXEC) {
-		log_error("exec '%s' in container '%s': %s", p->argv[0], p->name, strerror(m->err));
+		(void)log_errno(-m->err, "exec '%s' in container '%s'", p->argv[0], p->name);
 		return m->err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE;
 	}
 	if (m->step == STEP_SETNS && (m->err == ESRCH || m->err == EINVAL))
 		log_error("container '%s' is not running any more", p->name);
 	else if (m->step == STEP_WORKDIR)
-		log_error("exec in container '%s': working directory '%s': %s", p->name, p->workdir,
-		          strerror(m->err));
+		(void)log_errno(-m->err, "exec in container '%s': working directory '%s'", p->name,
+		                p->workdir);
 	else
-		log_error("exec in container '%s': %s: %s", p->name, step, strerror(m->err));
+		(void)log_errno(-m->err, "exec in container '%s': %s", p->name, step);
 	return EXIT_LAUNCH_FAILURE;
 }
 
@@ -553,11 +554,11 @@ static int parse_args(int argc, char **argv, struct exec_args *a)
 			a->workdir = optarg;
 			break;
 		case 'u': {
-			unsigned uid, gid;
-			bool has_gid;
+			uid_t uid;
+			gid_t gid;
 
 			/* Checked here, before the container is looked up. */
-			if (config_parse_user(optarg, &uid, &gid, &has_gid) < 0) {
+			if (parse_user_ids(optarg, &uid, &gid) < 0) {
 				log_error("invalid value '%s' for --user: expected UID[:GID] "
 				          "(numbers)",
 				          optarg);
@@ -600,18 +601,15 @@ static int make_plan(const struct state *st, const struct exec_args *a, struct p
 {
 	struct confjson_exec conf;
 	const char *user;
-	bool has_gid;
 	int r = confjson_exec(st->config, &conf);
 
 	if (r < 0)
 		return log_errno(r, "read the configuration of container '%s'", st->name);
 	user = a->user ? a->user : conf.user;
-	if (user && config_parse_user(user, &p->uid, &p->gid, &has_gid) < 0) {
+	if (user && parse_user_ids(user, &p->uid, &p->gid) < 0) {
 		log_error("invalid value '%s' for --user: expected UID[:GID] (numbers)", user);
 		return -EINVAL;
 	}
-	if (user && !has_gid)
-		p->gid = p->uid;
 	p->workdir = a->workdir ? a->workdir : conf.workdir ? conf.workdir : "/";
 	p->privileged = conf.privileged;
 	p->no_new_privs = conf.no_new_privs;
@@ -657,7 +655,8 @@ static int run_session(struct plan *p, pid_t pid, int master, int fds[3])
 
 	if (r < 0) {
 		(void)kill(pid, SIGKILL);
-		return log_errno(r, "create the event loop"), EXIT_LAUNCH_FAILURE;
+		(void)log_errno(r, "create the event loop");
+		return EXIT_LAUNCH_FAILURE;
 	}
 	s.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (s.pidfd < 0)
@@ -708,8 +707,10 @@ static int spawn(struct plan *p, const struct state *st, int fds[3], int *ret_ma
 	/* A rootless container without limits has no cgroup: nothing to join. */
 	if (json_array_size(st->cgroups) > 0) {
 		r = cgroup_open(st->cgroup_parent, st->name, &cg);
-		if (r < 0)
+		if (r == -ENOENT)
 			return log_errno(r, "open the cgroup of container '%s'", st->name);
+		if (r < 0)
+			return r;
 		r = cgroup_join_open(cg, &p->join);
 		if (r == 0 && p->join.clone_fd >= 0 &&
 		    cgroup_leaves(cg, leaves, ARRAY_SIZE(leaves)) > 0) {
@@ -852,7 +853,7 @@ out:
 		(void)safe_close(fds[i]);
 	(void)safe_close(master);
 	(void)safe_close(p.pidfd);
-	initexec_strv_free(p.envp);
+	strv_free(p.envp);
 	syscalls_free(&p.filter);
 	state_free(&st);
 	free_args(&a);

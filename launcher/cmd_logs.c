@@ -289,8 +289,10 @@ int cmd_logs(int argc, char **argv)
 	if (o.tail >= 0) {
 		t.cap = o.tail ? o.tail : 1;
 		t.v = calloc((size_t)t.cap, sizeof(*t.v));
-		if (!t.v)
-			return log_errno(-ENOMEM, "read the log"), EXIT_LAUNCH_FAILURE;
+		if (!t.v) {
+			(void)log_errno(-ENOMEM, "read the log");
+			return EXIT_LAUNCH_FAILURE;
+		}
 	}
 	(void)snprintf(rotated, sizeof(rotated), "%s.1", s.log_path);
 	if (open_reader(rotated, &old) == 0) {

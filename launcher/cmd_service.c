@@ -27,7 +27,7 @@
 #define SERVICE_REPLY     16384
 #define SERVICE_TIMEOUT_S 5
 
-/* In the child, chrooted in the container: one request, the reply onto out. */
+/* In the child, chrooted in the container: one request, the reply onto out. 0 or -errno. */
 static int ask_inside(const char *request, int out)
 {
 	/* Whatever listens there is the container's: it gets 5 s, not forever. */
@@ -41,47 +41,44 @@ static int ask_inside(const char *request, int out)
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ||
 	    connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
-		return errno;
+		return -errno;
 	if (write_all(fd, request, strlen(request)) < 0 || write_all(fd, "\n", 1) < 0)
-		return errno;
+		return -errno;
 	while (got < sizeof(buf)) {
 		ssize_t n = read(fd, buf + got, sizeof(buf) - got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
-			return ETIMEDOUT;
+			return -ETIMEDOUT;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
-	return write_all(out, buf, got) < 0 ? EIO : 0;
+	return write_all(out, buf, got) < 0 ? -EIO : 0;
 }
 
 int service_query(const struct state *s, const char *request, json_t **ret)
 {
 	char root[64], buf[SERVICE_REPLY + 1];
-	int p[2], status;
+	int fd, status;
 	ssize_t n;
 	pid_t pid;
 
 	if (!state_proc_is(s->pid1, s->pid1_start))
 		return -ESRCH;
 	(void)snprintf(root, sizeof(root), "/proc/%d/root", (int)s->pid1);
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
+	pid = fork_with_pipe(&fd);
 	if (pid < 0)
-		return -errno;
+		return pid;
+	/* The child's exit status is the errno of its failure, 0 when it answered. */
 	if (pid == 0) {
-		(void)close(p[0]);
 		if (chdir(root) < 0 || chroot(".") < 0)
 			_exit(errno);
-		_exit(ask_inside(request, p[1]));
+		_exit(-ask_inside(request, fd));
 	}
-	(void)close(p[1]);
-	n = read_all(p[0], buf, sizeof(buf) - 1);
-	(void)close(p[0]);
+	n = read_all(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
@@ -200,8 +197,10 @@ int cmd_service(int argc, char **argv)
 		          argv[optind]);
 		return EXIT_LAUNCH_FAILURE;
 	}
-	if (r < 0)
-		return log_errno(r, "ask container '%s'", argv[optind]), EXIT_LAUNCH_FAILURE;
+	if (r < 0) {
+		(void)log_errno(r, "ask container '%s'", argv[optind]);
+		return EXIT_LAUNCH_FAILURE;
+	}
 	(void)json_unpack(reply, "{s?b, s?s}", "ok", &ok, "error", &error);
 	if (!ok) {
 		log_error("container '%s': %s", argv[optind], error ? error : "request refused");

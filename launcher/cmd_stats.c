@@ -76,7 +76,7 @@ static int watch_add(struct watched **v, size_t *n, const char *name, bool compl
 	r = cgroup_open(s.cgroup_parent, s.name, &cg);
 	state_free(&s);
 	if (r < 0) {
-		if (complain)
+		if (complain && r == -ENOENT)
 			log_errno(r, "open the cgroup of container '%s'", name);
 		return r;
 	}
@@ -113,7 +113,7 @@ static void watch_all(struct watched **v, size_t *n)
 	for (size_t i = 0; names[i]; i++)
 		if (!watching(*v, *n, names[i]))
 			(void)watch_add(v, n, names[i], false);
-	state_names_free(names);
+	strv_free(names);
 }
 
 static void sample(struct watched *w)

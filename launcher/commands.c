@@ -221,8 +221,10 @@ int cmd_list(int argc, char **argv)
 		log_error("unexpected '%s' (usage: launch list [--all] [--json])", argv[optind]);
 		return EXIT_LAUNCH_FAILURE;
 	}
-	if (state_names(&names) < 0)
-		return log_errno(-ENOMEM, "list containers"), EXIT_LAUNCH_FAILURE;
+	if (state_names(&names) < 0) {
+		(void)log_errno(-ENOMEM, "list containers");
+		return EXIT_LAUNCH_FAILURE;
+	}
 	if (json)
 		out = json_array();
 	else
@@ -243,7 +245,7 @@ int cmd_list(int argc, char **argv)
 		}
 		state_free(&s);
 	}
-	state_names_free(names);
+	strv_free(names);
 	if (json) {
 		(void)json_dumpf(out, stdout, JSON_INDENT(2));
 		putchar('\n');

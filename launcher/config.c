@@ -290,33 +290,6 @@ int config_parse_userns(const char *s, struct userns_config *ret)
 	return parse_id_range(s, ret);
 }
 
-/* Both ids numeric: launch never reads the container's passwd from the host side. */
-int config_parse_user(const char *s, unsigned *ret_uid, unsigned *ret_gid, bool *ret_has_gid)
-{
-	_cleanup_free_ char *copy = strdup(s);
-	uint64_t uid, gid = 0;
-	char *colon;
-	int r;
-
-	if (!copy)
-		return -ENOMEM;
-	colon = strchr(copy, ':');
-	if (colon)
-		*colon = '\0';
-	r = parse_u64(copy, &uid);
-	if (r == 0 && colon)
-		r = parse_u64(colon + 1, &gid);
-	if (r < 0)
-		return r;
-	/* (uid_t)-1 means "unchanged" to the kernel: never a real id. */
-	if (uid >= UINT32_MAX || gid >= UINT32_MAX)
-		return -ERANGE;
-	*ret_uid = (unsigned)uid;
-	*ret_gid = (unsigned)gid;
-	*ret_has_gid = colon != NULL;
-	return 0;
-}
-
 static int env_entry(const char *arg, char **ret)
 {
 	const char *eq = strchr(arg, '=');
@@ -346,8 +319,8 @@ static int env_entry(const char *arg, char **ret)
 static int parse_other(int opt, const char *arg, struct launch_config *c)
 {
 	uint64_t ms;
-	unsigned uid, gid;
-	bool has_gid;
+	uid_t uid;
+	gid_t gid;
 	int r = 0;
 
 	switch (opt) {
@@ -369,7 +342,7 @@ static int parse_other(int opt, const char *arg, struct launch_config *c)
 		r = parse_positive(parse_size, arg, &c->log_max_size);
 		break;
 	case 'u':
-		r = config_parse_user(arg, &uid, &gid, &has_gid);
+		r = parse_user_ids(arg, &uid, &gid);
 		c->user = arg;
 		break;
 	case OPT_GRACE:
@@ -607,38 +580,10 @@ static int generate_name(char **ret)
 	return 0;
 }
 
-/* "/a//b/" -> "/a/b"; "." and ".." are refused so a destination means one place. */
+/* Absolute paths only: "/a//b/" -> "/a/b" (path_normalize). */
 static int normalize_path(const char *in, char **ret)
 {
-	_cleanup_free_ char *out = NULL;
-	const char *p = in;
-	size_t n = 0;
-
-	if (in[0] != '/')
-		return -EINVAL;
-	out = malloc(strlen(in) + 2);
-	if (!out)
-		return -ENOMEM;
-	while (*p) {
-		size_t len;
-
-		while (*p == '/')
-			p++;
-		len = strcspn(p, "/");
-		if (len == 0)
-			break;
-		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
-			return -EINVAL;
-		out[n++] = '/';
-		memcpy(out + n, p, len);
-		n += len;
-		p += len;
-	}
-	if (n == 0)
-		out[n++] = '/';
-	out[n] = '\0';
-	*ret = steal_ptr(&out);
-	return 0;
+	return in[0] == '/' ? path_normalize(in, ret) : -EINVAL;
 }
 
 int config_parse_volume(const char *spec, struct volume *ret)
@@ -676,13 +621,8 @@ int config_parse_volume(const char *spec, struct volume *ret)
 
 bool config_name_is_valid(const char *name)
 {
-	size_t n = strlen(name);
-
-	/* Becomes a cgroup directory and the default hostname: no '/', no leading dot. */
-	if (n == 0 || n > CONFIG_NAME_MAX || !isalnum((unsigned char)name[0]))
-		return false;
-	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
-	       n;
+	/* Becomes a cgroup directory and the default hostname. */
+	return name_is_valid(name, CONFIG_NAME_MAX);
 }
 
 bool config_hostname_is_valid(const char *name)

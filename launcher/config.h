@@ -70,7 +70,7 @@ struct launch_config {
 	bool keep;         /* --keep: the record (and log) stays after the end, until launch rm */
 	const char *log_path;  /* --log FILE; NULL: LOGFILE_DIR/NAME.log when detached */
 	uint64_t log_max_size; /* --log-max-size; 0: the default */
-	/* Security: see docs/security.md. */
+	/* Security: see README.md, "Security". */
 	struct capset_change caps; /* --cap-add / --cap-drop */
 	bool caps_changed;
 	bool no_new_privs;
@@ -83,7 +83,7 @@ struct launch_config {
 	 * the user: cgroup_parent is then its path). */
 	bool rootless, no_cgroup;
 	bool cgroup_parent_set; /* --cgroup-parent given */
-	struct net_config net;  /* --net, --subnet, -p, --dns, --nat: see docs/network.md */
+	struct net_config net;  /* --net, --subnet, -p, --dns, --nat: README "Networking" */
 	char **cmd;             /* NULL-terminated, points into argv; empty with services */
 	const char **services;  /* --service NAME=CMD, handed to boxinit */
 	size_t n_services;
@@ -102,4 +102,3 @@ int config_parse_weight(const char *s, uint64_t *ret);
 bool config_name_is_valid(const char *name);
 bool config_hostname_is_valid(const char *name);
 int config_parse_userns(const char *s, struct userns_config *ret);
-int config_parse_user(const char *s, unsigned *ret_uid, unsigned *ret_gid, bool *ret_has_gid);

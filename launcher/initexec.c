@@ -15,6 +15,7 @@
 #include <sys/capability.h>
 #include <sys/stat.h>
 
+#include "initargs.h"
 #include "kapi.h"
 #include "log.h"
 #include "sealed.h"
@@ -96,21 +97,16 @@ int initexec_load(const char *path, bool shared, int *ret_fd, char **ret_path)
 		*ret_path = steal_ptr(&used);
 		return 0;
 	}
-	if (r == -EACCES)
-		return log_error("open init '%s': not a regular file", used), r;
+	if (r == -EACCES) {
+		log_error("open init '%s': not a regular file", used);
+		return r;
+	}
 	log_debug("init: sealed copy of '%s'", used);
 	r = load_into_memfd(used, ret_fd);
 	if (r < 0)
 		return r;
 	*ret_path = steal_ptr(&used);
 	return 0;
-}
-
-void initexec_strv_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
 }
 
 static int strv_push(char **v, size_t *n, const char *s)
@@ -155,53 +151,54 @@ int initexec_argv(const struct launch_config *c, int ctl_fd, bool tty, char ***r
 	int r = 0;
 
 	opts[n_opts++] = "boxinit";
-	opts[n_opts++] = "--container";
-	opts[n_opts++] = "--mounted"; /* the kernel filesystems are steps of launch's plan */
+	opts[n_opts++] = INITARG(INITARG_CONTAINER);
+	/* The kernel filesystems are steps of launch's plan. */
+	opts[n_opts++] = INITARG(INITARG_MOUNTED);
 	if (!c->exit_with_main)
-		opts[n_opts++] = "--keep-running";
+		opts[n_opts++] = INITARG(INITARG_KEEP_RUNNING);
 	if (c->grace) {
-		opts[n_opts++] = "--grace";
+		opts[n_opts++] = INITARG(INITARG_GRACE);
 		opts[n_opts++] = c->grace;
 	}
 	if (c->privileged)
-		opts[n_opts++] = "--privileged";
+		opts[n_opts++] = INITARG(INITARG_PRIVILEGED);
 	if (c->workdir) {
-		opts[n_opts++] = "--workdir";
+		opts[n_opts++] = INITARG(INITARG_WORKDIR);
 		opts[n_opts++] = c->workdir;
 	}
 	if (c->user) {
-		opts[n_opts++] = "--user";
+		opts[n_opts++] = INITARG(INITARG_USER);
 		opts[n_opts++] = c->user;
 	}
 	if (c->caps_changed && !c->privileged) {
 		uint64_t mask = capset_resolve(&c->caps);
 
-		opts[n_opts++] = "--cap-drop=ALL";
+		opts[n_opts++] = INITARG(INITARG_CAP_DROP) "=ALL";
 		if (mask) {
 			r = caps_list(mask, caps, sizeof(caps));
 			if (r < 0)
 				return r;
-			opts[n_opts++] = "--cap-add";
+			opts[n_opts++] = INITARG(INITARG_CAP_ADD);
 			opts[n_opts++] = caps;
 		}
 	}
 	if (c->no_new_privs)
-		opts[n_opts++] = "--no-new-privileges";
+		opts[n_opts++] = INITARG(INITARG_NO_NEW_PRIVS);
 	if (c->verbose)
-		opts[n_opts++] = "-v";
+		opts[n_opts++] = INITARG(INITARG_VERBOSE);
 	if (c->config_file) {
-		opts[n_opts++] = "-c";
+		opts[n_opts++] = INITARG(INITARG_CONFIG);
 		opts[n_opts++] = CONFIG_BOXINIT_CONF;
 		/* Its messages name the user's file, not the path it is bound on. */
-		opts[n_opts++] = "--config-name";
+		opts[n_opts++] = INITARG(INITARG_CONFIG_NAME);
 		opts[n_opts++] = c->config_file;
 	}
 	if (ctl_fd >= 0) {
 		(void)snprintf(ctl, sizeof(ctl), "%d", ctl_fd);
-		opts[n_opts++] = "--control-fd";
+		opts[n_opts++] = INITARG(INITARG_CONTROL_FD);
 		opts[n_opts++] = ctl;
 		if (tty)
-			opts[n_opts++] = "--tty";
+			opts[n_opts++] = INITARG(INITARG_TTY);
 	}
 	opts[n_opts++] = "--";
 	while (c->cmd[n_cmd])
@@ -213,7 +210,7 @@ int initexec_argv(const struct launch_config *c, int ctl_fd, bool tty, char ***r
 	for (size_t i = 0; r == 0 && i + 1 < n_opts; i++)
 		r = strv_push(v, &n, opts[i]);
 	for (size_t i = 0; r == 0 && i < c->n_services; i++) {
-		r = strv_push(v, &n, "--service");
+		r = strv_push(v, &n, INITARG(INITARG_SERVICE));
 		if (r == 0)
 			r = strv_push(v, &n, c->services[i]);
 	}
@@ -222,7 +219,7 @@ int initexec_argv(const struct launch_config *c, int ctl_fd, bool tty, char ***r
 	for (size_t i = 0; r == 0 && i < n_cmd; i++)
 		r = strv_push(v, &n, c->cmd[i]);
 	if (r < 0) {
-		initexec_strv_free(v);
+		strv_free(v);
 		return r;
 	}
 	*ret = v;
@@ -258,10 +255,10 @@ static int env_setf(char **v, size_t *n, const char *key, const char *value)
 
 static const char *home_for(const char *user)
 {
-	unsigned uid = 0, gid;
-	bool has_gid;
+	uid_t uid = 0;
+	gid_t gid;
 
-	if (user && config_parse_user(user, &uid, &gid, &has_gid) < 0)
+	if (user && parse_user_ids(user, &uid, &gid) < 0)
 		return "/";
 	return uid == 0 ? "/root" : "/";
 }
@@ -286,7 +283,7 @@ int initexec_env(const struct launch_config *c, const char *host_term, char ***r
 	for (size_t i = 0; r == 0 && i < c->n_env; i++)
 		r = env_set(v, &n, c->env[i]);
 	if (r < 0) {
-		initexec_strv_free(v);
+		strv_free(v);
 		return r;
 	}
 	*ret = v;

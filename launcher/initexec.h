@@ -19,9 +19,8 @@
  * containers without CAP_SYS_ADMIN; otherwise, or when the kernel cannot, a sealed memfd
  * copy. *ret_path is the path used, for messages. Logs. */
 int initexec_load(const char *path, bool shared, int *ret_fd, char **ret_path);
-/* boxinit --container [...] -- CMD ARG...; NULL-terminated, free with initexec_strv_free.
+/* boxinit --container [...] -- CMD ARG...; NULL-terminated, free with strv_free.
  * ctl_fd >= 0: boxinit's --control-fd, and --tty when tty. */
 int initexec_argv(const struct launch_config *c, int ctl_fd, bool tty, char ***ret);
 /* PATH, HOME, TERM, HOSTNAME, container=box, then every -e (same key: the later wins). */
 int initexec_env(const struct launch_config *c, const char *host_term, char ***ret);
-void initexec_strv_free(char **v);

@@ -152,7 +152,7 @@ static void rotate(struct logfile *lf)
 	(void)snprintf(old, sizeof(old), "%s.1", lf->path);
 	if (rename(lf->path, old) < 0 || open_append(lf->path, &fd, &size) < 0) {
 		/* Keep writing where we are rather than lose the output. */
-		log_debug("rotate log '%s': %s", lf->path, strerror(errno));
+		log_debug_errno(-errno, "rotate log '%s'", lf->path);
 		lf->size = 0;
 		return;
 	}

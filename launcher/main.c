@@ -400,7 +400,7 @@ static int start(struct launch *l)
 	r = sync_send_go(l->sync[0]);
 	if (r < 0)
 		/* The child is gone already: supervise reads why. */
-		log_debug("send GO: %s", strerror(-r));
+		log_debug_errno(r, "send GO");
 	return 0;
 }
 
@@ -467,7 +467,7 @@ static void report_stats(struct launch *l, int exit_code)
 	if (l->cg) {
 		r = cgroup_read_stats(l->cg, &s);
 		if (r < 0)
-			log_debug("read stats of '%s': %s", l->cfg->name, strerror(-r));
+			log_debug_errno(r, "read stats of '%s'", l->cfg->name);
 	}
 	if (l->cfg->stats)
 		stats_print(&s);
@@ -521,8 +521,8 @@ static void teardown(struct launch *l, int exit_code, bool ran)
 	l->initfd = safe_close(l->initfd);
 	free(steal_ptr(&l->init_path));
 	l->statsfd = safe_close(l->statsfd);
-	initexec_strv_free(steal_ptr(&l->argv));
-	initexec_strv_free(steal_ptr(&l->envp));
+	strv_free(steal_ptr(&l->argv));
+	strv_free(steal_ptr(&l->envp));
 	rootfs_plan_free(&l->plan);
 	syscalls_free(&l->filter);
 	state_free(&l->st);
@@ -586,17 +586,14 @@ static int run(const struct launch_config *c, int sigfd, const sigset_t *orig_ma
 static int detach(const struct launch_config *c, int *ret_report_fd)
 {
 	char buf[64] = "";
-	int p[2], code;
+	int fd, code;
 	ssize_t n;
 	pid_t pid, caller = getpid();
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return log_errno(-errno, "detach");
-	pid = fork();
+	pid = fork_with_pipe(&fd);
 	if (pid < 0)
-		return log_errno(-errno, "detach");
+		return log_errno(pid, "detach");
 	if (pid == 0) {
-		(void)close(p[0]);
 		/* Until the command has started, the container belongs to the waiting launch: one
 		 * killed before it printed the name takes the container with it, as a foreground
 		 * launch does. SIGTERM (blocked, read by supervise) is a clean teardown; on_started
@@ -605,12 +602,11 @@ static int detach(const struct launch_config *c, int *ret_report_fd)
 			(void)kill(getpid(), SIGTERM);
 		/* Its own session: the terminal's hangup or Ctrl-C is not the container's. */
 		(void)setsid();
-		*ret_report_fd = p[1];
+		*ret_report_fd = fd;
 		return 0;
 	}
-	(void)close(p[1]);
-	n = read_all(p[0], buf, sizeof(buf) - 1);
-	(void)close(p[0]);
+	n = read_all(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
 	if (n > 0 && strncmp(buf, "started", 7) == 0) {
 		printf("%s\n", c->name);
 		exit(fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_LAUNCH_FAILURE);

@@ -53,21 +53,16 @@ _noreturn_ static void exec_tool(char *const argv[], int errfd)
 /* Runs argv; 0 when it exits 0, else -EIO with its first stderr line in err. */
 static int run_tool(char *const argv[], char *err, size_t err_size)
 {
-	_cleanup_close_ int rd = -1, wr = -1;
-	int fds[2], status;
+	_cleanup_close_ int rd = -1;
+	int status;
 	ssize_t n;
 	pid_t pid;
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
-	rd = fds[0];
-	wr = fds[1];
-	pid = fork();
+	pid = fork_with_pipe(&rd);
 	if (pid < 0)
-		return -errno;
+		return pid;
 	if (pid == 0)
-		exec_tool(argv, wr);
-	wr = safe_close(wr);
+		exec_tool(argv, steal_fd(&rd));
 	n = read_all(rd, err, err_size - 1);
 	err[n > 0 ? n : 0] = '\0';
 	err[strcspn(err, "\n")] = '\0';

@@ -305,8 +305,7 @@ static int open_rtn_in(int netns_fd, struct rtn *ret)
 		return -errno;
 	r = rtn_open(ret);
 	if (setns(self, CLONE_NEWNET) < 0) {
-		r = -errno;
-		log_error("return to the host's network namespace: %s", strerror(errno));
+		r = log_errno(-errno, "return to the host's network namespace");
 		abort(); /* every later step would act on the container's network */
 	}
 	return r;
@@ -406,7 +405,7 @@ void net_destroy(struct net *n)
 		/* Usually gone already: the pair dies with the container's namespace. */
 		r = rtn_link_delete(&rt, n->ifname);
 		if (r < 0 && r != -ENODEV)
-			log_warn("delete veth '%s': %s", n->ifname, strerror(-r));
+			log_warn_errno(r, "delete veth '%s'", n->ifname);
 		rtn_close(&rt);
 	}
 	if (n->cfg->net.n_dns)

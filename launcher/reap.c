@@ -24,7 +24,7 @@ void reap_container(const struct state *s)
 	if (s->cgroup_parent) {
 		r = cgroup_remove_stale(s->cgroup_parent, s->name);
 		if (r < 0)
-			log_debug("remove the cgroup of '%s': %s", s->name, strerror(-r));
+			log_debug_errno(r, "remove the cgroup of '%s'", s->name);
 	}
 	net_undo(s->name, &s->net);
 	if (s->log_path && !s->keep)
@@ -72,5 +72,5 @@ void reap_stale(void)
 		return;
 	for (size_t i = 0; names[i]; i++)
 		reap_one(names[i]);
-	state_names_free(names);
+	strv_free(names);
 }

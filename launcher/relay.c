@@ -81,7 +81,7 @@ static void prepare_end(int *fd, bool shared, int access, bool *own, bool *sock)
 		return;
 	priv = reopen_private(*fd, access);
 	if (priv < 0) {
-		log_debug("reopen fd %d: %s: used as it is", *fd, strerror(-priv));
+		log_debug_errno(priv, "reopen fd %d (used as it is)", *fd);
 		return;
 	}
 	*fd = priv;

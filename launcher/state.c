@@ -268,12 +268,12 @@ static void remove_dir(struct state_lock *l)
 			continue;
 		path_in(l->dir, de->d_name, path);
 		if (unlink(path) < 0 && errno != ENOENT)
-			log_warn("remove '%s': %s", path, strerror(errno));
+			log_warn_errno(-errno, "remove '%s'", path);
 	}
 	path_in(l->dir, LOCK_FILE, path);
 	(void)unlink(path);
 	if (rmdir(l->dir) < 0 && errno != ENOENT)
-		log_warn("remove '%s': %s", l->dir, strerror(errno));
+		log_warn_errno(-errno, "remove '%s'", l->dir);
 	/* The last record leaves nothing behind: the directories go while empty (another
 	 * container's, or one being claimed, keeps them; a claim makes them again). */
 	if (rmdir(STATE_ROOT) == 0)
@@ -544,7 +544,7 @@ int state_names(char ***ret)
 			char **w = realloc(v, (cap * 2 + 1) * sizeof(*v));
 
 			if (!w) {
-				state_names_free(v);
+				strv_free(v);
 				return -ENOMEM;
 			}
 			v = w;
@@ -552,7 +552,7 @@ int state_names(char ***ret)
 		}
 		v[n] = strdup(de->d_name);
 		if (!v[n]) {
-			state_names_free(v);
+			strv_free(v);
 			return -ENOMEM;
 		}
 		v[++n] = NULL;
@@ -560,11 +560,4 @@ int state_names(char ***ret)
 	qsort(v, n, sizeof(*v), cmp_names);
 	*ret = v;
 	return 0;
-}
-
-void state_names_free(char **names)
-{
-	for (size_t i = 0; names && names[i]; i++)
-		free(names[i]);
-	free(names);
 }

@@ -85,9 +85,8 @@ int state_lock_dead(const char *name, struct state_lock **ret);
 /* Removes NAME's directory if it is empty (no lock file: its launch was killed before it
  * made one), and the roots with it when they are empty. */
 void state_remove_empty(const char *name);
-/* Every name under STATE_ROOT, sorted, NULL-terminated; free with state_names_free. */
+/* Every name under STATE_ROOT, sorted, NULL-terminated; free with strv_free. */
 int state_names(char ***ret);
-void state_names_free(char **names);
 void state_free(struct state *s);
 
 const char *state_status_name(enum state_status s);

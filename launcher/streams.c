@@ -361,7 +361,7 @@ static void on_master(struct stdio *io, int fd)
 	stdio_raw(io);
 	r = ctl_send(io->ctl[0], CTL_ACK, 0, -1);
 	if (r < 0)
-		log_debug("answer boxinit: %s", strerror(-r));
+		log_debug_errno(r, "answer boxinit");
 	if (io->detached) {
 		/* Into the log as the container's stdout; nobody types into it. */
 		io->lp[2] = (struct logpipe){

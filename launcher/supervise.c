@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * supervise: see supervise.h. Runs in launch (host pid namespace). Signals
- * reach the container through kill(pid): its first process has them blocked
- * until boxinit has handlers, so one sent during setup waits instead of being
- * dropped by the pid namespace's init rule.
+ * reach the container through kill(pid): its first process has them blocked,
+ * and boxinit keeps them blocked and reads them from its signalfd, so one sent
+ * during setup is queued instead of being dropped by the pid namespace's init
+ * rule (a blocked signal is never ignored).
  */
 #include "supervise.h"
 

@@ -21,9 +21,10 @@ struct supervise_result {
 
 /* Blocks the signals above; *ret_old is the mask before, *ret_fd a signalfd. Logs. */
 int supervise_block_signals(sigset_t *ret_old, int *ret_fd);
-/* The mask boxinit starts with: orig plus the forwarded signals. boxinit unblocks them
- * once its handlers are in place, so one forwarded before that waits instead of being
- * dropped (a pid namespace's init ignores signals it has no handler for). */
+/* The mask boxinit starts with: orig plus the forwarded signals. boxinit never unblocks
+ * them (it reads them from a signalfd), so one forwarded before its loop runs is queued
+ * instead of dropped (a pid namespace's init ignores a signal it neither blocks nor
+ * handles). */
 void supervise_exec_mask(const sigset_t *orig, sigset_t *ret);
 /* A stop signal (INT, TERM, HUP, QUIT) received before the container exists: its
  * number, consumed; 0 when there is none. The others stay queued for the container. */

@@ -20,7 +20,7 @@ bool term_raw(int fd, struct termios *saved)
 	t = *saved;
 	cfmakeraw(&t);
 	if (tcsetattr(fd, TCSANOW, &t) < 0) {
-		log_debug("raw mode on the terminal: %s", strerror(errno));
+		log_debug_errno(-errno, "raw mode on the terminal");
 		return false;
 	}
 	return true;
@@ -32,7 +32,7 @@ void term_restore(int fd, const struct termios *saved)
 	 * container's output made, say) must not reach the host's shell. */
 	(void)tcflush(fd, TCIFLUSH);
 	if (tcsetattr(fd, TCSANOW, saved) < 0)
-		log_warn("restore the terminal's modes: %s (try 'stty sane')", strerror(errno));
+		log_warn_errno(-errno, "restore the terminal's modes (try 'stty sane')");
 }
 
 /* The kernel tells the container's foreground group (SIGWINCH) when the size changed. */

@@ -228,7 +228,7 @@ static int pick_auto(struct state *st)
 			r = 0;
 			break;
 		}
-	state_names_free(names);
+	strv_free(names);
 	if (r < 0)
 		log_error("--userns auto: all %u ranges of the '%s' entry of %s are in use",
 		          count / USERNS_SLICE, USERNS_SUBID, SUBUID_FILE);

@@ -204,15 +204,14 @@ int oci_delete(const struct oci_global *g, int argc, char **argv)
 		ocistate_free(&st);
 		return 1;
 	}
-	/* A created container's process waits on the fifo: it goes with the cgroup. */
+	/* A created container's process waits on the fifo: it goes with the cgroup. Any
+	 * failure but -ENOENT was logged by cgroup_open. */
 	r = cgroup_open(st.cgroup_parent, st.cgroup_name, &cg);
 	if (r == 0) {
 		if (status == OCI_PAUSED)
 			(void)cgroup_freeze(cg, false);
 		cgroup_destroy(cg);
-	} else if (r != -ENOENT) {
-		log_errno(r, "open the cgroup of container '%s'", id);
-	} else if (ocistate_pid_is(st.pid, st.pid_start)) {
+	} else if (r == -ENOENT && ocistate_pid_is(st.pid, st.pid_start)) {
 		/* No cgroup (rootless): the first process's end ends its pid namespace. */
 		(void)kill(st.pid, SIGKILL);
 	}
@@ -332,8 +331,10 @@ int oci_ps(const struct oci_global *g, int argc, char **argv)
 		r = ns_pid_members(st.pid, &pids, &n); /* rootless, no cgroup */
 	cgroup_close(cg);
 	ocistate_free(&st);
-	if (r < 0 && r != -ENOENT)
-		return log_errno(r, "list the processes of container '%s'", id), 1;
+	if (r < 0 && r != -ENOENT) {
+		(void)log_errno(r, "list the processes of container '%s'", id);
+		return 1;
+	}
 	if (!STREQ(format, "json")) {
 		printf("%-8s %s\n", "PID", "CMD");
 		for (size_t i = 0; i < n; i++)
@@ -373,7 +374,7 @@ static int open_running(const struct oci_global *g, const char *id, struct cgrou
 		r = -ESRCH;
 	} else {
 		r = cgroup_open(st.cgroup_parent, st.cgroup_name, ret);
-		if (r < 0)
+		if (r == -ENOENT)
 			log_errno(r, "open the cgroup of container '%s'", id);
 	}
 	ocistate_free(&st);
@@ -412,8 +413,10 @@ int oci_update(const struct oci_global *g, int argc, char **argv)
 		return 1;
 	}
 	r = read_file_alloc(STREQ(file, "-") ? "/dev/stdin" : file, 1 << 20, &text);
-	if (r < 0)
-		return log_errno(r, "read resources '%s'", file), 1;
+	if (r < 0) {
+		(void)log_errno(r, "read resources '%s'", file);
+		return 1;
+	}
 	if (ociconf_parse_resources(text, strlen(text), file, &lim) < 0 ||
 	    open_running(g, id, &cg, &status) < 0)
 		return 1;

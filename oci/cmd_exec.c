@@ -55,41 +55,35 @@ struct joiner {
 	unsigned preserve;
 };
 
-/* --user UID[:GID]: numbers, each below (uid_t)-1 ("unchanged" to setuid(2)). The gid is
- * root's when none is given, as runc has it. */
-static int parse_user(const char *s, unsigned *ret_uid, unsigned *ret_gid)
-{
-	const char *colon = strchr(s, ':');
-	_cleanup_free_ char *uid_s = strndup(s, colon ? (size_t)(colon - s) : strlen(s));
-	uint64_t uid, gid = 0;
-
-	if (!uid_s)
-		return -ENOMEM;
-	if (parse_u64(uid_s, &uid) < 0 || uid >= UINT32_MAX ||
-	    (colon && (parse_u64(colon + 1, &gid) < 0 || gid >= UINT32_MAX)))
-		return -EINVAL;
-	*ret_uid = (unsigned)uid;
-	*ret_gid = (unsigned)gid;
-	return 0;
-}
-
 /* The values that mean nothing whatever the container: refused before it is looked up,
  * and before anything runs. */
 static int check_values(const struct exec_args *a)
 {
-	unsigned uid, gid;
+	uid_t uid;
+	gid_t gid;
 
-	if (a->user && parse_user(a->user, &uid, &gid) < 0)
-		return log_error("exec: --user '%s': not UID[:GID]", a->user), -EINVAL;
-	if (a->cwd && a->cwd[0] != '/')
-		return log_error("exec: --cwd '%s': not an absolute path", a->cwd), -EINVAL;
-	for (size_t i = 0; i < a->env.n; i++)
-		if (!strchr(a->env.v[i], '=') || a->env.v[i][0] == '=')
-			return log_error("exec: --env '%s': not KEY=VALUE", a->env.v[i]), -EINVAL;
-	if (a->pid_file && !a->pid_file[0])
-		return log_error("exec: --pid-file: '' is not a file"), -EINVAL;
-	if (a->console_socket && !a->console_socket[0])
-		return log_error("exec: --console-socket: '' is not a socket"), -EINVAL;
+	if (a->user && parse_user_ids(a->user, &uid, &gid) < 0) {
+		log_error("exec: --user '%s': not UID[:GID]", a->user);
+		return -EINVAL;
+	}
+	if (a->cwd && a->cwd[0] != '/') {
+		log_error("exec: --cwd '%s': not an absolute path", a->cwd);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < a->env.n; i++) {
+		if (!strchr(a->env.v[i], '=') || a->env.v[i][0] == '=') {
+			log_error("exec: --env '%s': not KEY=VALUE", a->env.v[i]);
+			return -EINVAL;
+		}
+	}
+	if (a->pid_file && !a->pid_file[0]) {
+		log_error("exec: --pid-file: '' is not a file");
+		return -EINVAL;
+	}
+	if (a->console_socket && !a->console_socket[0]) {
+		log_error("exec: --console-socket: '' is not a socket");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -151,26 +145,34 @@ static int override(struct spec_process *p, const struct exec_args *a)
 		return -ENOMEM;
 	p->env = env;
 	for (size_t i = 0; i < a->env.n; i++) {
-		if (!strchr(a->env.v[i], '='))
-			return log_error("exec: --env '%s': not KEY=VALUE", a->env.v[i]), -EINVAL;
+		if (!strchr(a->env.v[i], '=')) {
+			log_error("exec: --env '%s': not KEY=VALUE", a->env.v[i]);
+			return -EINVAL;
+		}
 		if (!(env[n_env++] = strdup(a->env.v[i])))
 			return -ENOMEM;
 	}
 	env[n_env] = NULL;
 	if (a->user) {
-		unsigned uid, gid;
+		uid_t uid;
+		gid_t gid;
 
-		if (parse_user(a->user, &uid, &gid) < 0)
-			return log_error("exec: --user '%s': not UID[:GID]", a->user), -EINVAL;
+		if (parse_user_ids(a->user, &uid, &gid) < 0) {
+			log_error("exec: --user '%s': not UID[:GID]", a->user);
+			return -EINVAL;
+		}
 		p->uid = uid;
-		p->gid = gid;
+		/* UID alone: group 0, as box exec always had it (an OCI process's user.gid is
+		 * 0 when unset); launch's GID = UID default is its own. */
+		p->gid = strchr(a->user, ':') ? gid : 0;
 	}
 	for (size_t i = 0; i < a->caps.n; i++) {
 		struct capset_change ch = {0};
 
-		if (capset_parse(a->caps.v[i], true, &ch) < 0 || ch.add_all)
-			return log_error("exec: --cap '%s': unknown capability", a->caps.v[i]),
-			       -EINVAL;
+		if (capset_parse(a->caps.v[i], true, &ch) < 0 || ch.add_all) {
+			log_error("exec: --cap '%s': unknown capability", a->caps.v[i]);
+			return -EINVAL;
+		}
 		p->cap_bounding |= ch.add;
 		p->cap_effective |= ch.add;
 		p->cap_permitted |= ch.add;
@@ -186,7 +188,8 @@ static int override(struct spec_process *p, const struct exec_args *a)
 
 			if (parse_u64(a->gids.v[i], &v) < 0 || v > UINT32_MAX) {
 				free(g);
-				return log_error("exec: -g '%s': not a gid", a->gids.v[i]), -EINVAL;
+				log_error("exec: -g '%s': not a gid", a->gids.v[i]);
+				return -EINVAL;
 			}
 			g[i] = (uint32_t)v;
 		}
@@ -325,7 +328,7 @@ static int spawn(struct joiner *j, pid_t *ret_pid)
 		return log_errno(pid, "clone into the container");
 	r = sync_recv(j->sync[0], 0, &m, NULL);
 	if (r > 0 && m.type == SYNC_ERROR) {
-		log_error("exec in container: %s: %s", m.text, strerror(m.err));
+		(void)log_errno(-m.err, "exec in container: %s", m.text);
 		return -(m.err ?: EIO);
 	}
 	*ret_pid = pid;
@@ -358,9 +361,9 @@ static int prepare(const struct oci_global *g, const struct exec_args *a, struct
 	/* Rootless without a cgroup: nothing to join. */
 	if (r == -ENOENT && g->rootless)
 		return 0;
-	if (r < 0)
+	if (r == -ENOENT)
 		return log_errno(r, "open the cgroup of container '%s'", a->id);
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 /* Of JOIN_FLAGS, those the container's process pid is not in with us: setns asks for
@@ -405,9 +408,10 @@ static int run_exec(const struct oci_global *g, const struct exec_args *a, const
 	int r;
 
 	j.join.clone_fd = -1;
-	if (a->preserve_fds && (parse_u64(a->preserve_fds, &u) < 0 || u > 1024))
-		return log_error("exec: --preserve-fds '%s': not a number", a->preserve_fds),
-		       -EINVAL;
+	if (a->preserve_fds && (parse_u64(a->preserve_fds, &u) < 0 || u > 1024)) {
+		log_error("exec: --preserve-fds '%s': not a number", a->preserve_fds);
+		return -EINVAL;
+	}
 	j.preserve = (unsigned)u;
 	r = prepare(g, a, &st, &cg, &j.pidfd);
 	if (r == 0)

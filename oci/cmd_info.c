@@ -78,8 +78,10 @@ int oci_spec(const struct oci_global *g, int argc, char **argv)
 		free(text);
 		text = r;
 	}
-	if (!text || asprintf(&path, "%s/config.json", bundle) < 0)
-		return log_errno(-ENOMEM, "spec"), 1;
+	if (!text || asprintf(&path, "%s/config.json", bundle) < 0) {
+		(void)log_errno(-ENOMEM, "spec");
+		return 1;
+	}
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		if (errno == EEXIST)
@@ -88,8 +90,10 @@ int oci_spec(const struct oci_global *g, int argc, char **argv)
 			log_errno(-errno, "spec: create '%s'", path);
 		return 1;
 	}
-	if (write_all(fd, text, strlen(text)) < 0 || write_all(fd, "\n", 1) < 0)
-		return log_errno(-errno, "spec: write '%s'", path), 1;
+	if (write_all(fd, text, strlen(text)) < 0 || write_all(fd, "\n", 1) < 0) {
+		(void)log_errno(-errno, "spec: write '%s'", path);
+		return 1;
+	}
 	return 0;
 }
 
@@ -161,8 +165,10 @@ int oci_features(const struct oci_global *g, int argc, char **argv)
 	    strings(operators, ARRAY_SIZE(operators)), "archs", strings(arches, ARRAY_SIZE(arches)),
 	    "knownFlags", json_array(), "apparmor", "enabled", false, "selinux", "enabled", false,
 	    "annotations", "org.box.version", BOX_VERSION);
-	if (!o)
-		return log_errno(-ENOMEM, "features"), 1;
+	if (!o) {
+		(void)log_errno(-ENOMEM, "features");
+		return 1;
+	}
 	{
 		char *text = json_dumps(o, JSON_INDENT(2));
 

@@ -161,26 +161,26 @@ static void test_user_values(void **state)
 	gid_t gid;
 
 	(void)state;
-	assert_int_equal(cmdline_parse_user("1000", &uid, &gid), 0);
+	assert_int_equal(parse_user_ids("1000", &uid, &gid), 0);
 	assert_int_equal(uid, 1000);
 	assert_int_equal(gid, 1000);
-	assert_int_equal(cmdline_parse_user("0:0", &uid, &gid), 0);
+	assert_int_equal(parse_user_ids("0:0", &uid, &gid), 0);
 	assert_int_equal(uid, 0);
 	assert_int_equal(gid, 0);
-	assert_int_equal(cmdline_parse_user("65534:5", &uid, &gid), 0);
+	assert_int_equal(parse_user_ids("65534:5", &uid, &gid), 0);
 	assert_int_equal(uid, 65534);
 	assert_int_equal(gid, 5);
-	assert_int_equal(cmdline_parse_user("4294967294", &uid, &gid), 0);
+	assert_int_equal(parse_user_ids("4294967294", &uid, &gid), 0);
 	assert_int_equal(uid, 4294967294U);
 	/* (uid_t)-1 means "unchanged" to setuid: never accepted. */
-	assert_int_equal(cmdline_parse_user("4294967295", &uid, &gid), -ERANGE);
-	assert_int_equal(cmdline_parse_user("1:4294967295", &uid, &gid), -ERANGE);
-	assert_true(cmdline_parse_user("root", &uid, &gid) < 0);
-	assert_true(cmdline_parse_user("1000:", &uid, &gid) < 0);
-	assert_true(cmdline_parse_user(":1000", &uid, &gid) < 0);
-	assert_true(cmdline_parse_user("-1", &uid, &gid) < 0);
-	assert_true(cmdline_parse_user("1:2:3", &uid, &gid) < 0);
-	assert_true(cmdline_parse_user("", &uid, &gid) < 0);
+	assert_int_equal(parse_user_ids("4294967295", &uid, &gid), -ERANGE);
+	assert_int_equal(parse_user_ids("1:4294967295", &uid, &gid), -ERANGE);
+	assert_true(parse_user_ids("root", &uid, &gid) < 0);
+	assert_true(parse_user_ids("1000:", &uid, &gid) < 0);
+	assert_true(parse_user_ids(":1000", &uid, &gid) < 0);
+	assert_true(parse_user_ids("-1", &uid, &gid) < 0);
+	assert_true(parse_user_ids("1:2:3", &uid, &gid) < 0);
+	assert_true(parse_user_ids("", &uid, &gid) < 0);
 	assert_int_equal(PARSE(&c, "--user", "nobody", "true"), -EINVAL);
 	assert_int_equal(PARSE(&c, "--user", "7", "true"), 0);
 	assert_int_equal(c.uid, 7);

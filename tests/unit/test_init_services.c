@@ -142,7 +142,7 @@ static void expect_words(const char *s, const char *const *want, size_t n_want)
 	for (size_t i = 0; i < n_want; i++)
 		assert_string_equal(v[i], want[i]);
 	assert_null(v[n]);
-	shellwords_free(v);
+	strv_free(v);
 }
 
 static void test_shellwords(void **state)

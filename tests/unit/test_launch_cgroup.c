@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "cgroup_internal.h"
+#include "util.h"
 
 /* runc's v1 -> v2 mapping, the one cgroup_weight_to_shares inverts. */
 static uint64_t runc_shares_to_weight(uint64_t shares)
@@ -223,17 +224,24 @@ static void test_parse_mountinfo(void **state)
 
 static void test_valid_name(void **state)
 {
+	char longest[CGROUP_NAME_MAX + 2];
+
 	(void)state;
-	assert_true(cgroup_valid_name("box-1a2b3c4d"));
-	assert_true(cgroup_valid_name("web.1_a"));
-	assert_true(cgroup_valid_name("A"));
-	assert_false(cgroup_valid_name(""));
-	assert_false(cgroup_valid_name(NULL));
-	assert_false(cgroup_valid_name(".."));
-	assert_false(cgroup_valid_name("-x"));
-	assert_false(cgroup_valid_name("a/b"));
-	assert_false(cgroup_valid_name("a b"));
-	assert_false(cgroup_valid_name("cgroup.procs\n"));
+	assert_true(name_is_valid("box-1a2b3c4d", CGROUP_NAME_MAX));
+	assert_true(name_is_valid("web.1_a", CGROUP_NAME_MAX));
+	assert_true(name_is_valid("A", CGROUP_NAME_MAX));
+	assert_false(name_is_valid("", CGROUP_NAME_MAX));
+	assert_false(name_is_valid(NULL, CGROUP_NAME_MAX));
+	assert_false(name_is_valid("..", CGROUP_NAME_MAX));
+	assert_false(name_is_valid("-x", CGROUP_NAME_MAX));
+	assert_false(name_is_valid("a/b", CGROUP_NAME_MAX));
+	assert_false(name_is_valid("a b", CGROUP_NAME_MAX));
+	assert_false(name_is_valid("cgroup.procs\n", CGROUP_NAME_MAX));
+	memset(longest, 'a', sizeof(longest) - 1);
+	longest[sizeof(longest) - 1] = '\0';
+	assert_false(name_is_valid(longest, CGROUP_NAME_MAX));
+	longest[CGROUP_NAME_MAX] = '\0';
+	assert_true(name_is_valid(longest, CGROUP_NAME_MAX));
 }
 
 static void check_parent(const char *in, const char *want)

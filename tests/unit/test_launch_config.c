@@ -251,24 +251,17 @@ static void test_volume_specs(void **state)
 	assert_int_equal(config_parse_volume("/a:/b/./c", &v), -EINVAL);
 }
 
+/* The parser itself (common/util.c's parse_user) is tested in test_init_cmdline.c. */
 static void test_users(void **state)
 {
-	unsigned uid, gid;
-	bool has_gid;
+	struct launch_config c;
 
 	(void)state;
-	assert_int_equal(config_parse_user("0", &uid, &gid, &has_gid), 0);
-	assert_int_equal(uid, 0);
-	assert_false(has_gid);
-	assert_int_equal(config_parse_user("1000:100", &uid, &gid, &has_gid), 0);
-	assert_int_equal(uid, 1000);
-	assert_int_equal(gid, 100);
-	assert_true(has_gid);
-	assert_int_equal(config_parse_user("4294967295", &uid, &gid, &has_gid), -ERANGE);
-	assert_int_equal(config_parse_user("nobody", &uid, &gid, &has_gid), -EINVAL);
-	assert_int_equal(config_parse_user("1:", &uid, &gid, &has_gid), -EINVAL);
-	assert_int_equal(config_parse_user(":1", &uid, &gid, &has_gid), -EINVAL);
-	assert_int_equal(config_parse_user("-1", &uid, &gid, &has_gid), -EINVAL);
+	assert_int_equal(PARSE(&c, "-u", "1000:100", "/rf", "cmd"), 0);
+	assert_string_equal(c.user, "1000:100");
+	config_free(&c);
+	assert_int_not_equal(PARSE(&c, "-u", "nobody", "/rf", "cmd"), 0);
+	assert_int_not_equal(PARSE(&c, "-u", "4294967295", "/rf", "cmd"), 0);
 }
 
 static void test_weights(void **state)

@@ -173,8 +173,9 @@ check-v2: all unit
 # --- fuzzing (libFuzzer; not part of check) -------------------------------------------
 # The real sources, built again by clang with ASan and UBSan (UB aborts) into build/fuzz;
 # one binary per fuzz/fuzz_NAME.c, each run for FUZZ_SECONDS on a copy of its committed
-# seeds (fuzz/corpus/NAME). New inputs go to build/fuzz/corpus/NAME, crashes to
-# build/fuzz/crash/NAME/. Details and the figures reached: README.md, "Fuzzing".
+# seeds (fuzz/corpus/NAME) and, when there is one, the dictionary fuzz/NAME.dict (the names
+# the parser knows). New inputs go to build/fuzz/corpus/NAME, crashes to build/fuzz/crash/NAME/.
+# Details and the figures reached: README.md, "Fuzzing".
 FUZZ_CC      := clang-14
 FUZZ_SECONDS ?= 30
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -209,6 +210,7 @@ fuzz: fuzz-build
 		n=$${b##*/fuzz_}; mkdir -p $(BUILD)/fuzz/corpus/$$n $(BUILD)/fuzz/crash/$$n; \
 		echo "fuzz: $$n for $(FUZZ_SECONDS) s (log: $(BUILD)/fuzz/$$n.log)"; \
 		if ! $$b -max_total_time=$(FUZZ_SECONDS) -close_fd_mask=3 -print_final_stats=1 \
+			$$(test -f fuzz/$$n.dict && echo -dict=fuzz/$$n.dict) \
 			-artifact_prefix=$(BUILD)/fuzz/crash/$$n/ $(BUILD)/fuzz/corpus/$$n \
 			fuzz/corpus/$$n >$(BUILD)/fuzz/$$n.log 2>&1; then \
 			tail -n 40 $(BUILD)/fuzz/$$n.log; echo "fuzz: $$n FAILED"; exit 1; fi; \

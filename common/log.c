@@ -16,6 +16,12 @@
 static const char *log_name = "box";
 static bool log_verbose;
 static void (*log_sink)(const char *level, const char *msg, size_t len);
+static int log_fd = STDERR_FILENO;
+
+void log_set_fd(int fd)
+{
+	log_fd = fd;
+}
 
 void log_set_sink(void (*sink)(const char *level, const char *msg, size_t len))
 {
@@ -67,7 +73,7 @@ static void log_line(const char *level, int err, const char *fmt, va_list ap)
 		         buf + skip, (size_t)n - 1 - skip);
 	}
 	if (!log_sink || *level != 'd')
-		while (write(STDERR_FILENO, buf, (size_t)n) < 0 && errno == EINTR)
+		while (write(log_fd, buf, (size_t)n) < 0 && errno == EINTR)
 			;
 	errno = saved;
 }

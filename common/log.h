@@ -17,6 +17,10 @@ bool log_is_verbose(void);
  * and without the program's prefix; debug lines then go only there. NULL: none. */
 void log_set_sink(void (*sink)(const char *level, const char *msg, size_t len));
 const char *log_prog(void);
+/* Where the lines go (default: stderr). boxinit gives its own non-blocking copy of
+ * stderr, so a reader that stopped reading can never block PID 1: a line that does
+ * not fit is lost. */
+void log_set_fd(int fd);
 
 /* Always printed. */
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -21,8 +22,48 @@
 #include "svcconf.h"
 #include "log.h"
 #include "mounts.h"
+#include "spawn.h"
 #include "supervisor.h"
 #include "util.h"
+
+/* A closed stdin, stdout or stderr would be taken by the next descriptor boxinit opens
+ * (its signalfd, a service's pipe): its log lines would land there, and the command
+ * would inherit it as its stdout. /dev/null stands in for each missing one. */
+static void fill_stdio(void)
+{
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		int null;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* The lowest free number: this one, the ones below are open. */
+		null = open("/dev/null", O_RDWR | O_NOCTTY);
+		if (null >= 0 && null != fd)
+			(void)close(null);
+	}
+}
+
+/* boxinit's own log lines go to a non-blocking description of its stderr of its own:
+ * a reader that stopped reading (a full pipe, a terminal stopped with ^S) costs lines,
+ * never PID 1's loop. The command keeps the shared one, blocking as it was. Sockets
+ * cannot be reopened and regular files never block: those stay as they are. */
+static int log_fd = -1;
+
+static void log_private(bool on)
+{
+	struct stat st;
+
+	if (log_fd >= 0) {
+		log_set_fd(STDERR_FILENO);
+		log_fd = safe_close(log_fd);
+	}
+	if (!on || fstat(STDERR_FILENO, &st) < 0 || S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode))
+		return;
+	/* Fails before /proc is mounted: called again once it is. */
+	log_fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (log_fd >= 0)
+		log_set_fd(log_fd);
+}
 
 /* Descriptors boxinit inherited belong to whoever started it, not to the command; the
  * control socket stays (boxinit's own, close-on-exec from now on). */
@@ -54,15 +95,22 @@ static int become_init(const struct init_config *cfg, int *ret_tty)
 	/* Inherited by every process boxinit starts; never undone. */
 	if (cfg->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return log_errno(-errno, "set no_new_privs");
+	if (cfg->container) {
+		/* Under launch the kernel filesystems are steps of the container's mount plan. */
+		r = cfg->mounted ? 0 : mounts_setup(cfg->privileged, cfg->tty);
+		/* Needs the devpts just mounted and CAP_SYS_ADMIN for /dev/console. */
+		if (r == 0 && cfg->tty)
+			r = console_open(cfg->control_fd, cfg->has_user, cfg->uid, ret_tty);
+		if (r < 0)
+			return r;
+	}
+	if (log_fd < 0)
+		log_private(true);
+	/* Needs /proc and, to go below what it inherited, CAP_SYS_RESOURCE: before the
+	 * capabilities are dropped and before the first fork. */
+	spawn_oom_protect();
 	if (!cfg->container)
 		return 0;
-	/* Under launch the kernel filesystems are steps of the container's mount plan. */
-	r = cfg->mounted ? 0 : mounts_setup(cfg->privileged, cfg->tty);
-	/* Needs the devpts just mounted and CAP_SYS_ADMIN for /dev/console. */
-	if (r == 0 && cfg->tty)
-		r = console_open(cfg->control_fd, cfg->has_user, cfg->uid, ret_tty);
-	if (r < 0)
-		return r;
 	/* After the mounts (they need CAP_SYS_ADMIN), before the first fork. */
 	return cfg->privileged ? 0 : caps_apply(capset_resolve(&cfg->caps));
 }
@@ -112,6 +160,8 @@ int main(int argc, char **argv)
 	 * CAP_SYS_PTRACE, which a container does not get by default. The command and the
 	 * services are dumpable again after their exec. */
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	fill_stdio();
+	log_private(true);
 	log_init("boxinit", false);
 	if (cmdline_parse(argc, argv, &cfg) < 0)
 		return EXIT_LAUNCH_FAILURE;
@@ -131,7 +181,10 @@ int main(int argc, char **argv)
 		log_error("missing command (see --help)");
 		return EXIT_LAUNCH_FAILURE;
 	}
+	/* The private log descriptor would be closed with the inherited ones. */
+	log_private(false);
 	if (close_inherited_fds(&cfg) < 0)
 		return EXIT_LAUNCH_FAILURE;
+	log_private(true);
 	return run(&cfg, &svcs);
 }

@@ -148,6 +148,16 @@ static void record_failure(struct svc_history *h, unsigned max, uint64_t now_ms)
 		h->n_fail++;
 }
 
+/* Exponential backoff, back to the start once a run has stayed up. */
+static void next_backoff(struct svc_history *h, uint64_t started_ms, uint64_t now_ms)
+{
+	if (h->backoff_ms == 0 || now_ms - started_ms >= SERVICE_STAYED_UP_MS)
+		h->backoff_ms = SERVICE_BACKOFF_MIN_MS;
+	else if (h->backoff_ms < SERVICE_BACKOFF_MAX_MS)
+		h->backoff_ms = h->backoff_ms * 2 > SERVICE_BACKOFF_MAX_MS ? SERVICE_BACKOFF_MAX_MS
+		                                                           : h->backoff_ms * 2;
+}
+
 enum svc_event service_exit_event(const struct svc_config *c, struct svc_history *h, int code,
                                   uint64_t started_ms, uint64_t now_ms)
 {
@@ -162,12 +172,16 @@ enum svc_event service_exit_event(const struct svc_config *c, struct svc_history
 		if (failures_in_window(h, c->failure_window_ms, now_ms) >= max)
 			return SVC_EV_EXIT_FAILED;
 	}
-	/* Exponential backoff, back to the start once a run has stayed up. */
-	if (h->backoff_ms == 0 || now_ms - started_ms >= SERVICE_STAYED_UP_MS)
-		h->backoff_ms = SERVICE_BACKOFF_MIN_MS;
-	else if (h->backoff_ms < SERVICE_BACKOFF_MAX_MS)
-		h->backoff_ms = h->backoff_ms * 2 > SERVICE_BACKOFF_MAX_MS ? SERVICE_BACKOFF_MAX_MS
-		                                                           : h->backoff_ms * 2;
+	next_backoff(h, started_ms, now_ms);
+	return SVC_EV_EXIT_RESTART;
+}
+
+enum svc_event service_fork_failed_event(const struct svc_config *c, struct svc_history *h,
+                                         uint64_t started_ms, uint64_t now_ms)
+{
+	if (c->restart == RESTART_NEVER)
+		return SVC_EV_EXIT_FAILED;
+	next_backoff(h, started_ms, now_ms);
 	return SVC_EV_EXIT_RESTART;
 }
 
@@ -270,11 +284,13 @@ static void act_spawn(struct service *svc)
 	svc->completed = false;
 	svc->spawns++;
 	r = service_start(svc);
+	svc->fork_failed = r < 0;
 	if (r < 0) {
-		/* Like a command that failed at once: the policy decides. */
+		/* No process or pipe to be had (a pids limit, memory, descriptors): tried again
+		 * after the backoff, but not the service's failure, so never a give-up. */
 		svc->exit_code = EXIT_LAUNCH_FAILURE;
-		service_event(svc, service_exit_event(svc->conf, &svc->hist, svc->exit_code,
-		                                      svc->started_ms, now_ms()));
+		service_event(svc, service_fork_failed_event(svc->conf, &svc->hist, svc->started_ms,
+		                                             now_ms()));
 		return;
 	}
 	ready_begin(svc);
@@ -308,9 +324,15 @@ static void act(struct service *svc, enum svc_action a)
 		kill_group(svc);
 		/* Whole tenths (the backoff is 100 ms doubled, capped at 30 s): no %f, which
 		 * would pull libc's floating-point printf into boxinit. */
-		log_warn("service '%s' exited with status %d: restarting in %llu.%llu s", svc->name,
-		         svc->exit_code, (unsigned long long)svc->hist.backoff_ms / 1000,
-		         (unsigned long long)svc->hist.backoff_ms / 100 % 10);
+		if (svc->fork_failed)
+			log_warn("service '%s' could not be started: retrying in %llu.%llu s",
+			         svc->name, (unsigned long long)svc->hist.backoff_ms / 1000,
+			         (unsigned long long)svc->hist.backoff_ms / 100 % 10);
+		else
+			log_warn("service '%s' exited with status %d: restarting in %llu.%llu s",
+			         svc->name, svc->exit_code,
+			         (unsigned long long)svc->hist.backoff_ms / 1000,
+			         (unsigned long long)svc->hist.backoff_ms / 100 % 10);
 		(void)uv_timer_start(&svc->timer, on_timer, svc->hist.backoff_ms, 0);
 		break;
 	case SVC_ACT_CLEANUP:

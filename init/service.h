@@ -73,6 +73,10 @@ struct svc_history {
  * is; records a failure and updates the backoff in h. */
 enum svc_event service_exit_event(const struct svc_config *c, struct svc_history *h, int code,
                                   uint64_t started_ms, uint64_t now_ms);
+/* The event after a start that could not fork (EAGAIN, ENOMEM, EMFILE): a restart after the
+ * backoff unless the policy is never; not a failure of the service's, never a give-up. */
+enum svc_event service_fork_failed_event(const struct svc_config *c, struct svc_history *h,
+                                         uint64_t started_ms, uint64_t now_ms);
 
 struct service;
 typedef void (*service_cb)(struct service *svc);
@@ -96,6 +100,7 @@ struct service {
 	bool stop_requested;
 	bool no_restart;      /* the container is stopping: an exit is final */
 	bool completed;       /* ended by itself with success and was left stopped */
+	bool fork_failed;     /* the last start could not fork: nothing ran */
 	bool restart_pending; /* launch service restart: start again once stopped */
 	unsigned spawns;      /* times it was started */
 	uint64_t since_ms;    /* when it entered its state (uv_hrtime, ms) */

@@ -88,14 +88,16 @@ static int signal_pid_and_group(pid_t pid, int sig)
 }
 
 /* A subreaper cannot kill(-1): that is every process the user may signal on the
- * host. Its direct children (own and adopted) are listed by the kernel. */
+ * host. Its direct children (own and adopted) are listed by the kernel, all of them:
+ * a list cut short would miss some, and could end in a partial pid, someone else's. */
 static int signal_children(int sig)
 {
 	static const char path[] = "/proc/thread-self/children";
-	static char buf[16384];
+	_cleanup_free_ char *buf = NULL;
 	int n = 0, r;
 
-	r = read_file(path, buf, sizeof(buf));
+	/* 4 MiB: more than pid_max (2^22) pids of 7 digits and a space. */
+	r = read_file_alloc(path, 4u << 20, &buf);
 	if (r < 0) {
 		log_debug("read '%s': %s: only the command's group is signalled", path,
 		          strerror(-r));

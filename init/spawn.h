@@ -51,5 +51,10 @@ int spawn_command(const struct spawn_opts *o, struct spawn_result *ret);
 /* 127 for a missing command, 126 for any other exec failure. */
 int spawn_exec_exit_code(int err);
 
+/* boxinit is the last thing the OOM killer should pick: its own oom_score_adj goes as
+ * low as it may (-1000 with CAP_SYS_RESOURCE), and every command spawned from now on
+ * gets the original value back before its exec. Logs (debug) when it cannot. */
+void spawn_oom_protect(void);
+
 /* Gives the terminal's foreground back to boxinit's own group. */
 void spawn_reclaim_tty(void);

@@ -4,10 +4,14 @@
  * also watches the container. A connection is two uv_tcp_t: side 0 accepted
  * from the client, side 1 towards the container. Data read from side i goes to
  * side !i; reading side i stops until that write is done. Buffers are lent by
- * the proxy's pool only while data is in flight, and the pool has a fixed size:
- * a side that finds it empty waits in line, so launch's memory stays bounded
- * whatever the clients (or the container itself, through its own published
- * port) do. Every handle is freed only from its close callback.
+ * the proxy's pool only while data is in flight, one per side at most: 16 KiB
+ * ones while the first 1 MiB lasts, 4 KiB ones past it. launch's memory stays
+ * bounded (1 MiB + 8 KiB a connection) whatever the clients (or the container
+ * itself, through its own published port) do, and a connection whose reader
+ * stopped reading holds its own buffer, never the others': a pool of a fixed
+ * size shared by all was starved by as many clients that never read. A side
+ * that cannot get one (out of memory) waits in line for the next freed.
+ * Every handle is freed only from its close callback.
  */
 #include "proxy.h"
 
@@ -21,7 +25,8 @@
 #include "util.h"
 
 #define PROXY_BUF     (16 * 1024)
-#define PROXY_BUFS    64 /* the pool: 1 MiB in flight at most, for every port together */
+#define PROXY_BIG     64         /* at most this many of PROXY_BUF (1 MiB), kept for reuse */
+#define PROXY_SMALL   (4 * 1024) /* past them: freed once their data is written */
 #define PROXY_BACKLOG 1024
 
 struct conn;
@@ -48,8 +53,8 @@ struct proxy {
 	int max_conns;  /* per listener */
 	bool stopping;
 	struct conn *conns; /* every live connection, for proxy_stop */
-	char *free_bufs[PROXY_BUFS];
-	int n_free, n_made;
+	char *free_bufs[PROXY_BIG];
+	int n_free, n_big; /* big buffers kept, and made (lent or kept) */
 	struct waiter *wait_head, *wait_tail;
 };
 
@@ -59,6 +64,7 @@ struct conn {
 	uv_write_t write[2]; /* write[i] carries data read from side i */
 	uv_shutdown_t shut[2];
 	char *buf[2]; /* lent by the pool while side i's data is in flight */
+	size_t len[2];
 	struct waiter wait[2];
 	bool shut_done[2];
 	bool closing;
@@ -72,14 +78,21 @@ struct conn {
 static void on_alloc(uv_handle_t *h, size_t size, uv_buf_t *buf);
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
 
-static char *pool_take(struct proxy *p)
+/* Bounded by the callers: one buffer per side of a live connection. */
+static char *pool_take(struct proxy *p, size_t *len)
 {
+	char *b;
+
+	*len = PROXY_BUF;
 	if (p->n_free > 0)
 		return p->free_bufs[--p->n_free];
-	if (p->n_made >= PROXY_BUFS)
-		return NULL;
-	p->n_made++;
-	return malloc(PROXY_BUF);
+	if (p->n_big < PROXY_BIG) {
+		b = malloc(PROXY_BUF);
+		p->n_big += b != NULL;
+		return b;
+	}
+	*len = PROXY_SMALL;
+	return malloc(PROXY_SMALL);
 }
 
 static void wait_remove(struct proxy *p, struct waiter *w)
@@ -113,13 +126,16 @@ static void wait_push(struct proxy *p, struct waiter *w)
 }
 
 /* A buffer back to the pool: the first side in line may read again. */
-static void pool_give(struct proxy *p, char *b)
+static void pool_give(struct proxy *p, char *b, size_t len)
 {
 	struct waiter *w = p->wait_head;
 
 	if (!b)
 		return;
-	p->free_bufs[p->n_free++] = b;
+	if (len == PROXY_BUF)
+		p->free_bufs[p->n_free++] = b; /* n_free <= n_big <= PROXY_BIG */
+	else
+		free(b);
 	if (!w || p->stopping)
 		return;
 	wait_remove(p, w);
@@ -177,7 +193,7 @@ static void conn_close(struct conn *c)
 	/* A write still pending keeps its buffer until its callback (cancelled by the close). */
 	for (int i = 0; i < 2; i++)
 		if (!c->write[i].data) {
-			pool_give(p, c->buf[i]);
+			pool_give(p, c->buf[i], c->len[i]);
 			c->buf[i] = NULL;
 		}
 }
@@ -189,9 +205,9 @@ static void on_alloc(uv_handle_t *h, size_t size, uv_buf_t *buf)
 
 	(void)size;
 	if (!c->buf[i])
-		c->buf[i] = pool_take(c->listener->proxy);
-	/* An empty pool: libuv reports UV_ENOBUFS to on_read, which gets in line. */
-	*buf = uv_buf_init(c->buf[i], c->buf[i] ? PROXY_BUF : 0);
+		c->buf[i] = pool_take(c->listener->proxy, &c->len[i]);
+	/* Out of memory: libuv reports UV_ENOBUFS to on_read, which gets in line. */
+	*buf = uv_buf_init(c->buf[i], c->buf[i] ? (unsigned)c->len[i] : 0);
 }
 
 static void release(struct conn *c, int i)
@@ -199,7 +215,7 @@ static void release(struct conn *c, int i)
 	char *b = c->buf[i];
 
 	c->buf[i] = NULL;
-	pool_give(c->listener->proxy, b);
+	pool_give(c->listener->proxy, b, c->len[i]);
 }
 
 static void on_write(uv_write_t *req, int status)
@@ -355,8 +371,12 @@ static void on_connection(uv_stream_t *server, int status)
 		return;
 	}
 	c = conn_new(l);
-	if (!c)
-		return; /* the client stays in the backlog and is retried on the next wakeup */
+	if (!c) {
+		/* Turned away like one over the limit: libuv watches the listener again only
+		 * once the connection it holds is accepted. */
+		reject(server);
+		return;
+	}
 	if (uv_accept(server, (uv_stream_t *)&c->side[0]) < 0) {
 		conn_close(c);
 		return;

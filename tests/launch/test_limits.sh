@@ -25,6 +25,50 @@ test_memory_hog_is_oom_killed_under_memory_limit()
 	assertTrue "--stats shows oom kills >= 1: $(cat "$TEST_TMP/err")" "[ '${oom:-0}' -ge 1 ]"
 }
 
+# The OOM killer under the container's memory limit picks the hog, never boxinit: boxinit's
+# oom_score_adj is as low as it may go (-1000 where launch has CAP_SYS_RESOURCE), the
+# services' and the command's back at launch's; boxinit lives on, reports the kill, restarts
+# the service and stops the container with the command's status.
+hog_exit()
+{
+	box_cmd service "$BOX_NAME" status hog --json &&
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["services"][0]["exit"])' \
+			<"$TEST_TMP/out"
+}
+
+hog_killed_twice()
+{
+	[ "$(hog_exit)" = 137 ] && [ "$(grep -c "service 'hog' exited with status 137" "$LOG")" -ge 2 ]
+}
+
+test_oom_killed_service_leaves_boxinit_running_and_reporting()
+{
+	require_root || return 0
+	local adj
+	LOG=$TEST_TMP/box.log
+	box_detach --keep --log "$LOG" --memory 32m --memory-swap 32m --service "hog=probe memhog 256" \
+		-- probe sleep 600
+	assertEquals "launch -d: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
+	wait_until 60 hog_killed_twice
+	assertEquals "the hog's last exit: SIGKILL (stderr: $(cat "$TEST_TMP/err"))" 137 "$(hog_exit)"
+	assertTrue "boxinit said so twice, and restarted it: $(tail -n 5 "$LOG")" hog_killed_twice
+	box_cmd exec "$BOX_NAME" cat /proc/1/oom_score_adj
+	adj=$(cat "$TEST_TMP/out")
+	if sh -c 'echo -1000 >/proc/self/oom_score_adj' 2>/dev/null; then
+		assertEquals "boxinit's oom_score_adj" -1000 "$adj"
+	else
+		assertTrue "boxinit's oom_score_adj $adj at most launch's" \
+			"[ '$adj' -le $(cat /proc/self/oom_score_adj) ]"
+	fi
+	box_cmd exec "$BOX_NAME" sh -c 'cat /proc/$(pidof probe | cut -d" " -f1)/oom_score_adj'
+	assertEquals "the command's oom_score_adj: launch's" "$(cat /proc/self/oom_score_adj)" \
+		"$(cat "$TEST_TMP/out")"
+	box_cmd stop "$BOX_NAME"
+	assertEquals "stop (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
+	box_cmd wait "$BOX_NAME"
+	assertEquals "the container's status: the command's (TERM)" 143 "$BOX_RC"
+}
+
 test_memory_under_the_limit_is_fine()
 {
 	require_root || return 0

@@ -206,6 +206,47 @@ static int cmd_orphans(const char *count)
 	return made == n ? 0 : 1;
 }
 
+/* N children, orphaned all at once when the probe returns. burst: each then ends at once
+ * too (the pipe they wait on loses its last writer with the probe); hold: daemons (each in
+ * a session of its own, out of the probe's group) sharing the writer, so they wait until a
+ * signal ends them. */
+static int orphan_burst(const char *count, bool hold)
+{
+	long n = arg_long(count, 0, 100000), made = 0;
+	int p[2];
+	char c;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die("pipe");
+	for (; made < n; made++) {
+		pid_t child = fork();
+
+		if (child < 0)
+			break;
+		if (child == 0) {
+			if (hold)
+				(void)setsid();
+			else
+				close(p[1]);
+			while (read(p[0], &c, 1) < 0 && errno == EINTR)
+				;
+			_exit(0);
+		}
+	}
+	printf("orphans=%ld\n", made);
+	return made == n ? 0 : 1;
+}
+
+static int cmd_orphan_burst(const char *count)
+{
+	return orphan_burst(count, false);
+}
+
+static int cmd_orphan_hold(const char *count)
+{
+	return orphan_burst(count, true);
+}
+
 static _Noreturn void daemon_grandchild(int report, double secs)
 {
 	pid_t me = getpid();
@@ -287,9 +328,21 @@ static int cmd_record_signals(const char *path)
 	}
 }
 
+/* Survives SIGTERM, and says "term" on stdout for each one, so a test can wait for the signal's
+ * arrival instead of sleeping. */
+static void note_term(int sig)
+{
+	static const char msg[] = "term\n";
+
+	(void)sig;
+	(void)!write(STDOUT_FILENO, msg, sizeof(msg) - 1);
+}
+
 static int cmd_ignore_term(const char *seconds)
 {
-	signal(SIGTERM, SIG_IGN);
+	struct sigaction sa = {.sa_handler = note_term, .sa_flags = SA_RESTART};
+
+	sigaction(SIGTERM, &sa, NULL);
 	say_ready();
 	sleep_seconds(arg_seconds(seconds));
 	return 0;
@@ -663,6 +716,62 @@ static int cmd_listen_stall(const char *port)
 			sleep_seconds(0.01);
 }
 
+/* One connection of serve, in its own process. "echo": read to the client's EOF (its
+ * half-close), answer "bytes=N", close. "stream": 64 KiB blocks until the client goes. */
+static _Noreturn void serve_one(int c)
+{
+	static char buf[65536];
+	char req[8] = "";
+	size_t got = 0;
+	long total = 0;
+	ssize_t n;
+
+	while (got < 6 && (n = read(c, req + got, 6 - got)) > 0)
+		got += (size_t)n;
+	if (!strncmp(req, "stream", 6)) {
+		memset(buf, 's', sizeof(buf));
+		while (write(c, buf, sizeof(buf)) > 0)
+			;
+		_exit(0);
+	}
+	while ((n = read(c, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+		total += n > 0 ? n : 0;
+	n = snprintf(buf, sizeof(buf), "bytes=%ld\n", total);
+	(void)!write(c, buf, (size_t)n);
+	_exit(0);
+}
+
+/* A forking TCP server for the proxy's tests: see serve_one. */
+static int cmd_serve(const char *port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET,
+	                        .sin_port = htons((uint16_t)arg_long(port, 1, 65535))};
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	signal(SIGCHLD, SIG_IGN); /* no zombies */
+	signal(SIGPIPE, SIG_IGN);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 4096) < 0)
+		die("listen");
+	say_ready();
+	for (;;) {
+		int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+		pid_t pid;
+
+		if (c < 0) {
+			if (errno != EINTR)
+				sleep_seconds(0.01);
+			continue;
+		}
+		pid = fork();
+		if (pid == 0) {
+			close(fd);
+			serve_one(c);
+		}
+		close(c);
+	}
+}
+
 /* connect=ok, or the errno's name (EACCES, ECONNREFUSED, ENOENT, or its number). */
 static int cmd_connect_unix(const char *path)
 {
@@ -685,10 +794,12 @@ static int cmd_connect_unix(const char *path)
 
 static const char usage[] =
     "usage: probe COMMAND [ARG]\n"
-    "  pid | exit N | kill-self SIG | orphans N | daemon SECONDS | record-signals FILE\n"
+    "  pid | exit N | kill-self SIG | orphans N | orphan-burst N | orphan-hold N\n"
+    "  daemon SECONDS | record-signals FILE\n"
     "  ignore-term SECONDS | sleep SECONDS | caps | fds | cwd | ids | hostname | mounts\n"
     "  tty | memhog MB | forkbomb N | cpuhog SECONDS | zombies | ls-dev | cgroup | env\n"
-    "  winch COUNT | ping ADDR | listen-stall PORT | connect-unix PATH\n";
+    "  winch COUNT | ping ADDR | listen-stall PORT | connect-unix PATH\n"
+    "  serve PORT\n";
 
 struct command {
 	const char *name;
@@ -702,6 +813,8 @@ static const struct command commands[] = {
     {"kill-self", NULL, cmd_kill_self},
     {"orphans", NULL, cmd_orphans},
     {"daemon", NULL, cmd_daemon},
+    {"orphan-burst", NULL, cmd_orphan_burst},
+    {"orphan-hold", NULL, cmd_orphan_hold},
     {"record-signals", NULL, cmd_record_signals},
     {"ignore-term", NULL, cmd_ignore_term},
     {"sleep", NULL, cmd_sleep},
@@ -722,6 +835,7 @@ static const struct command commands[] = {
     {"winch", NULL, cmd_winch},
     {"ping", NULL, cmd_ping},
     {"listen-stall", NULL, cmd_listen_stall},
+    {"serve", NULL, cmd_serve},
     {"connect-unix", NULL, cmd_connect_unix},
 };
 

@@ -439,6 +439,21 @@ static void test_give_up_after_n_failures_within_t(void **state)
 	assert_int_equal(service_exit_event(&c, &h, 1, 0, 25000), SVC_EV_EXIT_FAILED);
 }
 
+/* A start that could not fork is retried after the backoff however often it happens. */
+static void test_fork_failures_are_retried_never_given_up(void **state)
+{
+	struct svc_config c = policy(RESTART_ON_FAILURE, 3, 10000);
+	struct svc_history h = {0};
+
+	(void)state;
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(service_fork_failed_event(&c, &h, 0, 10), SVC_EV_EXIT_RESTART);
+	assert_int_equal(h.n_fail, 0);
+	assert_int_equal(h.backoff_ms, SERVICE_BACKOFF_MAX_MS);
+	c = policy(RESTART_NEVER, 3, 10000);
+	assert_int_equal(service_fork_failed_event(&c, &h, 0, 10), SVC_EV_EXIT_FAILED);
+}
+
 static void test_backoff_doubles_caps_and_resets(void **state)
 {
 	struct svc_config c = policy(RESTART_ALWAYS, 100, 1000);
@@ -475,6 +490,7 @@ int main(void)
 	    cmocka_unit_test(test_state_machine),
 	    cmocka_unit_test(test_restart_policies),
 	    cmocka_unit_test(test_give_up_after_n_failures_within_t),
+	    cmocka_unit_test(test_fork_failures_are_retried_never_given_up),
 	    cmocka_unit_test(test_backoff_doubles_caps_and_resets),
 	};
 

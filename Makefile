@@ -4,6 +4,7 @@
 #   make         build/boxinit and build/launch (static, musl), build/probe
 #   make check   every test (unit + shunit2 suites); ends "N passed, N failed, N skipped"
 #   make lint    clang-format check, cppcheck, house rules
+#   make fuzz    libFuzzer targets of fuzz/, each for FUZZ_SECONDS (not part of check)
 #   make bench   benchmarks against peers (not part of check)
 #   make install PREFIX=/usr/local DESTDIR=   binaries, man pages, bash completion
 #   make uninstall                            removes exactly what install put there
@@ -43,7 +44,7 @@ UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
                 $(BUILD)/tests/cgroup_driver
 
 .PHONY: all deps check check-v2 soak unit lint format bench demo rootfs clean distclean man install \
-        uninstall
+        uninstall fuzz fuzz-build
 MAN := $(BUILD)/man/launch.1 $(BUILD)/man/boxinit.8 $(BUILD)/man/boxinit.conf.5 $(BUILD)/man/box.8
 all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/box $(BUILD)/probe $(BUILD)/attack $(BUILD)/allowed $(BUILD)/holdfork $(MAN)
 
@@ -52,7 +53,7 @@ APT_PACKAGES := build-essential musl-tools cmake dpkg-dev file pkg-config \
                 libuv1-dev libcap-dev libcmocka-dev libinih-dev libseccomp-dev libnl-3-dev libjansson-dev \
                 gperf flex bison \
                 busybox-static shunit2 debootstrap util-linux procps psmisc iproute2 \
-                curl python3 strace clang-format cppcheck scdoc \
+                curl python3 strace clang-format cppcheck scdoc clang libclang-rt-14-dev \
                 hyperfine tini dumb-init catatonit bubblewrap runc crun qemu-system-x86 supervisor \
                 nftables wrk podman conmon containerd slirp4netns uidmap
 # `make deps` is the one set-up step; every build target runs it once on a fresh
@@ -184,13 +185,62 @@ soak: all
 check-v2: all unit
 	BOXVM_TIMEOUT=$${BOXVM_TIMEOUT:-2700} tools/vm/run.sh $(V2_SUITES)
 
+# --- fuzzing (libFuzzer; not part of check) -------------------------------------------
+# The real sources, built again by clang with ASan and UBSan (UB aborts) into build/fuzz;
+# one binary per fuzz/fuzz_NAME.c, each run for FUZZ_SECONDS on a copy of its committed
+# seeds (fuzz/corpus/NAME) and, when there is one, the dictionary fuzz/NAME.dict (the names
+# the parser knows). New inputs go to build/fuzz/corpus/NAME, crashes to build/fuzz/crash/NAME/.
+# Details and the figures reached: README.md, "Fuzzing".
+FUZZ_CC      := clang-14
+FUZZ_SECONDS ?= 30
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS  := -std=gnu11 -O1 -g -fno-omit-frame-pointer $(WARN) -D_GNU_SOURCE \
+                -DBOX_VERSION='"$(VERSION)"' -Icommon -Iinit -Icore -Ilauncher -Ioci \
+                -I/usr/include/libnl3 $(FUZZ_SAN)
+FUZZ_SRC     := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN     := $(patsubst fuzz/fuzz_%.c,$(BUILD)/fuzz/fuzz_%,$(FUZZ_SRC))
+FUZZ_INIT_OBJ   := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(COMMON_SRC) $(INIT_SRC))
+FUZZ_LAUNCH_OBJ := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(LAUNCH_SRC) $(COMMON_SRC))
+
+$(BUILD)/fuzz/obj/%.o: %.c | $(APT_STAMP)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+$(BUILD)/fuzz/obj/core/syscalls_prebuilt.o: $(GEN)/seccomp_prebuilt.h
+$(BUILD)/fuzz/obj/core/syscalls_prebuilt.o: FUZZ_CFLAGS += -I$(GEN)
+
+$(BUILD)/fuzz/libboxinit.a: $(FUZZ_INIT_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/fuzz/liblaunch.a: $(FUZZ_LAUNCH_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $(BUILD)/fuzz/liblaunch.a $(BUILD)/fuzz/libboxinit.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< $(BUILD)/fuzz/liblaunch.a \
+		$(BUILD)/fuzz/libboxinit.a -luv -lcap -linih $(LAUNCH_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+# -close_fd_mask=3: the parsers' own messages would drown libFuzzer's (its reports still show).
+fuzz: fuzz-build
+	@set -e; for b in $(FUZZ_BIN); do \
+		n=$${b##*/fuzz_}; mkdir -p $(BUILD)/fuzz/corpus/$$n $(BUILD)/fuzz/crash/$$n; \
+		echo "fuzz: $$n for $(FUZZ_SECONDS) s (log: $(BUILD)/fuzz/$$n.log)"; \
+		if ! $$b -max_total_time=$(FUZZ_SECONDS) -close_fd_mask=3 -print_final_stats=1 \
+			$$(test -f fuzz/$$n.dict && echo -dict=fuzz/$$n.dict) \
+			-artifact_prefix=$(BUILD)/fuzz/crash/$$n/ $(BUILD)/fuzz/corpus/$$n \
+			fuzz/corpus/$$n >$(BUILD)/fuzz/$$n.log 2>&1; then \
+			tail -n 40 $(BUILD)/fuzz/$$n.log; echo "fuzz: $$n FAILED"; exit 1; fi; \
+		grep -E '^#[0-9]+[[:space:]]+DONE|^stat::(number_of_executed_units|average_exec_per_sec)' \
+			$(BUILD)/fuzz/$$n.log; \
+	done; echo 'fuzz: ok'
+
 # --- lint ----------------------------------------------------------------------
 C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 lint:
 	clang-format --dry-run --Werror $(C_FILES)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE \
-		-Icommon -Iinit -Icore -Ilauncher -Ioci common init core launcher oci tests/probe tests/security
+		-Icommon -Iinit -Icore -Ilauncher -Ioci common init core launcher oci fuzz tests/probe \
+		tests/security
 	@if grep -rn 'uv_spawn' init/; then echo 'lint: init/ must not call uv_spawn'; exit 1; fi
 	@if grep -rnE '"[^"]*%[-0-9.*]*[lL]?[fFeEgGaA]' init/ common/; then \
 		echo 'lint: no floating-point formats in init/ and common/ (common/fmt.c has none)'; exit 1; fi
@@ -256,10 +306,10 @@ demo:
 	tools/demo.sh
 
 clean:
-	rm -rf $(BUILD)/musl $(BUILD)/host $(BUILD)/tests $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/box $(BUILD)/probe \
+	rm -rf $(BUILD)/musl $(BUILD)/host $(BUILD)/fuzz $(BUILD)/tests $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/box $(BUILD)/probe \
 		$(BUILD)/attack $(BUILD)/allowed $(BUILD)/holdfork $(BUILD)/man
 
 distclean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD)/musl $(BUILD)/host -name '*.d' -type f 2>/dev/null)
+-include $(shell find $(BUILD)/musl $(BUILD)/host $(BUILD)/fuzz -name '*.d' -type f 2>/dev/null)

@@ -37,7 +37,10 @@ const char *netconf_mode_name(enum net_mode mode)
 
 static uint32_t mask_of(unsigned prefix)
 {
-	return prefix == 0 ? 0 : ~(uint32_t)0 << (32 - prefix);
+	/* Past 32 is every bit, as 32 is (a shift of 32 - prefix would be undefined). */
+	if (prefix == 0)
+		return 0;
+	return prefix >= 32 ? ~(uint32_t)0 : ~(uint32_t)0 << (32 - prefix);
 }
 
 /* inet_pton alone: "1.2.3" and " 1.2.3.4" are refused, unlike inet_aton. */
@@ -185,9 +188,8 @@ void netconf_host_ifname(const char *name, char ret[16])
 
 int netconf_slot(struct in_addr net, unsigned prefix, uint32_t slot, struct in_addr *ret)
 {
-	uint64_t count = (uint64_t)1 << (30 - prefix);
-
-	if (prefix > 30 || slot >= count)
+	/* prefix first: past 30, 30 - prefix wraps around and the shift is undefined. */
+	if (prefix > 30 || slot >= (uint64_t)1 << (30 - prefix))
 		return -ERANGE;
 	ret->s_addr = htonl(ntohl(net.s_addr) + slot * 4);
 	return 0;

@@ -486,7 +486,6 @@ int state_load(const char *name, struct state *ret)
 {
 	char path[PATH_MAX];
 	_cleanup_close_ int fd = -1;
-	struct state s = {0};
 	json_t *j;
 	int r;
 
@@ -499,8 +498,16 @@ int state_load(const char *name, struct state *ret)
 	j = json_loadfd(fd, JSON_REJECT_DUPLICATES, NULL);
 	if (!j)
 		return -EBADMSG;
-	r = parse_state(j, &s);
+	r = state_parse(j, ret);
 	json_decref(j);
+	return r;
+}
+
+int state_parse(json_t *j, struct state *ret)
+{
+	struct state s = {0};
+	int r = parse_state(j, &s);
+
 	if (r < 0) {
 		state_free(&s);
 		return r;

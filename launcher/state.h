@@ -77,6 +77,9 @@ void state_release(struct state_lock *l, bool remove);
 
 /* For commands. 0 and *ret; -ENOENT: no such container; -EBADMSG: unreadable. Logs nothing. */
 int state_load(const char *name, struct state *ret);
+/* The record in j (a state.json's JSON): 0 and *ret, or -EBADMSG/-ENOMEM. Pure: it reads
+ * nothing else and logs nothing (state_load's parser, fuzzed on its own). */
+int state_parse(json_t *j, struct state *ret);
 /* Does a monitor hold NAME's lock right now? */
 bool state_is_live(const char *name);
 /* Takes the lock of a record whose monitor is gone (for cleaning up): 0, -EBUSY (alive, or

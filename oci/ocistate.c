@@ -139,8 +139,6 @@ static int dup_str(json_t *o, const char *key, char **ret)
 int ocistate_load(const char *root, const char *id, struct ocistate *ret)
 {
 	_cleanup_free_ char *dir = NULL, *path = NULL, *text = NULL;
-	struct ocistate s = {0};
-	json_t *o;
 	int r;
 
 	if (!ocistate_id_ok(id)) {
@@ -159,8 +157,18 @@ int ocistate_load(const char *root, const char *id, struct ocistate *ret)
 	}
 	if (r < 0)
 		return log_errno(r, "read '%s'", path);
-	o = json_loads(text, 0, NULL);
-	r = o ? 0 : -EBADMSG;
+	r = ocistate_parse(text, ret);
+	if (r < 0)
+		log_error("state of container '%s' ('%s') is unreadable", id, path);
+	return r;
+}
+
+int ocistate_parse(const char *text, struct ocistate *ret)
+{
+	struct ocistate s = {0};
+	json_t *o = json_loads(text, 0, NULL);
+	int r = o ? 0 : -EBADMSG;
+
 	s.pid = (pid_t)json_integer_value(json_object_get(o, "pid"));
 	s.pid_start = (uint64_t)json_integer_value(json_object_get(o, "pid_start"));
 	s.post_hooks = json_is_true(json_object_get(o, "post_hooks"));
@@ -175,7 +183,6 @@ int ocistate_load(const char *root, const char *id, struct ocistate *ret)
 	json_decref(o);
 	if (r < 0) {
 		ocistate_free(&s);
-		log_error("state of container '%s' ('%s') is unreadable", id, path);
 		return r;
 	}
 	*ret = s;

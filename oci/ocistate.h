@@ -38,6 +38,8 @@ int ocistate_make(const char *root, const char *id);
 int ocistate_save(const char *root, const struct ocistate *s);
 /* -ENOENT (logged as "container 'ID' does not exist"), -EBADMSG; logs. */
 int ocistate_load(const char *root, const char *id, struct ocistate *ret);
+/* The record in text (a state.json): 0 and *ret, or -EBADMSG/-ENOMEM. Pure; logs nothing. */
+int ocistate_parse(const char *text, struct ocistate *ret);
 void ocistate_free(struct ocistate *s);
 /* Removes ROOT/ID and what is in it. */
 int ocistate_remove(const char *root, const char *id);

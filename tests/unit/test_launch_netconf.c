@@ -173,6 +173,26 @@ static void test_slots_and_overlaps(void **state)
 	assert_false(netconf_overlaps(ip("10.209.0.4"), 30, ip("192.0.2.0"), 24));
 }
 
+/* Found by fuzz/fuzz_netconf.c (UBSan: shift exponent 4294967280 in netconf_slot): a prefix
+ * past 30 made 30 - prefix wrap around into an undefined shift; past 32, mask_of's shift did
+ * too, and in the gcc build two different addresses at /46 "overlapped". */
+static void test_slots_and_overlaps_with_prefixes_past_30(void **state)
+{
+	struct in_addr s = {0};
+
+	(void)state;
+	assert_int_equal(netconf_slot(ip("10.209.0.0"), 31, 0, &s), -ERANGE);
+	assert_int_equal(netconf_slot(ip("10.209.0.0"), 32, 0, &s), -ERANGE);
+	assert_int_equal(netconf_slot(ip("10.209.0.0"), 46, 0, &s), -ERANGE);
+	assert_int_equal(netconf_slot(ip("10.209.0.0"), UINT32_MAX, 0, &s), -ERANGE);
+	assert_int_equal(s.s_addr, 0);
+	/* Past 32, as at 32: one address. */
+	assert_false(netconf_overlaps(ip("10.209.0.0"), 46, ip("10.209.0.4"), 46));
+	assert_false(netconf_overlaps(ip("10.209.0.0"), 33, ip("10.209.0.1"), 40));
+	assert_true(netconf_overlaps(ip("10.209.0.5"), 46, ip("10.209.0.5"), 63));
+	assert_true(netconf_overlaps(ip("10.209.0.5"), 46, ip("10.209.0.4"), 30));
+}
+
 static void test_dns_adds_a_read_only_bind_after_the_volumes(void **state)
 {
 	struct volume v = {.src = "/srv/etc", .dst = "/etc"};
@@ -207,6 +227,7 @@ int main(void)
 	    cmocka_unit_test(test_options_that_need_veth),
 	    cmocka_unit_test(test_host_ifnames_fit_and_differ),
 	    cmocka_unit_test(test_slots_and_overlaps),
+	    cmocka_unit_test(test_slots_and_overlaps_with_prefixes_past_30),
 	    cmocka_unit_test(test_dns_adds_a_read_only_bind_after_the_volumes),
 	};
 

@@ -65,8 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_strndup(data, size);
 	struct userns_config userns;
-	unsigned uid, gid;
-	bool has_gid;
+	uid_t uid;
+	gid_t gid;
 	uint64_t u;
 	int i;
 
@@ -80,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)signal_parse(s);
 	(void)svcconf_parse_signal(s);
 	(void)config_parse_weight(s, &u);
-	(void)config_parse_user(s, &uid, &gid, &has_gid);
+	(void)parse_user_ids(s, &uid, &gid);
 	if (config_parse_userns(s, &userns) == 0 && userns.mode == USERNS_RANGE &&
 	    (uint64_t)userns.host_id + userns.count > UINT32_MAX)
 		abort();

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		spec_free(&s);
 	if (ociconf_parse_process(text, size, &proc) == 0)
 		spec_process_free(&proc);
-	(void)ociconf_parse_resources(text, size, &lim);
+	(void)ociconf_parse_resources(text, size, "fuzz", &lim);
 	free(text);
 	return 0;
 }

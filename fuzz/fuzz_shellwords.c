@@ -5,6 +5,7 @@
  */
 #include "fuzz.h"
 #include "shellwords.h"
+#include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -19,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < n; i++)
 			if (!words[i] || strlen(words[i]) > strlen(s))
 				abort();
-		shellwords_free(words);
+		strv_free(words);
 	}
 	free(s);
 	return 0;

@@ -47,6 +47,20 @@ static inline char *fuzz_next_line(char **p)
 	return line;
 }
 
+/* argv[0] = name, then one argument per line of text (at most max), NULL-terminated; argv has
+ * room for max + 2. Returns argc. */
+static inline int fuzz_split_args(char *text, const char *name, char **argv, int max)
+{
+	char *p = text;
+	int argc = 1;
+
+	argv[0] = (char *)name;
+	while (argc <= max && (argv[argc] = fuzz_next_line(&p)))
+		argc++;
+	argv[argc] = NULL;
+	return argc;
+}
+
 /* A small root for boxinit.conf's validation: etc/passwd and etc/group with a few users,
  * executables in /bin, /usr/bin and /usr/sbin, a /srv directory. Made (again) at each start
  * next to the fuzz binary, in build/fuzz/root, so a crashed run leaves nothing elsewhere.
@@ -87,3 +101,16 @@ static inline const char *fuzz_root(void)
 	}
 	return root;
 }
+
+/* For a target that validates under fuzz_root(): defines `root` and libFuzzer's initializer,
+ * which makes the root once before the first input. */
+#define FUZZ_WITH_ROOT()                                                                           \
+	static const char *root;                                                                   \
+	int LLVMFuzzerInitialize(int *argc, char ***argv);                                         \
+	int LLVMFuzzerInitialize(int *argc, char ***argv)                                          \
+	{                                                                                          \
+		(void)argc;                                                                        \
+		(void)argv;                                                                        \
+		root = fuzz_root();                                                                \
+		return root ? 0 : -1;                                                              \
+	}

@@ -13,15 +13,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = fuzz_strndup(data, size), *p = text, *argv[MAX_ARGS + 2] = {"boxinit"};
+	char *text = fuzz_strndup(data, size), *argv[MAX_ARGS + 2];
 	struct init_config c;
-	int argc = 1;
+	int argc;
 
 	if (!text)
 		return 0;
-	while (argc <= MAX_ARGS && (argv[argc] = fuzz_next_line(&p)))
-		argc++;
-	argv[argc] = NULL;
+	argc = fuzz_split_args(text, "boxinit", argv, MAX_ARGS);
 	if (cmdline_parse(argc, argv, &c) == 0) {
 		if (c.n_services > CMDLINE_MAX_SERVICES)
 			abort();

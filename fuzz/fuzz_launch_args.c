@@ -12,15 +12,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = fuzz_strndup(data, size), *p = text, *argv[MAX_ARGS + 2] = {"launch"};
+	char *text = fuzz_strndup(data, size), *argv[MAX_ARGS + 2];
 	struct launch_config c;
-	int argc = 1;
+	int argc;
 
 	if (!text)
 		return 0;
-	while (argc <= MAX_ARGS && (argv[argc] = fuzz_next_line(&p)))
-		argc++;
-	argv[argc] = NULL;
+	argc = fuzz_split_args(text, "launch", argv, MAX_ARGS);
 	if (config_parse(argc, argv, &c) == 0) {
 		if (!c.name || !c.rootfs || !c.hostname || !config_name_is_valid(c.name))
 			abort();

@@ -7,16 +7,7 @@
 #include "fuzz.h"
 #include "svcconf.h"
 
-static const char *root;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	root = fuzz_root();
-	return root ? 0 : -1;
-}
+FUZZ_WITH_ROOT()
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -42,7 +42,7 @@ LAUNCH_OBJ   := $(patsubst %.c,$(BUILD)/host/%.o,$(LAUNCH_SRC))
 UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
                 $(BUILD)/tests/cgroup_driver
 
-.PHONY: all deps check check-v2 unit lint format bench demo rootfs clean distclean man install \
+.PHONY: all deps check check-v2 check-asan asan unit lint format bench demo rootfs clean distclean man install \
         uninstall
 MAN := $(BUILD)/man/launch.1 $(BUILD)/man/boxinit.8 $(BUILD)/man/boxinit.conf.5 $(BUILD)/man/box.8
 all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/box $(BUILD)/probe $(BUILD)/attack $(BUILD)/allowed $(MAN)
@@ -169,6 +169,60 @@ check: all unit
 check-v2: all unit
 	BOXVM_TIMEOUT=$${BOXVM_TIMEOUT:-2700} tools/vm/run.sh $(V2_SUITES)
 
+# --- sanitizers ------------------------------------------------------------------------------
+# make check-asan: launch, box, the unit tests and the modules they test (init/ included)
+# built with ASan+UBSan into build/asan (glibc, dynamic: ASan cannot link static musl), then the
+# unit tests and tests/launch run against them. boxinit stays the static musl build/boxinit
+# (copied next to the asan launch, which finds boxinit beside itself): ASan has no static
+# musl runtime, so boxinit's own code is checked through the unit tests that link init/.
+# Every report goes to a file under build/asan/reports; any file there fails the run, even
+# when the report came from a process whose exit status nobody checks.
+ASAN      := $(BUILD)/asan
+ASAN_CC   ?= $(CC)
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ASAN_CFLAGS := $(BASEFLAGS) -O1 $(ASAN_FLAGS) -Iinit -Icore -Ilauncher -Ioci \
+               -I/usr/include/libnl3 -I$(GEN)
+ASAN_LIBS := -lcmocka -luv -lcap -linih -lseccomp -lnl-3 -ljansson
+ASAN_OBJ  := $(patsubst %.c,$(ASAN)/%.o,$(COMMON_SRC) $(INIT_SRC) $(LAUNCH_SRC))
+ASAN_UNIT := $(patsubst tests/unit/%.c,$(ASAN)/tests/%,$(UNIT_SRC)) $(ASAN)/tests/cgroup_driver
+ASAN_ENV  := ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:log_path=$(CURDIR)/$(ASAN)/reports/asan \
+             UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$(CURDIR)/$(ASAN)/reports/ubsan \
+             LSAN_OPTIONS=suppressions=$(CURDIR)/tools/lsan.supp:print_suppressions=0
+$(ASAN)/%.o: %.c $(GEN)/seccomp_prebuilt.h | $(APT_STAMP)
+	@mkdir -p $(@D)
+	$(ASAN_CC) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
+
+$(ASAN)/libbox.a: $(ASAN_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(ASAN)/launch: $(ASAN)/launcher/main.o $(ASAN)/libbox.a
+	$(ASAN_CC) $(ASAN_FLAGS) -o $@ $^ $(ASAN_LIBS)
+
+$(ASAN)/box: $(ASAN)/oci/main.o $(ASAN)/libbox.a
+	$(ASAN_CC) $(ASAN_FLAGS) -o $@ $^ $(ASAN_LIBS)
+
+$(ASAN)/tests/%: tests/unit/%.c $(ASAN)/libbox.a
+	@mkdir -p $(@D)
+	$(ASAN_CC) $(ASAN_CFLAGS) -o $@ $< $(ASAN)/libbox.a $(ASAN_LIBS)
+
+# The static binaries the suites need next to the asan launch (copies, not links: launch
+# bind-mounts boxinit from beside itself).
+$(ASAN)/boxinit $(ASAN)/probe $(ASAN)/attack $(ASAN)/allowed: $(ASAN)/%: $(BUILD)/%
+	@mkdir -p $(@D)
+	cp $< $@
+
+asan: $(ASAN)/launch $(ASAN)/box $(ASAN)/boxinit $(ASAN)/probe $(ASAN)/attack $(ASAN)/allowed \
+      $(ASAN_UNIT) $(MAN)
+	@ln -sfn ../man $(ASAN)/man
+
+check-asan: asan
+	rm -rf $(ASAN)/reports && mkdir -p $(ASAN)/reports
+	$(ASAN_ENV) BOX_BUILD=$(CURDIR)/$(ASAN) tests/run.sh unit $(or $(ASAN_SUITES),launch); rc=$$?; \
+	if [ -n "$$(ls -A $(ASAN)/reports)" ]; then \
+		for f in $(ASAN)/reports/*; do echo "=== $$f"; cat "$$f"; done; \
+		echo "check-asan: sanitizer reports in $(ASAN)/reports"; exit 1; \
+	fi; exit $$rc
+
 # --- lint ----------------------------------------------------------------------
 C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 lint:
@@ -236,9 +290,9 @@ demo:
 
 clean:
 	rm -rf $(BUILD)/musl $(BUILD)/host $(BUILD)/tests $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/box $(BUILD)/probe \
-		$(BUILD)/attack $(BUILD)/allowed $(BUILD)/man
+		$(BUILD)/attack $(BUILD)/allowed $(BUILD)/man $(ASAN)
 
 distclean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD)/musl $(BUILD)/host -name '*.d' -type f 2>/dev/null)
+-include $(shell find $(BUILD)/musl $(BUILD)/host $(BUILD)/asan -name '*.d' -type f 2>/dev/null)

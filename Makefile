@@ -235,6 +235,9 @@ lint:
 		echo 'lint: no floating-point formats in init/ and common/ (common/fmt.c has none)'; exit 1; fi
 	@if grep -rlE '\b(waitpid|waitid|wait3|wait4|wait)\s*\(' init/ | grep -v '^init/reaper.c$$'; then \
 		echo 'lint: only init/reaper.c may wait for children'; exit 1; fi
+	@if grep -rlE '\b(waitpid|waitid|wait3|wait4|wait)\s*\(' launcher/ core/ oci/ common/ | \
+		grep -v '^core/waiter.c$$'; then \
+		echo 'lint: only core/waiter.c may wait for children in launch and box'; exit 1; fi
 	@echo 'lint: ok'
 
 format:

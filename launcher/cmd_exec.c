@@ -53,6 +53,7 @@
 #include "syscalls.h"
 #include "term.h"
 #include "util.h"
+#include "waiter.h"
 
 #define EXEC_NS       (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP)
 #define DRAIN_TICK_MS 50
@@ -323,14 +324,14 @@ static void on_drain(uv_timer_t *t)
 static void on_exit_poll(uv_poll_t *h, int status, int events)
 {
 	struct session *s = h->data;
-	siginfo_t si = {0};
+	int st;
 
 	(void)status;
 	(void)events;
-	if (waitid(P_PID, (id_t)s->pid, &si, WEXITED | WNOHANG) < 0 || si.si_pid != s->pid)
+	if (waiter_poll(s->pid, &st) <= 0)
 		return;
 	s->exited = true;
-	s->status = si.si_code == CLD_EXITED ? si.si_status : EXIT_SIGNAL_BASE + si.si_status;
+	s->status = status_to_exit_code(st);
 	(void)uv_poll_stop(h);
 	relay_stop_input(&s->in);
 	relay_stop_input(&s->tin);
@@ -671,9 +672,8 @@ static int run_session(struct plan *p, pid_t pid, int master, int fds[3])
 	if (!s.exited) {
 		int status;
 
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-		s.status = status_to_exit_code(status);
+		s.status = waiter_wait(pid, &status) < 0 ? EXIT_LAUNCH_FAILURE
+		                                         : status_to_exit_code(status);
 	}
 	(void)safe_close(s.pidfd);
 	return r < 0 ? EXIT_LAUNCH_FAILURE : s.status;
@@ -751,10 +751,9 @@ static int spawn(struct plan *p, const struct state *st, int fds[3], int *ret_ma
 	}
 	n = read_all(rep_r, &m, sizeof(m));
 	if (n != 0 || (p->tty && *ret_master < 0)) {
-		int status;
+		int status = 0;
 
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
+		(void)waiter_wait(pid, &status);
 		(void)safe_close(*ret_master);
 		for (int i = 0; i < 3; i++)
 			(void)safe_close(i == 0 ? pipes[i][1] : pipes[i][0]);
@@ -826,11 +825,8 @@ int cmd_exec(int argc, char **argv)
 		goto out;
 	}
 	if (a.detach) {
-		int status;
-
 		/* CMD runs, adopted by the container's PID 1; its first parent is done. */
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
+		(void)waiter_wait(pid, NULL);
 		rc = 0;
 		goto out;
 	}

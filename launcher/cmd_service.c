@@ -22,6 +22,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "util.h"
+#include "waiter.h"
 
 #define SERVICE_SOCK      "/dev/boxinit.sock" /* boxinit's CONTROL_PATH */
 #define SERVICE_REPLY     16384
@@ -61,7 +62,7 @@ static int ask_inside(const char *request, int out)
 int service_query(const struct state *s, const char *request, json_t **ret)
 {
 	char root[64], buf[SERVICE_REPLY + 1];
-	int p[2], status;
+	int p[2], status, r;
 	ssize_t n;
 	pid_t pid;
 
@@ -82,8 +83,9 @@ int service_query(const struct state *s, const char *request, json_t **ret)
 	(void)close(p[1]);
 	n = read_all(p[0], buf, sizeof(buf) - 1);
 	(void)close(p[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	r = waiter_wait(pid, &status);
+	if (r < 0)
+		return r;
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		return -WEXITSTATUS(status);
 	if (n <= 0)

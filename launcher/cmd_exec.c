@@ -782,6 +782,7 @@ int cmd_exec(int argc, char **argv)
 	struct state st = {0};
 	int fds[3] = {-1, -1, -1}, master = -1, rc = EXIT_LAUNCH_FAILURE, r;
 	pid_t pid = -1;
+	_cleanup_close_ int own_pidns = -1;
 
 	r = parse_args(argc, argv, &a);
 	if (r < 0)
@@ -811,6 +812,7 @@ int cmd_exec(int argc, char **argv)
 		p.userns = false;
 	}
 	/* Our children are born in the container's pid namespace; we stay where we are. */
+	own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 	if (setns(p.pidfd, CLONE_NEWPID) < 0) {
 		if (errno == EINVAL)
 			log_error("launch exec needs Linux 5.8 or later (setns on a pidfd)");
@@ -820,6 +822,11 @@ int cmd_exec(int argc, char **argv)
 	}
 	(void)signal(SIGPIPE, SIG_IGN);
 	r = spawn(&p, &st, fds, &master, &pid);
+	/* G alone is the container's: anything P forks from here on (LeakSanitizer's checker
+	 * in an ASan build, at exit) is born on the host again. Rootless, in the container's
+	 * user namespace, P may not go back: its later children stay in the container's. */
+	if (own_pidns >= 0 && setns(own_pidns, CLONE_NEWPID) < 0)
+		log_debug("back to the host's pid namespace: %s", strerror(errno));
 	if (r != 0) {
 		rc = r > 0 ? r : EXIT_LAUNCH_FAILURE;
 		goto out;

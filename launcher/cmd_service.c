@@ -92,7 +92,7 @@ int service_query(const struct state *s, const char *request, json_t **ret)
 		return -EBADMSG;
 	buf[n] = '\0';
 	*ret = json_loads(buf, 0, NULL);
-	return *ret && json_is_object(*ret) ? 0 : -EBADMSG;
+	return json_is_object(*ret) ? 0 : -EBADMSG;
 }
 
 /* What the container said, printed without its control characters. */

@@ -120,14 +120,20 @@ static int override(struct spec_process *p, const struct exec_args *a)
 	}
 	env[n_env] = NULL;
 	if (a->user) {
-		unsigned uid, gid;
-		char tail;
-		int k = sscanf(a->user, "%u:%u%c", &uid, &gid, &tail);
+		/* Checked numbers: sscanf's %u took "-1" and wrapped 4294967296 to uid 0. */
+		_cleanup_free_ char *uid_text = strdup(a->user);
+		char *colon = uid_text ? strchr(uid_text, ':') : NULL;
+		uint64_t uid = 0, gid = 0;
 
-		if (k != 1 && k != 2)
+		if (!uid_text)
+			return -ENOMEM;
+		if (colon)
+			*colon = '\0';
+		if (parse_u64(uid_text, &uid) < 0 || uid >= UINT32_MAX ||
+		    (colon && (parse_u64(colon + 1, &gid) < 0 || gid >= UINT32_MAX)))
 			return log_error("exec: --user '%s': not UID[:GID]", a->user), -EINVAL;
-		p->uid = uid;
-		p->gid = k == 2 ? gid : 0;
+		p->uid = (uid_t)uid;
+		p->gid = (gid_t)gid;
 	}
 	for (size_t i = 0; i < a->caps.n; i++) {
 		struct capset_change ch = {0};
@@ -234,7 +240,7 @@ static _Noreturn void exec_process(const struct joiner *j, bool in_cgroup)
 	if (r < 0)
 		child_fail(sync_errorf(fd, r, "join the container's cgroup"));
 	/* The container's user namespace first of all (setns orders them so): its root. */
-	if (setns(j->pidfd, j->join_ns | (j->userns ? CLONE_NEWUSER : 0)) < 0)
+	if (setns(j->pidfd, (int)(j->join_ns | (j->userns ? CLONE_NEWUSER : 0))) < 0)
 		child_fail(sync_errorf(fd, -errno, "join the container's namespaces"));
 	if (setsid() < 0)
 		child_fail(sync_errorf(fd, -errno, "start a session"));

@@ -110,10 +110,10 @@ struct plan {
 	struct syscall_filter filter;
 	struct cgroup_join join;
 	char procs[PATH_MAX]; /* v2 leaf's cgroup.procs when clone3 could not place G, or "" */
-	int pidfd;         /* the container's PID 1 */
-	int child[3];      /* G's stdin, stdout, stderr (pipe ends), without a tty */
-	int tty_sock;      /* G's end: the pty master goes to P over it */
-	int report;        /* G's end of the report pipe (close-on-exec) */
+	int pidfd;            /* the container's PID 1 */
+	int child[3];         /* G's stdin, stdout, stderr (pipe ends), without a tty */
+	int tty_sock;         /* G's end: the pty master goes to P over it */
+	int report;           /* G's end of the report pipe (close-on-exec) */
 };
 
 /* --- G: in the container ------------------------------------------------------------------ */

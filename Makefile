@@ -43,10 +43,14 @@ LAUNCH_OBJ   := $(patsubst %.c,$(BUILD)/host/%.o,$(LAUNCH_SRC))
 UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
                 $(BUILD)/tests/cgroup_driver
 
+<<<<<<< HEAD
 .PHONY: all deps check check-v2 check-asan asan unit lint format bench demo rootfs clean distclean man install \
+=======
+.PHONY: all deps check check-v2 soak unit lint format bench demo rootfs clean distclean man install \
+>>>>>>> main
         uninstall
 MAN := $(BUILD)/man/launch.1 $(BUILD)/man/boxinit.8 $(BUILD)/man/boxinit.conf.5 $(BUILD)/man/box.8
-all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/box $(BUILD)/probe $(BUILD)/attack $(BUILD)/allowed $(MAN)
+all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/box $(BUILD)/probe $(BUILD)/attack $(BUILD)/allowed $(BUILD)/holdfork $(MAN)
 
 # --- dependencies ------------------------------------------------------------
 APT_PACKAGES := build-essential musl-tools cmake dpkg-dev file pkg-config \
@@ -154,6 +158,11 @@ $(BUILD)/allowed: tests/security/allowed.c | $(DEPS)/.done
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(INIT_CFLAGS) -static -s -o $@ $< -lpthread
 
+# Holds boxinit at its fork for tests/init/test_signals (ptrace): static, like the probe.
+$(BUILD)/holdfork: tests/init/holdfork.c | $(DEPS)/.done
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(INIT_CFLAGS) -static -s -o $@ $<
+
 # --- unit tests (cmocka, host build with system libuv/libcap) ------------------------
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/host/libboxinit.a $(BUILD)/host/liblaunch.a
 	@mkdir -p $(@D)
@@ -164,6 +173,12 @@ unit: $(UNIT_BIN)
 
 check: all unit
 	tests/run.sh
+
+# The soak: SOAK_N containers (default 1000) through launch and box with random outcomes, then
+# nothing may be left (tests/soak/soak.sh; 100 of them run in make check as tests/soak).
+SOAK_N ?= 1000
+soak: all
+	SOAK_N=$(SOAK_N) tests/soak/soak.sh
 
 # The suites in a qemu VM on a pure cgroup v2 kernel: those listed in tools/vm/suites,
 # or V2_SUITES="all" / "launch init/test_container ..." (see tools/vm/run.sh).
@@ -305,7 +320,7 @@ demo:
 
 clean:
 	rm -rf $(BUILD)/musl $(BUILD)/host $(BUILD)/tests $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/box $(BUILD)/probe \
-		$(BUILD)/attack $(BUILD)/allowed $(BUILD)/man $(ASAN)
+		$(BUILD)/attack $(BUILD)/allowed $(BUILD)/holdfork $(BUILD)/man $(ASAN)
 
 distclean:
 	rm -rf $(BUILD)

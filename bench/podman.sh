@@ -32,10 +32,18 @@ done
 
 say() { printf '\n$ %s\n' "$*"; }
 
+# The archive (and proxy) the host's apt uses, for debootstrap and the image build.
+MIRROR=$(tools/mirror.sh archive)
+SECURITY=$(tools/mirror.sh security)
+proxy=$(tools/mirror.sh proxy)
+if [ -z "${http_proxy:-}" ] && [ -n "$proxy" ]; then
+	export http_proxy=$proxy
+fi
+
 # --- base image: what the official one is, from Debian's archive ----------------------
 if ! podman image exists "$IMG"; then
-	say "debootstrap --variant=minbase bookworm ROOT && tar -C ROOT -c . | podman import - $IMG"
-	debootstrap --variant=minbase bookworm "$tmp/root" http://deb.debian.org/debian >"$tmp/debootstrap.log"
+	say "debootstrap --variant=minbase bookworm ROOT $MIRROR && tar -C ROOT -c . | podman import - $IMG"
+	debootstrap --variant=minbase bookworm "$tmp/root" "$MIRROR" >"$tmp/debootstrap.log"
 	tar -C "$tmp/root" -c . | podman import - "$IMG" >/dev/null
 	rm -rf "$tmp/root"
 fi
@@ -50,7 +58,8 @@ mkdir -p "$OUT/host"
 # --- image build (its context is the snapshot; .dockerignore keeps build/ out) --------------
 say "podman build --isolation chroot --pull=never -f Dockerfile.build --build-arg BOX_VERSION=$VERSION -o type=local,dest=$OUT/image ."
 podman build --isolation chroot --pull=never -f "$tmp/src/Dockerfile.build" \
-	--build-arg "BOX_VERSION=$VERSION" -o "type=local,dest=$OUT/image" "$tmp/src" \
+	--build-arg "BOX_VERSION=$VERSION" --build-arg "DEBIAN_MIRROR=$MIRROR" \
+	--build-arg "DEBIAN_SECURITY=$SECURITY" -o "type=local,dest=$OUT/image" "$tmp/src" \
 	>"$OUT/podman-build.log" 2>&1 || { tail -n 30 "$OUT/podman-build.log" >&2; exit 1; }
 ls -l "$OUT/image"
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -406,13 +407,33 @@ static const struct option rm_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* rm -f of a container still being set up: its monitor answers only once the container
+ * runs, so wait (up to 30 s) for the set-up to end, one way or the other. */
+static void wait_set_up(const char *name)
+{
+	const struct timespec tick = {.tv_nsec = 10 * 1000 * 1000};
+
+	for (int i = 0; i < 3000 && state_is_live(name); i++) {
+		struct state s = {0};
+		bool creating = state_load(name, &s) < 0 || s.status == STATE_CREATING;
+
+		state_free(&s);
+		if (!creating)
+			return;
+		(void)nanosleep(&tick, NULL);
+	}
+}
+
 static int rm_one(const char *name, bool force)
 {
 	struct state_lock *l = NULL;
 	struct state s = {0};
 	char reply[64];
-	int r = cmd_load(name, &s);
+	int r;
 
+	if (force)
+		wait_set_up(name);
+	r = cmd_load(name, &s);
 	if (r < 0)
 		return r;
 	if (state_is_live(name)) {
@@ -424,6 +445,11 @@ static int rm_one(const char *name, bool force)
 		(void)monitor_ask(name, "wait\nkill 9\n", "exit", reply, sizeof(reply), 30000);
 	}
 	r = state_lock_dead(name, &l);
+	if (r == -ENOENT && force) {
+		/* Killed above: its monitor removed it as it ended (it was not kept). */
+		state_free(&s);
+		return 0;
+	}
 	if (r < 0) {
 		state_free(&s);
 		return log_errno(r, "remove container '%s'", name);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <uv.h>
@@ -316,6 +317,7 @@ static void on_started(void *data)
 
 	if (l->report_fd < 0)
 		return;
+	(void)prctl(PR_SET_PDEATHSIG, 0);
 	detach_report(l, "started\n");
 	/* From now on nothing of launch is tied to the terminal it was started from. */
 	stdio_detach_self(&l->io);
@@ -583,7 +585,7 @@ static int detach(const struct launch_config *c, int *ret_report_fd)
 	char buf[64] = "";
 	int p[2], code;
 	ssize_t n;
-	pid_t pid;
+	pid_t pid, caller = getpid();
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return log_errno(-errno, "detach");
@@ -592,6 +594,12 @@ static int detach(const struct launch_config *c, int *ret_report_fd)
 		return log_errno(-errno, "detach");
 	if (pid == 0) {
 		(void)close(p[0]);
+		/* Until the command has started, the container belongs to the waiting launch: one
+		 * killed before it printed the name takes the container with it, as a foreground
+		 * launch does. SIGTERM (blocked, read by supervise) is a clean teardown; on_started
+		 * lifts it. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != caller)
+			(void)kill(getpid(), SIGTERM);
 		/* Its own session: the terminal's hangup or Ctrl-C is not the container's. */
 		(void)setsid();
 		*ret_report_fd = p[1];

@@ -255,6 +255,23 @@ static int read_line(int fd, char *buf, size_t size, int timeout_ms)
 	return 0;
 }
 
+/* MSG_NOSIGNAL: a monitor that ends as we ask (rm -f after its container stopped, say) is
+ * an error to report, not a SIGPIPE that kills the command (the soak found it). */
+static int send_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 int monitor_ask(const char *name, const char *lines, const char *until, char *reply, size_t size,
                 int timeout_ms)
 {
@@ -269,7 +286,7 @@ int monitor_ask(const char *name, const char *lines, const char *until, char *re
 		return -ENAMETOOLONG;
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
 		return -errno;
-	r = write_all(fd, lines, strlen(lines));
+	r = send_all(fd, lines, strlen(lines));
 	while (r == 0) {
 		r = read_line(fd, reply, size, timeout_ms);
 		if (r == 0 && (!until || strncmp(reply, until, strlen(until)) == 0))

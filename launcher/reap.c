@@ -36,8 +36,13 @@ static void reap_one(const char *name)
 	struct state_lock *l = NULL;
 	struct state s = {0};
 	bool kept;
+	int r = state_lock_dead(name, &l);
 
-	if (state_lock_dead(name, &l) < 0)
+	/* A directory without its lock file: a launch killed between the two (or while it
+	 * removed them). Nothing else is made before the lock is held. */
+	if (r == -ENOENT)
+		state_remove_empty(name);
+	if (r < 0)
 		return; /* alive, being reaped by another command, or gone */
 	if (state_load(name, &s) < 0) {
 		/* A lock file but no readable record: a launch killed before it wrote one,

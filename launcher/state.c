@@ -124,6 +124,9 @@ static int lock_dir(const char *dir, bool create, int *ret_fd)
 		}
 		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | (create ? O_CREAT : 0),
 		          0600);
+		/* The directory went between our mkdir and open (state_remove_empty): again. */
+		if (fd < 0 && errno == ENOENT && create)
+			continue;
 		if (fd < 0)
 			return -errno;
 		if (flock(fd, LOCK_EX | LOCK_NB) < 0)
@@ -221,6 +224,18 @@ int state_lock_dead(const char *name, struct state_lock **ret)
 	}
 	*ret = l;
 	return 0;
+}
+
+void state_remove_empty(const char *name)
+{
+	char dir[PATH_MAX];
+
+	if (!name_ok(name))
+		return;
+	(void)snprintf(dir, sizeof(dir), "%s/%s", STATE_ROOT, name);
+	/* Fails unless empty: a claim's lock file, once made, keeps it (lock_dir retries). */
+	if (rmdir(dir) == 0 && rmdir(STATE_ROOT) == 0)
+		(void)rmdir(STATE_BASE);
 }
 
 bool state_is_live(const char *name)

@@ -82,6 +82,9 @@ bool state_is_live(const char *name);
 /* Takes the lock of a record whose monitor is gone (for cleaning up): 0, -EBUSY (alive, or
  * being cleaned by someone else), -ENOENT. */
 int state_lock_dead(const char *name, struct state_lock **ret);
+/* Removes NAME's directory if it is empty (no lock file: its launch was killed before it
+ * made one), and the roots with it when they are empty. */
+void state_remove_empty(const char *name);
 /* Every name under STATE_ROOT, sorted, NULL-terminated; free with state_names_free. */
 int state_names(char ***ret);
 void state_names_free(char **names);

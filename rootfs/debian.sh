@@ -15,12 +15,12 @@ usage: rootfs/debian.sh DIR [--suite SUITE] [--include PKG[,PKG...]] [--mirror U
 Builds a minimal (--variant=minbase) root filesystem in DIR with debootstrap, as root.
   --suite SUITE     Debian suite (default: bookworm)
   --include PKGS    extra packages, comma-separated (e.g. nginx)
-  --mirror URL      archive (default: the one in /etc/apt/sources.list.d/debian.sources)
+  --mirror URL      archive (default: the host apt's, see tools/mirror.sh; or $BOX_DEBIAN_MIRROR)
 The build goes to DIR.tmp and is renamed to DIR when complete; DIR/.box-rootfs records the
 suite and packages, and a build with the same suite and packages is skipped.
 
 Ubuntu works the same way, as in the tutorial, given an Ubuntu suite and mirror, e.g.
-  rootfs/debian.sh ./rootfs/ubuntu --suite focal --mirror http://archive.ubuntu.com/ubuntu/
+  rootfs/debian.sh ./rootfs/ubuntu --suite focal --mirror UBUNTU_ARCHIVE_URL
 (needs Debian's ubuntu-keyring package; untested here: only Debian's archive is reachable).
 EOF
 }
@@ -30,12 +30,9 @@ die() {
 	exit 1
 }
 
+# The archive and proxy the host's apt uses (tools/mirror.sh): the repo names no mirror.
 default_mirror() {
-	local src=/etc/apt/sources.list.d/debian.sources url=""
-	if [[ -r $src ]]; then
-		url=$(awk '/^URIs:/ { print $2; exit }' "$src")
-	fi
-	echo "${url:-http://deb.debian.org/debian}"
+	"$(dirname "$0")/../tools/mirror.sh" archive
 }
 
 # Unmount everything below $1 (debootstrap mounts proc/sys in the target and an interrupted
@@ -98,7 +95,14 @@ main() {
 	[[ -n $dir ]] || { usage >&2; exit 2; }
 	[[ $(id -u) == 0 ]] || die "debootstrap needs root"
 	command -v debootstrap >/dev/null || die "debootstrap not found (apt-get install debootstrap)"
-	mirror=${mirror:-$(default_mirror)}
+	[[ -n $mirror ]] || mirror=$(default_mirror) || die "no archive to build from: give --mirror URL"
+	# debootstrap fetches with wget, which reads http_proxy; apt's own proxy setting does
+	# not reach it, so pass that on.
+	local proxy
+	proxy=$("$(dirname "$0")/../tools/mirror.sh" proxy)
+	if [[ -z ${http_proxy:-} && -n $proxy ]]; then
+		export http_proxy=$proxy
+	fi
 	dir=${dir%/}
 
 	# Even when DIR is up to date: a rootfs other users can reach is a setuid hole.

@@ -24,6 +24,18 @@ export SHUNIT_COLOR=none
 BOX_TEST_MARK=box-test-$$-$RANDOM$RANDOM
 export BOX_TEST_MARK
 
+# A command or function the suite names but nobody defined (a helper renamed or nested by
+# mistake) makes bash print "command not found" and go on with status 127, which `|| return 0`
+# would turn into a silent pass. Bash runs this hook in a subshell: it leaves a note that the
+# test's end reads, and the test fails.
+_box_cnf_note=${TMPDIR:-/tmp}/box-test-cnf.$$
+command_not_found_handle()
+{
+	echo "$0: $1: command not found" >&2
+	echo "$1" >>"$_box_cnf_note"
+	return 127
+}
+
 # --- per-test state ---------------------------------------------------------------------------
 
 setUp()
@@ -59,9 +71,15 @@ tearDown()
 # count a skipped test as passed, so run.sh counts these lines instead.
 _box_report_result()
 {
-	local name=${_shunit_test_:-unknown}
+	local name=${_shunit_test_:-unknown} missing=
 
-	if [ "${_shunit_name_:-}" = EXIT ]; then
+	if [ -s "$_box_cnf_note" ]; then
+		missing=$(sort -u "$_box_cnf_note" | paste -sd' ')
+		rm -f "$_box_cnf_note"
+	fi
+	if [ -n "$missing" ]; then
+		echo "--- FAIL: $name (command not found: $missing)"
+	elif [ "${_shunit_name_:-}" = EXIT ]; then
 		echo "--- FAIL: $name (the suite exited during the test)"
 	elif [ "${__shunit_testSuccess:-0}" != "${SHUNIT_TRUE:-0}" ]; then
 		echo "--- FAIL: $name"
@@ -315,6 +333,7 @@ oneTimeSetUp()
 	_box_mounts_before=$(_box_mounts)
 	_box_cgroups_before=$(_box_test_cgroups)
 	_box_suite_done=0
+	rm -f "$_box_cnf_note"
 	if declare -F box_suite_setup >/dev/null; then
 		box_suite_setup
 	fi
@@ -330,6 +349,10 @@ oneTimeTearDown()
 		box_suite_teardown
 	fi
 	leak_check
+	if [ -s "$_box_cnf_note" ]; then
+		echo "--- LEAK: outside any test, command not found: $(sort -u "$_box_cnf_note" | paste -sd' ')"
+	fi
+	rm -f "$_box_cnf_note"
 	return 0
 }
 
@@ -338,7 +361,8 @@ oneTimeTearDown()
 _box_runtime_dirs()
 {
 	local d
-	for d in /run/box /var/log/box /run/box-oci; do
+	# Sorted (comm needs it): /run/box, /run/box-oci, /var/log/box.
+	for d in /run/box /run/box-oci /var/log/box; do
 		[ -e "$d" ] && echo "$d"
 	done
 	return 0
@@ -346,7 +370,7 @@ _box_runtime_dirs()
 
 _box_mounts()
 {
-	awk '{ print $1, $5 }' /proc/self/mountinfo | sort
+	awk '{ print $1, $5 }' /proc/self/mountinfo | LC_ALL=C sort
 }
 
 _box_test_cgroups()
@@ -354,7 +378,7 @@ _box_test_cgroups()
 	local d
 	for d in /sys/fs/cgroup$BOX_TEST_CGROUP_PARENT /sys/fs/cgroup/*$BOX_TEST_CGROUP_PARENT; do
 		[ -d "$d" ] && find "$d" -mindepth 1 -type d 2>/dev/null
-	done | sort
+	done | LC_ALL=C sort
 }
 
 # Pids whose environment carries this suite's mark (env -u: the scanner itself must not).
@@ -390,12 +414,12 @@ leak_check()
 			echo "--- LEAK: mount $line"
 			;;
 		esac
-	done < <(comm -13 <(echo "$_box_mounts_before") <(_box_mounts))
+	done < <(LC_ALL=C comm -13 <(echo "$_box_mounts_before") <(_box_mounts))
 	while read -r line; do
 		echo "--- LEAK: runtime directory $line ($(find "$line" -mindepth 1 2>/dev/null | head -5 | tr '\n' ' '))"
-	done < <(comm -13 <(echo "$_box_dirs_before") <(_box_runtime_dirs))
+	done < <(LC_ALL=C comm -13 <(echo "$_box_dirs_before") <(_box_runtime_dirs))
 	# Suites run side by side under /box-test: only names that carry this suite's pid count.
 	while read -r line; do
 		[[ $line =~ (^|[^0-9])$$([^0-9]|$) ]] && echo "--- LEAK: cgroup $line"
-	done < <(comm -13 <(echo "$_box_cgroups_before") <(_box_test_cgroups))
+	done < <(LC_ALL=C comm -13 <(echo "$_box_cgroups_before") <(_box_test_cgroups))
 }

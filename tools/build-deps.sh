@@ -12,19 +12,17 @@ rm -rf "$prefix"
 mkdir -p "$work/apt/lists/partial" "$work/apt/cache" "$work/apt/sources.list.d" \
 	"$prefix/include" "$prefix/lib"
 
-# A private apt directory with deb-src entries, so the host's apt setup is
-# left as it is. The security archive keeps no sources for older point
-# releases, so only the main suites are used.
-awk 'BEGIN { RS = ""; ORS = "\n\n" } !/debian-security/' \
-	/etc/apt/sources.list.d/debian.sources |
-	sed 's/^Types: deb$/Types: deb-src/' >"$work/apt/sources.list.d/src.sources"
+# A private apt directory with deb-src entries for the archive the host's apt uses
+# (tools/mirror.sh), so the host's apt setup is left as it is. The security archive keeps
+# no sources for older point releases, so only the main suites are used.
+mirror=$("$(dirname "$0")/mirror.sh" archive)
+printf '%s\n' 'Types: deb-src' "URIs: $mirror" 'Suites: bookworm bookworm-updates' 'Components: main' \
+	'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' >"$work/apt/sources.list.d/src.sources"
 # The archive no longer holds libinih 55's tarballs (bookworm's .dsc is listed,
 # its orig.tar.gz answers 404): inih alone comes from the next release's
 # sources, asked for by name (libinih/trixie) so libuv and libcap stay bookworm's.
-sed -n 's/^URIs: //p' "$work/apt/sources.list.d/src.sources" | head -n1 |
-	awk '{ printf "Types: deb-src\nURIs: %s\nSuites: trixie\nComponents: main\n", $0 }
-	     END { print "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" }' \
-	>"$work/apt/sources.list.d/inih.sources"
+printf '%s\n' 'Types: deb-src' "URIs: $mirror" 'Suites: trixie' 'Components: main' \
+	'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' >"$work/apt/sources.list.d/inih.sources"
 apt_opts=(-q -o "Dir::Etc::SourceParts=$work/apt/sources.list.d"
 	-o Dir::Etc::SourceList=/dev/null
 	-o "Dir::State::Lists=$work/apt/lists" -o "Dir::Cache=$work/apt/cache"

@@ -107,24 +107,28 @@ test_tcp_readiness_check()
 	boxinit_wait 15 || return
 }
 
-# Timestamps (ns, from date +%s%N) of each start of a failing service; the gaps in ms.
+# Each run of a failing service notes when it started and, last thing before it exits, when
+# it ends (ns, date +%s%N). A gap, in ms, runs from one run's end note to the next run's start
+# note: the back-off delay lies wholly inside it however late a loaded machine runs either
+# note, so it is never shorter than the delay.
 restart_gaps()
 {
-	awk 'NR > 1 { print int(($1 - p) / 1000000) } { p = $1 }' "$TEST_TMP/starts"
+	paste "$TEST_TMP/starts" <(sed '$d' "$TEST_TMP/ends" | sed '1i 0') |
+		awk 'NR > 1 { print int(($1 - $2) / 1000000) }'
 }
 
 restart_on_failure_backs_off_exponentially()
 {
 	local gaps g first= last= i=0
-	printf '[flaky]\ncommand = sh -c "date +%%s%%N >>%s/starts; exit 1"\nmax-failures = 6\n' \
-		"$TEST_TMP" >"$TEST_TMP/conf"
+	printf '[flaky]\ncommand = sh -c "date +%%s%%N >>%s/starts; date +%%s%%N >>%s/ends; exit 1"\nmax-failures = 6\n' \
+		"$TEST_TMP" "$TEST_TMP" >"$TEST_TMP/conf"
 	boxinit_run "$1" -c "$TEST_TMP/conf" || return
 	assertEquals "non-essential service gave up: exit 0" 0 "$EXIT_CODE"
 	assertEquals "started max-failures times" 6 "$(wc -l <"$TEST_TMP/starts")"
 	gaps=$(restart_gaps | tr '\n' ' ')
 	# 100 ms doubling: each gap is at least its delay (so the fifth is >= 1.6 s). The time
 	# a start takes adds to every gap, by hundreds of ms now and then on an emulated VM, so
-	# neighbouring gaps are not compared; a schedule that does not grow (a fixed 1.6 s, say)
+	# neighbouring gaps are not compared for growth; a schedule that does not grow (a fixed 1.6 s, say)
 	# is caught by the first gap, which must stay well under half the last.
 	for g in $gaps; do
 		assertTrue "gap $i ($g ms) >= $((100 << i)) ms (gaps: $gaps)" "[ $g -ge $((100 << i)) ]"
@@ -237,13 +241,27 @@ test_reader_that_stops_reading_does_not_block_boxinit()
 	BOXINIT_PID=$!
 	JOB_PID=$BOXINIT_PID
 	track_pid "$BOXINIT_PID"
-	sleep 1
+	# The output is stuck once the FIFO is full (boxinit then drops lines rather than wait).
+	wait_until 20 fifo_full "$TEST_TMP/fifo" || fail "the FIFO never filled"
 	n1=$(wc -l <"$TEST_TMP/ticks")
 	wait_until 10 eval '[ "$(wc -l <"$TEST_TMP/ticks")" -gt $((n1 + 3)) ]'
 	assertTrue "services are still restarted while the output is stuck" $?
 	kill -TERM "$BOXINIT_PID"
 	boxinit_wait 10 || return
 	assertEquals "exit status" 0 "$EXIT_CODE"
+}
+
+# Whether FIFO $1 holds all it can take but less than a page (FIONREAD against its size).
+fifo_full()
+{
+	python3 - "$1" <<-'PY'
+		import array, fcntl, os, sys, termios
+		fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
+		n = array.array("i", [0])
+		fcntl.ioctl(fd, termios.FIONREAD, n)
+		size = fcntl.fcntl(fd, 1032)  # F_GETPIPE_SZ
+		sys.exit(0 if n[0] > size - 4096 else 1)
+	PY
 }
 
 . "$SHUNIT2"

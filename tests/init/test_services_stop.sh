@@ -114,7 +114,7 @@ test_service_ignoring_sigterm_is_killed_at_its_stop_timeout()
 	}
 	t0=$(now_us)
 	kill -TERM "$BOXINIT_PID"
-	sleep 0.5
+	wait_until 10 file_has "$TEST_TMP/out" '^\[stubborn\] term$' || fail "stubborn never got SIGTERM"
 	assertTrue "still waiting inside the stop-timeout" "proc_alive $BOXINIT_PID"
 	boxinit_wait 20 || return
 	t1=$(now_us)
@@ -133,7 +133,7 @@ service_ignoring_sigterm_is_killed_at_the_global_deadline()
 		return
 	}
 	kill -TERM "$BOXINIT_PID"
-	sleep 0.3
+	wait_until 10 file_has "$TEST_TMP/out" '^\[stubborn\] term$' || fail "stubborn never got SIGTERM"
 	assertTrue "boxinit waits during the grace" "proc_alive $BOXINIT_PID"
 	# The default grace is 10 s: ending within 8 s means the 3 s deadline did it.
 	boxinit_wait 8 || return
@@ -156,7 +156,7 @@ test_second_sigterm_kills_services_at_once()
 	boxinit_start pid1 --grace 60 --service "stubborn=$PROBE ignore-term 60" || return
 	wait_until 10 file_has "$TEST_TMP/out" '^\[stubborn\] ready=1$' || return
 	kill -TERM "$BOXINIT_PID"
-	sleep 0.3
+	wait_until 10 file_has "$TEST_TMP/out" '^\[stubborn\] term$' || fail "stubborn never got SIGTERM"
 	assertTrue "boxinit waits after the first SIGTERM" "proc_alive $BOXINIT_PID"
 	kill -TERM "$BOXINIT_PID"
 	boxinit_wait 10 || return
@@ -193,7 +193,9 @@ test_main_command_status_wins_and_services_stop_after_it()
 {
 	write_service_script
 	service_section helper >"$TEST_TMP/conf"
-	boxinit_start pid1 -c "$TEST_TMP/conf" -- sh -c 'sleep 0.5; exit 3' || return
+	# The command ends once the service is up (its SIGTERM trap set), not after a guess.
+	boxinit_start pid1 -c "$TEST_TMP/conf" -- sh -c \
+		"until grep -qx '\[helper\] helper up' '$TEST_TMP/out'; do sleep 0.05; done; exit 3" || return
 	boxinit_wait 15 || return
 	assertEquals "exit status is the main command's" 3 "$EXIT_CODE"
 	assertEquals "the service was stopped when the command ended" helper \
@@ -211,7 +213,9 @@ daemon_left_by_a_service_is_kept_then_stopped()
 		fail "the daemon did not start: $(cat "$TEST_TMP/err")"
 		return
 	}
-	sleep 0.5
+	# The starter has exited and been reaped: the daemon is alone.
+	wait_until 10 eval '[ "$(live_descendants | wc -w)" = 1 ]' ||
+		fail "more than the daemon left: $(live_descendants)"
 	daemon=$(live_descendants)
 	assertTrue "boxinit stays up for the daemon" "proc_alive $BOXINIT_PID"
 	assertEquals "the daemon is the one process left" 1 "$(echo "$daemon" | wc -w)"

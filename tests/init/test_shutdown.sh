@@ -73,7 +73,8 @@ ignoring_process_is_killed_at_the_end_of_the_grace()
 		return
 	cmd=$(live_descendants)
 	kill -TERM "$BOXINIT_PID"
-	sleep 0.5
+	# boxinit forwarded it and the command shrugged it off: the grace is running.
+	wait_until 10 file_has "$TEST_TMP/out" '^term$' || fail "the command never got SIGTERM"
 	assertTrue "boxinit waits during the grace" "proc_alive $BOXINIT_PID"
 	assertTrue "the command ignores SIGTERM and lives on" "proc_alive $cmd"
 	# The default grace is 10 s: ending within 8 s means --grace 3 was applied.
@@ -97,7 +98,7 @@ test_second_sigterm_kills_at_once()
 	boxinit_start pid1 --keep-running --grace 30 -- "$PROBE" ignore-term 60 && probe_ready ||
 		return
 	kill -TERM "$BOXINIT_PID"
-	sleep 0.2
+	wait_until 10 file_has "$TEST_TMP/out" '^term$' || fail "the command never got SIGTERM"
 	assertTrue "boxinit waits after the first SIGTERM" "proc_alive $BOXINIT_PID"
 	kill -TERM "$BOXINIT_PID"
 	boxinit_wait 10 || return

@@ -316,8 +316,16 @@ debian_rootfs_problem()
 	local mirror
 	[ -f "$BOX_DEBIAN_ROOTFS/.box-rootfs" ] &&
 		grep -qx 'suite=bookworm include=nginx' "$BOX_DEBIAN_ROOTFS/.box-rootfs" && return 0
-	mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null)
-	mirror=${mirror:-http://deb.debian.org/debian}
+	if ! mirror=$("$BOX_ROOT/tools/mirror.sh" archive 2>&1); then
+		echo "$mirror: cannot build rootfs/debian"
+		return 0
+	fi
+	if ! curl -sf -o /dev/null --max-time 20 "$mirror/dists/bookworm/Release"; then
+		echo "the Debian archive ($mirror) is unreachable: cannot build rootfs/debian"
+		return 0
+	fi
+	make -C "$BOX_ROOT" rootfs >&2 || echo "BUILD FAILED"
+}
 
 # In a test: 0 when rootfs/debian is ready; otherwise the test fails (the build failed with
 # the archive reachable) or is skipped (no archive), and 1.
@@ -333,12 +341,6 @@ require_debian_rootfs()
 		return 1
 	fi
 	return 0
-}
-	if ! curl -sf -o /dev/null --max-time 20 "$mirror/dists/bookworm/Release"; then
-		echo "the Debian archive ($mirror) is unreachable: cannot build rootfs/debian"
-		return 0
-	fi
-	make -C "$BOX_ROOT" rootfs >&2 || echo "BUILD FAILED"
 }
 
 # --- user namespaces -------------------------------------------------------------------------

@@ -100,7 +100,11 @@ test_only_lo_exists_and_it_is_up()
 test_loopback_answers_inside()
 {
 	require_root || return 0
-	box_run -- sh -c 'nc -l -p 8080 >/dev/null & sleep 0.3; echo hi | nc -w 2 127.0.0.1 8080'
+	# The client waits for the listener in /proc/net/tcp (or tcp6; port 0x1F90, state 0A: LISTEN).
+	box_run -- sh -c 'nc -l -p 8080 >/dev/null &
+		i=0; until grep -qE ":1F90 0+:0000 0A" /proc/net/tcp /proc/net/tcp6 2>/dev/null; do
+			i=$((i + 1)); [ $i -lt 2000 ] || exit 9; sleep 0.01; done
+		echo hi | nc -w 2 127.0.0.1 8080'
 	assertEquals "exit status: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
 }
 

@@ -198,4 +198,25 @@ test_name_of_a_dead_launch_can_be_reused()
 	assertEquals "same name again: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
 }
 
+# Found by the soak (make soak): a launch SIGKILLed between the making of its record's
+# directory and of the lock file in it left a directory that no later command removed.
+test_next_command_removes_a_record_directory_without_its_lock()
+{
+	require_root || return 0
+	local name had_root=1
+	name=$(bt_name)
+	[ -d "$BOX_RECORDS" ] || had_root=0
+	mkdir -p "$BOX_RECORDS/$name" || fail "mkdir"
+	on_teardown rmdir "$BOX_RECORDS/$name"
+	box_cmd list
+	assertEquals "list: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
+	assertFalse "the directory without a lock went" "[ -e '$BOX_RECORDS/$name' ]"
+	if [ "$had_root" = 0 ]; then
+		assertFalse "and the roots, which it alone kept" "[ -e '$BOX_RECORDS' ]"
+	fi
+	# A directory with a lock file and a record is not this case: the reaper's.
+	box_run --name "$name" -- true
+	assertEquals "the name is free: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
+}
+
 . "$SHUNIT2"

@@ -69,6 +69,64 @@ test_detach_failure_is_reported_by_the_call()
 	assert_launch_error "a bad option"
 }
 
+# The freezer file of cgroup PATH (v1 freezer.state FROZEN/THAWED, v2 cgroup.freeze 1/0).
+_freeze()
+{
+	if [ -e "/sys/fs/cgroup/freezer$1/freezer.state" ]; then
+		local state=THAWED
+		[ "$2" = 1 ] && state=FROZEN
+		echo "$state" >"/sys/fs/cgroup/freezer$1/freezer.state"
+	else
+		echo "$2" >"/sys/fs/cgroup$1/cgroup.freeze"
+	fi
+}
+
+_rmdir_cgroup()
+{
+	local d
+	for d in "/sys/fs/cgroup$1" /sys/fs/cgroup/*"$1"; do
+		[ -d "$d" ] && rmdir "$d"
+	done
+	return 0
+}
+
+# Found by the soak (make soak): a `launch -d` killed before it printed the name (the
+# container's set-up not finished) left the container running, with nobody knowing its name.
+# Its monitor now gets SIGTERM when the waiting launch dies before the command has started.
+# The set-up is held open by a frozen cgroup parent: the container's first process is frozen
+# as it joins its cgroup, so it never reports started until the parent thaws.
+test_detach_killed_before_started_takes_the_container_with_it()
+{
+	require_root || return 0
+	local parent=$BOX_TEST_CGROUP_PARENT/$BT_PREFIX-frozen d pid name
+	name=$(bt_name)
+	# v1: the freezer hierarchy; v2: the unified one.
+	d=/sys/fs/cgroup$parent
+	[ -d /sys/fs/cgroup/freezer ] && d=/sys/fs/cgroup/freezer$parent
+	mkdir -p "$d" || fail "mkdir $d"
+	on_teardown _rmdir_cgroup "$parent"
+	on_teardown _freeze "$parent" 0
+	_freeze "$parent" 1 || {
+		skip_test "no freezer for $parent"
+		return 0
+	}
+	"$LAUNCH" -d --name "$name" --cgroup-parent "$parent" "$BOX_ROOTFS" -- sleep 300 \
+		</dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err" &
+	pid=$!
+	track_pid "$pid"
+	on_teardown "$LAUNCH" rm -f "$name"
+	wait_until 10 eval '[ -n "$(record_get "$name" pid1 pid)" ]' ||
+		fail "no container being set up: $(cat "$TEST_TMP/err")"
+	assertTrue "the caller still waits" "proc_alive $pid"
+	assertEquals "no name printed yet" "" "$(cat "$TEST_TMP/out")"
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null
+	_freeze "$parent" 0
+	assertTrue "the container went with its caller" \
+		"wait_until 15 eval '[ ! -e /run/box/containers/$name ]'"
+	assertTrue "no container process left" "wait_until 10 _bt_no_rootfs_procs"
+}
+
 test_list_shows_running_containers_and_json_parses()
 {
 	require_root || return 0
@@ -301,6 +359,23 @@ test_logs_of_a_kept_container_and_rm()
 	assert_launch_error "logs of a removed container"
 }
 
+# Found by the soak (make soak): rm -f of a running container that was not kept killed it,
+# then failed (125, "No such file or directory") on the record its monitor had just removed.
+test_rm_force_of_a_running_container_succeeds_and_leaves_nothing()
+{
+	require_root || return 0
+	box_detach -- sleep 600 || return 0
+	assertEquals "launch -d: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
+	local pid1
+	pid1=$(record_get "$BOX_NAME" pid1 pid)
+	box_cmd rm -f "$BOX_NAME"
+	assertEquals "rm -f's status (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
+	assertEquals "rm -f says nothing" "" "$(cat "$TEST_TMP/err")"
+	assertTrue "its PID 1 is gone" "proc_dead '${pid1:-0}'"
+	assertFalse "its record is gone" "[ -e '$BOX_RECORDS/$BOX_NAME' ]"
+	assertFalse "its log is gone" "[ -e '/var/log/box/$BOX_NAME.log' ]"
+}
+
 test_service_control()
 {
 	require_root || return 0
@@ -343,10 +418,20 @@ test_service_control()
 	box_cmd stop -t 1 "$BOX_NAME"
 }
 
+# Whether process $1 is blocked in poll(2) on one descriptor with no timeout: what
+# `launch wait` does once it has asked the monitor, and only then.
+waits_on_the_monitor()
+{
+	local nr nfds timeout
+	[ -n "$1" ] || return 1
+	read -r nr _ nfds timeout _ <"/proc/$1/syscall" 2>/dev/null || return 1
+	[ "$nr" = 7 ] && [ "$nfds" = 0x1 ] && [ "$timeout" = 0xffffffffffffffff ]
+}
+
 test_stop_kill_and_wait()
 {
 	require_root || return 0
-	local waiter
+	local waiter child
 	box_detach -- sh -c 'trap "exit 5" TERM; while :; do sleep 1 & wait $!; done' || return 0
 	box_cmd stop -t 10 "$BOX_NAME"
 	assertEquals "stop prints the status" "$BOX_NAME: exited with 5" "$(cat "$TEST_TMP/out")"
@@ -354,7 +439,11 @@ test_stop_kill_and_wait()
 	timeout 30 "$LAUNCH" wait "$BOX_NAME" &
 	waiter=$!
 	track_pid $waiter
-	sleep 0.3
+	# Asked and waiting: `launch wait` (timeout's child) blocks in poll on the monitor's socket.
+	# (The children file ends without a newline: read says 1 and still sets child.)
+	wait_until 20 eval 'read -r child _ <"/proc/$waiter/task/$waiter/children";
+		waits_on_the_monitor "$child"' ||
+		fail "launch wait never waited on the monitor"
 	box_cmd kill -s KILL "$BOX_NAME"
 	assertEquals "kill" 0 "$BOX_RC"
 	wait "$waiter"

@@ -250,7 +250,7 @@ test_task_kill_sends_term_then_kill_gives_137()
 
 	READY=ready=1 ctd_run_bg -- probe ignore-term 60 || return 0
 	tctr tasks kill "$CID" >/dev/null 2>&1
-	sleep 1
+	wait_until 20 file_has "$TEST_TMP/$CID.out" '^term$' || fail "the task never got SIGTERM"
 	assertEquals "SIGTERM is ignored" RUNNING "$(ctd_task_status "$CID")"
 	tctr tasks kill --signal KILL "$CID" >/dev/null 2>"$TEST_TMP/err"
 	RC=$?

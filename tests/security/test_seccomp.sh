@@ -35,9 +35,12 @@ test_busybox_applets_work_under_the_default_profile()
 	require_root || return 0
 	mkdir "$TEST_TMP/w"
 	box_run -v "$TEST_TMP/w:/w" -w /w -- sh -c '
+		# Each client waits for its listener in /proc/net/tcp or tcp6 (state 0A: LISTEN).
+		listening() { i=0; until grep -qE ":$1 0+:0000 0A" /proc/net/tcp /proc/net/tcp6 2>/dev/null; do
+			i=$((i + 1)); [ $i -lt 2000 ] || return 1; sleep 0.01; done; }
 		(printf "HTTP/1.0 200 OK\r\nContent-Length: 6\r\n\r\nhello\n" | nc -l -p 8080 >/dev/null) &
-		sleep 0.3; echo "wget=$(wget -q -O - http://127.0.0.1:8080/)"; wait
-		(nc -l -p 8081 >nc.out) & sleep 0.3; echo via-nc | nc 127.0.0.1 8081; wait
+		listening 1F90; echo "wget=$(wget -q -O - http://127.0.0.1:8080/)"; wait
+		(nc -l -p 8081 >nc.out) & listening 1F91; echo via-nc | nc 127.0.0.1 8081; wait
 		echo "nc=$(cat nc.out)"
 		echo "ls=$(ls / | grep -c .)"
 		echo "ps=$(ps -o pid,comm | awk "\$2 == \"boxinit\"" | wc -l)"

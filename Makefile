@@ -43,11 +43,8 @@ LAUNCH_OBJ   := $(patsubst %.c,$(BUILD)/host/%.o,$(LAUNCH_SRC))
 UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
                 $(BUILD)/tests/cgroup_driver
 
-<<<<<<< HEAD
-.PHONY: all deps check check-v2 check-asan asan unit lint format bench demo rootfs clean distclean man install \
-=======
-.PHONY: all deps check check-v2 soak unit lint format bench demo rootfs clean distclean man install \
->>>>>>> main
+.PHONY: all deps check check-v2 check-asan asan soak unit lint format bench demo rootfs clean \
+        distclean man install \
         uninstall
 MAN := $(BUILD)/man/launch.1 $(BUILD)/man/boxinit.8 $(BUILD)/man/boxinit.conf.5 $(BUILD)/man/box.8
 all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/box $(BUILD)/probe $(BUILD)/attack $(BUILD)/allowed $(BUILD)/holdfork $(MAN)

@@ -69,7 +69,8 @@ int cgroup_v1_devices(const char *dir, const struct cgroup_limits *lim)
 {
 	_cleanup_free_ char *path = NULL;
 	_cleanup_close_ int fd = -1;
-	char buf[32];
+	/* "b 9223372036854775807:9223372036854775807 rwm" fits: no rule is ever truncated. */
+	char buf[64];
 	const char *rule;
 	int r;
 

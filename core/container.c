@@ -24,6 +24,7 @@
 #include "sync.h"
 #include "syscalls.h"
 #include "util.h"
+#include "waiter.h"
 
 #define DEFAULT_CGROUP_PARENT "/box-oci"
 
@@ -488,11 +489,7 @@ static int wait_ready(struct child *c, pid_t pid)
 
 static void kill_child(pid_t pid)
 {
-	if (pid <= 0)
-		return;
-	(void)kill(pid, SIGKILL);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	waiter_kill(pid);
 }
 
 #define MAX_ID_MAPS 340 /* lines per map the kernel takes (5.0 and later) */

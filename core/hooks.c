@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "waiter.h"
 
 static _Noreturn void hook_child(const struct spec_hook *h, int in)
 {
@@ -44,10 +45,7 @@ static int wait_hook(pid_t pid, int timeout_s, int *ret_status)
 			(void)kill(pid, SIGKILL);
 	}
 	(void)safe_close(pfd);
-	while (waitpid(pid, ret_status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return 0;
+	return waiter_wait(pid, ret_status);
 }
 
 static int run_one(const struct spec_hook *h, const char *state, int *ret_status)

@@ -598,6 +598,17 @@ static void control_request(void *data, const char *req, char *out, size_t size)
 	}
 }
 
+/* A handle still open at the end is a bug: name its type, the fd it holds if any. */
+static void log_open_handle(uv_handle_t *h, void *arg)
+{
+	uv_os_fd_t fd = -1;
+
+	(void)arg;
+	(void)uv_fileno(h, &fd);
+	log_error("event loop: a %s handle is still open (fd %d)", uv_handle_type_name(h->type),
+	          (int)fd);
+}
+
 int supervisor_close(struct supervisor *s)
 {
 	int r;
@@ -618,8 +629,12 @@ int supervisor_close(struct supervisor *s)
 	outsink_close(&s->err);
 	(void)uv_run(&s->loop, UV_RUN_DEFAULT);
 	r = uv_loop_close(&s->loop);
-	if (r < 0)
+	if (r < 0) {
+		uv_walk(&s->loop, log_open_handle, NULL);
 		return log_errno(r, "close event loop");
+	}
+	/* tests/init/test_loop_close.sh looks for this line on every way out. */
+	log_debug("event loop closed: no handle left");
 	free(s->svcs);
 	s->svcs = NULL;
 	s->n_svcs = 0;

@@ -22,6 +22,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "util.h"
+#include "waiter.h"
 
 #define SERVICE_SOCK      "/dev/boxinit.sock" /* boxinit's CONTROL_PATH */
 #define SERVICE_REPLY     16384
@@ -61,7 +62,7 @@ static int ask_inside(const char *request, int out)
 int service_query(const struct state *s, const char *request, json_t **ret)
 {
 	char root[64], buf[SERVICE_REPLY + 1];
-	int fd, status;
+	int fd, status, r;
 	ssize_t n;
 	pid_t pid;
 
@@ -79,15 +80,16 @@ int service_query(const struct state *s, const char *request, json_t **ret)
 	}
 	n = read_all(fd, buf, sizeof(buf) - 1);
 	(void)close(fd);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	r = waiter_wait(pid, &status);
+	if (r < 0)
+		return r;
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		return -WEXITSTATUS(status);
 	if (n <= 0)
 		return -EBADMSG;
 	buf[n] = '\0';
 	*ret = json_loads(buf, 0, NULL);
-	return *ret && json_is_object(*ret) ? 0 : -EBADMSG;
+	return json_is_object(*ret) ? 0 : -EBADMSG;
 }
 
 /* What the container said, printed without its control characters. */

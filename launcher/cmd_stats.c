@@ -215,7 +215,7 @@ static void print_sample(struct watched *v, size_t n, bool json, bool redraw)
 		json_decref(a);
 	} else {
 		if (redraw)
-			fputs("\033[H\033[2J", stdout);
+			(void)fputs("\033[H\033[2J", stdout);
 		printf("%-20s %-8s %-24s %-8s %-10s %-12s %-22s %s\n", "NAME", "CPU %",
 		       "MEM USAGE / LIMIT", "MEM %", "MEM PEAK", "PIDS", "IO READ / WRITE", "OOM");
 		for (size_t i = 0; i < n; i++)

@@ -440,7 +440,7 @@ static int parse_flag(int opt, struct launch_config *c)
 		c->keep = true;
 		return 0;
 	case 'h':
-		fputs(usage, stdout);
+		(void)fputs(usage, stdout);
 		return 1;
 	case 'V':
 		printf("launch %s\n", BOX_VERSION);

@@ -43,6 +43,7 @@
 #include "syscalls.h"
 #include "userns.h"
 #include "util.h"
+#include "waiter.h"
 
 struct launch {
 	const struct launch_config *cfg;
@@ -447,13 +448,9 @@ static int supervise(struct launch *l)
 /* A child left on an error path is killed and reaped here, never leaked. */
 static void kill_child(struct launch *l)
 {
-	int status;
-
 	if (l->pid <= 0 || l->reaped)
 		return;
-	(void)kill(l->pid, SIGKILL);
-	while (waitpid(l->pid, &status, 0) < 0 && errno == EINTR)
-		;
+	waiter_kill(l->pid);
 	l->reaped = true;
 }
 

@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "util.h"
+#include "waiter.h"
 
 extern char **environ;
 
@@ -54,7 +55,7 @@ _noreturn_ static void exec_tool(char *const argv[], int errfd)
 static int run_tool(char *const argv[], char *err, size_t err_size)
 {
 	_cleanup_close_ int rd = -1;
-	int status;
+	int status, r;
 	ssize_t n;
 	pid_t pid;
 
@@ -66,9 +67,9 @@ static int run_tool(char *const argv[], char *err, size_t err_size)
 	n = read_all(rd, err, err_size - 1);
 	err[n > 0 ? n : 0] = '\0';
 	err[strcspn(err, "\n")] = '\0';
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
+	r = waiter_wait(pid, &status);
+	if (r < 0)
+		return r;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
 }
 

@@ -23,6 +23,7 @@
 
 #include "log.h"
 #include "util.h"
+#include "waiter.h"
 
 #define SLIRP_BIN      "slirp4netns"
 #define SLIRP_READY_MS 10000
@@ -80,7 +81,7 @@ static int wait_ready(struct slirp *s, int ready)
 	if (read(ready, &c, 1) == 1 && c == '1')
 		return 0;
 	/* EOF: it ended before it was ready. */
-	if (waitpid(s->pid, &status, 0) == s->pid) {
+	if (waiter_wait(s->pid, &status) == 0) {
 		s->pid = 0;
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
 			log_error(
@@ -210,8 +211,6 @@ out:
 
 void slirp_stop(struct slirp *s)
 {
-	int status;
-
 	if (!s)
 		return;
 	s->exit_fd = safe_close(s->exit_fd);
@@ -219,13 +218,10 @@ void slirp_stop(struct slirp *s)
 		/* The closed descriptor ends it; a slirp4netns stuck elsewhere is killed. */
 		struct pollfd none = {.fd = -1};
 
-		for (int i = 0; i < 50 && waitpid(s->pid, &status, WNOHANG) == 0; i++)
+		for (int i = 0; i < 50 && waiter_poll(s->pid, NULL) == 0; i++)
 			(void)poll(&none, 0, 20);
-		if (waitpid(s->pid, &status, WNOHANG) == 0) {
-			(void)kill(s->pid, SIGKILL);
-			while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
-				;
-		}
+		if (waiter_poll(s->pid, NULL) == 0)
+			waiter_kill(s->pid);
 	}
 	(void)unlink(s->api);
 	free(s);

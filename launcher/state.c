@@ -189,8 +189,9 @@ int state_claim(const char *name, void (*cleanup)(const struct state *old), stru
 		return -EBUSY;
 	}
 	if (r < 0) {
+		(void)log_errno(r, "lock '%s'", l->dir);
 		lock_free(l);
-		return log_errno(r, "lock '%s'", l->dir);
+		return r;
 	}
 	/* A record under a lock we could take: its monitor is gone. */
 	r = state_load(name, &old);

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "sync.h"
 #include "util.h"
+#include "waiter.h"
 
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 static const int stops[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
@@ -92,12 +93,7 @@ static void handle_sync(int *syncfd, int flags, struct supervise_result *res)
 
 static bool reap(pid_t pid, int *status)
 {
-	pid_t w;
-
-	do
-		w = waitpid(pid, status, WNOHANG);
-	while (w < 0 && errno == EINTR);
-	return w == pid;
+	return waiter_poll(pid, status) == 1;
 }
 
 static void forward(pid_t pid, int sig)

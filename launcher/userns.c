@@ -17,6 +17,7 @@
 #include "log.h"
 #include "ns.h"
 #include "util.h"
+#include "waiter.h"
 
 #define SUBUID_FILE "/etc/subuid"
 #define SUBGID_FILE "/etc/subgid"
@@ -300,7 +301,7 @@ static int run_helper(const char *helper, pid_t pid, uint32_t id, uint32_t sub, 
 	char spid[16], sid[16], ssub[16], scount[16];
 	char *argv[] = {(char *)helper, spid, "0", sid, "1", "1", ssub, scount, NULL};
 	pid_t child;
-	int status;
+	int status, r;
 
 	(void)snprintf(spid, sizeof(spid), "%d", (int)pid);
 	(void)snprintf(sid, sizeof(sid), "%u", id);
@@ -313,9 +314,9 @@ static int run_helper(const char *helper, pid_t pid, uint32_t id, uint32_t sub, 
 		execv(helper, argv);
 		_exit(127);
 	}
-	while (waitpid(child, &status, 0) < 0)
-		if (errno != EINTR)
-			return log_errno(-errno, "wait for '%s'", helper);
+	r = waiter_wait(child, &status);
+	if (r < 0)
+		return log_errno(r, "wait for '%s'", helper);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		log_error("map the container's ids: '%s %s 0 %s 1 1 %s %s' failed (status %d)",
 		          helper, spid, sid, ssub, scount, status_to_exit_code(status));

@@ -275,7 +275,7 @@ static _Noreturn void exec_process(const struct joiner *j, bool in_cgroup)
 	if (r < 0)
 		child_fail(sync_errorf(fd, r, "join the container's cgroup"));
 	/* The container's user namespace first of all (setns orders them so): its root. */
-	if (setns(j->pidfd, j->join_ns | (j->userns ? CLONE_NEWUSER : 0)) < 0)
+	if (setns(j->pidfd, (int)(j->join_ns | (j->userns ? CLONE_NEWUSER : 0))) < 0)
 		child_fail(sync_errorf(fd, -errno, "join the container's namespaces"));
 	if (setsid() < 0)
 		child_fail(sync_errorf(fd, -errno, "start a session"));

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "oci.h"
 #include "util.h"
+#include "waiter.h"
 
 int oci_connect_console(const char *path)
 {
@@ -48,11 +49,11 @@ int oci_wait_forwarding(pid_t pid)
 	(void)sigprocmask(SIG_BLOCK, &set, NULL);
 	for (;;) {
 		int sig = 0;
-		pid_t w = waitpid(pid, &status, WNOHANG);
+		int w = waiter_poll(pid, &status);
 
-		if (w == pid)
+		if (w == 1)
 			return status_to_exit_code(status);
-		if (w < 0 && errno != EINTR)
+		if (w < 0)
 			return EXIT_LAUNCH_FAILURE;
 		if (sigwait(&set, &sig) == 0 && sig != SIGCHLD)
 			(void)kill(pid, sig);

@@ -271,6 +271,23 @@ test_exec_process_file_and_user()
 	assertEquals "$(printf '65534\n65534\nCapEff:\t0000000000000000')" "$(cat "$TEST_TMP/out")"
 }
 
+# --user takes numbers below 2^32 - 1 and nothing else: 4294967296 once wrapped to uid 0.
+test_exec_user_takes_only_valid_ids()
+{
+	local u
+	mkbundle sleep 60
+	ocreate || return
+	obox start "$ID" || fail start
+	assertEquals "65534 65534" "$(obox exec --user 65534:65534 "$ID" sh -c 'echo $(id -u) $(id -g)')"
+	for u in 4294967296 -1 4294967295 '' 5:x 5: x 1:2:3; do
+		obox exec --user "$u" "$ID" id -u >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+		assertEquals "--user '$u': exit status (box's own error)" 1 $?
+		assertEquals "--user '$u': nothing ran" "" "$(cat "$TEST_TMP/out")"
+		assertEquals "--user '$u': one line" 1 "$(grep -c '' "$TEST_TMP/err")"
+		assertContains "--user '$u': names it" "$(cat "$TEST_TMP/err")" "--user '$u'"
+	done
+}
+
 test_console_socket_gets_the_pty_master()
 {
 	EDIT='c["process"]["terminal"] = True' mkbundle sh -c 'tty; test -t 0 && echo is-a-tty; [ /dev/console -ef "$(tty)" ] && echo console-is-the-pty'

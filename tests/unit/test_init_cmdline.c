@@ -15,11 +15,11 @@
 #include "cmdline.h"
 #include "util.h"
 
+/* The parsed config keeps pointers into argv: the array is a compound literal, which lives
+ * as long as the test's own block (a statement expression's array would die at its end). */
 #define PARSE(cfg, ...)                                                                            \
-	({                                                                                         \
-		char *_argv[] = {"boxinit", __VA_ARGS__, NULL};                                    \
-		cmdline_parse((int)ARRAY_SIZE(_argv) - 1, _argv, (cfg));                           \
-	})
+	cmdline_parse((int)(sizeof((char *[]){__VA_ARGS__}) / sizeof(char *)) + 1,                 \
+	              (char *[]){"boxinit", __VA_ARGS__, NULL}, (cfg))
 
 static void test_defaults_and_command(void **state)
 {

@@ -17,11 +17,11 @@
 #include "config.h"
 #include "userns.h"
 
+/* The parsed config keeps pointers into argv: the array is a compound literal, which lives
+ * as long as the test's own block (a statement expression's array would die at its end). */
 #define PARSE(cfg, ...)                                                                            \
-	({                                                                                         \
-		char *_argv[] = {"launch", __VA_ARGS__, NULL};                                     \
-		config_parse((int)(sizeof(_argv) / sizeof(_argv[0])) - 1, _argv, (cfg));           \
-	})
+	config_parse((int)(sizeof((char *[]){__VA_ARGS__}) / sizeof(char *)) + 1,                  \
+	             (char *[]){"launch", __VA_ARGS__, NULL}, (cfg))
 
 static void test_minimal_command_line_gets_defaults(void **state)
 {

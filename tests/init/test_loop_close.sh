@@ -13,7 +13,7 @@ assert_loop_closed()
 {
 	local what=$1
 	assertTrue "$what: the loop closed with no handle left; stderr: $(cat "$TEST_TMP/err")" \
-		"grep -qx 'boxinit: event loop closed: no handle left' '$TEST_TMP/err'"
+		"grep -qx 'boxinit: debug: event loop closed: no handle left' '$TEST_TMP/err'"
 	assertFalse "$what: no handle was left open" \
 		"grep -qE 'still open|close event loop' '$TEST_TMP/err'"
 }

@@ -44,14 +44,17 @@ hog_killed_twice()
 test_oom_killed_service_leaves_boxinit_running_and_reporting()
 {
 	require_root || return 0
-	local adj
+	local adj rc
 	LOG=$TEST_TMP/box.log
 	box_detach --keep --log "$LOG" --memory 32m --memory-swap 32m --service "hog=probe memhog 256" \
 		-- probe sleep 600
 	assertEquals "launch -d: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
+	# Restarted, the hog lives a moment before the next kill, and its status says so then:
+	# wait for a moment where both the log and the status tell of the SIGKILL.
 	wait_until 60 hog_killed_twice
-	assertEquals "the hog's last exit: SIGKILL (stderr: $(cat "$TEST_TMP/err"))" 137 "$(hog_exit)"
-	assertTrue "boxinit said so twice, and restarted it: $(tail -n 5 "$LOG")" hog_killed_twice
+	rc=$?
+	assertTrue "boxinit said twice that the hog was killed (137), restarted it, and its status \
+says 137 (log: $(tail -n 5 "$LOG"); status: $(hog_exit))" $rc
 	box_cmd exec "$BOX_NAME" cat /proc/1/oom_score_adj
 	adj=$(cat "$TEST_TMP/out")
 	if sh -c 'echo -1000 >/proc/self/oom_score_adj' 2>/dev/null; then

@@ -184,7 +184,7 @@ soak: all
 # The suites in a qemu VM on a pure cgroup v2 kernel: those listed in tools/vm/suites,
 # or V2_SUITES="all" / "launch init/test_container ..." (see tools/vm/run.sh).
 check-v2: all unit
-	BOXVM_TIMEOUT=$${BOXVM_TIMEOUT:-2700} tools/vm/run.sh $(V2_SUITES)
+	BOXVM_TIMEOUT=$${BOXVM_TIMEOUT:-3300} tools/vm/run.sh $(V2_SUITES)
 
 # --- fuzzing (libFuzzer; not part of check) -------------------------------------------
 # The real sources, built again by clang with ASan and UBSan (UB aborts) into build/fuzz;

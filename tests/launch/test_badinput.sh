@@ -191,35 +191,9 @@ volume_target_link_to_root | f | 125 | "'/tmp/to-root'"    | -v "$FIX/vol:/tmp/t
 volume_target_link_up_and_out | f | 125 | "'/tmp/up'"      | -v "$FIX/vol:/tmp/up" "$FIX/rootfs" -- true
 
 # -c FILE: every message names FILE as the user gave it, with the line.
-conf_missing          | o | 125 | "$FIX/missing.conf"      | -c "$FIX/missing.conf"
 conf_empty_name       | o | 125 | "'' for --config"        | -c ''
-conf_directory        | o | 125 | "$FIX/dir.conf"          | -c "$FIX/dir.conf"
-conf_fifo             | o | 125 | "$FIX/fifo.conf"         | -c "$FIX/fifo.conf"
 conf_empty_no_command | f | 125 | "$FIX/empty.conf"        | -c "$FIX/empty.conf" "$R"
-conf_binary_garbage   | o | 125 | "$FIX/garbage.conf:1:"   | -c "$FIX/garbage.conf"
-conf_1mb_line         | o | 125 | "$FIX/longline.conf:2:"  | -c "$FIX/longline.conf"
-conf_over_1mib        | o | 125 | "$FIX/huge.conf"         | -c "$FIX/huge.conf"
-conf_unterminated_quote | o | 125 | "$FIX/quote.conf:2:"   | -c "$FIX/quote.conf"
-conf_duplicate_section | o | 125 | "$FIX/dup.conf:4:"      | -c "$FIX/dup.conf"
-conf_duplicate_section_apart | o | 125 | "$FIX/dup-apart.conf:6:" | -c "$FIX/dup-apart.conf"
-conf_dependency_cycle | o | 125 | "$FIX/cycle.conf:3:"     | -c "$FIX/cycle.conf"
-conf_self_dependency  | o | 125 | "$FIX/self.conf:3:"      | -c "$FIX/self.conf"
-conf_unknown_dependency | o | 125 | "$FIX/unknown-dep.conf:3:" | -c "$FIX/unknown-dep.conf"
-conf_broken_section   | o | 125 | "$FIX/section.conf:1:"   | -c "$FIX/section.conf"
-conf_key_outside_section | o | 125 | "$FIX/nosection.conf:1:" | -c "$FIX/nosection.conf"
-conf_unknown_key      | o | 125 | "$FIX/key.conf:3:"       | -c "$FIX/key.conf"
-conf_timeout_overflow | o | 125 | "$FIX/timeout.conf:3:"   | -c "$FIX/timeout.conf"
-conf_port_out_of_range | o | 125 | "$FIX/port.conf:3:"     | -c "$FIX/port.conf"
-conf_negative_failures | o | 125 | "$FIX/failures.conf:3:" | -c "$FIX/failures.conf"
-conf_signal_zero      | o | 125 | "$FIX/signal.conf:3:"    | -c "$FIX/signal.conf"
-conf_300_char_name    | o | 125 | "$FIX/longname.conf:2:"  | -c "$FIX/longname.conf"
-conf_slash_in_name    | o | 125 | "$FIX/slash.conf:2:"     | -c "$FIX/slash.conf"
-conf_control_char_in_name | o | 125 | "$FIX/control.conf:2:" | -c "$FIX/control.conf"
 conf_twice            | o | 125 | "$FIX/dup.conf"          | -c "$FIX/key.conf" -c "$FIX/dup.conf"
-# Found inside the container (users and programs are the container's, volumes included):
-# the message still names the user's file.
-conf_unknown_user     | o | 125 | "$FIX/user.conf:3:"      | -c "$FIX/user.conf"
-conf_missing_program  | o | 125 | "$FIX/program.conf:2:"   | -c "$FIX/program.conf"
 
 # ROOTFS.
 rootfs_link_to_host_root | f | 125 | "'/'"                 | "$FIX/root-link" -- true
@@ -259,6 +233,8 @@ exec_env_no_name      | r | 125 | "'=x'"                   | exec -e =x nosuch -
 service_signal_bogus  | r | 125 | "'FOO'"                  | service nosuch signal FOO web
 list_unknown_option   | r | 125 | "'--bogus'"              | list --bogus
 EOF
+# The boxinit.conf rows boxinit and launch (which parses -c FILE first) share.
+table < <(conf_rows)
 
 # Every command that takes a container name, with the names no container can have.
 name_rows()

@@ -132,3 +132,20 @@ stderr_lines()
 {
 	grep -c '' "$TEST_TMP/err"
 }
+
+# CROOT: a private copy of the busybox rootfs with boxinit in /sbin, for the suites that run
+# boxinit as a container's PID 1 (the shared copy is left as it is); empty when it cannot be
+# made. For box_suite_setup and box_suite_teardown.
+private_rootfs_make()
+{
+	local src
+	CROOT=
+	[ -x "$BOXINIT" ] && src=$(busybox_rootfs) || return 0
+	CROOT=$(mktemp -d "${TMPDIR:-/tmp}/box-test.$$.rootfs.XXXXXX")
+	cp -a "$src/." "$CROOT/" && cp "$BOXINIT" "$CROOT/sbin/boxinit"
+}
+
+private_rootfs_remove()
+{
+	[ -z "${CROOT:-}" ] || rm -rf --one-file-system "$CROOT"
+}

@@ -14,16 +14,12 @@ DEFAULT_CAPS=00000000800405fb
 # A private copy of the rootfs with boxinit in it: the shared one is left as it is.
 box_suite_setup()
 {
-	local src
-	CROOT=
-	[ -x "$BOXINIT" ] && src=$(busybox_rootfs) || return 0
-	CROOT=$(mktemp -d "${TMPDIR:-/tmp}/box-test.$$.rootfs.XXXXXX")
-	cp -a "$src/." "$CROOT/" && cp "$BOXINIT" "$CROOT/sbin/boxinit"
+	private_rootfs_make
 }
 
 box_suite_teardown()
 {
-	[ -z "${CROOT:-}" ] || rm -rf --one-file-system "$CROOT"
+	private_rootfs_remove
 }
 
 # in_container [BOXINIT ARGS...] -- CMD...: output in $TEST_TMP/out and err, status in EXIT_CODE.

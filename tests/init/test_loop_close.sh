@@ -95,16 +95,12 @@ test_second_sigterm_closes_the_loop()
 # test_container.sh does): with services, boxinit also listens on its service-control socket.
 box_suite_setup()
 {
-	local src
-	CROOT=
-	[ -x "$BOXINIT" ] && src=$(busybox_rootfs) || return 0
-	CROOT=$(mktemp -d "${TMPDIR:-/tmp}/box-test.$$.rootfs.XXXXXX")
-	cp -a "$src/." "$CROOT/" && cp "$BOXINIT" "$CROOT/sbin/boxinit"
+	private_rootfs_make
 }
 
 box_suite_teardown()
 {
-	[ -z "${CROOT:-}" ] || rm -rf --one-file-system "$CROOT"
+	private_rootfs_remove
 }
 
 test_container_with_services_and_their_control_socket_closes_the_loop()

@@ -64,23 +64,30 @@ test_keep_running_exits_with_the_commands_status_when_the_last_process_ends()
 	done
 }
 
-ignoring_process_is_killed_at_the_end_of_the_grace()
+# grace_kills_a_command_ignoring_sigterm MODE BOUND [BOXINIT OPTION...]: under --grace 3 the
+# command shrugs off the forwarded SIGTERM, boxinit waits during the grace, then kills it; gone
+# within BOUND seconds. A 3 s grace: the checks run inside it even on an emulated VM, where
+# each of them forks and execs a few times at 30-50 times the host's cost.
+grace_kills_a_command_ignoring_sigterm()
 {
-	local cmd
-	# A 3 s grace: the checks below run inside it even on an emulated VM, where each of
-	# them forks and execs a few times at 30-50 times the host's cost.
-	boxinit_start "$1" --keep-running --grace 3 -- "$PROBE" ignore-term 60 && probe_ready ||
-		return
+	local mode=$1 bound=$2 cmd
+	shift 2
+	boxinit_start "$mode" "$@" --grace 3 -- "$PROBE" ignore-term 60 && probe_ready || return
 	cmd=$(live_descendants)
 	kill -TERM "$BOXINIT_PID"
 	# boxinit forwarded it and the command shrugged it off: the grace is running.
 	wait_until 10 file_has "$TEST_TMP/out" '^term$' || fail "the command never got SIGTERM"
 	assertTrue "boxinit waits during the grace" "proc_alive $BOXINIT_PID"
 	assertTrue "the command ignores SIGTERM and lives on" "proc_alive $cmd"
-	# The default grace is 10 s: ending within 8 s means --grace 3 was applied.
-	boxinit_wait 8 || return
+	boxinit_wait "$bound" || return
 	assertEquals "the command died of SIGKILL" 137 "$EXIT_CODE"
 	assertTrue "the command is gone" "proc_dead $cmd"
+}
+
+# The default grace is 10 s: ending within 8 s means --grace 3 was applied.
+ignoring_process_is_killed_at_the_end_of_the_grace()
+{
+	grace_kills_a_command_ignoring_sigterm "$1" 8 --keep-running
 }
 
 test_process_ignoring_sigterm_is_killed_at_the_end_of_the_grace_as_pid1()
@@ -94,21 +101,11 @@ test_process_ignoring_sigterm_is_killed_at_the_end_of_the_grace_as_subreaper()
 }
 
 # Without --keep-running (tini mode) a stop signal is only forwarded; a --grace given on the
-# command line bounds the wait for the command all the same.
+# command line bounds the wait for the command all the same. The command would sleep 60 s:
+# ending within 20 s means the grace killed it.
 tini_grace_kills_a_command_ignoring_sigterm()
 {
-	local cmd
-	boxinit_start "$1" --grace 3 -- "$PROBE" ignore-term 60 && probe_ready || return
-	cmd=$(live_descendants)
-	kill -TERM "$BOXINIT_PID"
-	# boxinit forwarded it and the command shrugged it off: the grace is running.
-	wait_until 10 file_has "$TEST_TMP/out" '^term$' || fail "the command never got SIGTERM"
-	assertTrue "boxinit waits during the grace" "proc_alive $BOXINIT_PID"
-	assertTrue "the command ignores SIGTERM and lives on" "proc_alive $cmd"
-	# The command would sleep 60 s: ending within 20 s means the grace killed it.
-	boxinit_wait 20 || return
-	assertEquals "the command died of SIGKILL" 137 "$EXIT_CODE"
-	assertTrue "the command is gone" "proc_dead $cmd"
+	grace_kills_a_command_ignoring_sigterm "$1" 20 || return
 	assertEquals "nothing on stderr: $(cat "$TEST_TMP/err")" 0 "$(stderr_lines)"
 }
 

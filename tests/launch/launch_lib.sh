@@ -298,6 +298,16 @@ _bt_remove_own_cgroups()
 	done
 }
 
+# A TCP port nothing listens on, in a range the kernel does not hand out on its own.
+free_port()
+{
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 12000))
+		ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return 0; }
+	done
+}
+
 # --- inside the container -----------------------------------------------------------------------
 
 # The host pids of the live processes of the container with this command name.

@@ -66,16 +66,6 @@ state()
 	record_get "$1" net "$2"
 }
 
-# A TCP port nothing listens on, in a range the kernel does not hand out on its own.
-free_port()
-{
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 12000))
-		ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return 0; }
-	done
-}
-
 # A /30 in 10.254.0.0/16 that overlaps no IPv4 route of the host (so no address of it is in
 # use anywhere we could reach), different from $1.
 free_subnet()

@@ -32,16 +32,6 @@ _no_veth_left()
 	[ -z "$(_veths)" ]
 }
 
-# A TCP port nothing listens on, in a range the kernel does not hand out on its own.
-free_port()
-{
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 12000))
-		ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return 0; }
-	done
-}
-
 # serve [LAUNCH OPTIONS...]: the server published on $PORT, up and answering.
 serve()
 {

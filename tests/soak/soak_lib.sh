@@ -222,6 +222,19 @@ soak_launch_forkbomb()
 	_soak_expect "$1" launch forkbomb 0 "$RC"
 }
 
+# _soak_term JOB ENGINE PID WHAT: SIGTERM to the foreground WHAT (PID), SIGKILL if it is not
+# gone after SOAK_TIMEOUT (a BAD result); its exit status.
+_soak_term()
+{
+	local job=$1 engine=$2 pid=$3 what=$4
+	kill -TERM "$pid"
+	if ! wait_until "$SOAK_TIMEOUT" proc_dead "$pid"; then
+		kill -KILL "$pid"
+		soak_result "$job" "$engine" sigterm BAD "$what still running $SOAK_TIMEOUT s after SIGTERM"
+	fi
+	wait "$pid"
+}
+
 soak_launch_sigterm()
 {
 	local job=$1 name=$2 out=$3 r=$4 pid
@@ -234,12 +247,7 @@ soak_launch_sigterm()
 		soak_result "$job" launch sigterm BAD "not running after 30 s: $(head -c 300 "$out/err")"
 		return
 	fi
-	kill -TERM "$pid"
-	if ! wait_until "$SOAK_TIMEOUT" proc_dead "$pid"; then
-		kill -KILL "$pid"
-		soak_result "$job" launch sigterm BAD "launch still running $SOAK_TIMEOUT s after SIGTERM"
-	fi
-	wait "$pid"
+	_soak_term "$job" launch "$pid" launch
 	_soak_expect "$job" launch sigterm 143 $?
 }
 
@@ -414,12 +422,7 @@ soak_box_sigterm()
 		soak_result "$job" box sigterm BAD "not ready after 30 s: $(head -c 300 "$out/err")"
 		return
 	fi
-	kill -TERM "$pid"
-	if ! wait_until "$SOAK_TIMEOUT" proc_dead "$pid"; then
-		kill -KILL "$pid"
-		soak_result "$job" box sigterm BAD "box run still running $SOAK_TIMEOUT s after SIGTERM"
-	fi
-	wait "$pid"
+	_soak_term "$job" box "$pid" "box run"
 	RC=$?
 	"$BOX" delete --force "$name" >/dev/null 2>&1
 	_soak_expect "$job" box sigterm 143 "$RC"

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "monitor.h"
 #include "util.h"
 
 #define STATE_FILE "state.json"
@@ -76,13 +77,17 @@ bool state_proc_is(pid_t pid, uint64_t start_time)
 
 /* --- the directory and its lock -------------------------------------------------------- */
 
-static int make_root(void)
+/* Makes STATE_BASE and STATE_ROOT. Logs nothing: on failure *ret_dir is the one that could
+ * not be made, for the caller's line. */
+static int make_root(const char **ret_dir)
 {
+	*ret_dir = STATE_BASE;
 	if (mkdir(STATE_BASE, 0755) < 0 && errno != EEXIST)
-		return log_errno(-errno, "create '%s'", STATE_BASE);
+		return -errno;
 	/* Root only: the records name processes and hold the monitors' sockets. */
+	*ret_dir = STATE_ROOT;
 	if (mkdir(STATE_ROOT, 0700) < 0 && errno != EEXIST)
-		return log_errno(-errno, "create '%s'", STATE_ROOT);
+		return -errno;
 	return 0;
 }
 
@@ -118,8 +123,13 @@ static int lock_dir(const char *dir, bool create, int *ret_fd)
 
 		/* STATE_ROOT goes with the last record (remove_dir): made again if it went. */
 		if (create && mkdir(dir, 0700) < 0 && errno != EEXIST) {
-			if (errno != ENOENT || make_root() < 0)
-				return -errno;
+			const char *what;
+			int r = -errno;
+
+			if (r == -ENOENT)
+				r = make_root(&what);
+			if (r < 0)
+				return r;
 			continue;
 		}
 		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | (create ? O_CREAT : 0),
@@ -129,8 +139,16 @@ static int lock_dir(const char *dir, bool create, int *ret_fd)
 			continue;
 		if (fd < 0)
 			return -errno;
-		if (flock(fd, LOCK_EX | LOCK_NB) < 0)
-			return errno == EWOULDBLOCK ? -EBUSY : -errno;
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int r = errno == EWOULDBLOCK ? -EBUSY : -errno;
+
+			/* Held by nobody (that is EWOULDBLOCK): a lock file that cannot be locked
+			 * goes, or it would keep its directory; whoever else opened it finds it
+			 * unlinked once locked, and makes another. */
+			if (r != -EBUSY && create)
+				(void)unlink(path);
+			return r;
+		}
 		if (fstat(fd, &a) < 0)
 			return -errno;
 		if (stat(path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
@@ -176,12 +194,20 @@ int state_claim(const char *name, void (*cleanup)(const struct state *old), stru
 {
 	struct state_lock *l = NULL;
 	struct state old = {0};
-	int r = make_root();
+	const char *what;
+	int r;
 
-	if (r == 0)
-		r = new_lock(name, &l);
+	if (!name_ok(name))
+		return log_errno(-EINVAL, "use name '%s'", name);
+	r = make_root(&what);
+	if (r < 0) {
+		(void)log_errno(r, "create '%s'", what);
+		state_remove_empty(NULL);
+		return r;
+	}
+	r = new_lock(name, &l);
 	if (r < 0)
-		return r == -EINVAL ? log_errno(r, "use name '%s'", name) : r;
+		return log_errno(r, "claim name '%s'", name);
 	r = lock_dir(l->dir, true, &l->fd);
 	if (r == -EBUSY) {
 		log_error("name '%s' is already in use", name);
@@ -191,6 +217,8 @@ int state_claim(const char *name, void (*cleanup)(const struct state *old), stru
 	if (r < 0) {
 		(void)log_errno(r, "lock '%s'", l->dir);
 		lock_free(l);
+		/* What this claim made goes (the directories only while empty). */
+		state_remove_empty(name);
 		return r;
 	}
 	/* A record under a lock we could take: its monitor is gone. */
@@ -230,11 +258,16 @@ void state_remove_empty(const char *name)
 {
 	char dir[PATH_MAX];
 
-	if (!name_ok(name))
-		return;
-	(void)snprintf(dir, sizeof(dir), "%s/%s", STATE_ROOT, name);
-	/* Fails unless empty: a claim's lock file, once made, keeps it (lock_dir retries). */
-	if (rmdir(dir) == 0 && rmdir(STATE_ROOT) == 0)
+	if (name) {
+		if (!name_ok(name))
+			return;
+		(void)snprintf(dir, sizeof(dir), "%s/%s", STATE_ROOT, name);
+		/* Fails unless empty: a claim's lock file, once made, keeps it (lock_dir
+		 * retries). */
+		if (rmdir(dir) < 0 && errno != ENOENT)
+			return;
+	}
+	if (rmdir(STATE_ROOT) == 0 || errno == ENOENT)
 		(void)rmdir(STATE_BASE);
 }
 
@@ -263,6 +296,16 @@ static void remove_dir(struct state_lock *l)
 	char path[PATH_MAX];
 	struct dirent *de;
 
+	if (!d) {
+		/* Unlisted, the files a record is known to hold still go. */
+		static const char *const known[] = {STATE_FILE, STATE_FILE ".tmp", MONITOR_SOCK};
+
+		log_warn_errno(-errno, "list '%s'", l->dir);
+		for (size_t i = 0; i < ARRAY_SIZE(known); i++) {
+			path_in(l->dir, known[i], path);
+			(void)unlink(path);
+		}
+	}
 	while (d && (de = readdir(d))) {
 		if (STREQ(de->d_name, ".") || STREQ(de->d_name, "..") ||
 		    STREQ(de->d_name, LOCK_FILE))

@@ -86,7 +86,8 @@ bool state_is_live(const char *name);
  * being cleaned by someone else), -ENOENT. */
 int state_lock_dead(const char *name, struct state_lock **ret);
 /* Removes NAME's directory if it is empty (no lock file: its launch was killed before it
- * made one), and the roots with it when they are empty. */
+ * made one, or could not lock it), and the roots with it when they are empty; NULL: only
+ * the roots. */
 void state_remove_empty(const char *name);
 /* Every name under STATE_ROOT, sorted, NULL-terminated; free with strv_free. */
 int state_names(char ***ret);

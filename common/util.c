@@ -415,10 +415,12 @@ int proc_stat(pid_t pid, char *ret_state, uint64_t *ret_start)
 {
 	char path[64], buf[1024], *p, state;
 	unsigned long long start;
+	int r;
 
 	(void)snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_file(path, buf, sizeof(buf)) < 0)
-		return -ESRCH;
+	r = read_file(path, buf, sizeof(buf));
+	if (r < 0)
+		return r == -ENOENT ? -ESRCH : r;
 	/* After the command name, which may hold spaces and parentheses. */
 	p = strrchr(buf, ')');
 	if (!p || sscanf(p + 1,

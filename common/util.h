@@ -120,7 +120,8 @@ pid_t fork_with_pipe(int *ret_fd);
 int status_to_exit_code(int wstatus);
 
 /* Fields 3 (state: R, S, Z...) and 22 (start time, clock ticks since boot) of
- * /proc/PID/stat; either output may be NULL. -ESRCH: no such process; -EBADMSG. */
+ * /proc/PID/stat; either output may be NULL. -ESRCH: no such process; -EBADMSG; or the
+ * read's -errno. */
 int proc_stat(pid_t pid, char *ret_state, uint64_t *ret_start);
 /* Sets FD_CLOEXEC on every descriptor >= from (close_range when it can). */
 int cloexec_from(int from);

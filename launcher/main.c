@@ -145,11 +145,8 @@ static void record_cgroup(struct launch *l)
 static int prepare(struct launch *l)
 {
 	const struct launch_config *c = l->cfg;
-	int r = uv_loop_init(&l->loop);
+	int r = 0;
 
-	if (r < 0)
-		return log_errno(r, "create the event loop");
-	l->loop_ready = true;
 	/* First: the namespaces take as long as everything up to the clone, which they
 	 * then no longer add to. */
 	if (c->userns.mode == USERNS_HOST && !c->rootless)
@@ -285,12 +282,17 @@ static int clone_child(struct launch *l)
 	}
 	l->pid = pid;
 	l->st.pid1 = pid;
-	(void)state_proc_start(pid, &l->st.pid1_start);
 	/* Only the child may hold its end, or its exit would never read as EOF. */
 	l->sync[1] = safe_close(l->sync[1]);
 	stdio_after_clone(&l->io);
 	joined_by_child = l->join.n_tasks > 0;
 	cgroup_join_close(&l->join);
+	/* The record tells PID 1 from a later process of the same pid by its start time: exec,
+	 * ps and service trust nothing without it. */
+	r = state_proc_start(pid, &l->st.pid1_start);
+	if (r < 0)
+		return log_errno(r, "read the start time of the container's first process (pid %d)",
+		                 (int)pid);
 	/* A v2 kernel without CLONE_INTO_CGROUP (before 5.7): the slow way, before GO. */
 	if (l->cg && !in_cgroup && !joined_by_child) {
 		r = cgroup_attach(l->cg, pid);
@@ -551,7 +553,15 @@ static int run(const struct launch_config *c, int sigfd, const sigset_t *orig_ma
 	for (size_t i = 0; i < ARRAY_SIZE(l->io.lp); i++)
 		l->io.lp[i].fd = -1;
 	supervise_exec_mask(orig_mask, &l->exec_mask);
-	r = claim_name(l);
+	/* The loop before the record: libuv aborts when its first loop cannot make its signal
+	 * lock pipe, and then at least nothing exists yet. */
+	r = uv_loop_init(&l->loop);
+	if (r < 0)
+		(void)log_errno(r, "create the event loop");
+	else
+		l->loop_ready = true;
+	if (r == 0)
+		r = claim_name(l);
 	if (r == 0)
 		r = prepare(l);
 	if (r == 0)

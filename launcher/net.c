@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -292,23 +293,34 @@ static int host_side(struct net *n, int netns_fd)
 	return r;
 }
 
-/* A netlink socket acts in the namespace it was made in: make one in the container's,
- * then come straight back (launch's other sockets belong to the host). */
+struct rtn_in {
+	int netns_fd;
+	struct rtn *rt;
+	int r;
+};
+
+static void *rtn_in_thread(void *data)
+{
+	struct rtn_in *a = data;
+
+	a->r = setns(a->netns_fd, CLONE_NEWNET) < 0 ? -errno : rtn_open(a->rt);
+	return NULL; /* the thread ends in the container's namespace: nothing else ever was */
+}
+
+/* A netlink socket acts in the namespace it was made in. It is made by a thread of its own
+ * that enters the container's (setns acts on one thread) and ends there: launch itself
+ * never leaves the host's network, so no failure to come back can leave it acting on the
+ * container's. */
 static int open_rtn_in(int netns_fd, struct rtn *ret)
 {
-	_cleanup_close_ int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	int r;
+	struct rtn_in a = {.netns_fd = netns_fd, .rt = ret};
+	pthread_t t;
+	int r = pthread_create(&t, NULL, rtn_in_thread, &a);
 
-	if (self < 0)
-		return -errno;
-	if (setns(netns_fd, CLONE_NEWNET) < 0)
-		return -errno;
-	r = rtn_open(ret);
-	if (setns(self, CLONE_NEWNET) < 0) {
-		r = log_errno(-errno, "return to the host's network namespace");
-		abort(); /* every later step would act on the container's network */
-	}
-	return r;
+	if (r != 0)
+		return -r;
+	r = pthread_join(t, NULL);
+	return r != 0 ? -r : a.r;
 }
 
 static int container_side(const struct net *n, int netns_fd)

@@ -96,8 +96,9 @@ static int wait_ready(struct slirp *s, int ready)
 	return log_errno(-EIO, "wait for %s", SLIRP_BIN);
 }
 
-/* One request on the API socket, one reply: 0, or -errno with its error logged. */
-static int api_call(const struct slirp *s, json_t *req)
+/* One request on the API socket, one reply: 0, or -errno; an error the reply names is
+ * copied to why (else why is ""). Logs nothing: its caller names the request. */
+static int api_call(const struct slirp *s, json_t *req, char why[static 256])
 {
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -108,6 +109,7 @@ static int api_call(const struct slirp *s, json_t *req)
 	ssize_t n;
 	int r = 0;
 
+	why[0] = '\0';
 	if (fd < 0 || !msg)
 		return -ENOMEM;
 	memcpy(a.sun_path, s->api, sizeof(s->api));
@@ -124,7 +126,9 @@ static int api_call(const struct slirp *s, json_t *req)
 	reply = json_loads(buf, 0, NULL);
 	err = reply ? json_object_get(reply, "error") : NULL;
 	if (!reply || err) {
-		log_error("%s: %s", SLIRP_BIN, buf);
+		const char *desc = json_string_value(json_object_get(err, "desc"));
+
+		(void)snprintf(why, 256, "%.255s", desc ? desc : buf);
 		r = -EINVAL;
 	}
 	json_decref(reply);
@@ -133,7 +137,7 @@ static int api_call(const struct slirp *s, json_t *req)
 
 static int publish(const struct slirp *s, const struct net_publish *p)
 {
-	char host[16];
+	char host[16], why[256];
 	json_t *req;
 	int r;
 
@@ -143,8 +147,13 @@ static int publish(const struct slirp *s, const struct net_publish *p)
 	                "guest_port", (int)p->container_port);
 	if (!req)
 		return -ENOMEM;
-	r = api_call(s, req);
+	r = api_call(s, req, why);
 	json_decref(req);
+	if (r < 0 && why[0]) {
+		log_error("publish %s:%u to port %u through %s: %s", host, (unsigned)p->host_port,
+		          (unsigned)p->container_port, SLIRP_BIN, why);
+		return r;
+	}
 	if (r < 0)
 		return log_errno(r, "publish %s:%u to port %u through %s", host,
 		                 (unsigned)p->host_port, (unsigned)p->container_port, SLIRP_BIN);

@@ -16,7 +16,7 @@ BOXINIT=${BOXINIT:-$BOX_BUILD/boxinit}
 LAUNCH=${LAUNCH:-$BOX_BUILD/launch}
 PROBE=${PROBE:-$BOX_BUILD/probe}
 SHUNIT2=${SHUNIT2:-/usr/share/shunit2/shunit2}
-BOX_TEST_CGROUP_PARENT=/box-test
+BOX_TEST_CGROUP_PARENT=${BOX_TEST_CGROUP_PARENT:-/box-test}
 # Plain output: tests/run.sh parses it.
 export SHUNIT_COLOR=none
 # Every process this suite execs inherits the mark: the leak check finds the ones left behind

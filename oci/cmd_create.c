@@ -170,6 +170,9 @@ static int create_in(const struct oci_global *g, const struct create_args *a, co
 		return r;
 	st->pid = ret->pid;
 	r = ocistate_pid_start(ret->pid, &st->pid_start);
+	if (r < 0)
+		(void)log_errno(r, "read the start time of the container's process (pid %d)",
+		                (int)ret->pid);
 	if (r == 0)
 		r = ocistate_save(g->root, st);
 	if (r == 0 && a->pid_file)

@@ -7,6 +7,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -211,10 +213,17 @@ int ocistate_remove(const char *root, const char *id)
 	if (!dir)
 		return -ENOMEM;
 	dfd = open(dir, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
-		(void)unlinkat(dfd, files[i], 0);
+	if (dfd < 0 && errno == ENOENT)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		char path[PATH_MAX];
+
+		/* Unopened, the directory's files still go by their whole paths. */
+		if (dfd >= 0)
+			(void)unlinkat(dfd, files[i], 0);
+		else if (snprintf(path, sizeof(path), "%s/%s", dir, files[i]) < (int)sizeof(path))
+			(void)unlink(path);
+	}
 	if (rmdir(dir) < 0 && errno != ENOENT)
 		return log_errno(-errno, "remove '%s'", dir);
 	/* The last container leaves no empty root behind (box made it; a busy one stays). */

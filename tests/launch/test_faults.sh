@@ -1,22 +1,25 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# The fault battery: each system call launch's set-up makes fails, one invocation at a time,
-# and launch must still keep its promises. A baseline run under strace (-f) counts how often
+# The fault battery: each system call the set-up of launch, and of `box run` (the OCI front
+# door), makes fails, one invocation at a time, and each must still keep its promises. A baseline run under strace (-f) counts how often
 # each process makes each call; then, for each call and each N up to that count, the run is
 # made again with strace injecting EIO (EAGAIN for the forks) into the Nth invocation of
 # every process (strace counts per process). Each such run either succeeds (a fault launch
 # recovers from, as a lookup it retries another way: exit 0, the command's output, at most
 # one warning), or fails with exactly one line on stderr, from launch or boxinit, and exit
-# 125 (126 when the command itself cannot be executed); and it leaves nothing: no record,
-# log, cgroup, process, host mount or veth. One test per system call; a failure names the N.
+# 125 (126 when the command itself cannot be executed; box: runc's 1, or 126), and it leaves
+# nothing: no record, log, box state, cgroup, process, host mount or veth. One test per
+# front door and system call; a failure names the N.
 #
-# The runs use the options that reach most of the set-up: limits (cgroup files), a volume
-# (a bind mount), a veth with a published port (netlink, the proxy), a hostname. Not in the
-# VM's selection: some 400 runs under strace are minutes of emulated CPU (tools/vm/suites).
+# The runs use what reaches most of the set-up: limits (cgroup files), a volume (a bind
+# mount), a hostname; for launch also a veth with a published port (netlink, the proxy).
+# Not in the VM's selection: some 700 runs under strace would outlast its bound
+# (tools/vm/suites).
 
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/launch_lib.sh"
 
+BOX=${BOX:-$BOX_BUILD/box}
 FIX=
 FAULT_PORT=
 declare -A FAULT_MAX=()
@@ -26,17 +29,39 @@ declare -A FAULT_MAX=()
 # umount2: their failure is a cleanup's, not a set-up's) are not faulted.
 FAULT_CALLS="mkdir mkdirat openat2 open openat mount move_mount open_tree mount_setattr
 fsopen fsconfig fsmount mknodat fchownat fchmodat symlinkat chdir fchdir chroot pivot_root
-setns unshare sethostname clone clone3 fork execve capset prctl prlimit64 pipe2 socketpair
-socket bind listen sendmsg recvmsg pwrite64 flock rename signalfd4 eventfd2 epoll_create1
-statfs"
+setns unshare sethostname clone clone3 fork execve execveat capset prctl prlimit64 pipe2
+socketpair socket bind listen sendmsg recvmsg pwrite64 flock rename signalfd4 eventfd2
+epoll_create1 statfs"
+# box writes its cgroup files with write, which also carries its error line: not faulted.
+FAULT_CALLS_BOX="mkdir mkdirat openat2 open openat mount move_mount open_tree mount_setattr
+fsopen fsconfig fsmount mknodat mknod fchownat fchmodat symlinkat chdir fchdir chroot
+pivot_root setns unshare sethostname clone clone3 execve execveat capset prctl prlimit64
+setresuid setresgid setgroups socketpair socket flock rename memfd_create sendfile statfs"
 
 box_suite_setup()
 {
 	[ -x "$PROBE" ] && BOX_ROOTFS=$(busybox_rootfs) || BOX_ROOTFS=
 	FIX=$(mktemp -d "${TMPDIR:-/tmp}/box-test.$$.faults.XXXXXX") || return 0
-	mkdir "$FIX/vol"
+	mkdir "$FIX/vol" "$FIX/oci"
 	echo volume >"$FIX/vol/file"
 	FAULT_PORT=$(free_port)
+	# box's bundle: config.json names the cgroup as CGROUP, made per run (fault_box).
+	"$BOX" spec --bundle "$FIX" &&
+		python3 - "$FIX/config.json" "$BOX_ROOTFS" "$FIX/vol" <<-'EOF'
+			import json, sys
+			path, rootfs, vol = sys.argv[1:]
+			c = json.load(open(path))
+			c["root"] = {"path": rootfs, "readonly": True}
+			c["process"]["terminal"] = False
+			c["process"]["args"] = ["cat", "/mnt/vol/file"]
+			c["hostname"] = "faulty"
+			c["mounts"].append({"destination": "/mnt/vol", "type": "bind", "source": vol,
+			                    "options": ["rbind", "ro"]})
+			c["linux"]["cgroupsPath"] = "CGROUP"
+			c["linux"]["resources"] = {"memory": {"limit": 67108864}, "pids": {"limit": 50},
+			                           "cpu": {"quota": 50000, "period": 100000}}
+			json.dump(c, open(path + ".in", "w"), indent=1)
+		EOF
 	return 0
 }
 
@@ -62,20 +87,37 @@ fault_launch()
 	BOX_RC=$?
 }
 
-# The most invocations of each call one process made in a run that succeeds.
+# fault_box NAME STRACE-OPTIONS...: box run NAME likewise, its cgroup /box-test/NAME, its
+# state under the suite's own root.
+fault_box()
+{
+	local name=$1
+	shift
+	sed "s|\"CGROUP\"|\"$BOX_TEST_CGROUP_PARENT/$name\"|" "$FIX/config.json.in" \
+		>"$FIX/config.json" || return 1
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		timeout -k 10 60 strace -f -qq -o "$TEST_TMP/trace" "$@" \
+		"$BOX" --root "$FIX/oci" run --bundle "$FIX" "$name" \
+		</dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+	BOX_RC=$?
+}
+
+# fault_baseline KIND (launch or box): the most invocations of each call one process made
+# in a run that succeeds, in FAULT_MAX["KIND CALL"].
 fault_baseline()
 {
-	[ ${#FAULT_MAX[@]} -gt 0 ] && return 0
-	local call n
-	fault_launch "$(bt_name)" -e trace=all
-	assertEquals "the baseline run (stderr: $(head -c 300 "$TEST_TMP/err"))" 0 "$BOX_RC"
-	assertEquals "the baseline run's output" volume "$(cat "$TEST_TMP/out")"
+	local kind=$1 call n
+	[ -n "${FAULT_MAX[$kind]:-}" ] && return 0
+	"fault_$kind" "$(bt_name)" -e trace=all
+	assertEquals "the baseline $kind run (stderr: $(head -c 300 "$TEST_TMP/err"))" 0 "$BOX_RC"
+	assertEquals "the baseline $kind run's output" volume "$(cat "$TEST_TMP/out")"
 	[ "$BOX_RC" = 0 ] || return 1
 	while read -r call n; do
-		FAULT_MAX[$call]=$n
+		FAULT_MAX[$kind $call]=$n
 	done < <(awk '{ c = $2; sub(/\(.*/, "", c); n[$1 " " c]++ }
 		END { for (k in n) { split(k, a, " "); if (n[k] > m[a[2]]) m[a[2]] = n[k] }
 		      for (c in m) print c, m[c] }' "$TEST_TMP/trace")
+	FAULT_MAX[$kind]=done
 	return 0
 }
 
@@ -96,6 +138,11 @@ fault_leftovers()
 		left+=("records: $(_bt_records | tr '\n' ' ')")
 		_bt_records | while read -r p; do rm -rf --one-file-system "$p"; done
 	}
+	p=$(ls -A "$FIX/oci" 2>/dev/null)
+	[ -z "$p" ] || {
+		left+=("box state: $p")
+		for p in $p; do "$BOX" --root "$FIX/oci" delete --force "$p" >/dev/null 2>&1; done
+	}
 	p=$(LC_ALL=C comm -13 <(echo "$FAULT_DIRS") <(_box_runtime_dirs))
 	[ -z "$p" ] || left+=("runtime directories: $p $(find $p -mindepth 1 | head -3)")
 	p=$(_bt_added "$_bt_mounts_before" "$(_box_mounts)")
@@ -105,71 +152,97 @@ fault_leftovers()
 	echo "${left[*]}"
 }
 
-# fault_sweep CALL ERRNO: every invocation of CALL fails in turn.
+# fault_verdict KIND CALL N: nothing when the faulted run kept its promises, else what it
+# did wrong (its leftovers are fault_leftovers').
+fault_verdict()
+{
+	local kind=$1 call=$2 n=$3 lines failure
+	lines=$(grep -c '' "$TEST_TMP/err")
+	# launch's own failure is 125; box's is runc's 1, or 125 when the container's process
+	# fails its last steps (capabilities, cwd) after the start, as the process's status.
+	[ "$kind" = launch ] && failure=125 || failure='1|125'
+	# The command's own call failed (strace counts per process, so the command's Nth
+	# invocation fails too): its one line, its status 1, passed on.
+	if [ "$BOX_RC" = 1 ] && [ "$lines" = 1 ] && grep -q '^cat: ' "$TEST_TMP/err"; then
+		return 0
+	fi
+	case $BOX_RC in
+	0)
+		[ "$(cat "$TEST_TMP/out")" = volume ] || echo "exit 0 without the command's output"
+		[ "$lines" -le 1 ] || echo "exit 0 with $lines lines"
+		;;
+	134)
+		# libuv aborts when its first loop cannot make its signal lock pipe
+		# (uv__signal_global_once_init); launch makes its loop before anything else, so
+		# only then, and with nothing to leave.
+		[ "$kind $call $n" = "launch pipe2 1" ] || echo "exit 134"
+		[ "$lines" = 0 ] || echo "exit 134 with $lines lines"
+		;;
+	*)
+		if ! [[ $BOX_RC =~ ^($failure|126)$ ]]; then
+			echo "exit $BOX_RC"
+		elif [ "$lines" != 1 ]; then
+			echo "$lines lines"
+		elif ! grep -Eq "^($kind|boxinit): " "$TEST_TMP/err"; then
+			echo "a line from neither $kind nor boxinit"
+		fi
+		;;
+	esac
+}
+
+# fault_sweep KIND CALL ERRNO: every invocation of CALL fails in turn.
 fault_sweep()
 {
-	local call=$1 errno=$2 max n name lines left verdict bad=0
+	local kind=$1 call=$2 errno=$3 max n name left verdict bad=0
 	require_root || return 0
 	require_command strace || return 0
-	fault_baseline || return 0
-	max=${FAULT_MAX[$call]:-0}
+	fault_baseline "$kind" || return 0
+	max=${FAULT_MAX[$kind $call]:-0}
 	if [ "$max" = 0 ]; then
-		# A call set-up no longer makes is no fault to test: the list above is stale.
-		fail "launch's set-up makes no $call call: remove it from FAULT_CALLS"
+		# A call the set-up no longer makes is no fault to test: the list is stale.
+		fail "the set-up of $kind makes no $call call: remove it from its list"
 		return 0
 	fi
 	FAULT_DIRS=$(_box_runtime_dirs)
 	for ((n = 1; n <= max; n++)); do
 		name=$(bt_name)
-		fault_launch "$name" -e trace="$call" -e inject="$call:error=$errno:when=$n"
-		lines=$(grep -c '' "$TEST_TMP/err")
-		verdict=
-		case $BOX_RC in
-		134)
-			# libuv aborts when its first loop cannot make its signal lock pipe
-			# (uv__signal_global_once_init); launch makes its loop before anything
-			# else, so only then, and with nothing to leave.
-			[ "$call $n" = "pipe2 1" ] || verdict="exit 134"
-			[ "$lines" = 0 ] || verdict="exit 134 with $lines lines"
-			;;
-		0)
-			[ "$(cat "$TEST_TMP/out")" = volume ] || verdict="exit 0 without the command's output"
-			[ "$lines" -le 1 ] || verdict="exit 0 with $lines lines"
-			;;
-		125 | 126)
-			if [ "$lines" != 1 ]; then
-				verdict="$lines lines"
-			elif ! grep -Eq '^(launch|boxinit): ' "$TEST_TMP/err"; then
-				verdict="a line from neither launch nor boxinit"
-			fi
-			;;
-		*) verdict="exit $BOX_RC" ;;
-		esac
+		"fault_$kind" "$name" -e trace="$call" -e inject="$call:error=$errno:when=$n"
+		verdict=$(fault_verdict "$kind" "$call" "$n")
 		left=$(fault_leftovers)
 		[ -z "$left" ] || verdict="${verdict:+$verdict; }left $left"
 		if [ -n "$verdict" ]; then
-			fail "$call #$n failing with $errno: $verdict (stderr: $(head -c 400 "$TEST_TMP/err" | tr '\n' '|'))"
+			fail "$kind: $call #$n failing with $errno: $verdict (stderr: $(head -c 400 "$TEST_TMP/err" | tr '\n' '|'))"
 			bad=$((bad + 1))
 		fi
 	done
-	echo "faults: $call: $max invocations failed in turn, $bad bad"
+	echo "faults: $kind: $call: $max invocations failed in turn, $bad bad"
+}
+
+fault_errno()
+{
+	case $1 in
+	clone | clone3 | fork) echo EAGAIN ;;
+	*) echo EIO ;;
+	esac
 }
 
 for _call in $FAULT_CALLS; do
-	case $_call in
-	clone | clone3 | fork) _errno=EAGAIN ;;
-	*) _errno=EIO ;;
-	esac
-	eval "test_fail_each_$_call() { fault_sweep $_call $_errno; }"
+	eval "test_launch_fails_each_$_call() { fault_sweep launch $_call $(fault_errno $_call); }"
 done
-unset _call _errno
+for _call in $FAULT_CALLS_BOX; do
+	eval "test_box_fails_each_$_call() { fault_sweep box $_call $(fault_errno $_call); }"
+done
+unset _call
 
 # The tests are made by eval, which shunit2's scan of this file does not see: in list order.
 suite()
 {
 	local call
 	for call in $FAULT_CALLS; do
-		suite_addTest "test_fail_each_$call"
+		suite_addTest "test_launch_fails_each_$call"
+	done
+	for call in $FAULT_CALLS_BOX; do
+		suite_addTest "test_box_fails_each_$call"
 	done
 }
 

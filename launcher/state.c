@@ -81,14 +81,19 @@ bool state_proc_is(pid_t pid, uint64_t start_time)
  * not be made, for the caller's line. */
 static int make_root(const char **ret_dir)
 {
-	*ret_dir = STATE_BASE;
-	if (mkdir(STATE_BASE, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	/* Root only: the records name processes and hold the monitors' sockets. */
-	*ret_dir = STATE_ROOT;
-	if (mkdir(STATE_ROOT, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
+	/* Again when the last record's removal took STATE_BASE away between the two. */
+	for (int i = 0; i < 100; i++) {
+		*ret_dir = STATE_BASE;
+		if (mkdir(STATE_BASE, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		/* Root only: the records name processes and hold the monitors' sockets. */
+		*ret_dir = STATE_ROOT;
+		if (mkdir(STATE_ROOT, 0700) == 0 || errno == EEXIST)
+			return 0;
+		if (errno != ENOENT)
+			return -errno;
+	}
+	return -ENOENT;
 }
 
 /* dir and file are short (STATE_ROOT, a name, a fixed file name): never truncated. */

@@ -3,7 +3,9 @@
  * slirp: see slirp.h. slirp4netns joins the container's namespaces by its pid (user
  * namespace first), makes tap0 there and says so on the ready descriptor; it ends when the
  * exit descriptor's other end closes, so a launch killed by SIGKILL takes it along. Its
- * chatter on stdout goes to /dev/null; its errors reach launch's stderr.
+ * chatter on stdout goes to /dev/null. Its stderr, which also carries chatter (every API
+ * request is echoed there), goes to a memfd: launch quotes its last line when slirp4netns
+ * fails to start, and empties it once the network is up.
  */
 #include "slirp.h"
 
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -32,12 +35,13 @@
 struct slirp {
 	pid_t pid;
 	int exit_fd; /* closing it ends slirp4netns */
+	int err_fd;  /* its stderr, until it is up */
 	char api[108];
 };
 
 /* In the forked child (only async-signal-safe calls): ready and exit descriptors on 3 and 4,
- * stdout on /dev/null. */
-static _Noreturn void exec_slirp(char *pid, int ready, int exit_r, const char *api)
+ * stdout on /dev/null, stderr on err (/dev/null too without one). */
+static _Noreturn void exec_slirp(char *pid, int ready, int exit_r, int err, const char *api)
 {
 	char *argv[16];
 	int n = 0, null = open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -45,8 +49,8 @@ static _Noreturn void exec_slirp(char *pid, int ready, int exit_r, const char *a
 	/* Out of 3 and 4's way first: either may be one of them. */
 	ready = fcntl(ready, F_DUPFD_CLOEXEC, 10);
 	exit_r = fcntl(exit_r, F_DUPFD_CLOEXEC, 10);
-	if (null < 0 || ready < 0 || exit_r < 0 || dup2(null, 1) < 0 || dup2(ready, 3) < 0 ||
-	    dup2(exit_r, 4) < 0)
+	if (null < 0 || ready < 0 || exit_r < 0 || dup2(null, 1) < 0 ||
+	    dup2(err >= 0 ? err : null, 2) < 0 || dup2(ready, 3) < 0 || dup2(exit_r, 4) < 0)
 		_exit(125);
 	argv[n++] = SLIRP_BIN;
 	argv[n++] = "--configure";
@@ -64,6 +68,28 @@ static _Noreturn void exec_slirp(char *pid, int ready, int exit_r, const char *a
 	argv[n] = NULL;
 	execvp(SLIRP_BIN, argv);
 	_exit(errno == ENOENT ? 127 : 126);
+}
+
+/* The last line slirp4netns wrote on its stderr, "" without one. */
+static void last_err_line(const struct slirp *s, char ret[static 256])
+{
+	char buf[4096];
+	off_t size = s->err_fd >= 0 ? lseek(s->err_fd, 0, SEEK_END) : -1, from = 0;
+	ssize_t n = -1;
+	char *line;
+
+	ret[0] = '\0';
+	if (size > (off_t)sizeof(buf) - 1)
+		from = size - (off_t)sizeof(buf) + 1;
+	if (size > 0)
+		n = pread(s->err_fd, buf, sizeof(buf) - 1, from);
+	if (n <= 0)
+		return;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	buf[n] = '\0';
+	line = strrchr(buf, '\n');
+	(void)snprintf(ret, 256, "%.255s", line ? line + 1 : buf);
 }
 
 /* Waits for "1" on ready, or for slirp4netns's end. */
@@ -89,8 +115,11 @@ static int wait_ready(struct slirp *s, int ready)
 			    SLIRP_BIN);
 			return -ENOENT;
 		}
-		log_error("%s failed before the network was up (status %d)", SLIRP_BIN,
-		          status_to_exit_code(status));
+		char why[256];
+
+		last_err_line(s, why);
+		log_error("%s failed before the network was up (status %d)%s%s", SLIRP_BIN,
+		          status_to_exit_code(status), why[0] ? ": " : "", why);
 		return -EIO;
 	}
 	return log_errno(-EIO, "wait for %s", SLIRP_BIN);
@@ -180,7 +209,13 @@ int slirp_start(const struct net_config *nc, const char *api_path, pid_t target,
 		return -e;
 	}
 	s->exit_fd = -1;
+	/* Appended to by slirp4netns, so that emptying it starts it again from 0. Without one,
+	 * its stderr goes to /dev/null. */
+	s->err_fd = memfd_create("slirp4netns-stderr", MFD_CLOEXEC);
+	if (s->err_fd >= 0 && fcntl(s->err_fd, F_SETFL, O_APPEND) < 0)
+		s->err_fd = safe_close(s->err_fd);
 	if (strlen(api_path) >= sizeof(s->api)) {
+		(void)safe_close(s->err_fd);
 		free(s);
 		return log_errno(-ENAMETOOLONG, "use '%s' for %s's socket", api_path, SLIRP_BIN);
 	}
@@ -198,13 +233,17 @@ int slirp_start(const struct net_config *nc, const char *api_path, pid_t target,
 		goto out;
 	}
 	if (s->pid == 0)
-		exec_slirp(pid, ready[1], ex[0], s->api);
+		exec_slirp(pid, ready[1], ex[0], s->err_fd, s->api);
 	ready[1] = safe_close(ready[1]);
 	ex[0] = safe_close(ex[0]);
 	s->exit_fd = steal_fd(&ex[1]);
 	r = wait_ready(s, ready[0]);
 	for (size_t i = 0; r == 0 && i < nc->n_publish; i++)
 		r = publish(s, &nc->publish[i]);
+	/* Up: what it said is of no more use, and launch's handle goes. */
+	if (r == 0 && s->err_fd >= 0)
+		(void)ftruncate(s->err_fd, 0);
+	s->err_fd = safe_close(s->err_fd);
 out:
 	for (int i = 0; i < 2; i++) {
 		(void)safe_close(ready[i]);
@@ -223,6 +262,7 @@ void slirp_stop(struct slirp *s)
 	if (!s)
 		return;
 	s->exit_fd = safe_close(s->exit_fd);
+	s->err_fd = safe_close(s->err_fd);
 	if (s->pid > 0) {
 		/* The closed descriptor ends it; a slirp4netns stuck elsewhere is killed. */
 		struct pollfd none = {.fd = -1};

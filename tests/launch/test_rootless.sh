@@ -141,20 +141,27 @@ test_limits_need_a_delegated_cgroup_v2()
 	assertFalse "its cgroup is gone" "[ -e '$deleg/$BT_PREFIX-lim' ]"
 }
 
-test_published_port_through_slirp()
+# slirp4netns opens /dev/net/tun as the user: udev makes it 0666 on Debian, a host or VM
+# without udev leaves it 0600. Opened for the test, put back after; fails (skips) without it.
+rl_open_tun()
 {
-	rl_require || return 0
-	require_command slirp4netns || return 0
-	local name=$BT_PREFIX-web port=18483 mode
-	# slirp4netns opens /dev/net/tun as the user: udev makes it 0666 on Debian, a host or VM
-	# without udev leaves it 0600. Opened for the test, put back after.
+	local mode
 	if ! mode=$(stat -c %a /dev/net/tun 2>/dev/null); then
 		skip_test "no /dev/net/tun on this host"
-		return 0
+		return 1
 	fi
 	if [ "$mode" != 666 ]; then
 		chmod 0666 /dev/net/tun && on_teardown chmod "$mode" /dev/net/tun
 	fi
+	return 0
+}
+
+test_published_port_through_slirp()
+{
+	rl_require || return 0
+	require_command slirp4netns || return 0
+	local name=$BT_PREFIX-web port=18483
+	rl_open_tun || return 0
 	rl_launch -d --name "$name" --net slirp -p "127.0.0.1:$port:8080" \
 		--service 'web=httpd -f -p 8080 -h /etc' "$RL_DIR/rootfs" --
 	assertEquals "launch -d (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
@@ -170,6 +177,29 @@ test_published_port_through_slirp()
 	rl_launch stop "$name"
 	assertEquals "stop" 0 "$BOX_RC"
 	assertFalse "the port is closed" "curl -sf -o /dev/null --max-time 2 http://127.0.0.1:$port/"
+}
+
+# A host port something else holds: slirp4netns refuses to forward it, and launch says so in
+# one line that names the port (once: not slirp4netns's reply, then launch's).
+test_published_port_in_use_fails_in_one_line()
+{
+	rl_require || return 0
+	require_command slirp4netns || return 0
+	local port holder
+	rl_open_tun || return 0
+	port=$(free_port)
+	python3 -c 'import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen()
+time.sleep(120)' "$port" &
+	holder=$!
+	track_pid "$holder"
+	wait_until 10 eval "ss -Htln 'sport = :$port' | grep -q ." || fail "the port was never taken"
+	rl_run --net slirp -p "127.0.0.1:$port:8080" -- true
+	assert_launch_error "a published port in use"
+	assertTrue "the line names the port and slirp4netns: $(cat "$TEST_TMP/err")" \
+		"grep -qF 'publish 127.0.0.1:$port to port 8080 through slirp4netns' '$TEST_TMP/err'"
 }
 
 test_subordinate_ids_are_mapped_through_newuidmap()

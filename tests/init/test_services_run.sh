@@ -258,19 +258,26 @@ test_reader_that_stops_reading_does_not_block_boxinit()
 	assertEquals "exit status" 0 "$EXIT_CODE"
 }
 
-# Whether FIFO $1 holds all it can take but less than a page (FIONREAD against its size);
-# with -v, prints "HELD/SIZE".
+# Whether FIFO $1 is full: a write of PIPE_BUF bytes (atomic: all or nothing) would block,
+# as every write of boxinit's then does. FIONREAD is no measure of it: boxinit's writes leave
+# the pipe's pages partly filled (seen: 61356 of 65536 bytes held, and full). A probe that
+# fits adds its bytes to a pipe nobody reads. With -v, prints "HELD/SIZE" instead.
 fifo_full()
 {
 	python3 - "$@" <<-'PY'
-		import array, fcntl, os, sys, termios
-		fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
-		n = array.array("i", [0])
-		fcntl.ioctl(fd, termios.FIONREAD, n)
-		size = fcntl.fcntl(fd, 1032)  # F_GETPIPE_SZ
+		import array, errno, fcntl, os, sys, termios
 		if sys.argv[2:] == ["-v"]:
-		    print("%d/%d" % (n[0], size))
-		sys.exit(0 if n[0] > size - 4096 else 1)
+		    fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
+		    n = array.array("i", [0])
+		    fcntl.ioctl(fd, termios.FIONREAD, n)
+		    print("%d/%d" % (n[0], fcntl.fcntl(fd, 1032)))  # F_GETPIPE_SZ
+		    sys.exit(0)
+		fd = os.open(sys.argv[1], os.O_WRONLY | os.O_NONBLOCK)
+		try:
+		    os.write(fd, b"#" * 4096)
+		except BlockingIOError:
+		    sys.exit(0)
+		sys.exit(1)
 	PY
 }
 

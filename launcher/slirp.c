@@ -96,7 +96,7 @@ static void last_err_line(const struct slirp *s, char ret[static 256])
 static int wait_ready(struct slirp *s, int ready)
 {
 	struct pollfd p = {.fd = ready, .events = POLLIN};
-	char c = 0;
+	char c = 0, why[256];
 	int status, r;
 
 	do
@@ -115,8 +115,6 @@ static int wait_ready(struct slirp *s, int ready)
 			    SLIRP_BIN);
 			return -ENOENT;
 		}
-		char why[256];
-
 		last_err_line(s, why);
 		log_error("%s failed before the network was up (status %d)%s%s", SLIRP_BIN,
 		          status_to_exit_code(status), why[0] ? ": " : "", why);

@@ -239,8 +239,8 @@ int slirp_start(const struct net_config *nc, const char *api_path, pid_t target,
 	for (size_t i = 0; r == 0 && i < nc->n_publish; i++)
 		r = publish(s, &nc->publish[i]);
 	/* Up: what it said is of no more use, and launch's handle goes. */
-	if (r == 0 && s->err_fd >= 0)
-		(void)ftruncate(s->err_fd, 0);
+	if (r == 0 && s->err_fd >= 0 && ftruncate(s->err_fd, 0) < 0)
+		(void)log_debug_errno(-errno, "empty %s's stderr", SLIRP_BIN);
 	s->err_fd = safe_close(s->err_fd);
 out:
 	for (int i = 0; i < 2; i++) {

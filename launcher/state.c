@@ -325,8 +325,7 @@ static void remove_dir(struct state_lock *l)
 		log_warn_errno(-errno, "remove '%s'", l->dir);
 	/* The last record leaves nothing behind: the directories go while empty (another
 	 * container's, or one being claimed, keeps them; a claim makes them again). */
-	if (rmdir(STATE_ROOT) == 0)
-		(void)rmdir(STATE_BASE);
+	state_remove_empty(NULL);
 }
 
 int state_root_lock(int *ret_fd)

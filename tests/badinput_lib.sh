@@ -152,8 +152,5 @@ make_conf_fixtures()
 # shunit2 finds tests by reading the script: the rows' tests are made at run time.
 suite()
 {
-	local f
-	for f in $(declare -F | awk '$3 ~ /^test_/ { print $3 }'); do
-		suite_addTest "$f"
-	done
+	add_defined_tests
 }

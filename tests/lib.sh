@@ -397,6 +397,16 @@ _box_no_marked_pids()
 	[ -z "$(_box_marked_pids)" ]
 }
 
+# For suite() in a suite whose tests are made at run time (eval), which shunit2's reading of
+# the script does not see: every test_ function defined, in name order.
+add_defined_tests()
+{
+	local f
+	for f in $(declare -F | awk '$3 ~ /^test_/ { print $3 }'); do
+		suite_addTest "$f"
+	done
+}
+
 leak_check()
 {
 	local pid line

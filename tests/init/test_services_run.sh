@@ -265,7 +265,7 @@ test_reader_that_stops_reading_does_not_block_boxinit()
 fifo_full()
 {
 	python3 - "$@" <<-'PY'
-		import array, errno, fcntl, os, sys, termios
+		import array, fcntl, os, sys, termios
 		if sys.argv[2:] == ["-v"]:
 		    fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
 		    n = array.array("i", [0])

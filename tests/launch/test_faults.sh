@@ -1,15 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # The fault battery: each system call the set-up of launch, and of `box run` (the OCI front
-# door), makes fails, one invocation at a time, and each must still keep its promises. A baseline run under strace (-f) counts how often
-# each process makes each call; then, for each call and each N up to that count, the run is
-# made again with strace injecting EIO (EAGAIN for the forks) into the Nth invocation of
-# every process (strace counts per process). Each such run either succeeds (a fault launch
-# recovers from, as a lookup it retries another way: exit 0, the command's output, at most
-# one warning), or fails with exactly one line on stderr, from launch or boxinit, and exit
-# 125 (126 when the command itself cannot be executed; box: runc's 1, or 126), and it leaves
-# nothing: no record, log, box state, cgroup, process, host mount or veth. One test per
-# front door and system call; a failure names the N.
+# door), makes fails, one invocation at a time, and each must still keep its promises. A
+# baseline run under strace (-f) counts how often each process makes each call; then, for
+# each call and each N up to that count, the run is made again with strace injecting EIO
+# (EAGAIN for the forks) into the Nth invocation of every process (strace counts per
+# process). Each such run either succeeds (a fault it recovers from, as a lookup retried
+# another way: exit 0, the command's output, at most one warning), or fails with exactly one
+# line on stderr, from launch, box or boxinit, and exit 125 (box: runc's 1, or 125 as the
+# status of a container process that failed its last steps after the start; 126 when the
+# command itself cannot be executed), and it leaves nothing: no record, log, box state,
+# cgroup, process, host mount or veth. One test per front door and system call; a failure
+# names the N.
 #
 # The runs use what reaches most of the set-up: limits (cgroup files), a volume (a bind
 # mount), a hostname; for launch also a veth with a published port (netlink, the proxy).
@@ -234,16 +236,10 @@ for _call in $FAULT_CALLS_BOX; do
 done
 unset _call
 
-# The tests are made by eval, which shunit2's scan of this file does not see: in list order.
+# The tests are made by eval, which shunit2's reading of this file does not see.
 suite()
 {
-	local call
-	for call in $FAULT_CALLS; do
-		suite_addTest "test_launch_fails_each_$call"
-	done
-	for call in $FAULT_CALLS_BOX; do
-		suite_addTest "test_box_fails_each_$call"
-	done
+	add_defined_tests
 }
 
 . "$SHUNIT2"

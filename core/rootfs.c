@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,6 +38,7 @@ const char *rootfs_op_name(enum mount_op_kind kind)
 	static const char *const names[] = {
 	    [MOUNT_OP_MAKE_PRIVATE] = "make-private",
 	    [MOUNT_OP_BIND_ROOT] = "bind-root",
+	    [MOUNT_OP_OVERLAY_ROOT] = "overlay-root",
 	    [MOUNT_OP_VOLUME] = "volume",
 	    [MOUNT_OP_FS] = "mount",
 	    [MOUNT_OP_DEVICE] = "device",
@@ -640,6 +642,76 @@ static int bind_root(struct apply_ctx *c)
 	return reopen_root(c, rootfs);
 }
 
+/* The kernel's own words on a failed fsconfig (the filesystem context's log), or "". */
+static const char *fs_context_message(int fsfd, char *buf, size_t size)
+{
+	ssize_t n = read(fsfd, buf, size - 1);
+
+	if (n <= 2)
+		return "";
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf + 2; /* "e ", "w ", "i ": error, warning, information */
+}
+
+/* The upper layer's root is the merged root: ROOTFS's owner and mode. In a fresh tmpfs, or
+ * on the host's disk in the layer's directory, which launch made and only root can reach. */
+static int make_layer_dirs(int layer, int rootfd)
+{
+	_cleanup_close_ int upper = -1;
+	struct stat st;
+
+	if (fstat(rootfd, &st) < 0)
+		return -errno;
+	if ((mkdirat(layer, "upper", 0700) < 0 && errno != EEXIST) ||
+	    (mkdirat(layer, "work", 0700) < 0 && errno != EEXIST))
+		return -errno;
+	upper = openat(layer, "upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (upper < 0 || fchown(upper, st.st_uid, st.st_gid) < 0 ||
+	    fchmod(upper, st.st_mode & 07777) < 0)
+		return -errno;
+	return 0;
+}
+
+static int overlay_root(struct apply_ctx *c, const struct mount_op *op)
+{
+	const char *rootfs = c->plan->rootfs;
+	_cleanup_close_ int layer = -1, fs = -1, mnt = -1;
+	char upper[PATH_MAX], work[PATH_MAX], msg[256] = "";
+	int r;
+
+	if (op->type && mount("tmpfs", op->src, "tmpfs", MS_NOSUID | MS_NODEV, op->data) < 0)
+		return sync_errorf(c->syncfd, -errno, "mount a tmpfs for the layer on '%s'",
+		                   op->src);
+	layer = open(op->src, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	r = layer < 0 ? -errno : make_layer_dirs(layer, c->rootfd);
+	if (r < 0)
+		return sync_errorf(c->syncfd, r, "make the layer's directories in '%s'", op->src);
+	(void)snprintf(upper, sizeof(upper), "%s/upper", op->src);
+	(void)snprintf(work, sizeof(work), "%s/work", op->src);
+	/* One option a call: a comma in a path is no separator. (config refuses a ROOTFS
+	 * with ':' or '\\', which lowerdir would take for a layer separator or an escape.) */
+	fs = k_fsopen("overlay", FSOPEN_CLOEXEC);
+	r = fs < 0 ? -errno : 0;
+	if (r == 0 && (k_fsconfig(fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0 ||
+	               k_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", rootfs, 0) < 0 ||
+	               k_fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
+	               k_fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
+	               k_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0))
+		r = -errno;
+	if (r == 0 && (mnt = k_fsmount(fs, FSMOUNT_CLOEXEC, 0)) < 0)
+		r = -errno;
+	if (r == 0 && k_move_mount(mnt, "", AT_FDCWD, rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		r = -errno;
+	if (r < 0) {
+		const char *why = fs >= 0 ? fs_context_message(fs, msg, sizeof(msg)) : "";
+
+		return sync_errorf(c->syncfd, r, "mount an overlay of '%s' with its layer in '%s'%s%s",
+		                   rootfs, op->src, *why ? ": " : "", why);
+	}
+	return reopen_root(c, rootfs);
+}
+
 static int apply_pivot_op(struct apply_ctx *c)
 {
 	const char *rootfs = c->plan->rootfs;
@@ -673,6 +745,8 @@ static int apply_op(struct apply_ctx *c, const struct mount_op *op)
 		return 0;
 	case MOUNT_OP_BIND_ROOT:
 		return bind_root(c);
+	case MOUNT_OP_OVERLAY_ROOT:
+		return overlay_root(c, op);
 	case MOUNT_OP_VOLUME:
 		return apply_volume(c->rootfd, rootfs, op, take_tree(c), syncfd);
 	case MOUNT_OP_FS:

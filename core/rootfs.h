@@ -16,6 +16,10 @@
 enum mount_op_kind {
 	MOUNT_OP_MAKE_PRIVATE, /* "/" recursively private: nothing propagates to the host */
 	MOUNT_OP_BIND_ROOT,    /* ROOTFS bound on itself, so it is a mount point to pivot to */
+	/* Instead of BIND_ROOT: an overlay on ROOTFS, ROOTFS its lower layer, its upper and work
+	 * directories in src (a host directory, root's only; a tmpfs mounted there first when
+	 * type is "tmpfs", data its options). ROOTFS itself is never written. */
+	MOUNT_OP_OVERLAY_ROOT,
 	MOUNT_OP_VOLUME,       /* src (host) bound onto dst inside ROOTFS, created when missing */
 	MOUNT_OP_FS,           /* a new filesystem (type, src, flags, data) on dst */
 	MOUNT_OP_DEVICE,     /* a device node at dst (mknod; a bind of the host's src if refused) */
@@ -33,7 +37,8 @@ enum mount_op_kind {
 
 struct mount_op {
 	enum mount_op_kind kind;
-	const char *src;     /* VOLUME, DEVICE (host node), SYMLINK (target), SYSCTL (key) */
+	const char *src; /* VOLUME, DEVICE (host node), SYMLINK (target), SYSCTL (key), OVERLAY_ROOT
+	                  * (the layer's directory) */
 	const char *dst;     /* absolute path inside the container */
 	bool ro;             /* VOLUME */
 	bool recursive;      /* VOLUME: every mount under src too (rbind) */

@@ -21,6 +21,8 @@ int cmd_kill(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_service(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_commit(int argc, char **argv);
 
 /* The record of NAME; logs "no container 'x'" (-ENOENT) and other failures. */
 int cmd_load(const char *name, struct state *ret);

@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "initexec.h"
 #include "kapi.h"
+#include "layer.h"
 #include "log.h"
 #include "logfile.h"
 #include "monitor.h"
@@ -32,7 +33,7 @@ static const struct {
 } commands[] = {
     {"list", cmd_list}, {"ps", cmd_ps},           {"stats", cmd_stats}, {"exec", cmd_exec},
     {"logs", cmd_logs}, {"stop", cmd_stop},       {"kill", cmd_kill},   {"wait", cmd_wait},
-    {"rm", cmd_rm},     {"service", cmd_service},
+    {"rm", cmd_rm},     {"service", cmd_service}, {"diff", cmd_diff}, {"commit", cmd_commit},
 };
 
 bool commands_is_command(const char *word)
@@ -463,6 +464,8 @@ static int rm_one(const char *name, bool force)
 	}
 	if (s.log_path)
 		logfile_remove(s.log_path);
+	if (s.layer)
+		layer_remove(s.layer);
 	state_free(&s);
 	state_release(l, true);
 	return 0;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * commands: launch's subcommands, on containers by name: list, ps, stats, exec,
- * logs, stop, kill, wait, rm, service. The words are reserved as launch's first
+ * logs, stop, kill, wait, rm, service, diff, commit. The words are reserved as launch's first
  * argument (a rootfs named like one is given as ./list). Each first undoes what
  * dead containers left (reap.c), reads records (state.c) and talks to monitors
  * (monitor.c); none changes a running container but through its monitor.

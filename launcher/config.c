@@ -7,17 +7,21 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
 #include <linux/magic.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "layer.h"
 #include "log.h"
 #include "paths.h"
 #include "seccomp_profile.h"
@@ -57,6 +61,8 @@ enum {
 	OPT_KEEP,
 	OPT_LOG,
 	OPT_LOG_MAX_SIZE,
+	OPT_TMPFS,
+	OPT_OVERLAY,
 };
 
 static const struct option options[] = {
@@ -71,6 +77,8 @@ static const struct option options[] = {
     {"io-weight", required_argument, NULL, OPT_IO_WEIGHT},
     {"volume", required_argument, NULL, 'v'},
     {"read-only", no_argument, NULL, OPT_READ_ONLY},
+    {"tmpfs", required_argument, NULL, OPT_TMPFS},
+    {"overlay", optional_argument, NULL, OPT_OVERLAY},
     {"env", required_argument, NULL, 'e'},
     {"workdir", required_argument, NULL, 'w'},
     {"user", required_argument, NULL, 'u'},
@@ -121,7 +129,10 @@ static const char usage[] =
     "  --pids-limit N         maximum number of processes\n"
     "  --io-weight N          IO weight, 1..10000\n"
     "  -v, --volume SRC:DST[:ro]  bind a host path into the container\n"
-    "  --read-only            mount the root read-only\n"
+    "  --read-only            mount the root read-only (/tmp, /var/tmp, /run: tmpfs)\n"
+    "  --overlay[=tmpfs[:SIZE]]  write into a layer of the container's own over ROOTFS,\n"
+    "                         which stays unchanged (on disk, or on a tmpfs of SIZE)\n"
+    "  --tmpfs PATH[:OPTS]    a tmpfs on PATH (OPTS: size=SIZE,mode=OCTAL,exec,ro)\n"
     "  -e, --env K=V          set an environment variable (K alone: copy the host's)\n"
     "  -w, --workdir DIR      working directory of CMD\n"
     "  -u, --user UID[:GID]   run CMD with these ids\n"
@@ -348,6 +359,16 @@ static int parse_other(int opt, const char *arg, struct launch_config *c)
 	case OPT_GRACE:
 		r = parse_duration_ms(arg, &ms);
 		c->grace = arg;
+		break;
+	case OPT_TMPFS:
+		r = config_parse_tmpfs(arg, &c->tmpfs[c->n_tmpfs]);
+		if (r == 0)
+			c->n_tmpfs++;
+		break;
+	case OPT_OVERLAY:
+		r = config_parse_overlay(arg, &c->overlay, &c->overlay_size);
+		if (r < 0)
+			return bad_value(opt, arg ? arg : "", r);
 		break;
 	default:
 		return -ENOTSUP;
@@ -619,6 +640,89 @@ int config_parse_volume(const char *spec, struct volume *ret)
 	return 0;
 }
 
+static int parse_tmpfs_option(const char *o, uint64_t *size, unsigned *mode,
+                              unsigned long *flags)
+{
+	uint64_t v;
+	char *end;
+
+	if (STREQ(o, "exec") || STREQ(o, "noexec")) {
+		*flags = STREQ(o, "exec") ? *flags & ~(unsigned long)MS_NOEXEC : *flags | MS_NOEXEC;
+		return 0;
+	}
+	if (STREQ(o, "ro") || STREQ(o, "rw")) {
+		*flags = STREQ(o, "rw") ? *flags & ~(unsigned long)MS_RDONLY : *flags | MS_RDONLY;
+		return 0;
+	}
+	if (strncmp(o, "size=", 5) == 0)
+		return parse_positive(parse_size, o + 5, size);
+	if (strncmp(o, "mode=", 5) == 0 && o[5] >= '0' && o[5] <= '7') {
+		errno = 0;
+		v = strtoull(o + 5, &end, 8);
+		if (errno || *end || v > 07777)
+			return -EINVAL;
+		*mode = (unsigned)v;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int config_parse_tmpfs(const char *spec, struct tmpfs_mount *ret)
+{
+	size_t dst_len = strcspn(spec, ":");
+	_cleanup_free_ char *dst_raw = strndup(spec, dst_len), *dst = NULL, *opts = NULL,
+	                    *data = NULL;
+	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC; /* docker's --tmpfs */
+	uint64_t size = 0;
+	unsigned mode = 01777;
+	char *save = NULL;
+	int r;
+
+	if (!dst_raw)
+		return -ENOMEM;
+	r = normalize_path(dst_raw, &dst);
+	if (r < 0 || STREQ(dst, "/"))
+		return -EINVAL;
+	if (spec[dst_len] == ':') {
+		opts = strdup(spec + dst_len + 1);
+		if (!opts)
+			return -ENOMEM;
+		if (!opts[0])
+			return -EINVAL;
+		/* strtok_r would take ",," and a trailing ',' silently. */
+		if (opts[0] == ',' || opts[strlen(opts) - 1] == ',' || strstr(opts, ",,"))
+			return -EINVAL;
+		for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save))
+			if ((r = parse_tmpfs_option(o, &size, &mode, &flags)) < 0)
+				return r;
+	}
+	r = size ? asprintf(&data, "mode=%o,size=%" PRIu64, mode, size)
+	         : asprintf(&data, "mode=%o", mode);
+	if (r < 0)
+		return -ENOMEM;
+	*ret = (struct tmpfs_mount){.dst = steal_ptr(&dst), .data = steal_ptr(&data), .flags = flags};
+	return 0;
+}
+
+int config_parse_overlay(const char *arg, enum overlay_mode *ret_mode, uint64_t *ret_size)
+{
+	uint64_t size = 0;
+	int r;
+
+	if (!arg || STREQ(arg, "disk")) {
+		*ret_mode = OVERLAY_DISK;
+		*ret_size = 0;
+		return 0;
+	}
+	if (strncmp(arg, "tmpfs", 5) != 0 || (arg[5] && arg[5] != ':'))
+		return -EINVAL;
+	if (arg[5] == ':' && (r = parse_positive(parse_size, arg + 6, &size)) < 0)
+		return r;
+	*ret_mode = OVERLAY_TMPFS;
+	*ret_size = size;
+	return 0;
+}
+
 bool config_name_is_valid(const char *name)
 {
 	/* Becomes a cgroup directory and the default hostname. */
@@ -637,20 +741,31 @@ bool config_hostname_is_valid(const char *name)
 	return true;
 }
 
+/* Is dst among the first n destinations (volumes first, then tmpfs mounts)? */
 static bool has_destination(const struct launch_config *c, size_t n, const char *dst)
 {
 	for (size_t i = 0; i < n; i++)
-		if (STREQ(c->volumes[i].dst, dst))
+		if (STREQ(i < c->n_volumes ? c->volumes[i].dst : c->tmpfs[i - c->n_volumes].dst,
+		          dst))
 			return true;
 	return false;
 }
 
 static const char *duplicate_destination(const struct launch_config *c)
 {
-	for (size_t i = 1; i < c->n_volumes; i++)
-		if (has_destination(c, i, c->volumes[i].dst))
-			return c->volumes[i].dst;
+	for (size_t i = 1; i < c->n_volumes + c->n_tmpfs; i++) {
+		const char *dst =
+		    i < c->n_volumes ? c->volumes[i].dst : c->tmpfs[i - c->n_volumes].dst;
+
+		if (has_destination(c, i, dst))
+			return dst;
+	}
 	return NULL;
+}
+
+bool config_covers(const struct launch_config *c, const char *dst)
+{
+	return has_destination(c, c->n_volumes + c->n_tmpfs, dst);
 }
 
 static int check_combinations(const struct launch_config *c, const char *swap_arg)
@@ -664,7 +779,11 @@ static int check_combinations(const struct launch_config *c, const char *swap_ar
 		return -EINVAL;
 	}
 	if (dup) {
-		log_error("invalid value '%s' for --volume: duplicate destination", dup);
+		log_error("invalid value '%s' for --volume or --tmpfs: duplicate destination", dup);
+		return -EINVAL;
+	}
+	if (c->overlay != OVERLAY_NONE && c->userns.mode != USERNS_HOST) {
+		log_error("use --overlay with --userns: the layer is not idmapped yet");
 		return -EINVAL;
 	}
 	if (c->privileged && c->seccomp_file) {
@@ -758,7 +877,8 @@ int config_parse(int argc, char **argv, struct launch_config *ret)
 	c.volumes = calloc((size_t)argc + 1, sizeof(*c.volumes));
 	c.env = calloc((size_t)argc + 1, sizeof(*c.env));
 	c.services = calloc((size_t)argc + 1, sizeof(*c.services));
-	if (!c.volumes || !c.env || !c.services) {
+	c.tmpfs = calloc((size_t)argc + 1, sizeof(*c.tmpfs));
+	if (!c.volumes || !c.env || !c.services || !c.tmpfs) {
 		config_free(&c);
 		return log_errno(-ENOMEM, "parse options");
 	}
@@ -793,12 +913,18 @@ void config_free(struct launch_config *c)
 		free(c->volumes[i].src);
 		free(c->volumes[i].dst);
 	}
+	for (size_t i = 0; c->tmpfs && i < c->n_tmpfs; i++) {
+		free(c->tmpfs[i].dst);
+		free(c->tmpfs[i].data);
+	}
+	free(c->tmpfs);
 	for (size_t i = 0; c->env && i < c->n_env; i++)
 		free(c->env[i]);
 	free(c->volumes);
 	free(c->env);
 	free(c->services);
 	free(c->rootfs);
+	free(c->layer_dir);
 	free(c->name);
 	json_decref(c->seccomp_profile);
 	netconf_free(&c->net);
@@ -833,6 +959,11 @@ static int check_rootfs(struct launch_config *c)
 	/* The host's own root as a container root would hand the host to it. */
 	if (st.st_dev == host_root.st_dev && st.st_ino == host_root.st_ino) {
 		log_error("use rootfs '%s': it is the host's root directory", c->rootfs);
+		return -EINVAL;
+	}
+	/* overlayfs's lowerdir takes ':' for a separator between layers, '\\' for an escape. */
+	if (c->overlay != OVERLAY_NONE && strpbrk(c->rootfs, ":\\")) {
+		log_error("use rootfs '%s' with --overlay: its path has a ':' or a '\\'", c->rootfs);
 		return -EINVAL;
 	}
 	return 0;
@@ -973,6 +1104,10 @@ static int check_rootless(struct launch_config *c)
 		          (unsigned)geteuid());
 		return -EINVAL;
 	}
+	if (c->overlay != OVERLAY_NONE) {
+		log_error("use --overlay in a rootless container: the layer is not idmapped yet");
+		return -EINVAL;
+	}
 	if (c->net.mode == NET_VETH) {
 		log_error("use --net veth in a rootless container: it needs root; --net slirp "
 		          "gives outbound access and published ports");
@@ -1065,7 +1200,23 @@ int config_check_host(struct launch_config *c)
 		log_error("use at most %d volumes with --userns", SYNC_MAX_FDS - 3);
 		return -EINVAL;
 	}
-	warn_if_reachable(c);
+	if (c->overlay != OVERLAY_NONE) {
+		char dir[PATH_MAX];
+
+		layer_path(c->name, dir, sizeof(dir));
+		c->layer_dir = strdup(dir);
+		if (!c->layer_dir)
+			return log_errno(-ENOMEM, "check options");
+		/* Root's alone: nobody else may see what the container writes there. */
+		if (c->overlay_size)
+			(void)snprintf(c->overlay_data, sizeof(c->overlay_data), "mode=700,size=%" PRIu64,
+			               c->overlay_size);
+		else
+			(void)snprintf(c->overlay_data, sizeof(c->overlay_data), "mode=700");
+	} else {
+		/* The layer protects the rootfs from the container's writes. */
+		warn_if_reachable(c);
+	}
 	for (size_t i = 0; i < c->n_volumes; i++) {
 		r = canonicalize(&c->volumes[i].src, "volume source");
 		if (r < 0)

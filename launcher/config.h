@@ -29,6 +29,20 @@ struct volume {
 	bool ro;
 };
 
+/* --tmpfs PATH[:OPTIONS]: a fresh tmpfs on dst. */
+struct tmpfs_mount {
+	char *dst;           /* absolute path inside the container */
+	char *data;          /* "mode=1777[,size=N]" */
+	unsigned long flags; /* MS_NOSUID | MS_NODEV, MS_NOEXEC unless "exec", MS_RDONLY for "ro" */
+};
+
+/* --overlay: where the container's writable layer lives. */
+enum overlay_mode {
+	OVERLAY_NONE,  /* the container writes into ROOTFS (the default) */
+	OVERLAY_DISK,  /* upper and work directories in LAYER_ROOT/NAME */
+	OVERLAY_TMPFS, /* --overlay=tmpfs[:SIZE]: on a tmpfs of the container's own */
+};
+
 /* --userns: whose ids the container's run as on the host. */
 enum userns_mode {
 	USERNS_HOST,  /* the host's own (no user namespace): today's default */
@@ -61,6 +75,12 @@ struct launch_config {
 	struct cgroup_limits limits;
 	struct volume *volumes;
 	size_t n_volumes;
+	struct tmpfs_mount *tmpfs; /* --tmpfs */
+	size_t n_tmpfs;
+	enum overlay_mode overlay;
+	uint64_t overlay_size; /* --overlay=tmpfs:SIZE; 0: the kernel's default (half the RAM) */
+	char *layer_dir;       /* --overlay: LAYER_ROOT/NAME, set by config_check_host */
+	char overlay_data[64]; /* --overlay=tmpfs: the tmpfs's options */
 	char **env; /* "K=V", later entries win */
 	size_t n_env;
 	bool read_only, exit_with_main, privileged, stats, verbose;
@@ -98,7 +118,13 @@ void config_free(struct launch_config *c);
 
 /* Pure parsers, 0 or -EINVAL/-ERANGE, nothing logged. */
 int config_parse_volume(const char *spec, struct volume *ret);
+/* PATH[:OPTIONS], OPTIONS a comma list of size=SIZE, mode=OCTAL, exec, noexec, ro, rw. */
+int config_parse_tmpfs(const char *spec, struct tmpfs_mount *ret);
+/* disk (--overlay alone, arg NULL), tmpfs, tmpfs:SIZE. */
+int config_parse_overlay(const char *arg, enum overlay_mode *ret_mode, uint64_t *ret_size);
 int config_parse_weight(const char *s, uint64_t *ret);
 bool config_name_is_valid(const char *name);
+/* Does a volume or a --tmpfs land exactly on dst? */
+bool config_covers(const struct launch_config *c, const char *dst);
 bool config_hostname_is_valid(const char *name);
 int config_parse_userns(const char *s, struct userns_config *ret);

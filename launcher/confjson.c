@@ -34,6 +34,24 @@ static json_t *volumes(const struct launch_config *c)
 	return a;
 }
 
+static json_t *tmpfs(const struct launch_config *c)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < c->n_tmpfs; i++)
+		if (json_array_append_new(a, json_pack("{s:s, s:s}", "destination", c->tmpfs[i].dst,
+		                                        "options", c->tmpfs[i].data)) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static const char *overlay_name(enum overlay_mode m)
+{
+	return m == OVERLAY_DISK ? "disk" : m == OVERLAY_TMPFS ? "tmpfs" : NULL;
+}
+
 static json_t *limits(const struct cgroup_limits *l)
 {
 	return json_pack(
@@ -47,7 +65,7 @@ json_t *confjson_build(const struct launch_config *c, bool tty)
 {
 	return json_pack(
 	    "{s:o, s:o, s:s*, s:s, s:s*, s:s*, s:o, s:I, s:b, s:b, s:b, s:b, s:b, s:b, s:s*, s:o, "
-	    "s:o, s:b, s:b, s:O?}",
+	    "s:o, s:b, s:b, s:O?, s:o, s:s*}",
 	    "command", strv(c->cmd, 0), "services", strv((char *const *)c->services, c->n_services),
 	    "config_file", c->config_file, "hostname", c->hostname, "user", c->user, "workdir",
 	    c->workdir, "env", strv(c->env, c->n_env), "cap_mask",
@@ -55,7 +73,8 @@ json_t *confjson_build(const struct launch_config *c, bool tty)
 	    c->seccomp && !c->privileged, "no_new_privileges", c->no_new_privs, "read_only",
 	    c->read_only, "exit_with_main", c->exit_with_main, "interactive", c->interactive,
 	    "grace", c->grace, "limits", limits(&c->limits), "volumes", volumes(c), "tty", tty,
-	    "detach", c->detach, "seccomp_profile", c->seccomp_profile);
+	    "detach", c->detach, "seccomp_profile", c->seccomp_profile, "tmpfs", tmpfs(c),
+	    "overlay", overlay_name(c->overlay));
 }
 
 int confjson_exec(json_t *config, struct confjson_exec *ret)

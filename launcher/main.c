@@ -26,6 +26,7 @@
 #include "confjson.h"
 #include "config.h"
 #include "initexec.h"
+#include "layer.h"
 #include "log.h"
 #include "logfile.h"
 #include "monitor.h"
@@ -117,8 +118,12 @@ static int claim_name(struct launch *l)
 			               c->name);
 		s->log_path = strdup(l->log_path);
 	}
+	if (c->overlay != OVERLAY_NONE) {
+		s->layer = strdup(c->layer_dir);
+		s->layer_tmpfs = c->overlay == OVERLAY_TMPFS;
+	}
 	if (!s->name || !s->rootfs || !s->cgroup_parent || !s->config ||
-	    (c->detach && !s->log_path))
+	    (c->detach && !s->log_path) || (c->overlay != OVERLAY_NONE && !s->layer))
 		return log_errno(-ENOMEM, "describe container '%s'", c->name);
 	/* Before anything is made: the cgroup parent and name are what a reaper needs. */
 	r = state_save(l->lock, s);
@@ -153,6 +158,9 @@ static int prepare(struct launch *l)
 		r = ns_ahead_start(&l->ahead, c->net.mode == NET_HOST, true, c->hostname);
 	else
 		ns_ahead_none(&l->ahead); /* the clone makes them, in the new user namespace */
+	/* The record names it already: a killed launch's layer is reaped. */
+	if (r == 0 && c->overlay != OVERLAY_NONE)
+		r = layer_make(c->layer_dir);
 	if (r < 0)
 		return r;
 	/* Rootless: no private mount of boxinit for us to make; a sealed copy. */
@@ -492,6 +500,8 @@ static void end_record(struct launch *l, int exit_code, bool ran)
 	}
 	if (s->log_path)
 		logfile_remove(s->log_path);
+	if (s->layer)
+		layer_remove(s->layer);
 	state_release(steal_ptr(&l->lock), true);
 }
 

@@ -90,3 +90,8 @@ const char *paths_log_dir(void)
 	compute();
 	return p.log;
 }
+
+const char *paths_layer_root(void)
+{
+	return "/var/lib/box";
+}

@@ -17,3 +17,4 @@ int paths_check(void);
 const char *paths_state_base(void); /* /run/box */
 const char *paths_state_root(void); /* /run/box/containers */
 const char *paths_log_dir(void);    /* /var/log/box */
+const char *paths_layer_root(void); /* /var/lib/box: --overlay's layers (root only) */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "layer.h"
 #include "log.h"
 #include "logfile.h"
 #include "net.h"
@@ -29,6 +30,8 @@ void reap_container(const struct state *s)
 	net_undo(s->name, &s->net);
 	if (s->log_path && !s->keep)
 		logfile_remove(s->log_path);
+	if (s->layer && !s->keep)
+		layer_remove(s->layer);
 }
 
 static void reap_one(const char *name)

@@ -121,23 +121,58 @@ static bool rootfs_has_gid5(const char *rootfs)
 	return false;
 }
 
-int rootfs_plan(const struct launch_config *c, struct mount_plan *ret)
+/* Is there a directory at path in the rootfs (resolved in it)? */
+static bool rootfs_has_dir(const char *rootfs, const char *path)
 {
-	struct mount_op *ops = calloc(c->n_volumes + PLAN_FIXED, sizeof(*ops));
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+	                       .resolve = RESOLVE_IN_ROOT};
+	_cleanup_close_ int root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -1;
+
+	if (root < 0)
+		return false;
+	fd = (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
+	return fd >= 0;
+}
+
+/* --read-only: what services write (pid files, sockets, temporary files) gets a tmpfs,
+ * unless a volume or a --tmpfs is there already, or the rootfs has no such directory (it is
+ * not made in a root meant to stay as it is). /run keeps what the image has in it. */
+static const struct {
+	const char *dst, *data;
+	bool copy_up;
+} read_only_tmpfs[] = {
+    {"/tmp", "mode=1777", false},
+    {"/var/tmp", "mode=1777", false},
+    {"/run", "mode=755", true},
+};
+
+static size_t depth(const char *path)
+{
 	size_t n = 0;
 
-	if (!ops)
-		return -ENOMEM;
-	ops[n++] = (struct mount_op){.kind = MOUNT_OP_MAKE_PRIVATE};
-	ops[n++] = (struct mount_op){.kind = MOUNT_OP_BIND_ROOT};
-	/* Before the volumes, so a volume inside /dev (or /proc) lands on top, not under. */
-	for (size_t i = 0; i < ARRAY_SIZE(kernel_ops); i++) {
-		ops[n] = kernel_ops[i];
-		if (ops[n].type && STREQ(ops[n].type, "devpts") && c->rootfs &&
-		    rootfs_has_gid5(c->rootfs))
-			ops[n].data = "newinstance,ptmxmode=0666,mode=0620,gid=5";
-		n++;
+	for (; *path; path++)
+		n += *path == '/';
+	return n;
+}
+
+/* Volumes and tmpfs mounts, parents before what lands inside them (docker's order): a
+ * stable insertion sort on the depth of the destination; there are few. */
+static void sort_mounts(struct mount_op *ops, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct mount_op op = ops[i];
+		size_t j = i;
+
+		for (; j > 0 && depth(ops[j - 1].dst) > depth(op.dst); j--)
+			ops[j] = ops[j - 1];
+		ops[j] = op;
 	}
+}
+
+static size_t user_mounts(const struct launch_config *c, struct mount_op *ops)
+{
+	size_t n = 0;
+
 	for (size_t i = 0; i < c->n_volumes; i++)
 		ops[n++] = (struct mount_op){
 		    .kind = MOUNT_OP_VOLUME,
@@ -146,6 +181,53 @@ int rootfs_plan(const struct launch_config *c, struct mount_plan *ret)
 		    .ro = c->volumes[i].ro,
 		    .recursive = true,
 		};
+	for (size_t i = 0; i < c->n_tmpfs; i++)
+		ops[n++] = (struct mount_op){.kind = MOUNT_OP_FS,
+		                             .src = "tmpfs",
+		                             .type = "tmpfs",
+		                             .dst = c->tmpfs[i].dst,
+		                             .flags = c->tmpfs[i].flags,
+		                             .data = c->tmpfs[i].data};
+	for (size_t i = 0; c->read_only && i < ARRAY_SIZE(read_only_tmpfs); i++)
+		if (!config_covers(c, read_only_tmpfs[i].dst) && c->rootfs &&
+		    rootfs_has_dir(c->rootfs, read_only_tmpfs[i].dst))
+			ops[n++] = (struct mount_op){.kind = MOUNT_OP_FS,
+			                             .src = "tmpfs",
+			                             .type = "tmpfs",
+			                             .dst = read_only_tmpfs[i].dst,
+			                             .flags = MS_NOSUID | MS_NODEV,
+			                             .data = read_only_tmpfs[i].data,
+			                             .copy_up = read_only_tmpfs[i].copy_up};
+	sort_mounts(ops, n);
+	return n;
+}
+
+int rootfs_plan(const struct launch_config *c, struct mount_plan *ret)
+{
+	struct mount_op *ops =
+	    calloc(c->n_volumes + c->n_tmpfs + ARRAY_SIZE(read_only_tmpfs) + PLAN_FIXED,
+	           sizeof(*ops));
+	size_t n = 0;
+
+	if (!ops)
+		return -ENOMEM;
+	ops[n++] = (struct mount_op){.kind = MOUNT_OP_MAKE_PRIVATE};
+	if (c->overlay == OVERLAY_NONE)
+		ops[n++] = (struct mount_op){.kind = MOUNT_OP_BIND_ROOT};
+	else
+		ops[n++] = (struct mount_op){.kind = MOUNT_OP_OVERLAY_ROOT,
+		                             .src = c->layer_dir,
+		                             .type = c->overlay == OVERLAY_TMPFS ? "tmpfs" : NULL,
+		                             .data = c->overlay_data};
+	/* Before the volumes, so a volume inside /dev (or /proc) lands on top, not under. */
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_ops); i++) {
+		ops[n] = kernel_ops[i];
+		if (ops[n].type && STREQ(ops[n].type, "devpts") && c->rootfs &&
+		    rootfs_has_gid5(c->rootfs))
+			ops[n].data = "newinstance,ptmxmode=0666,mode=0620,gid=5";
+		n++;
+	}
+	n += user_mounts(c, ops + n);
 	/* --dns: launch's generated file, read-only; the rootfs's own file is never edited. */
 	if (c->net.resolv_conf[0])
 		ops[n++] = (struct mount_op){

@@ -391,6 +391,13 @@ static json_t *state_json(const struct state *s)
 		json_decref(j);
 		return NULL;
 	}
+	if (j && s->layer &&
+	    json_object_set_new(j, "layer",
+	                        json_pack("{s:s, s:b}", "dir", s->layer, "tmpfs", s->layer_tmpfs)) <
+	        0) {
+		json_decref(j);
+		return NULL;
+	}
 	if (j && s->userns_count &&
 	    json_object_set_new(j, "userns",
 	                        json_pack("{s:I, s:I, s:I}", "uid", (json_int_t)s->userns_uid,
@@ -482,20 +489,32 @@ static int parse_net(json_t *j, struct state_net *n)
 static int parse_state(json_t *j, struct state *s)
 {
 	const char *name = NULL, *status = NULL, *rootfs = NULL, *parent = NULL, *log = NULL;
-	json_t *paths = NULL, *net = NULL, *config = NULL, *exit_code = NULL, *userns = NULL;
+	json_t *paths = NULL, *net = NULL, *config = NULL, *exit_code = NULL, *userns = NULL,
+	       *layer = NULL;
 	json_int_t mon_start = 0, pid1_start = 0, created = 0, started = 0, finished = 0;
 	int mon = 0, pid1 = 0, keep = 0, detached = 0;
 
 	if (json_unpack(j,
 	                "{s:s, s:s, s?{s?i, s?I}, s?{s?i, s?I}, s?s, s?{s?s, s?o}, s?o, s?s, "
-	                "s?I, s?I, s?I, s?b, s?b, s?o, s?o, s?o}",
+	                "s?I, s?I, s?I, s?b, s?b, s?o, s?o, s?o, s?o}",
 	                "name", &name, "status", &status, "monitor", "pid", &mon, "start_time",
 	                &mon_start, "pid1", "pid", &pid1, "start_time", &pid1_start, "rootfs",
 	                &rootfs, "cgroup", "parent", &parent, "paths", &paths, "net", &net, "log",
 	                &log, "created_ns", &created, "started_ns", &started, "finished_ns",
 	                &finished, "keep", &keep, "detached", &detached, "config", &config,
-	                "exit_code", &exit_code, "userns", &userns) < 0)
+	                "exit_code", &exit_code, "userns", &userns, "layer", &layer) < 0)
 		return -EBADMSG;
+	if (layer) {
+		const char *dir = NULL;
+		int tmpfs = 0;
+
+		if (json_unpack(layer, "{s:s, s:b}", "dir", &dir, "tmpfs", &tmpfs) < 0 || dir[0] != '/')
+			return -EBADMSG;
+		s->layer = strdup(dir);
+		s->layer_tmpfs = tmpfs;
+		if (!s->layer)
+			return -ENOMEM;
+	}
 	if (userns) {
 		json_int_t uid = 0, gid = 0, count = 0;
 
@@ -570,6 +589,7 @@ void state_free(struct state *s)
 	free(s->rootfs);
 	free(s->cgroup_parent);
 	free(s->log_path);
+	free(s->layer);
 	json_decref(s->cgroups);
 	json_decref(s->config);
 	json_decref(s->net.publish);

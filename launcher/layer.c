@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: MIT
+/*
+ * layer: see layer.h. Runs in launch, as root, on the host, over trees a container wrote:
+ * nothing in them is trusted (a symlink is a name, never a way), and no walk holds a
+ * descriptor a level, so a deep tree cannot run launch out of them.
+ */
+#include "layer.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <sched.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "kapi.h"
+#include "log.h"
+#include "paths.h"
+#include "util.h"
+#include "waiter.h"
+
+void layer_path(const char *name, char *buf, size_t size)
+{
+	(void)snprintf(buf, size, "%s/%s", paths_layer_root(), name);
+}
+
+/* The first entry of d other than "." and "..", or NULL. */
+static struct dirent *next_entry(DIR *d)
+{
+	struct dirent *e;
+
+	while ((e = readdir(d)))
+		if (!STREQ(e->d_name, ".") && !STREQ(e->d_name, ".."))
+			return e;
+	return NULL;
+}
+
+/* Empties the directory open as fd, whose device is dev, of everything but directories;
+ * the first directory's name goes to sub (NULL: none left). */
+static int empty_files(int fd, dev_t dev, char **sub)
+{
+	_cleanup_close_ int dup_fd = dup(fd);
+	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	struct dirent *e;
+	struct stat st;
+	int r = 0;
+
+	*sub = NULL;
+	if (!d)
+		return -errno;
+	dup_fd = -1; /* the DIR has it */
+	rewinddir(d);
+	while (r == 0 && (e = next_entry(d))) {
+		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			r = errno == ENOENT ? 0 : -errno;
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			r = unlinkat(fd, e->d_name, 0) < 0 && errno != ENOENT ? -errno : 0;
+			continue;
+		}
+		if (st.st_dev != dev)
+			r = -EXDEV; /* a mount point: nothing in it is ours */
+		else if (!(*sub = strdup(e->d_name)))
+			r = -ENOMEM;
+		break;
+	}
+	(void)closedir(d);
+	return r;
+}
+
+int tree_remove(int dirfd, const char *name)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	char **stack = NULL; /* the names from name down to fd */
+	size_t depth = 0, cap = 0;
+	struct stat st;
+	int r = 0;
+
+	if (fd < 0) {
+		/* Not a directory (or not there): one unlink. */
+		if (errno == ENOTDIR || errno == ELOOP)
+			return unlinkat(dirfd, name, 0) < 0 ? -errno : 0;
+		return -errno;
+	}
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	for (;;) {
+		char *sub = NULL;
+		int next;
+
+		r = empty_files(fd, st.st_dev, &sub);
+		if (r < 0)
+			break;
+		if (sub) {
+			/* Down: the directory's name kept, not its descriptor. */
+			if (depth == cap) {
+				char **grown = realloc(stack, (cap = cap ? cap * 2 : 16) * sizeof(*stack));
+
+				if (!grown) {
+					free(sub);
+					r = -ENOMEM;
+					break;
+				}
+				stack = grown;
+			}
+			next = openat(fd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (next < 0) {
+				r = -errno;
+				free(sub);
+				break;
+			}
+			stack[depth++] = sub;
+			(void)close(fd);
+			fd = next;
+			continue;
+		}
+		if (depth == 0)
+			break;
+		/* Empty: up to the parent, which only launch can reach now, and remove it. */
+		next = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (next < 0) {
+			r = -errno;
+			break;
+		}
+		(void)close(fd);
+		fd = next;
+		depth--;
+		r = unlinkat(fd, stack[depth], AT_REMOVEDIR) < 0 ? -errno : 0;
+		free(stack[depth]);
+		if (r < 0)
+			break;
+	}
+	while (depth > 0)
+		free(stack[--depth]);
+	free(stack);
+	if (r == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) < 0)
+		r = -errno;
+	return r;
+}
+
+static int make_root_dir(void)
+{
+	const char *root = paths_layer_root();
+	_cleanup_free_ char *parent = strdup(root);
+	char *slash = parent ? strrchr(parent, '/') : NULL;
+
+	if (!parent)
+		return -ENOMEM;
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+			return -errno;
+	}
+	if (mkdir(root, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int layer_make(const char *dir)
+{
+	const char *name = strrchr(dir, '/') + 1;
+	int r = -ENOENT;
+
+	/* The last layer's end removes LAYER_ROOT: made again, and again if that comes between
+	 * its mkdir and ours. */
+	for (int tries = 0; r == -ENOENT && tries < 5; tries++) {
+		_cleanup_close_ int root = -1;
+
+		r = make_root_dir();
+		if (r < 0)
+			return log_errno(r, "make '%s'", paths_layer_root());
+		root = open(paths_layer_root(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (root < 0) {
+			r = -errno;
+			continue;
+		}
+		/* A layer a container left whose record is gone (a reboot, a crash before its
+		 * end): the caller holds the name now. */
+		r = tree_remove(root, name);
+		if (r < 0 && r != -ENOENT)
+			return log_errno(r, "remove the stale layer '%s'", dir);
+		r = mkdirat(root, name, 0700) < 0 ? -errno : 0;
+	}
+	return r < 0 ? log_errno(r, "make layer '%s'", dir) : 0;
+}
+
+void layer_remove(const char *dir)
+{
+	const char *root = paths_layer_root();
+	size_t n = strlen(root);
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	/* Only LAYER_ROOT/NAME, whatever a record says. */
+	if (strncmp(dir, root, n) != 0 || dir[n] != '/' || !name_is_valid(dir + n + 1, NAME_MAX))
+		return;
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	r = fd < 0 ? -errno : tree_remove(fd, dir + n + 1);
+	if (r < 0 && r != -ENOENT)
+		log_warn_errno(r, "remove layer '%s'", dir);
+	/* The root goes with the last layer (the directory is made again by the next one). */
+	if (fd >= 0)
+		(void)rmdir(root);
+}
+
+/* --- diff ---------------------------------------------------------------------------------- */
+
+static struct {
+	int lower; /* the rootfs */
+	size_t prefix;
+	char **lines;
+	size_t n, cap;
+	int err;
+} walk;
+
+/* Does the rootfs have rel, reached without following any symlink (overlayfs's own lookup
+ * does not follow them either)? */
+static bool lower_has(const char *rel)
+{
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+	                       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH};
+	const char *slash = strrchr(rel, '/');
+	_cleanup_free_ char *parent = slash ? strndup(rel, (size_t)(slash - rel)) : NULL;
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+
+	if (slash) {
+		if (!parent)
+			return false;
+		fd = (int)syscall(SYS_openat2, walk.lower, parent, &how, sizeof(how));
+		if (fd < 0)
+			return false;
+	}
+	return fstatat(slash ? fd : walk.lower, slash ? slash + 1 : rel, &st,
+	               AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+static int add_line(char kind, const char *path)
+{
+	char *line;
+
+	if (walk.n == walk.cap) {
+		size_t cap = walk.cap ? walk.cap * 2 : 64;
+		char **grown = realloc(walk.lines, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		walk.lines = grown;
+		walk.cap = cap;
+	}
+	if (asprintf(&line, "%c /%s", kind, path) < 0)
+		return -ENOMEM;
+	walk.lines[walk.n++] = line;
+	return 0;
+}
+
+static int visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	const char *rel = path + walk.prefix;
+
+	(void)ftw;
+	if (!*rel)
+		return 0; /* the upper directory itself */
+	rel++;        /* past the '/' */
+	if (type == FTW_DNR || type == FTW_NS) {
+		walk.err = -EACCES;
+		return 1;
+	}
+	/* overlayfs's whiteout: a character device 0/0 says "deleted". */
+	if (S_ISCHR(st->st_mode) && st->st_rdev == 0)
+		walk.err = add_line('D', rel);
+	else
+		walk.err = add_line(lower_has(rel) ? 'C' : 'A', rel);
+	return walk.err < 0;
+}
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a + 2, *(char *const *)b + 2);
+}
+
+int layer_diff(const char *rootfs, const char *dir, FILE *out)
+{
+	char upper[PATH_MAX];
+	int r;
+
+	(void)snprintf(upper, sizeof(upper), "%s/upper", dir);
+	walk = (typeof(walk)){.prefix = strlen(upper)};
+	walk.lower = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (walk.lower < 0)
+		return log_errno(-errno, "open rootfs '%s'", rootfs);
+	/* Physical, one filesystem, 16 descriptors at most whatever the depth. */
+	r = nftw(upper, visit, 16, FTW_PHYS | FTW_MOUNT);
+	if (r < 0)
+		r = -errno;
+	else if (walk.err < 0)
+		r = walk.err;
+	(void)close(walk.lower);
+	if (r == 0) {
+		qsort(walk.lines, walk.n, sizeof(*walk.lines), by_path);
+		for (size_t i = 0; i < walk.n; i++)
+			(void)fprintf(out, "%s\n", walk.lines[i]);
+	}
+	for (size_t i = 0; i < walk.n; i++)
+		free(walk.lines[i]);
+	free(walk.lines);
+	if (r < 0)
+		return log_errno(r, "read layer '%s'", upper);
+	return fflush(out) == 0 ? 0 : log_errno(-errno, "write the changes");
+}
+
+/* --- commit -------------------------------------------------------------------------------- */
+
+/* dest: made (mode 0755, root's) or an empty directory already there. */
+static int make_dest(const char *dest)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+
+	if (mkdir(dest, 0755) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return log_errno(-errno, "make '%s'", dest);
+	d = opendir(dest);
+	if (!d)
+		return log_errno(-errno, "open '%s'", dest);
+	if (next_entry(d)) {
+		log_error("commit to '%s': it is not empty", dest);
+		return -ENOTEMPTY;
+	}
+	return 0;
+}
+
+/* The child: the merged tree in a mount namespace of its own, read-only (the upper layer
+ * over the rootfs, both lower layers now), then cp -a of it. Nothing is mounted on the host. */
+static int merged_view(const char *rootfs, const char *dir, char *merged, size_t size)
+{
+	_cleanup_close_ int fs = -1, mnt = -1;
+	char lower[2 * PATH_MAX + 8];
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return log_errno(-errno, "make a mount namespace for the commit");
+	(void)snprintf(merged, size, "%s/merged", dir);
+	(void)snprintf(lower, sizeof(lower), "%s/upper:%s", dir, rootfs);
+	fs = k_fsopen("overlay", FSOPEN_CLOEXEC);
+	if (fs < 0 || k_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0 ||
+	    k_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	    (mnt = k_fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY)) < 0 ||
+	    k_move_mount(mnt, "", AT_FDCWD, merged, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return log_errno(-errno, "mount the layer '%s' over '%s'", dir, rootfs);
+	return 0;
+}
+
+int layer_commit(const char *rootfs, const char *dir, const char *dest, int pid1)
+{
+	char merged[PATH_MAX], from[PATH_MAX + 8];
+	int status, r = make_dest(dest);
+	pid_t pid;
+
+	if (r < 0)
+		return r;
+	(void)snprintf(merged, sizeof(merged), "%s/merged", dir);
+	if (!pid1 && mkdir(merged, 0700) < 0 && errno != EEXIST)
+		return log_errno(-errno, "make '%s'", merged);
+	pid = fork();
+	if (pid < 0)
+		return log_errno(-errno, "fork");
+	if (pid == 0) {
+		/* A running container's root as it sees it, its own filesystem only (no volumes,
+		 * /proc, /dev or tmpfs mounts: their mount points are copied empty). */
+		if (pid1)
+			(void)snprintf(from, sizeof(from), "/proc/%d/root/.", pid1);
+		else if (merged_view(rootfs, dir, merged, sizeof(merged)) == 0)
+			(void)snprintf(from, sizeof(from), "%s/.", merged);
+		else
+			_exit(125);
+		execlp("cp", "cp", "-a", "--one-file-system", "--", from, dest, (char *)NULL);
+		log_errno(-errno, "execute cp");
+		_exit(125);
+	}
+	r = waiter_wait(pid, &status);
+	if (r < 0)
+		return log_errno(r, "wait for cp");
+	if (!pid1)
+		(void)rmdir(merged);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 125)
+			log_error("commit to '%s': cp failed (status %d)", dest,
+			          status_to_exit_code(status));
+		return -EIO;
+	}
+	return 0;
+}

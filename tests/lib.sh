@@ -361,8 +361,8 @@ oneTimeTearDown()
 _box_runtime_dirs()
 {
 	local d
-	# Sorted (comm needs it): /run/box, /run/box-oci, /var/log/box.
-	for d in /run/box /run/box-oci /var/log/box; do
+	# Sorted (comm needs it): /run/box, /run/box-oci, /var/lib/box, /var/log/box.
+	for d in /run/box /run/box-oci /var/lib/box /var/log/box; do
 		[ -e "$d" ] && echo "$d"
 	done
 	return 0

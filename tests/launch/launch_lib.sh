@@ -254,11 +254,13 @@ _bt_kill()
 	for p; do kill -KILL "$p" 2>/dev/null; done
 }
 
-# The records (/run/box/containers/NAME) and logs of this suite's containers.
+# The records (/run/box/containers/NAME), logs and layers (/var/lib/box/NAME) of this suite's
+# containers.
 _bt_records()
 {
 	local d
-	for d in /run/box/containers/"$BT_PREFIX"-* /var/log/box/"$BT_PREFIX"-*; do
+	for d in /run/box/containers/"$BT_PREFIX"-* /var/log/box/"$BT_PREFIX"-* \
+		/var/lib/box/"$BT_PREFIX"-*; do
 		[ -e "$d" ] && echo "$d"
 	done
 }

@@ -45,7 +45,7 @@ make_fixtures()
 {
 	make_conf_fixtures
 	mkfifo "$FIX/fifo.conf" "$FIX/fifo"
-	mkdir "$FIX/dir.conf" "$FIX/vol"
+	mkdir "$FIX/dir.conf" "$FIX/vol" "$FIX/ro:ot"
 	# ROOTFS that are no container root.
 	ln -s / "$FIX/root-link"
 	: >"$FIX/file"
@@ -190,6 +190,29 @@ volume_target_under_a_file | o | 125 | "'/bin/busybox/x'"  | -v "$FIX/vol:/bin/b
 volume_target_link_to_root | f | 125 | "'/tmp/to-root'"    | -v "$FIX/vol:/tmp/to-root" "$FIX/rootfs" -- true
 volume_target_link_up_and_out | f | 125 | "'/tmp/up'"      | -v "$FIX/vol:/tmp/up" "$FIX/rootfs" -- true
 
+# Layers and tmpfs mounts.
+overlay_empty         | o | 125 | "'' for --overlay"       | --overlay=
+overlay_bogus         | o | 125 | "'bogus' for --overlay"  | --overlay=bogus
+overlay_tmpfs_zero    | o | 125 | "'tmpfs:0'"              | --overlay=tmpfs:0
+overlay_tmpfs_garbage | o | 125 | "'tmpfs:1x'"             | --overlay=tmpfs:1x
+overlay_tmpfs_overflow | o | 125 | "'tmpfs:99999999999t'"  | --overlay=tmpfs:99999999999t
+overlay_userns        | o | 125 | "--overlay with --userns" | --overlay --userns auto
+overlay_rootfs_colon  | f | 125 | "$FIX/ro:ot"             | --overlay "$FIX/ro:ot" -- true
+tmpfs_empty           | o | 125 | "'' for --tmpfs"         | --tmpfs ''
+tmpfs_relative        | o | 125 | "'tmp' for --tmpfs"      | --tmpfs tmp
+tmpfs_root            | o | 125 | "'/' for --tmpfs"        | --tmpfs /
+tmpfs_dotdot          | o | 125 | "'/tmp/..'"              | --tmpfs /tmp/..
+tmpfs_size_zero       | o | 125 | "'/d:size=0'"            | --tmpfs /d:size=0
+tmpfs_size_garbage    | o | 125 | "'/d:size=1q'"           | --tmpfs /d:size=1q
+tmpfs_mode_not_octal  | o | 125 | "'/d:mode=9'"            | --tmpfs /d:mode=9
+tmpfs_mode_too_big    | o | 125 | "'/d:mode=17777'"        | --tmpfs /d:mode=17777
+tmpfs_unknown_option  | o | 125 | "'/d:suid'"              | --tmpfs /d:suid
+tmpfs_empty_options   | o | 125 | "'/d:'"                  | --tmpfs /d:
+tmpfs_trailing_comma  | o | 125 | "'/d:exec,'"             | --tmpfs /d:exec,
+tmpfs_on_a_volume     | o | 125 | "duplicate destination"  | --tmpfs /tmp -v "$FIX/vol:/tmp"
+tmpfs_twice           | o | 125 | "duplicate destination"  | --tmpfs /d --tmpfs /d:size=1m
+tmpfs_target_link_to_root | f | 125 | "'/tmp/to-root'"     | --tmpfs /tmp/to-root "$FIX/rootfs" -- true
+
 # -c FILE: every message names FILE as the user gave it, with the line.
 conf_empty_name       | o | 125 | "'' for --config"        | -c ''
 conf_empty_no_command | f | 125 | "$FIX/empty.conf"        | -c "$FIX/empty.conf" "$R"
@@ -232,6 +255,11 @@ exec_workdir_relative | r | 125 | "'rel'"                  | exec -w rel nosuch 
 exec_env_no_name      | r | 125 | "'=x'"                   | exec -e =x nosuch -- true
 service_signal_bogus  | r | 125 | "'FOO'"                  | service nosuch signal FOO web
 list_unknown_option   | r | 125 | "'--bogus'"              | list --bogus
+diff_no_name          | r | 125 | "launch diff NAME"       | diff
+diff_two_names        | r | 125 | "launch diff NAME"       | diff a b
+commit_no_dir         | r | 125 | "launch commit NAME DIR" | commit nosuch
+commit_empty_dir      | r | 125 | "launch commit NAME DIR" | commit nosuch ''
+commit_option         | r | 125 | "launch commit NAME DIR" | commit -x nosuch d
 EOF
 # The boxinit.conf rows boxinit and launch (which parses -c FILE first) share.
 table < <(conf_rows)
@@ -240,10 +268,10 @@ table < <(conf_rows)
 name_rows()
 {
 	local cmd cls val
-	for cmd in stop rm logs ps wait kill exec; do
+	for cmd in stop rm logs ps wait kill exec diff commit; do
 		while read -r cls val; do
 			row "${cmd}_name_$cls" r 125 "\"no container '\"$val\"'\"" \
-				"$cmd $val$([ "$cmd" = exec ] && echo ' -- true')"
+				"$cmd $val$(case $cmd in exec) echo ' -- true' ;; commit) echo ' $FIX/c' ;; esac)"
 		done <<-'EOF'
 		slash      'a/b'
 		dotdot     '..'

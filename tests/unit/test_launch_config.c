@@ -11,11 +11,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 
 #include <cmocka.h>
 
 #include "config.h"
 #include "userns.h"
+#include "util.h"
 
 /* The parsed config keeps pointers into argv: the array is a compound literal, which lives
  * as long as the test's own block (a statement expression's array would die at its end). */
@@ -251,6 +253,61 @@ static void test_volume_specs(void **state)
 	assert_int_equal(config_parse_volume("/a:/b/./c", &v), -EINVAL);
 }
 
+static void test_tmpfs_specs(void **state)
+{
+	struct tmpfs_mount t;
+	static const char *const bad[] = {
+	    "",          "data",          "/",           "/a/../b",     "/a:",        "/a:size=",
+	    "/a:size=0", "/a:size=1x",    "/a:mode=8",   "/a:mode=17777", "/a:mode=", "/a:bogus",
+	    "/a:,exec",  "/a:exec,",      "/a:exec,,ro", "/a:mode=-1",
+	};
+
+	(void)state;
+	assert_int_equal(config_parse_tmpfs("/run//x/", &t), 0);
+	assert_string_equal(t.dst, "/run/x");
+	assert_string_equal(t.data, "mode=1777");
+	assert_int_equal(t.flags, MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	free(t.dst);
+	free(t.data);
+	assert_int_equal(config_parse_tmpfs("/d:size=1m,mode=700,exec,ro", &t), 0);
+	assert_string_equal(t.data, "mode=700,size=1048576");
+	assert_int_equal(t.flags, MS_NOSUID | MS_NODEV | MS_RDONLY);
+	free(t.dst);
+	free(t.data);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		assert_int_not_equal(config_parse_tmpfs(bad[i], &t), 0);
+}
+
+static void test_overlay_values(void **state)
+{
+	enum overlay_mode m;
+	uint64_t size = 1;
+	struct launch_config c;
+
+	(void)state;
+	assert_int_equal(config_parse_overlay(NULL, &m, &size), 0);
+	assert_int_equal(m, OVERLAY_DISK);
+	assert_int_equal(size, 0);
+	assert_int_equal(config_parse_overlay("tmpfs", &m, &size), 0);
+	assert_int_equal(m, OVERLAY_TMPFS);
+	assert_int_equal(config_parse_overlay("tmpfs:64m", &m, &size), 0);
+	assert_int_equal(size, 64ULL << 20);
+	assert_int_not_equal(config_parse_overlay("tmpfs:0", &m, &size), 0);
+	assert_int_not_equal(config_parse_overlay("tmpfs:", &m, &size), 0);
+	assert_int_not_equal(config_parse_overlay("tmpfsx", &m, &size), 0);
+	assert_int_not_equal(config_parse_overlay("", &m, &size), 0);
+	assert_int_not_equal(config_parse_overlay("bogus", &m, &size), 0);
+	/* A --tmpfs and a volume on one destination. */
+	assert_int_equal(PARSE(&c, "--tmpfs", "/d", "-v", "/x:/d", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "--overlay", "--userns", "auto", "/rf", "cmd"), -EINVAL);
+	assert_int_equal(PARSE(&c, "--overlay=tmpfs:1g", "--tmpfs", "/d", "/rf", "cmd"), 0);
+	assert_int_equal(c.overlay, OVERLAY_TMPFS);
+	assert_int_equal(c.n_tmpfs, 1);
+	assert_true(config_covers(&c, "/d"));
+	assert_false(config_covers(&c, "/tmp"));
+	config_free(&c);
+}
+
 /* The parser itself (common/util.c's parse_user) is tested in test_init_cmdline.c. */
 static void test_users(void **state)
 {
@@ -363,6 +420,8 @@ int main(void)
 	    cmocka_unit_test(test_weights),
 	    cmocka_unit_test(test_names_and_hostnames),
 	    cmocka_unit_test(test_userns_values),
+	    cmocka_unit_test(test_tmpfs_specs),
+	    cmocka_unit_test(test_overlay_values),
 	    cmocka_unit_test(test_subid_entries),
 	};
 

@@ -312,6 +312,10 @@ static int apply_fs(int rootfd, const struct mount_op *op, int syncfd)
 
 	if (r < 0)
 		return sync_errorf(syncfd, r, "open mount target '%s'", op->dst);
+	/* A symlink on the way may land on the root: a filesystem there would hide it all. */
+	if (is_root(rootfd, target))
+		return sync_errorf(syncfd, -EINVAL, "mount target '%s' is the container's root",
+		                   op->dst);
 	/* What the tmpfs will hide, open before it does. */
 	if (op->copy_up && (r = open_in_root(rootfd, op->dst, O_RDONLY | O_DIRECTORY, &old)) < 0)
 		return sync_errorf(syncfd, r, "open '%s' to copy it up", op->dst);

@@ -182,6 +182,8 @@ static const char usage[] =
     "  kill [-s|--signal SIG] NAME...       signal its PID 1 (default KILL)\n"
     "  wait NAME                            wait for its end; exit with its status\n"
     "  rm [-f|--force] NAME...              remove a kept one (-f: stop it first)\n"
+    "  diff NAME                            what it changed in its --overlay layer\n"
+    "  commit NAME DIR                      copy its root, layer and all, into DIR\n"
     "  service [-j|--json] NAME [status|start|stop|restart|signal SIG] [SERVICE]\n"
     "                                       its supervised services\n"
     "\n"

@@ -677,6 +677,20 @@ static int make_layer_dirs(int layer, int rootfd)
 	return 0;
 }
 
+/* --userns: the host's idmapped copies of ROOTFS and of the layer's directory, each on its
+ * own path in this mount namespace (overlayfs takes its layers from the caller's). */
+static int attach_idmapped_layers(struct apply_ctx *c, const struct mount_op *op)
+{
+	_cleanup_close_ int lower = take_tree(c), layer = take_tree(c);
+
+	if (k_move_mount(lower, "", AT_FDCWD, c->plan->rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return sync_errorf(c->syncfd, -errno, "mount the idmapped rootfs on '%s'",
+		                   c->plan->rootfs);
+	if (k_move_mount(layer, "", AT_FDCWD, op->src, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return sync_errorf(c->syncfd, -errno, "mount the idmapped layer on '%s'", op->src);
+	return reopen_root(c, c->plan->rootfs);
+}
+
 static int overlay_root(struct apply_ctx *c, const struct mount_op *op)
 {
 	const char *rootfs = c->plan->rootfs;
@@ -684,6 +698,8 @@ static int overlay_root(struct apply_ctx *c, const struct mount_op *op)
 	char upper[PATH_MAX], work[PATH_MAX], msg[256] = "";
 	int r;
 
+	if (c->plan->idmap && (r = attach_idmapped_layers(c, op)) < 0)
+		return r;
 	if (op->type && mount("tmpfs", op->src, "tmpfs", MS_NOSUID | MS_NODEV, op->data) < 0)
 		return sync_errorf(c->syncfd, -errno, "mount a tmpfs for the layer on '%s'",
 		                   op->src);
@@ -694,13 +710,16 @@ static int overlay_root(struct apply_ctx *c, const struct mount_op *op)
 	(void)snprintf(upper, sizeof(upper), "%s/upper", op->src);
 	(void)snprintf(work, sizeof(work), "%s/work", op->src);
 	/* One option a call: a comma in a path is no separator. (config refuses a ROOTFS
-	 * with ':' or '\\', which lowerdir would take for a layer separator or an escape.) */
+	 * with ':' or '\\', which lowerdir would take for a layer separator or an escape.) In
+	 * a user namespace overlayfs keeps its own attributes in user.* xattrs (userxattr):
+	 * trusted.* is the host's root's. */
 	fs = k_fsopen("overlay", FSOPEN_CLOEXEC);
 	r = fs < 0 ? -errno : 0;
 	if (r == 0 && (k_fsconfig(fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0 ||
 	               k_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", rootfs, 0) < 0 ||
 	               k_fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
 	               k_fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
+	               (c->plan->idmap && k_fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) ||
 	               k_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0))
 		r = -errno;
 	if (r == 0 && (mnt = k_fsmount(fs, FSMOUNT_CLOEXEC, 0)) < 0)
@@ -789,7 +808,10 @@ size_t rootfs_n_trees(const struct mount_plan *p)
 	size_t n = 0;
 
 	for (size_t i = 0; i < p->n_ops; i++)
-		n += p->ops[i].kind == MOUNT_OP_BIND_ROOT || p->ops[i].kind == MOUNT_OP_VOLUME;
+		if (p->ops[i].kind == MOUNT_OP_OVERLAY_ROOT)
+			n += 2; /* the lower layer and the layer's directory */
+		else
+			n += p->ops[i].kind == MOUNT_OP_BIND_ROOT || p->ops[i].kind == MOUNT_OP_VOLUME;
 	return n;
 }
 
@@ -828,6 +850,16 @@ int rootfs_idmap_trees(const struct mount_plan *p, int userns_fd, int *ret)
 
 		if (op->kind == MOUNT_OP_BIND_ROOT)
 			r = idmap_tree(p->rootfs, AT_RECURSIVE, 0, userns_fd, &ret[n]);
+		/* The overlay's lower layer is ROOTFS's own filesystem (no mount below it), and
+		 * the layer's directory goes with it: what the container's root writes there is
+		 * the host's root's, as it is in ROOTFS without a layer. */
+		else if (op->kind == MOUNT_OP_OVERLAY_ROOT) {
+			r = idmap_tree(p->rootfs, 0, 0, userns_fd, &ret[n]);
+			if (r < 0)
+				break;
+			n++;
+			r = idmap_tree(op->src, 0, 0, userns_fd, &ret[n]);
+		}
 		else if (op->kind == MOUNT_OP_VOLUME)
 			r = idmap_tree(op->src, volume_rec(op), bind_attrs(op), userns_fd, &ret[n]);
 		else

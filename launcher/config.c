@@ -784,10 +784,7 @@ static int check_combinations(const struct launch_config *c, const char *swap_ar
 		log_error("invalid value '%s' for --volume or --tmpfs: duplicate destination", dup);
 		return -EINVAL;
 	}
-	if (c->overlay != OVERLAY_NONE && c->userns.mode != USERNS_HOST) {
-		log_error("use --overlay with --userns: the layer is not idmapped yet");
-		return -EINVAL;
-	}
+
 	if (c->privileged && c->seccomp_file) {
 		log_error("use --seccomp '%s': --privileged loads no seccomp filter",
 		          c->seccomp_file);
@@ -1198,8 +1195,11 @@ int config_check_host(struct launch_config *c)
 		          c->rootfs);
 		return -EACCES;
 	}
-	if (c->userns.mode != USERNS_HOST && c->n_volumes > SYNC_MAX_FDS - 3) {
-		log_error("use at most %d volumes with --userns", SYNC_MAX_FDS - 3);
+	if (c->userns.mode != USERNS_HOST &&
+	    c->n_volumes + (c->overlay != OVERLAY_NONE) > SYNC_MAX_FDS - 3) {
+		log_error("use at most %d volumes with --userns%s",
+		          SYNC_MAX_FDS - 3 - (c->overlay != OVERLAY_NONE),
+		          c->overlay != OVERLAY_NONE ? " and --overlay" : "");
 		return -EINVAL;
 	}
 	if (c->overlay != OVERLAY_NONE) {

@@ -160,7 +160,9 @@ static int make_root_dir(void)
 		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
 			return -errno;
 	}
-	if (mkdir(root, 0700) < 0 && errno != EEXIST)
+	/* Searchable, not readable: a --userns container's root reaches its own layer by its
+	 * path (which it must guess: the name); each layer is 0700. */
+	if (mkdir(root, 0711) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;
 }

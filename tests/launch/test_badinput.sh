@@ -196,7 +196,6 @@ overlay_bogus         | o | 125 | "'bogus' for --overlay"  | --overlay=bogus
 overlay_tmpfs_zero    | o | 125 | "'tmpfs:0'"              | --overlay=tmpfs:0
 overlay_tmpfs_garbage | o | 125 | "'tmpfs:1x'"             | --overlay=tmpfs:1x
 overlay_tmpfs_overflow | o | 125 | "'tmpfs:99999999999t'"  | --overlay=tmpfs:99999999999t
-overlay_userns        | o | 125 | "--overlay with --userns" | --overlay --userns auto
 overlay_rootfs_colon  | f | 125 | "$FIX/ro:ot"             | --overlay "$FIX/ro:ot" -- true
 tmpfs_empty           | o | 125 | "'' for --tmpfs"         | --tmpfs ''
 tmpfs_relative        | o | 125 | "'tmp' for --tmpfs"      | --tmpfs tmp

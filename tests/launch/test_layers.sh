@@ -18,6 +18,8 @@ box_suite_setup()
 	[ -x "$PROBE" ] && BOX_ROOTFS=$(busybox_rootfs) || BOX_ROOTFS=
 	[ -n "$BOX_ROOTFS" ] || return 0
 	SUITE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/box-test.$$.layers.XXXXXX") || return 0
+	# Reachable by a --userns container's root, which is no host user's.
+	chmod 0755 "$SUITE_DIR"
 	cp -a "$BOX_ROOTFS" "$SUITE_DIR/rootfs"
 	mkdir -p "$SUITE_DIR/rootfs/run/lock" "$SUITE_DIR/rootfs/var/tmp"
 	echo image >"$SUITE_DIR/rootfs/run/from-image"
@@ -236,6 +238,33 @@ test_read_only_leaves_a_volume_on_tmp_alone()
 	box_run --read-only -v "$TEST_TMP/vol:/tmp" -- sh -c 'echo kept >/tmp/f; grep " /tmp " /proc/mounts'
 	assertEquals "exit status: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
 	assertEquals "the volume, not a tmpfs" kept "$(cat "$TEST_TMP/vol/f")"
+}
+
+test_overlay_under_userns_keeps_the_hosts_ids_in_the_layer()
+{
+	require_root || return 0
+	local name why before
+	why=$(userns_unsupported "$ROOTFS")
+	[ -z "$why" ] || { skip_test "$why"; return 0; }
+	before=$(tree_sum "$ROOTFS")
+	name=$(bt_name)
+	on_teardown "$LAUNCH" rm -f "$name"
+	box_run --name "$name" --keep --userns 3000000:70000 --overlay -- sh -c \
+		'echo u >/etc/u && rm /etc/doomed && cat /proc/self/uid_map && ls -ln /etc/u'
+	assertEquals "exit status: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
+	assertTrue "in its user namespace: $(cat "$TEST_TMP/out")" \
+		"grep -Eq '^ *0 +3000000 +70000$' '$TEST_TMP/out'"
+	assertTrue "its root's file is root's inside: $(tail -1 "$TEST_TMP/out")" \
+		"tail -1 '$TEST_TMP/out' | grep -Eq '^-[rw-]+ +1 +0 +0 '"
+	# The layer is idmapped as the rootfs is: on the host, the file is the host root's.
+	assertEquals "and the host root's in the layer" "0:0" \
+		"$(stat -c %u:%g "$LAYERS/$name/upper/etc/u")"
+	box_cmd diff "$name"
+	assertEquals "diff: $(cat "$TEST_TMP/err")" "C /etc|D /etc/doomed|A /etc/u" \
+		"$(tr '\n' '|' <"$TEST_TMP/out" | sed 's/|$//')"
+	assertEquals "the rootfs is unchanged" "$before" "$(tree_sum "$ROOTFS")"
+	box_cmd rm "$name"
+	assertFalse "rm removed the layer" "[ -e '$LAYERS/$name' ]"
 }
 
 test_sigkill_of_launch_leaves_no_layer_and_no_mount()

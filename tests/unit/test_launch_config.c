@@ -299,7 +299,6 @@ static void test_overlay_values(void **state)
 	assert_int_not_equal(config_parse_overlay("bogus", &m, &size), 0);
 	/* A --tmpfs and a volume on one destination. */
 	assert_int_equal(PARSE(&c, "--tmpfs", "/d", "-v", "/x:/d", "/rf", "cmd"), -EINVAL);
-	assert_int_equal(PARSE(&c, "--overlay", "--userns", "auto", "/rf", "cmd"), -EINVAL);
 	assert_int_equal(PARSE(&c, "--overlay=tmpfs:1g", "--tmpfs", "/d", "/rf", "cmd"), 0);
 	assert_int_equal(c.overlay, OVERLAY_TMPFS);
 	assert_int_equal(c.n_tmpfs, 1);

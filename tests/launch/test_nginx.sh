@@ -50,6 +50,52 @@ test_service_nginx_start_keeps_nginx_serving_until_sigterm()
 	assertEquals "exit status after SIGTERM: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
 }
 
+# The debian tree, but for what nginx and a start change in it on purpose: nothing.
+tree_sum()
+{
+	(cd "$1" && find . -printf '%p %y %m %U %G %s %T@ %l\n' | LC_ALL=C sort &&
+		find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum
+}
+
+# Fifty containers of one Debian rootfs at once, each serving nginx on its own address with
+# its own pid file and logs in its own layer; the rootfs is bit for bit what it was, and the
+# layers go with the containers.
+test_fifty_overlay_containers_of_one_rootfs_serve_nginx_at_once()
+{
+	require_root || return 0
+	require_debian_rootfs || return 0
+	local n=${BOX_TEST_OVERLAY_N:-50} i name names=() before addr pids=" " pid bad=""
+	before=$(tree_sum "$BOX_DEBIAN_ROOTFS")
+	for ((i = 0; i < n; i++)); do
+		name=$(bt_name)
+		names+=("$name")
+		on_teardown "$LAUNCH" rm -f "$name"
+		ROOTFS=$BOX_DEBIAN_ROOTFS box_detach --name "$name" --overlay --net veth --memory 64m \
+			-- service nginx start
+		[ "$BOX_RC" = 0 ] || { fail "start $name: $(cat "$TEST_TMP/err")"; return 0; }
+	done
+	for name in "${names[@]}"; do
+		addr=$(record_get "$name" net address)
+		if ! wait_until 20 curl -sf --max-time 5 -o "$TEST_TMP/page" "http://$addr/" ||
+			! grep -q 'Welcome to nginx' "$TEST_TMP/page"; then
+			bad+=" $name($addr)"
+			continue
+		fi
+		# Its own pid file and access log, in its own layer (the host reads the layer).
+		pid=$(cat "/var/lib/box/$name/upper/run/nginx.pid" 2>/dev/null)
+		[ -n "$pid" ] || bad+=" $name(no pid file)"
+		[ "$(grep -c 'GET / ' "/var/lib/box/$name/upper/var/log/nginx/access.log" 2>/dev/null)" -ge 1 ] ||
+			bad+=" $name(no access log)"
+		pids+="$(readlink "/proc/$(record_get "$name" pid1 pid)/ns/pid") "
+	done
+	assertEquals "every nginx answered on its own address, with its own files" "" "$bad"
+	assertEquals "$n pid namespaces" "$n" "$(tr ' ' '\n' <<<"$pids" | sort -u | grep -c .)"
+	box_cmd stop -t 10 "${names[@]}"
+	assertEquals "stop: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
+	assertEquals "no layer left" "" "$(ls -d /var/lib/box/"$BT_PREFIX"-* 2>/dev/null)"
+	assertEquals "the rootfs is unchanged, bit for bit" "$before" "$(tree_sum "$BOX_DEBIAN_ROOTFS")"
+}
+
 # The headline use typed at a terminal: `service` runs on the container's own terminal,
 # returns, nginx lives on; the keyboard is then the host's again and Ctrl-C stops it all.
 test_service_nginx_start_at_a_terminal_and_ctrl_c()

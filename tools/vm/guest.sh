@@ -99,10 +99,14 @@ setup_system() {
 	# The user-namespace suites run containers from idmapped mounts, which this root (an
 	# overlay of 9p, kernel 6.1) cannot give: their rootfs copies (build/rootfs-userns)
 	# live on an ext4 in RAM, as on a real Debian host's disk.
-	modprobe brd rd_nr=1 rd_size=131072 &&
+	# The layers of launch --overlay (/var/lib/box) too: overlayfs takes no overlayfs for
+	# its upper layer.
+	modprobe brd rd_nr=2 rd_size=131072 &&
 		mkfs.ext4 -q -F /dev/ram0 &&
 		mkdir -p "$BOXVM_REPO/build/rootfs-userns" &&
-		mount -t ext4 /dev/ram0 "$BOXVM_REPO/build/rootfs-userns" || return 1
+		mount -t ext4 /dev/ram0 "$BOXVM_REPO/build/rootfs-userns" &&
+		mkfs.ext4 -q -F /dev/ram1 && mkdir -p /var/lib/box &&
+		mount -t ext4 /dev/ram1 /var/lib/box || return 1
 }
 
 # Proves the VM is what the suites need, before anything else runs.

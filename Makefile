@@ -56,7 +56,7 @@ APT_PACKAGES := build-essential musl-tools cmake dpkg-dev file pkg-config \
                 busybox-static shunit2 debootstrap util-linux procps psmisc iproute2 \
                 curl python3 strace clang-format clang-tidy cppcheck scdoc clang libclang-rt-14-dev \
                 hyperfine tini dumb-init catatonit bubblewrap runc crun qemu-system-x86 supervisor \
-                nftables wrk podman conmon containerd slirp4netns uidmap
+                nftables wrk podman conmon containerd slirp4netns uidmap umoci skopeo
 # `make deps` is the one set-up step; every build target runs it once on a fresh
 # machine through the stamp, so `make demo` and `make check` work from a clean clone.
 APT_STAMP := $(BUILD)/.apt-$(shell echo $(APT_PACKAGES) | md5sum | cut -c1-8)

@@ -46,7 +46,7 @@ tree_sum()
 # A mount of the host's that names the layers.
 layer_mounts()
 {
-	grep -F "$LAYERS" /proc/self/mountinfo
+	grep -F "$LAYERS/" /proc/self/mountinfo
 }
 
 test_overlay_writes_go_to_the_layer_and_the_rootfs_stays_unchanged()
@@ -148,11 +148,13 @@ test_diff_and_commit_refuse_a_container_without_a_layer_on_disk()
 {
 	require_root || return 0
 	box_detach -- sleep 60
+	assertEquals "start: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
 	box_cmd diff "$BOX_NAME"
 	assert_launch_error "diff without --overlay"
 	assertTrue "names the container: $(cat "$TEST_TMP/err")" \
 		"grep -q \"'$BOX_NAME' has no layer\" '$TEST_TMP/err'"
 	box_detach --overlay=tmpfs -- sleep 60
+	assertEquals "start: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
 	box_cmd commit "$BOX_NAME" "$TEST_TMP/c"
 	assert_launch_error "commit of a tmpfs layer"
 	assertFalse "nothing made" "[ -e '$TEST_TMP/c' ]"

@@ -21,6 +21,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "imageconf.h"
 #include "layer.h"
 #include "log.h"
 #include "paths.h"
@@ -63,6 +64,7 @@ enum {
 	OPT_LOG_MAX_SIZE,
 	OPT_TMPFS,
 	OPT_OVERLAY,
+	OPT_ENTRYPOINT,
 };
 
 static const struct option options[] = {
@@ -79,6 +81,7 @@ static const struct option options[] = {
     {"read-only", no_argument, NULL, OPT_READ_ONLY},
     {"tmpfs", required_argument, NULL, OPT_TMPFS},
     {"overlay", optional_argument, NULL, OPT_OVERLAY},
+    {"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
     {"env", required_argument, NULL, 'e'},
     {"workdir", required_argument, NULL, 'w'},
     {"user", required_argument, NULL, 'u'},
@@ -136,6 +139,7 @@ static const char usage[] =
     "  -e, --env K=V          set an environment variable (K alone: copy the host's)\n"
     "  -w, --workdir DIR      working directory of CMD\n"
     "  -u, --user UID[:GID]   run CMD with these ids\n"
+    "  --entrypoint PATH      instead of the image's Entrypoint (\"\": none)\n"
     "  -i, --interactive      pass stdin to CMD (default: when it is a terminal)\n"
     "  -t, --tty              a terminal of the container's own for CMD (default: when\n"
     "                         stdin and stdout are terminals and launch is in the foreground)\n"
@@ -426,6 +430,9 @@ static int parse_string(int opt, const char *arg, struct launch_config *c)
 		if (arg[0] == '\0')
 			return bad_value(opt, arg, -EINVAL);
 		c->init_path = arg;
+		return 0;
+	case OPT_ENTRYPOINT:
+		c->entrypoint = arg;
 		return 0;
 	}
 	return -ENOTSUP;
@@ -814,14 +821,18 @@ static int check_combinations(const struct launch_config *c, const char *swap_ar
 
 /* A rootfs that declares services in /etc/boxinit.conf needs no command either (an
  * empty one is what a -c bind mount leaves behind as its mount point). */
-static bool rootfs_has_services(const char *rootfs)
+static bool rootfs_has_file(const char *rootfs, const char *file)
 {
 	char path[PATH_MAX];
 	struct stat st;
 
-	return (size_t)snprintf(path, sizeof(path), "%s%s", rootfs, CONFIG_BOXINIT_CONF) <
-	           sizeof(path) &&
+	return (size_t)snprintf(path, sizeof(path), "%s%s", rootfs, file) < sizeof(path) &&
 	       stat(path, &st) == 0 && st.st_size > 0;
+}
+
+static bool rootfs_has_services(const char *rootfs)
+{
+	return rootfs_has_file(rootfs, CONFIG_BOXINIT_CONF);
 }
 
 static int parse_operands(int argc, char **argv, struct launch_config *c)
@@ -837,8 +848,10 @@ static int parse_operands(int argc, char **argv, struct launch_config *c)
 		return log_errno(-ENOMEM, "parse options");
 	if (i < argc && STREQ(argv[i], "--"))
 		i++;
-	/* boxinit needs no command when it has services to run. */
-	if (i >= argc && !c->n_services && !c->config_file && !rootfs_has_services(c->rootfs)) {
+	/* boxinit needs no command when it has services to run, nor an image that names one
+	 * (checked again once it is read). */
+	if (i >= argc && !c->n_services && !c->config_file && !rootfs_has_services(c->rootfs) &&
+	    !rootfs_has_file(c->rootfs, IMAGECONF_FILE) && !c->entrypoint) {
 		log_error("missing command after '%s' (see launch --help)", c->rootfs);
 		return -EINVAL;
 	}
@@ -924,6 +937,9 @@ void config_free(struct launch_config *c)
 	free(c->services);
 	free(c->rootfs);
 	free(c->layer_dir);
+	free(c->cmd_owned);
+	free(c->image_user);
+	json_decref(c->image);
 	free(c->name);
 	json_decref(c->seccomp_profile);
 	netconf_free(&c->net);
@@ -1188,6 +1204,15 @@ int config_check_host(struct launch_config *c)
 	r = check_rootfs(c);
 	if (r < 0)
 		return r;
+	r = imageconf_apply(c);
+	if (r < 0)
+		return r;
+	if (!c->cmd[0] && !c->n_services && !c->config_file && !rootfs_has_services(c->rootfs)) {
+		log_error("missing command after '%s': its image config names none (see launch "
+		          "--help)",
+		          c->rootfs);
+		return -EINVAL;
+	}
 	/* The container's root is no host user: it opens ROOTFS itself, by its path. */
 	if (c->userns.mode != USERNS_HOST && !reachable_by_others(c->rootfs, false)) {
 		log_error("use rootfs '%s' with --userns: a directory on its path is closed to "

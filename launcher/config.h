@@ -104,7 +104,11 @@ struct launch_config {
 	bool rootless, no_cgroup;
 	bool cgroup_parent_set; /* --cgroup-parent given */
 	struct net_config net;  /* --net, --subnet, -p, --dns, --nat: README "Networking" */
-	char **cmd;             /* NULL-terminated, points into argv; empty with services */
+	char **cmd;       /* NULL-terminated, points into argv (or cmd_owned); empty with services */
+	char **cmd_owned; /* the image's Entrypoint and Cmd composed (imageconf.h), or NULL */
+	const char *entrypoint; /* --entrypoint ("" drops the image's), or NULL */
+	json_t *image;          /* ROOTFS's image config (imageconf.h), or NULL */
+	char *image_user;       /* its User as "uid:gid" */
 	const char **services;  /* --service NAME=CMD, handed to boxinit */
 	size_t n_services;
 	const char *config_file; /* -c FILE: a volume on CONFIG_BOXINIT_CONF, and boxinit's -c */

@@ -89,6 +89,11 @@ assert \"8080/tcp\" in c[\"ExposedPorts\"], c
 '"
 	ROOTFS=$dir box_run -- cat /etc/image-marker
 	assertEquals "launch runs it: $(cat "$TEST_TMP/err")" from-podman "$(cat "$TEST_TMP/out")"
+	# No command: the image's Cmd, in its WorkingDir, with its Env.
+	ROOTFS=$dir box_run
+	assertEquals "the image's command: $(cat "$TEST_TMP/err")" from-podman "$(cat "$TEST_TMP/out")"
+	ROOTFS=$dir box_run -- sh -c 'echo "$GREETING $(pwd)"'
+	assertEquals "its env and working directory" "hello /etc" "$(cat "$TEST_TMP/out")"
 	assertEquals "nothing left next to DIR" "rootfs" "$(ls -A "$TEST_TMP" | grep -Ev '^(out|err)$' | tr '\n' ' ' | sed 's/ $//')"
 }
 
@@ -181,6 +186,70 @@ test_hostile_layers_never_write_outside_dir()
 		'[[{"name": "a", "type": "dir"}, {"name": "a/x", "data": "x"}], [{"name": "a/.wh..."}]]'
 	hostile opaque_through_symlink '[[{"name": "l", "type": "symlink", "target": "@OUT@"}],
 		[{"name": "l/.wh..wh..opq"}]]'
+}
+
+# A rootfs of the busybox one with ROOTFS/.box-image.json as given ($1), run with launch's
+# options $2...: sets BOX_RC, out, err.
+with_image_config()
+{
+	local conf=$1
+	shift
+	rm -rf "$TEST_TMP/ir"
+	cp -a "$BOX_ROOTFS" "$TEST_TMP/ir"
+	printf '%s' "$conf" >"$TEST_TMP/ir/.box-image.json"
+	ROOTFS=$TEST_TMP/ir box_run "$@"
+}
+
+test_image_config_gives_defaults_and_options_win()
+{
+	require_root || return 0
+	local conf='{"Env": ["A=image", "B=image"], "WorkingDir": "/etc", "User": "nobody",
+		"Entrypoint": ["/bin/sh", "-c"], "Cmd": ["echo $A $B $(pwd) $(id -u):$(id -g)"]}'
+	with_image_config "$conf"
+	assertEquals "the image's: $(cat "$TEST_TMP/err")" "image image /etc 65534:65534" "$(cat "$TEST_TMP/out")"
+	with_image_config "$conf" -e B=option -w /tmp -u 7:8 -- 'echo $A $B $(pwd) $(id -u):$(id -g)'
+	assertEquals "options win; CMD replaces Cmd, the Entrypoint stays: $(cat "$TEST_TMP/err")" \
+		"image option /tmp 7:8" "$(cat "$TEST_TMP/out")"
+	with_image_config "$conf" --entrypoint /bin/echo -- a b
+	assertEquals "--entrypoint: $(cat "$TEST_TMP/err")" "a b" "$(cat "$TEST_TMP/out")"
+	with_image_config '{"User": "1:nogroup", "Cmd": ["id"]}'
+	assertTrue "a group by name: $(cat "$TEST_TMP/out" "$TEST_TMP/err")" \
+		"grep -q 'uid=1 gid=65534' '$TEST_TMP/out'"
+}
+
+test_a_bad_image_config_is_one_line_naming_the_file()
+{
+	require_root || return 0
+	local why conf
+	while IFS='|' read -r why conf; do
+		with_image_config "$conf" -- true
+		assert_launch_error "$why"
+		assertTrue "$why: names the file: $(cat "$TEST_TMP/err")" \
+			"grep -q '$TEST_TMP/ir/.box-image.json' '$TEST_TMP/err'"
+	done <<-'EOF'
+		not JSON|{"Env": [
+		not an object|[1, 2]
+		Env not an array|{"Env": "A=1"}
+		Cmd with a number|{"Cmd": ["sh", 1]}
+		a NUL in an argument|{"Cmd": ["a\u0000b"]}
+		duplicate key|{"Cmd": ["a"], "Cmd": ["b"]}
+		WorkingDir relative|{"WorkingDir": "etc"}
+		unknown user|{"User": "nosuchuser"}
+		unknown group|{"User": "root:nosuchgroup"}
+		uid out of range|{"User": "4294967295"}
+	EOF
+	with_image_config '{}' -- true
+	assertEquals "an empty config is no error: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
+	with_image_config '{}'
+	assert_launch_error "no command anywhere"
+	# The file is read inside the rootfs: a link cannot make launch read the host's.
+	rm "$TEST_TMP/ir/.box-image.json" && ln -s /etc/passwd "$TEST_TMP/ir/.box-image.json"
+	ROOTFS=$TEST_TMP/ir box_run -- true
+	assert_launch_error "a link"
+	head -c 2000000 /dev/zero | tr '\0' ' ' >"$TEST_TMP/ir/.box-image.json.big" &&
+		mv -f "$TEST_TMP/ir/.box-image.json.big" "$TEST_TMP/ir/.box-image.json"
+	ROOTFS=$TEST_TMP/ir box_run -- true
+	assert_launch_error "2 MB"
 }
 
 test_bad_input_is_one_line_and_leaves_nothing()

@@ -367,6 +367,7 @@ bench: all
 	bench/services.sh
 	bench/manage.sh
 	bench/oci.sh
+	bench/layers.sh
 
 # Debian rootfs with nginx for the demo and the nginx test (cached; skipped when up to date).
 rootfs:

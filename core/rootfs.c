@@ -715,12 +715,13 @@ static int overlay_root(struct apply_ctx *c, const struct mount_op *op)
 	 * trusted.* is the host's root's. */
 	fs = k_fsopen("overlay", FSOPEN_CLOEXEC);
 	r = fs < 0 ? -errno : 0;
-	if (r == 0 && (k_fsconfig(fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0 ||
-	               k_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", rootfs, 0) < 0 ||
-	               k_fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
-	               k_fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
-	               (c->plan->idmap && k_fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) ||
-	               k_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0))
+	if (r == 0 &&
+	    (k_fsconfig(fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0 ||
+	     k_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", rootfs, 0) < 0 ||
+	     k_fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
+	     k_fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
+	     (c->plan->idmap && k_fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) ||
+	     k_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0))
 		r = -errno;
 	if (r == 0 && (mnt = k_fsmount(fs, FSMOUNT_CLOEXEC, 0)) < 0)
 		r = -errno;
@@ -729,8 +730,9 @@ static int overlay_root(struct apply_ctx *c, const struct mount_op *op)
 	if (r < 0) {
 		const char *why = fs >= 0 ? fs_context_message(fs, msg, sizeof(msg)) : "";
 
-		return sync_errorf(c->syncfd, r, "mount an overlay of '%s' with its layer in '%s'%s%s",
-		                   rootfs, op->src, *why ? ": " : "", why);
+		return sync_errorf(c->syncfd, r,
+		                   "mount an overlay of '%s' with its layer in '%s'%s%s", rootfs,
+		                   op->src, *why ? ": " : "", why);
 	}
 	return reopen_root(c, rootfs);
 }
@@ -811,7 +813,8 @@ size_t rootfs_n_trees(const struct mount_plan *p)
 		if (p->ops[i].kind == MOUNT_OP_OVERLAY_ROOT)
 			n += 2; /* the lower layer and the layer's directory */
 		else
-			n += p->ops[i].kind == MOUNT_OP_BIND_ROOT || p->ops[i].kind == MOUNT_OP_VOLUME;
+			n += p->ops[i].kind == MOUNT_OP_BIND_ROOT ||
+			     p->ops[i].kind == MOUNT_OP_VOLUME;
 	return n;
 }
 
@@ -859,8 +862,7 @@ int rootfs_idmap_trees(const struct mount_plan *p, int userns_fd, int *ret)
 				break;
 			n++;
 			r = idmap_tree(op->src, 0, 0, userns_fd, &ret[n]);
-		}
-		else if (op->kind == MOUNT_OP_VOLUME)
+		} else if (op->kind == MOUNT_OP_VOLUME)
 			r = idmap_tree(op->src, volume_rec(op), bind_attrs(op), userns_fd, &ret[n]);
 		else
 			continue;

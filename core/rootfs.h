@@ -20,8 +20,8 @@ enum mount_op_kind {
 	 * directories in src (a host directory, root's only; a tmpfs mounted there first when
 	 * type is "tmpfs", data its options). ROOTFS itself is never written. */
 	MOUNT_OP_OVERLAY_ROOT,
-	MOUNT_OP_VOLUME,       /* src (host) bound onto dst inside ROOTFS, created when missing */
-	MOUNT_OP_FS,           /* a new filesystem (type, src, flags, data) on dst */
+	MOUNT_OP_VOLUME,     /* src (host) bound onto dst inside ROOTFS, created when missing */
+	MOUNT_OP_FS,         /* a new filesystem (type, src, flags, data) on dst */
 	MOUNT_OP_DEVICE,     /* a device node at dst (mknod; a bind of the host's src if refused) */
 	MOUNT_OP_SYMLINK,    /* dst, a symbolic link to src, unless dst exists */
 	MOUNT_OP_REMOUNT_RO, /* the mount on dst becomes read-only (a tmpfs filled earlier) */
@@ -39,14 +39,14 @@ struct mount_op {
 	enum mount_op_kind kind;
 	const char *src; /* VOLUME, DEVICE (host node), SYMLINK (target), SYSCTL (key), OVERLAY_ROOT
 	                  * (the layer's directory) */
-	const char *dst;     /* absolute path inside the container */
-	bool ro;             /* VOLUME */
-	bool recursive;      /* VOLUME: every mount under src too (rbind) */
-	bool copy_up;        /* FS: what the image has at dst is copied into it (tmpcopyup) */
-	bool optional;       /* FS: a filesystem this kernel does not have (ENODEV) is skipped */
-	const char *type;    /* FS */
-	const char *data;    /* FS: options for the filesystem; SYSCTL: the value */
-	unsigned long flags; /* FS: MS_*; VOLUME: MS_NOSUID, MS_NODEV, MS_NOEXEC, atime */
+	const char *dst; /* absolute path inside the container */
+	bool ro;         /* VOLUME */
+	bool recursive;  /* VOLUME: every mount under src too (rbind) */
+	bool copy_up;    /* FS: what the image has at dst is copied into it (tmpcopyup) */
+	bool optional;   /* FS: a filesystem this kernel does not have (ENODEV) is skipped */
+	const char *type;          /* FS */
+	const char *data;          /* FS: options for the filesystem; SYSCTL: the value */
+	unsigned long flags;       /* FS: MS_*; VOLUME: MS_NOSUID, MS_NODEV, MS_NOEXEC, atime */
 	unsigned long propagation; /* VOLUME, FS, PROPAGATION: MS_PRIVATE... (0: leave) */
 	mode_t mode;               /* DEVICE: type and permission bits */
 	dev_t rdev;                /* DEVICE */

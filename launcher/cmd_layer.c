@@ -61,7 +61,8 @@ int cmd_commit(int argc, char **argv)
 	if (s.status != STATE_STOPPED && state_is_live(argv[1])) {
 		if (s.status != STATE_RUNNING || !state_proc_is(s.pid1, s.pid1_start)) {
 			log_error("commit container '%s': it is %s", argv[1],
-			          s.status == STATE_RUNNING ? "ending" : state_status_name(s.status));
+			          s.status == STATE_RUNNING ? "ending"
+			                                    : state_status_name(s.status));
 			state_free(&s);
 			return EXIT_LAUNCH_FAILURE;
 		}

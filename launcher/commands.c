@@ -33,7 +33,7 @@ static const struct {
 } commands[] = {
     {"list", cmd_list}, {"ps", cmd_ps},           {"stats", cmd_stats}, {"exec", cmd_exec},
     {"logs", cmd_logs}, {"stop", cmd_stop},       {"kill", cmd_kill},   {"wait", cmd_wait},
-    {"rm", cmd_rm},     {"service", cmd_service}, {"diff", cmd_diff}, {"commit", cmd_commit},
+    {"rm", cmd_rm},     {"service", cmd_service}, {"diff", cmd_diff},   {"commit", cmd_commit},
 };
 
 bool commands_is_command(const char *word)

@@ -649,8 +649,7 @@ int config_parse_volume(const char *spec, struct volume *ret)
 	return 0;
 }
 
-static int parse_tmpfs_option(const char *o, uint64_t *size, unsigned *mode,
-                              unsigned long *flags)
+static int parse_tmpfs_option(const char *o, uint64_t *size, unsigned *mode, unsigned long *flags)
 {
 	uint64_t v;
 	char *end;
@@ -679,8 +678,9 @@ static int parse_tmpfs_option(const char *o, uint64_t *size, unsigned *mode,
 int config_parse_tmpfs(const char *spec, struct tmpfs_mount *ret)
 {
 	size_t dst_len = strcspn(spec, ":");
-	_cleanup_free_ char *dst_raw = strndup(spec, dst_len), *dst = NULL, *opts = NULL,
-	                    *data = NULL;
+	_cleanup_free_ char *dst_raw = strndup(spec, dst_len), *dst = NULL;
+	_cleanup_free_ char *opts = NULL;
+	_cleanup_free_ char *data = NULL;
 	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC; /* docker's --tmpfs */
 	uint64_t size = 0;
 	unsigned mode = 01777;
@@ -693,14 +693,15 @@ int config_parse_tmpfs(const char *spec, struct tmpfs_mount *ret)
 	if (r < 0 || STREQ(dst, "/"))
 		return -EINVAL;
 	if (spec[dst_len] == ':') {
-		opts = strdup(spec + dst_len + 1);
+		const char *list = spec + dst_len + 1;
+
+		/* strtok_r would take "", ",," and a trailing ',' silently. */
+		if (!list[0] || list[0] == ',' || list[strlen(list) - 1] == ',' ||
+		    strstr(list, ",,"))
+			return -EINVAL;
+		opts = strdup(list);
 		if (!opts)
 			return -ENOMEM;
-		if (!opts[0])
-			return -EINVAL;
-		/* strtok_r would take ",," and a trailing ',' silently. */
-		if (opts[0] == ',' || opts[strlen(opts) - 1] == ',' || strstr(opts, ",,"))
-			return -EINVAL;
 		for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save))
 			if ((r = parse_tmpfs_option(o, &size, &mode, &flags)) < 0)
 				return r;
@@ -709,7 +710,8 @@ int config_parse_tmpfs(const char *spec, struct tmpfs_mount *ret)
 	         : asprintf(&data, "mode=%o", mode);
 	if (r < 0)
 		return -ENOMEM;
-	*ret = (struct tmpfs_mount){.dst = steal_ptr(&dst), .data = steal_ptr(&data), .flags = flags};
+	*ret =
+	    (struct tmpfs_mount){.dst = steal_ptr(&dst), .data = steal_ptr(&data), .flags = flags};
 	return 0;
 }
 
@@ -978,7 +980,8 @@ static int check_rootfs(struct launch_config *c)
 	}
 	/* overlayfs's lowerdir takes ':' for a separator between layers, '\\' for an escape. */
 	if (c->overlay != OVERLAY_NONE && strpbrk(c->rootfs, ":\\")) {
-		log_error("use rootfs '%s' with --overlay: its path has a ':' or a '\\'", c->rootfs);
+		log_error("use rootfs '%s' with --overlay: its path has a ':' or a '\\'",
+		          c->rootfs);
 		return -EINVAL;
 	}
 	return 0;
@@ -1236,8 +1239,8 @@ int config_check_host(struct launch_config *c)
 			return log_errno(-ENOMEM, "check options");
 		/* Root's alone: nobody else may see what the container writes there. */
 		if (c->overlay_size)
-			(void)snprintf(c->overlay_data, sizeof(c->overlay_data), "mode=700,size=%" PRIu64,
-			               c->overlay_size);
+			(void)snprintf(c->overlay_data, sizeof(c->overlay_data),
+			               "mode=700,size=%" PRIu64, c->overlay_size);
 		else
 			(void)snprintf(c->overlay_data, sizeof(c->overlay_data), "mode=700");
 	} else {

@@ -81,7 +81,7 @@ struct launch_config {
 	uint64_t overlay_size; /* --overlay=tmpfs:SIZE; 0: the kernel's default (half the RAM) */
 	char *layer_dir;       /* --overlay: LAYER_ROOT/NAME, set by config_check_host */
 	char overlay_data[64]; /* --overlay=tmpfs: the tmpfs's options */
-	char **env; /* "K=V", later entries win */
+	char **env;            /* "K=V", later entries win */
 	size_t n_env;
 	bool read_only, exit_with_main, privileged, stats, verbose;
 	bool interactive;  /* -i: stdin reaches the container even when it is no terminal */
@@ -104,8 +104,8 @@ struct launch_config {
 	bool rootless, no_cgroup;
 	bool cgroup_parent_set; /* --cgroup-parent given */
 	struct net_config net;  /* --net, --subnet, -p, --dns, --nat: README "Networking" */
-	char **cmd;       /* NULL-terminated, points into argv (or cmd_owned); empty with services */
-	char **cmd_owned; /* the image's Entrypoint and Cmd composed (imageconf.h), or NULL */
+	char **cmd; /* NULL-terminated, points into argv (or cmd_owned); empty with services */
+	char **cmd_owned;       /* the image's Entrypoint and Cmd composed (imageconf.h), or NULL */
 	const char *entrypoint; /* --entrypoint ("" drops the image's), or NULL */
 	json_t *image;          /* ROOTFS's image config (imageconf.h), or NULL */
 	char *image_user;       /* its User as "uid:gid" */

@@ -40,7 +40,7 @@ static json_t *tmpfs(const struct launch_config *c)
 
 	for (size_t i = 0; a && i < c->n_tmpfs; i++)
 		if (json_array_append_new(a, json_pack("{s:s, s:s}", "destination", c->tmpfs[i].dst,
-		                                        "options", c->tmpfs[i].data)) < 0) {
+		                                       "options", c->tmpfs[i].data)) < 0) {
 			json_decref(a);
 			return NULL;
 		}

@@ -52,8 +52,7 @@ static int read_in_root(int rootfd, const char *path, char **ret)
 
 /* The line of an /etc/passwd or /etc/group text whose field 0 is name (or, with name NULL,
  * whose field 2 is id): fields 2 and 3 (passwd: uid, gid; group: gid). */
-static bool find_entry(const char *text, const char *name, uint64_t id, uint64_t *f2,
-                       uint64_t *f3)
+static bool find_entry(const char *text, const char *name, uint64_t id, uint64_t *f2, uint64_t *f3)
 {
 	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
 		char line[512], *fields[4] = {0}, *p;
@@ -108,7 +107,8 @@ static int resolve_user(const char *user, int rootfd, const char *where, char **
 		if (rootfd >= 0)
 			(void)read_in_root(rootfd, "/etc/group", &group);
 		if (!group || !find_entry(group, g, 0, &gid, NULL)) {
-			log_error("%s: User '%s': no such group in the rootfs's /etc/group", where, user);
+			log_error("%s: User '%s': no such group in the rootfs's /etc/group", where,
+			          user);
 			return -EINVAL;
 		}
 	}
@@ -131,7 +131,8 @@ static int strings(json_t *a, size_t *n)
 	if (!json_is_array(a))
 		return -EINVAL;
 	/* A NUL inside a string would cut an argument short without a word. */
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
 			return -EINVAL;
 	}

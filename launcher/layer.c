@@ -79,7 +79,8 @@ static int empty_files(int fd, dev_t dev, char **sub)
 
 int tree_remove(int dirfd, const char *name)
 {
-	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int fd =
+	    openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	char **stack = NULL; /* the names from name down to fd */
 	size_t depth = 0, cap = 0;
 	struct stat st;
@@ -103,7 +104,8 @@ int tree_remove(int dirfd, const char *name)
 		if (sub) {
 			/* Down: the directory's name kept, not its descriptor. */
 			if (depth == cap) {
-				char **grown = realloc(stack, (cap = cap ? cap * 2 : 16) * sizeof(*stack));
+				char **grown =
+				    realloc(stack, (cap = cap ? cap * 2 : 16) * sizeof(*stack));
 
 				if (!grown) {
 					free(sub);
@@ -272,7 +274,7 @@ static int visit(const char *path, const struct stat *st, int type, struct FTW *
 	(void)ftw;
 	if (!*rel)
 		return 0; /* the upper directory itself */
-	rel++;        /* past the '/' */
+	rel++;            /* past the '/' */
 	if (type == FTW_DNR || type == FTW_NS) {
 		walk.err = -EACCES;
 		return 1;

@@ -204,9 +204,8 @@ static size_t user_mounts(const struct launch_config *c, struct mount_op *ops)
 
 int rootfs_plan(const struct launch_config *c, struct mount_plan *ret)
 {
-	struct mount_op *ops =
-	    calloc(c->n_volumes + c->n_tmpfs + ARRAY_SIZE(read_only_tmpfs) + PLAN_FIXED,
-	           sizeof(*ops));
+	struct mount_op *ops = calloc(
+	    c->n_volumes + c->n_tmpfs + ARRAY_SIZE(read_only_tmpfs) + PLAN_FIXED, sizeof(*ops));
 	size_t n = 0;
 
 	if (!ops)

@@ -508,7 +508,8 @@ static int parse_state(json_t *j, struct state *s)
 		const char *dir = NULL;
 		int tmpfs = 0;
 
-		if (json_unpack(layer, "{s:s, s:b}", "dir", &dir, "tmpfs", &tmpfs) < 0 || dir[0] != '/')
+		if (json_unpack(layer, "{s:s, s:b}", "dir", &dir, "tmpfs", &tmpfs) < 0 ||
+		    dir[0] != '/')
 			return -EBADMSG;
 		s->layer = strdup(dir);
 		s->layer_tmpfs = tmpfs;

@@ -48,7 +48,7 @@ struct state {
 	char *cgroup_parent;
 	json_t *cgroups; /* array of the leaf directories (owned), or NULL */
 	struct state_net net;
-	char *log_path;                              /* a detached container's log, or NULL */
+	char *log_path;   /* a detached container's log, or NULL */
 	char *layer;      /* --overlay: the layer's directory (layer.h), or NULL */
 	bool layer_tmpfs; /* --overlay=tmpfs: only a mount point there, nothing to diff */
 	int64_t created_ns, started_ns, finished_ns; /* CLOCK_REALTIME; 0: not yet */

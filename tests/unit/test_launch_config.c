@@ -257,9 +257,9 @@ static void test_tmpfs_specs(void **state)
 {
 	struct tmpfs_mount t;
 	static const char *const bad[] = {
-	    "",          "data",          "/",           "/a/../b",     "/a:",        "/a:size=",
-	    "/a:size=0", "/a:size=1x",    "/a:mode=8",   "/a:mode=17777", "/a:mode=", "/a:bogus",
-	    "/a:,exec",  "/a:exec,",      "/a:exec,,ro", "/a:mode=-1",
+	    "",          "data",       "/",           "/a/../b",       "/a:",      "/a:size=",
+	    "/a:size=0", "/a:size=1x", "/a:mode=8",   "/a:mode=17777", "/a:mode=", "/a:bogus",
+	    "/a:,exec",  "/a:exec,",   "/a:exec,,ro", "/a:mode=-1",
 	};
 
 	(void)state;

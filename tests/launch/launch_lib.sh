@@ -401,6 +401,14 @@ userns_subids_restore()
 	return 0
 }
 
+# A checksum of everything about the tree $1 but access times (names, types, modes, owners,
+# sizes, modification times, link targets, contents): a change anywhere changes it.
+tree_sum()
+{
+	(cd "$1" && find . -printf '%p %y %m %U %G %s %T@ %l\n' | LC_ALL=C sort &&
+		find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum
+}
+
 # --- the container's record ------------------------------------------------------------------
 
 BOX_RECORDS=/run/box/containers

@@ -36,13 +36,6 @@ box_suite_teardown()
 	return 0
 }
 
-# Everything about a tree but the access times: a change anywhere changes the sum.
-tree_sum()
-{
-	(cd "$1" && find . -printf '%p %y %m %U %G %s %T@ %l\n' | LC_ALL=C sort &&
-		find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum
-}
-
 # A mount of the host's that names the layers.
 layer_mounts()
 {

@@ -50,13 +50,6 @@ test_service_nginx_start_keeps_nginx_serving_until_sigterm()
 	assertEquals "exit status after SIGTERM: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
 }
 
-# The debian tree, but for what nginx and a start change in it on purpose: nothing.
-tree_sum()
-{
-	(cd "$1" && find . -printf '%p %y %m %U %G %s %T@ %l\n' | LC_ALL=C sort &&
-		find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum
-}
-
 # Fifty containers of one Debian rootfs at once, each serving nginx on its own address with
 # its own pid file and logs in its own layer; the rootfs is bit for bit what it was, and the
 # layers go with the containers.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * cmd_layer: launch diff and launch commit, on the layer of a container run with --overlay
- * (layer.h), running or kept.
+ * cmd_layer: launch diff (of a running or kept container) and launch commit (of a kept one),
+ * on the layer of a container run with --overlay (layer.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -48,7 +48,7 @@ int cmd_diff(int argc, char **argv)
 int cmd_commit(int argc, char **argv)
 {
 	struct state s = {0};
-	int pid1 = 0, r;
+	int r;
 
 	if (argc != 3 || argv[1][0] == '-' || !argv[2][0]) {
 		log_error("usage: launch commit NAME DIR");
@@ -57,18 +57,17 @@ int cmd_commit(int argc, char **argv)
 	r = load_layer(argv[1], &s);
 	if (r < 0)
 		return EXIT_LAUNCH_FAILURE;
-	/* Running: its root as it is now, seen through its PID 1 (which must still be its). */
-	if (s.status != STATE_STOPPED && state_is_live(argv[1])) {
-		if (s.status != STATE_RUNNING || !state_proc_is(s.pid1, s.pid1_start)) {
-			log_error("commit container '%s': it is %s", argv[1],
-			          s.status == STATE_RUNNING ? "ending"
-			                                    : state_status_name(s.status));
-			state_free(&s);
-			return EXIT_LAUNCH_FAILURE;
-		}
-		pid1 = s.pid1;
+	/* A running container could swap a directory for a link to the host's files while cp
+	 * walks its tree, and have them copied into DIR: its layer is read once nothing in it
+	 * runs. */
+	if (state_is_live(argv[1])) {
+		log_error("commit container '%s': it is running (stop it first; --keep keeps its "
+		          "layer)",
+		          argv[1]);
+		state_free(&s);
+		return EXIT_LAUNCH_FAILURE;
 	}
-	r = layer_commit(s.rootfs, s.layer, argv[2], pid1);
+	r = layer_commit(s.rootfs, s.layer, argv[2]);
 	state_free(&s);
 	return r < 0 ? EXIT_LAUNCH_FAILURE : 0;
 }

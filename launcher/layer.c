@@ -363,7 +363,7 @@ static int merged_view(const char *rootfs, const char *dir, char *merged, size_t
 	return 0;
 }
 
-int layer_commit(const char *rootfs, const char *dir, const char *dest, int pid1)
+int layer_commit(const char *rootfs, const char *dir, const char *dest)
 {
 	char merged[PATH_MAX], from[PATH_MAX + 8];
 	int status, r = make_dest(dest);
@@ -372,31 +372,29 @@ int layer_commit(const char *rootfs, const char *dir, const char *dest, int pid1
 	if (r < 0)
 		return r;
 	(void)snprintf(merged, sizeof(merged), "%s/merged", dir);
-	if (!pid1 && mkdir(merged, 0700) < 0 && errno != EEXIST)
+	if (mkdir(merged, 0700) < 0 && errno != EEXIST)
 		return log_errno(-errno, "make '%s'", merged);
 	pid = fork();
-	if (pid < 0)
-		return log_errno(-errno, "fork");
+	if (pid < 0) {
+		r = log_errno(-errno, "fork");
+		(void)rmdir(merged);
+		return r;
+	}
 	if (pid == 0) {
-		/* A running container's root as it sees it, its own filesystem only (no volumes,
-		 * /proc, /dev or tmpfs mounts: their mount points are copied empty). */
-		if (pid1)
-			(void)snprintf(from, sizeof(from), "/proc/%d/root/.", pid1);
-		else if (merged_view(rootfs, dir, merged, sizeof(merged)) == 0)
-			(void)snprintf(from, sizeof(from), "%s/.", merged);
-		else
-			_exit(125);
+		if (merged_view(rootfs, dir, merged, sizeof(merged)) < 0)
+			_exit(EXIT_LAUNCH_FAILURE);
+		(void)snprintf(from, sizeof(from), "%s/.", merged);
 		execlp("cp", "cp", "-a", "--one-file-system", "--", from, dest, (char *)NULL);
 		log_errno(-errno, "execute cp");
-		_exit(125);
+		_exit(EXIT_LAUNCH_FAILURE);
 	}
 	r = waiter_wait(pid, &status);
+	(void)rmdir(merged);
 	if (r < 0)
 		return log_errno(r, "wait for cp");
-	if (!pid1)
-		(void)rmdir(merged);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 125)
+		/* cp said why; the child's own failure was said by it. */
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != EXIT_LAUNCH_FAILURE)
 			log_error("commit to '%s': cp failed (status %d)", dest,
 			          status_to_exit_code(status));
 		return -EIO;

@@ -27,7 +27,7 @@ int tree_remove(int dirfd, const char *name);
 /* What the container changed, one line a path ("A /new", "C /changed", "D /deleted"),
  * sorted, to out. 0 or -errno, logged. */
 int layer_diff(const char *rootfs, const char *dir, FILE *out);
-/* The merged tree (rootfs and layer) copied into dest, a new directory (or an empty one).
- * pid1/pid1_start: a running container, copied from its root; 0: a stopped one (the
- * layer's upper directory over rootfs). 0 or -errno, logged. */
-int layer_commit(const char *rootfs, const char *dir, const char *dest, int pid1);
+/* The merged tree (the layer's upper directory over rootfs, in a mount namespace of the
+ * commit's own) copied into dest, a new directory (or an empty one), by cp -a. The
+ * container must be stopped: nothing may change the layer meanwhile. 0 or -errno, logged. */
+int layer_commit(const char *rootfs, const char *dir, const char *dest);

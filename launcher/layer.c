@@ -43,68 +43,89 @@ static struct dirent *next_entry(DIR *d)
 	return NULL;
 }
 
-/* Empties the directory open as fd, whose device is dev, of everything but directories;
- * the first directory's name goes to sub (NULL: none left). */
-static int empty_files(int fd, dev_t dev, char **sub)
+/* A directory in dirfd, never through a link, as a stream. */
+static DIR *open_dir(int dirfd, const char *name)
 {
-	_cleanup_close_ int dup_fd = dup(fd);
-	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (fd >= 0 && !d)
+		(void)close(fd);
+	return d;
+}
+
+/* From d's position on: removes files and empty directories; stops at the first directory
+ * that is not empty, its name into *sub (NULL at the end). dev: the tree's filesystem. */
+static int scan(DIR *d, dev_t dev, char **sub)
+{
 	struct dirent *e;
 	struct stat st;
-	int r = 0;
+	int fd = dirfd(d);
 
 	*sub = NULL;
-	if (!d)
-		return -errno;
-	dup_fd = -1; /* the DIR has it */
-	rewinddir(d);
-	while (r == 0 && (e = next_entry(d))) {
+	while ((e = next_entry(d))) {
 		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			r = errno == ENOENT ? 0 : -errno;
+			if (errno != ENOENT)
+				return -errno;
 			continue;
 		}
 		if (!S_ISDIR(st.st_mode)) {
-			r = unlinkat(fd, e->d_name, 0) < 0 && errno != ENOENT ? -errno : 0;
+			if (unlinkat(fd, e->d_name, 0) < 0 && errno != ENOENT)
+				return -errno;
 			continue;
 		}
 		if (st.st_dev != dev)
-			r = -EXDEV; /* a mount point: nothing in it is ours */
-		else if (!(*sub = strdup(e->d_name)))
-			r = -ENOMEM;
-		break;
+			return -EXDEV; /* a mount point: nothing in it is ours */
+		if (unlinkat(fd, e->d_name, AT_REMOVEDIR) == 0)
+			continue;
+		if (errno != ENOTEMPTY && errno != EEXIST)
+			return -errno;
+		*sub = strdup(e->d_name);
+		return *sub ? 0 : -ENOMEM;
 	}
-	(void)closedir(d);
-	return r;
+	return 0;
 }
 
-int tree_remove(int dirfd, const char *name)
+/* Levels below this many keep their stream open while the walk is deeper, and go on where
+ * they were; deeper ones are closed (descriptors stay bounded) and read again from the
+ * start on the way back up. */
+#define KEEP_OPEN 32
+
+struct level {
+	char *name;  /* in its parent */
+	DIR *parent; /* the parent's stream, or NULL (closed: reopened by "..") */
+};
+
+int tree_remove(int dirfd_, const char *name)
 {
-	_cleanup_close_ int fd =
-	    openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	char **stack = NULL; /* the names from name down to fd */
+	struct level *stack = NULL;
 	size_t depth = 0, cap = 0;
+	bool rescanned = false;
+	DIR *d = open_dir(dirfd_, name);
 	struct stat st;
 	int r = 0;
 
-	if (fd < 0) {
+	if (!d) {
 		/* Not a directory (or not there): one unlink. */
 		if (errno == ENOTDIR || errno == ELOOP)
-			return unlinkat(dirfd, name, 0) < 0 ? -errno : 0;
+			return unlinkat(dirfd_, name, 0) < 0 ? -errno : 0;
 		return -errno;
 	}
-	if (fstat(fd, &st) < 0)
-		return -errno;
+	if (fstat(dirfd(d), &st) < 0) {
+		r = -errno;
+		(void)closedir(d);
+		return r;
+	}
 	for (;;) {
 		char *sub = NULL;
-		int next;
+		DIR *next;
 
-		r = empty_files(fd, st.st_dev, &sub);
+		r = scan(d, st.st_dev, &sub);
 		if (r < 0)
 			break;
 		if (sub) {
-			/* Down: the directory's name kept, not its descriptor. */
 			if (depth == cap) {
-				char **grown =
+				struct level *grown =
 				    realloc(stack, (cap = cap ? cap * 2 : 16) * sizeof(*stack));
 
 				if (!grown) {
@@ -114,37 +135,54 @@ int tree_remove(int dirfd, const char *name)
 				}
 				stack = grown;
 			}
-			next = openat(fd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (next < 0) {
+			next = open_dir(dirfd(d), sub);
+			if (!next) {
 				r = -errno;
 				free(sub);
 				break;
 			}
-			stack[depth++] = sub;
-			(void)close(fd);
-			fd = next;
+			stack[depth].name = sub;
+			stack[depth].parent = depth < KEEP_OPEN ? d : NULL;
+			if (!stack[depth].parent)
+				(void)closedir(d);
+			depth++;
+			d = next;
+			rescanned = false;
+			continue;
+		}
+		/* The end: once more from the start, for what a removal may have made readdir
+		 * pass over; then it is empty. */
+		if (!rescanned) {
+			rewinddir(d);
+			rescanned = true;
 			continue;
 		}
 		if (depth == 0)
 			break;
-		/* Empty: up to the parent, which only launch can reach now, and remove it. */
-		next = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (next < 0) {
-			r = -errno;
-			break;
-		}
-		(void)close(fd);
-		fd = next;
+		/* Up: to the parent (only launch can reach it now), and remove this one. */
 		depth--;
-		r = unlinkat(fd, stack[depth], AT_REMOVEDIR) < 0 ? -errno : 0;
-		free(stack[depth]);
+		next = stack[depth].parent;
+		if (!next && !(next = open_dir(dirfd(d), "..")))
+			r = -errno;
+		(void)closedir(d);
+		d = next;
+		if (d && unlinkat(dirfd(d), stack[depth].name, AT_REMOVEDIR) < 0)
+			r = -errno;
+		free(stack[depth].name);
+		rescanned = false;
 		if (r < 0)
 			break;
 	}
-	while (depth > 0)
-		free(stack[--depth]);
+	if (d)
+		(void)closedir(d);
+	while (depth > 0) {
+		depth--;
+		free(stack[depth].name);
+		if (stack[depth].parent)
+			(void)closedir(stack[depth].parent);
+	}
 	free(stack);
-	if (r == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) < 0)
+	if (r == 0 && unlinkat(dirfd_, name, AT_REMOVEDIR) < 0)
 		r = -errno;
 	return r;
 }

@@ -22,7 +22,8 @@ int layer_make(const char *dir);
 void layer_remove(const char *dir);
 /* Removes name in dirfd and everything in it. Never follows a symbolic link, never goes
  * into another filesystem (a mount point inside is an error, and what holds it stays), and
- * holds two descriptors at most whatever the depth. 0 or -errno (the first failure). */
+ * holds 33 descriptors at most whatever the depth; one pass over each directory (two over
+ * those below depth 32, once for each directory below them). 0 or -errno (the first). */
 int tree_remove(int dirfd, const char *name);
 /* What the container changed, one line a path ("A /new", "C /changed", "D /deleted"),
  * sorted, to out. 0 or -errno, logged. */

@@ -131,6 +131,42 @@ static void test_plan_read_only_without_volumes(void **state)
 	rootfs_plan_free(&p);
 }
 
+/* --overlay: the overlay instead of the root bind, with the layer's directory (a tmpfs's
+ * options with =tmpfs). Volumes and tmpfs mounts: parents first, whatever the order given. */
+static void test_plan_overlay_and_tmpfs_mounts_parents_first(void **state)
+{
+	struct volume vol = {.src = "/host/a", .dst = "/data/sub/x"};
+	struct tmpfs_mount tmp[] = {{.dst = "/data/sub", .data = "mode=1777"},
+	                            {.dst = "/data", .data = "mode=700"}};
+	struct launch_config c = {.rootfs = "/nonexistent",
+	                          .volumes = &vol,
+	                          .n_volumes = 1,
+	                          .tmpfs = tmp,
+	                          .n_tmpfs = 2,
+	                          .overlay = OVERLAY_TMPFS,
+	                          .layer_dir = "/var/lib/box/x",
+	                          .overlay_data = "mode=700,size=1024"};
+	struct mount_plan p;
+	ssize_t ov;
+
+	(void)state;
+	assert_int_equal(rootfs_plan(&c, &p), 0);
+	assert_int_equal(find(&p, MOUNT_OP_BIND_ROOT, NULL), -1);
+	ov = find(&p, MOUNT_OP_OVERLAY_ROOT, NULL);
+	assert_int_equal(ov, 1);
+	assert_string_equal(p.ops[ov].src, "/var/lib/box/x");
+	assert_string_equal(p.ops[ov].type, "tmpfs");
+	assert_string_equal(p.ops[ov].data, "mode=700,size=1024");
+	assert_true(find(&p, MOUNT_OP_FS, "/data") < find(&p, MOUNT_OP_FS, "/data/sub"));
+	assert_true(find(&p, MOUNT_OP_FS, "/data/sub") < find(&p, MOUNT_OP_VOLUME, "/data/sub/x"));
+	assert_true(find(&p, MOUNT_OP_FS, "/dev/mqueue") < find(&p, MOUNT_OP_FS, "/data"));
+	rootfs_plan_free(&p);
+	c.overlay = OVERLAY_DISK;
+	assert_int_equal(rootfs_plan(&c, &p), 0);
+	assert_null(p.ops[find(&p, MOUNT_OP_OVERLAY_ROOT, NULL)].type);
+	rootfs_plan_free(&p);
+}
+
 static void test_op_names_are_distinct(void **state)
 {
 	(void)state;
@@ -148,6 +184,7 @@ int main(void)
 	    cmocka_unit_test(test_plan_without_volumes_binds_and_pivots),
 	    cmocka_unit_test(test_plan_volumes_in_order_then_read_only_root),
 	    cmocka_unit_test(test_plan_read_only_without_volumes),
+	    cmocka_unit_test(test_plan_overlay_and_tmpfs_mounts_parents_first),
 	    cmocka_unit_test(test_op_names_are_distinct),
 	};
 

@@ -82,6 +82,7 @@ static const struct option options[] = {
     {"tmpfs", required_argument, NULL, OPT_TMPFS},
     {"overlay", optional_argument, NULL, OPT_OVERLAY},
     {"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
+    {"publish-all", no_argument, NULL, 'P'},
     {"env", required_argument, NULL, 'e'},
     {"workdir", required_argument, NULL, 'w'},
     {"user", required_argument, NULL, 'u'},
@@ -167,6 +168,8 @@ static const char usage[] =
     "  --subnet CIDR          --net veth: take the container's /30 from this range\n"
     "  -p, --publish [IP:]HOSTPORT:PORT[/tcp]  --net veth: proxy a host port (IP default\n"
     "                         127.0.0.1) to the container's PORT\n"
+    "  -P, --publish-all      publish the image's ExposedPorts, each on the same port of\n"
+    "                         127.0.0.1 (--net veth or slirp)\n"
     "  --dns IP               nameserver in a generated /etc/resolv.conf (up to 3)\n"
     "  --nat                  --net veth: masquerade the container's outbound traffic\n"
     "  --publish-max-conns N  connections at once per published port (default 1024)\n"
@@ -468,6 +471,9 @@ static int parse_flag(int opt, struct launch_config *c)
 		return 0;
 	case OPT_KEEP:
 		c->keep = true;
+		return 0;
+	case 'P':
+		c->publish_all = true;
 		return 0;
 	case 'h':
 		(void)fputs(usage, stdout);
@@ -868,7 +874,7 @@ static int parse_args(int argc, char **argv, struct launch_config *c, const char
 	/* '+': options end at ROOTFS, so CMD's own options are left alone. */
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:hVv:e:w:u:m:p:c:itd", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:hVv:e:w:u:m:p:c:itdP", options, NULL)) != -1) {
 		if (opt == '?' || opt == ':') {
 			report_getopt_error(opt, argc, argv);
 			return -EINVAL;
@@ -906,6 +912,10 @@ int config_parse(int argc, char **argv, struct launch_config *ret)
 	if (r == 0 && netconf_check(&c.net)) {
 		log_error("use --%s: it needs --net veth%s", netconf_check(&c.net),
 		          STREQ(netconf_check(&c.net), "publish") ? " or slirp" : "");
+		r = -EINVAL;
+	}
+	if (r == 0 && c.publish_all && c.net.mode != NET_VETH && c.net.mode != NET_SLIRP) {
+		log_error("use --publish-all: it needs --net veth or slirp");
 		r = -EINVAL;
 	}
 	if (r == 0)

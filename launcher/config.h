@@ -108,6 +108,7 @@ struct launch_config {
 	char **cmd_owned;       /* the image's Entrypoint and Cmd composed (imageconf.h), or NULL */
 	const char *entrypoint; /* --entrypoint ("" drops the image's), or NULL */
 	json_t *image;          /* ROOTFS's image config (imageconf.h), or NULL */
+	bool publish_all;       /* -P: the image's ExposedPorts, each on the same host port */
 	char *image_user;       /* its User as "uid:gid" */
 	const char **services;  /* --service NAME=CMD, handed to boxinit */
 	size_t n_services;

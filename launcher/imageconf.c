@@ -197,19 +197,83 @@ static int prepend_env(struct launch_config *c, json_t *env)
 	return 0;
 }
 
+static bool published(const struct net_config *n, uint64_t port)
+{
+	for (size_t i = 0; i < n->n_publish; i++)
+		if (n->publish[i].container_port == port)
+			return true;
+	return false;
+}
+
+/* "PORT/PROTOCOL" or "PORT": the port, and whether it is tcp. -EINVAL for anything else. */
+static int exposed_port(const char *key, uint64_t *ret, bool *tcp)
+{
+	size_t len = strcspn(key, "/");
+	char num[8];
+
+	if (len == 0 || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, key, len);
+	num[len] = '\0';
+	if (parse_u64(num, ret) < 0 || *ret < 1 || *ret > 65535)
+		return -EINVAL;
+	*tcp = !key[len] || STREQ(key + len, "/tcp");
+	return 0;
+}
+
+/* -P: "PORT/tcp" (or "PORT") on 127.0.0.1:PORT, unless a -p publishes PORT already. */
+static int publish_exposed(struct launch_config *c, json_t *ports, const char *where)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(ports, key, v)
+	{
+		char spec[32];
+		uint64_t port;
+		bool tcp;
+		int r;
+
+		if (exposed_port(key, &port, &tcp) < 0) {
+			log_error("%s: ExposedPorts '%s' is no PORT[/PROTOCOL]", where, key);
+			return -EINVAL;
+		}
+		if (!tcp) {
+			log_warn("%s: ExposedPorts '%s' not published: launch publishes tcp only",
+			         where, key);
+			continue;
+		}
+		if (published(&c->net, port))
+			continue;
+		(void)snprintf(spec, sizeof(spec), "%" PRIu64 ":%" PRIu64, port, port);
+		r = netconf_add_publish(&c->net, spec);
+		if (r == -EEXIST) {
+			log_error("%s: ExposedPorts '%s': host port %" PRIu64
+			          " is published already",
+			          where, key, port);
+			return -EINVAL;
+		}
+		if (r < 0)
+			return log_errno(r, "publish %s", key);
+	}
+	return 0;
+}
+
 int imageconf_apply_json(struct launch_config *c, json_t *j, int rootfs_fd, const char *where)
 {
-	json_t *env = NULL, *entry = NULL, *cmd = NULL;
+	json_t *env = NULL, *entry = NULL, *cmd = NULL, *ports = NULL;
 	const char *workdir = NULL, *user = NULL;
 	size_t n;
 	int r;
 
 	if (!json_is_object(j) ||
-	    json_unpack(j, "{s?o, s?s, s?s, s?o, s?o}", "Env", &env, "WorkingDir", &workdir, "User",
-	                &user, "Entrypoint", &entry, "Cmd", &cmd) < 0 ||
-	    strings(env, &n) < 0 || strings(entry, &n) < 0 || strings(cmd, &n) < 0) {
+	    json_unpack(j, "{s?o, s?s, s?s, s?o, s?o, s?o}", "Env", &env, "WorkingDir", &workdir,
+	                "User", &user, "Entrypoint", &entry, "Cmd", &cmd, "ExposedPorts",
+	                &ports) < 0 ||
+	    (ports && !json_is_object(ports) && !json_is_null(ports)) || strings(env, &n) < 0 ||
+	    strings(entry, &n) < 0 || strings(cmd, &n) < 0) {
 		log_error("%s: not an image config (Env, Entrypoint and Cmd: arrays of strings; "
-		          "WorkingDir, User: strings)",
+		          "WorkingDir, User: strings; ExposedPorts: an object)",
 		          where);
 		return -EINVAL;
 	}
@@ -226,6 +290,8 @@ int imageconf_apply_json(struct launch_config *c, json_t *j, int rootfs_fd, cons
 			return r == -ENOMEM ? log_errno(r, "read %s", where) : r;
 		c->user = c->image_user;
 	}
+	if (c->publish_all && json_is_object(ports) && (r = publish_exposed(c, ports, where)) < 0)
+		return r;
 	r = env ? prepend_env(c, env) : 0;
 	if (r == 0)
 		r = compose_command(c, entry, cmd);

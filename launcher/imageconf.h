@@ -5,7 +5,9 @@
  * Cmd. launch's options win: -e adds to (and overrides) Env, -w and -u replace WorkingDir and
  * User, a CMD replaces Cmd (the Entrypoint stays, as docker's), --entrypoint replaces the
  * Entrypoint ("" drops it). A User by name is looked up in the rootfs's /etc/passwd and
- * /etc/group. ExposedPorts are not applied: a port is published by -p only.
+ * /etc/group. ExposedPorts are published with -P only, each on the same port of 127.0.0.1
+ * (a -p for the same container port wins): a host port taken by default would make the
+ * second container of an image fail.
  */
 #pragma once
 

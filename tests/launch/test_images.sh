@@ -217,6 +217,29 @@ test_image_config_gives_defaults_and_options_win()
 		"grep -q 'uid=1 gid=65534' '$TEST_TMP/out'"
 }
 
+test_publish_all_publishes_the_images_exposed_ports()
+{
+	require_root || return 0
+	require_command curl || return 0
+	local port
+	port=$(free_port)
+	rm -rf "$TEST_TMP/ir" && cp -a "$BOX_ROOTFS" "$TEST_TMP/ir"
+	mkdir -p "$TEST_TMP/ir/www" && echo served >"$TEST_TMP/ir/www/index.html"
+	printf '{"ExposedPorts": {"%s/tcp": {}, "53/udp": {}}, "Cmd": ["httpd", "-f", "-p", "%s", "-h", "/www"]}' \
+		"$port" "$port" >"$TEST_TMP/ir/.box-image.json"
+	ROOTFS=$TEST_TMP/ir box_start --net veth -P || return 0
+	assertTrue "the exposed port answers on 127.0.0.1:$port: $(cat "$TEST_TMP/err")" \
+		"wait_until 10 curl -sf --max-time 2 -o '$TEST_TMP/page' http://127.0.0.1:$port/"
+	assertEquals served "$(cat "$TEST_TMP/page" 2>/dev/null)"
+	assertTrue "udp is said, not published: $(cat "$TEST_TMP/err")" \
+		"grep -q \"'53/udp' not published\" '$TEST_TMP/err'"
+	kill -TERM "$BOX_PID"
+	box_wait 20
+	# Without -P nothing is published; -P without a network of its own is refused.
+	ROOTFS=$TEST_TMP/ir box_run -P -- true
+	assert_launch_error "-P without --net veth"
+}
+
 test_a_bad_image_config_is_one_line_naming_the_file()
 {
 	require_root || return 0
@@ -237,6 +260,7 @@ test_a_bad_image_config_is_one_line_naming_the_file()
 		unknown user|{"User": "nosuchuser"}
 		unknown group|{"User": "root:nosuchgroup"}
 		uid out of range|{"User": "4294967295"}
+		ExposedPorts not an object|{"ExposedPorts": ["80/tcp"]}
 	EOF
 	with_image_config '{}' -- true
 	assertEquals "an empty config is no error: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"

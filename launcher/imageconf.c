@@ -24,7 +24,7 @@
 /* The file at path in the rootfs, whole, NUL-terminated, into *ret: 0, -ENOENT, -errno. */
 static int read_in_root(int rootfd, const char *path, char **ret)
 {
-	struct open_how how = {.flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+	struct open_how how = {.flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
 	                       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
 	_cleanup_close_ int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
 	_cleanup_free_ char *buf = NULL;

@@ -97,15 +97,20 @@ static const struct mount_op kernel_ops[] = {
  * inside the rootfs: a link there cannot make launch read a host file. */
 static bool rootfs_has_gid5(const char *rootfs)
 {
-	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
+	/* Non-blocking: a fifo there must not hold launch up. */
+	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+	                       .resolve = RESOLVE_IN_ROOT};
 	_cleanup_close_ int root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -1;
 	char buf[65536]; /* a longer /etc/group is read in part */
+	struct stat st;
 	ssize_t n;
 
 	if (root < 0)
 		return false;
 	fd = (int)syscall(SYS_openat2, root, "/etc/group", &how, sizeof(how));
-	n = fd < 0 ? -1 : read_all(fd, buf, sizeof(buf) - 1);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	n = read_all(fd, buf, sizeof(buf) - 1);
 	if (n <= 0)
 		return false;
 	buf[n] = '\0';

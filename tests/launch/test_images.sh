@@ -270,6 +270,13 @@ test_a_bad_image_config_is_one_line_naming_the_file()
 	rm "$TEST_TMP/ir/.box-image.json" && ln -s /etc/passwd "$TEST_TMP/ir/.box-image.json"
 	ROOTFS=$TEST_TMP/ir box_run -- true
 	assert_launch_error "a link"
+	# A fifo holds nobody up: launch does not wait for a writer.
+	rm "$TEST_TMP/ir/.box-image.json" && mkfifo "$TEST_TMP/ir/.box-image.json"
+	BT_TIMEOUT=20 ROOTFS=$TEST_TMP/ir box_run -- true
+	assert_launch_error "a fifo"
+	rm "$TEST_TMP/ir/.box-image.json" "$TEST_TMP/ir/etc/group" && mkfifo "$TEST_TMP/ir/etc/group"
+	BT_TIMEOUT=20 ROOTFS=$TEST_TMP/ir box_run -- true
+	assertEquals "a fifo for /etc/group: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
 	head -c 2000000 /dev/zero | tr '\0' ' ' >"$TEST_TMP/ir/.box-image.json.big" &&
 		mv -f "$TEST_TMP/ir/.box-image.json.big" "$TEST_TMP/ir/.box-image.json"
 	ROOTFS=$TEST_TMP/ir box_run -- true

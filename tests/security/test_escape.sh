@@ -806,10 +806,14 @@ test_setuid_file_left_in_the_rootfs_is_out_of_other_users_reach()
 	else
 		attack_verdict setuid-in-rootfs blocked "$(head -n 1 "$TEST_TMP/out")"
 	fi
-	# --read-only: nothing can be planted at all, and no warning either.
-	ROOTFS=$pub/rootfs box_run --read-only -- sh -c "$plant"
+	# --read-only: nothing can be planted in the root, and no warning either. Its /tmp is a
+	# tmpfs of the container's own (nosuid): what lands there is not in the rootfs.
+	rm -f "$pub/rootfs/tmp/rs"
+	ROOTFS=$pub/rootfs box_run --read-only -- sh -c 'cp /bin/probe /rs && chmod 4755 /rs'
 	assertNotEquals "nothing planted in a read-only root" 0 "$BOX_RC"
 	assertFalse "no warning with --read-only" "grep -q warning '$TEST_TMP/err'"
+	ROOTFS=$pub/rootfs box_run --read-only -- sh -c "$plant"
+	assertFalse "/tmp is the container's own: nothing in the rootfs" "[ -e '$pub/rootfs/tmp/rs' ]"
 }
 
 # --- the published-port proxy --------------------------------------------------------------------

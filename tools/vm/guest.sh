@@ -69,6 +69,11 @@ setup_mounts() {
 		mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts /dev/pts &&
 		mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm &&
 		mount -t cgroup2 -o nsdelegate,memory_recursiveprot cgroup2 /sys/fs/cgroup || return 1
+	# The guest's own /var/log: under the root's overlay it is the host's, read over 9p with a
+	# cache, and the host's launches make and remove /var/log/box while the guest runs. A lower
+	# layer that changes under overlayfs is undefined: the guest saw the directory and could
+	# not create in it ("open log '/var/log/box/NAME.log': No such file or directory").
+	mkdir -p /var/log && mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /var/log || return 1
 	# devtmpfs has only device nodes: these links come from udev on a real host.
 	[ -e /dev/ptmx ] || ln -s pts/ptmx /dev/ptmx
 	ln -sfn /proc/self/fd /dev/fd

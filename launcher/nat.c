@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -73,43 +74,191 @@ static int run_tool(char *const argv[], char *err, size_t err_size)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
 }
 
+bool nat_forwards(const struct net_publish *p)
+{
+	return (ntohl(p->host_ip.s_addr) >> 24) != 127;
+}
+
+bool nat_wanted(const struct nat_rule *r)
+{
+	for (size_t i = 0; i < r->n_publish; i++)
+		if (nat_forwards(&r->publish[i]))
+			return true;
+	return r->masquerade;
+}
+
+bool nat_host_forwards(void)
+{
+	char buf[8];
+
+	return read_file("/proc/sys/net/ipv4/ip_forward", buf, sizeof(buf)) >= 0 && buf[0] == '1';
+}
+
 static void nft_table(const struct nat_rule *r, char ret[96])
 {
 	(void)snprintf(ret, 96, "box-%s", r->name);
 }
 
-/* One nft transaction: the table, its chain and the rule appear together or not at all. */
+/* "ip daddr H" for one address; for 0.0.0.0 any of the host's own but loopback. */
+static void nft_daddr(const struct net_publish *p, char ret[96])
+{
+	if (p->host_ip.s_addr == htonl(INADDR_ANY))
+		(void)snprintf(ret, 96, "ip daddr != 127.0.0.0/8 fib daddr type local");
+	else
+		(void)snprintf(ret, 96, "ip daddr %s", inet_ntoa(p->host_ip));
+}
+
+char *nat_nft_script(const struct nat_rule *r)
+{
+	char table[96], ip[INET_ADDRSTRLEN], daddr[96];
+	bool dnat = false;
+	char *script = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&script, &size);
+
+	if (!f)
+		return NULL;
+	nft_table(r, table);
+	(void)inet_ntop(AF_INET, &r->addr, ip, sizeof(ip));
+	fprintf(f, "add table ip %s\n", table);
+	if (r->masquerade)
+		fprintf(f,
+		        "add chain ip %s postrouting { type nat hook postrouting priority srcnat; }\n"
+		        "add rule ip %s postrouting ip saddr %s oifname != \"%s\" masquerade\n",
+		        table, table, ip, r->ifname);
+	for (size_t i = 0; i < r->n_publish; i++) {
+		const struct net_publish *p = &r->publish[i];
+
+		if (!nat_forwards(p))
+			continue;
+		if (!dnat) {
+			/* nft 1.0.6 knows "dstnat" at prerouting only: -100 is its value. */
+			fprintf(f,
+			        "add chain ip %s output { type nat hook output priority -100; }\n"
+			        "add chain ip %s guard { type filter hook postrouting priority "
+			        "filter; }\n",
+			        table, table);
+			if (r->remote)
+				fprintf(f, "add chain ip %s prerouting { type nat hook prerouting "
+				           "priority dstnat; }\n",
+				        table);
+			dnat = true;
+		}
+		nft_daddr(p, daddr);
+		fprintf(f, "add rule ip %s output %s tcp dport %u dnat to %s:%u\n", table, daddr,
+		        p->host_port, ip, p->container_port);
+		/* Not from the container itself: it reaches its own port through the proxy. */
+		if (r->remote)
+			fprintf(f,
+			        "add rule ip %s prerouting iifname != \"%s\" %s tcp dport %u dnat "
+			        "to %s:%u\n",
+			        table, r->ifname, daddr, p->host_port, ip, p->container_port);
+		fprintf(f,
+		        "add rule ip %s guard ip daddr %s tcp dport %u ct status dnat ct original "
+		        "proto-dst %u oifname != \"%s\" drop\n",
+		        table, ip, p->container_port, p->host_port, r->ifname);
+	}
+	if (fclose(f) != 0) {
+		free(script);
+		return NULL;
+	}
+	return script;
+}
+
+/* One nft transaction: the table, its chains and rules appear together or not at all. */
 static int nft_add(const struct nat_rule *r, char *err, size_t err_size)
 {
-	char tool[64], table[96], ip[INET_ADDRSTRLEN], script[512];
-	char *argv[] = {tool, script, NULL};
+	char tool[64];
+	_cleanup_free_ char *script = NULL;
+	char *argv[] = {tool, NULL, NULL};
 
 	if (find_tool("nft", tool) < 0)
 		return -ENOENT;
-	nft_table(r, table);
-	(void)inet_ntop(AF_INET, &r->addr, ip, sizeof(ip));
-	(void)snprintf(
-	    script, sizeof(script),
-	    "add table ip %s\n"
-	    "add chain ip %s postrouting { type nat hook postrouting priority srcnat; }\n"
-	    "add rule ip %s postrouting ip saddr %s oifname != \"%s\" masquerade\n",
-	    table, table, table, ip, r->ifname);
+	script = nat_nft_script(r);
+	if (!script)
+		return -ENOMEM;
+	argv[1] = script;
 	return run_tool(argv, err, err_size);
 }
 
-static int iptables_rule(const struct nat_rule *r, const char *op, char *err, size_t err_size)
+/* iptables has no transaction: r's rules as lines of words, added (or deleted) one at a
+ * time, each commented "box:NAME". No word holds a space: names, interfaces, addresses and
+ * numbers. Returns the number of lines (at most max). */
+static size_t iptables_lines(const struct nat_rule *r, const char *op, char (*lines)[320],
+                             size_t max)
 {
-	char tool[64], src[INET_ADDRSTRLEN + 3], comment[96];
-	char *argv[] = {tool,      "-w",        "-t",    "nat", (char *)op,        "POSTROUTING",
-	                "-s",      src,         "!",     "-o",  (char *)r->ifname, "-m",
-	                "comment", "--comment", comment, "-j",  "MASQUERADE",      NULL};
+	char ip[INET_ADDRSTRLEN], match[128];
+	bool del = STREQ(op, "-D");
+	size_t n = 0;
+
+	(void)inet_ntop(AF_INET, &r->addr, ip, sizeof(ip));
+	if (r->masquerade && n < max)
+		(void)snprintf(lines[n++], sizeof(*lines),
+		               "-t nat %s POSTROUTING -s %s/32 ! -o %s -m comment --comment box:%s "
+		               "-j MASQUERADE",
+		               op, ip, r->ifname, r->name);
+	for (size_t i = 0; i < r->n_publish && n + 3 <= max; i++) {
+		const struct net_publish *p = &r->publish[i];
+
+		if (!nat_forwards(p))
+			continue;
+		if (p->host_ip.s_addr == htonl(INADDR_ANY))
+			(void)snprintf(match, sizeof(match),
+			               "! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -p tcp --dport %u",
+			               p->host_port);
+		else
+			(void)snprintf(match, sizeof(match), "-d %s/32 -p tcp --dport %u",
+			               inet_ntoa(p->host_ip), p->host_port);
+		(void)snprintf(lines[n++], sizeof(*lines),
+		               "-t nat %s OUTPUT %s -m comment --comment box:%s -j DNAT "
+		               "--to-destination %s:%u",
+		               op, match, r->name, ip, p->container_port);
+		/* On -D tried either way: the record does not say whether it was added. */
+		if (r->remote || del)
+			(void)snprintf(lines[n++], sizeof(*lines),
+			               "-t nat %s PREROUTING ! -i %s %s -m comment --comment box:%s "
+			               "-j DNAT --to-destination %s:%u",
+			               op, r->ifname, match, r->name, ip, p->container_port);
+		(void)snprintf(lines[n++], sizeof(*lines),
+		               "-t mangle %s POSTROUTING -d %s/32 -p tcp --dport %u -m conntrack "
+		               "--ctstate DNAT --ctorigdstport %u ! -o %s -m comment --comment box:%s "
+		               "-j DROP",
+		               op, ip, p->container_port, p->host_port, r->ifname, r->name);
+	}
+	return n;
+}
+
+/* op -A: stops at the first failure. op -D: tries every rule; a missing one is no error. */
+static int iptables_rules(const struct nat_rule *r, const char *op, char *err, size_t err_size)
+{
+	char tool[64], (*lines)[320];
+	size_t max = 1 + 3 * r->n_publish, n;
+	int ret = 0;
 
 	if (find_tool("iptables", tool) < 0)
 		return -ENOENT;
-	(void)inet_ntop(AF_INET, &r->addr, src, INET_ADDRSTRLEN);
-	strcat(src, "/32");
-	(void)snprintf(comment, sizeof(comment), "box:%s", r->name);
-	return run_tool(argv, err, err_size);
+	lines = calloc(max, sizeof(*lines));
+	if (!lines)
+		return -ENOMEM;
+	n = iptables_lines(r, op, lines, max);
+	for (size_t i = 0; i < n; i++) {
+		char *argv[40] = {tool, "-w"}, *save = NULL, *w;
+		size_t argc = 2;
+		int k;
+
+		for (w = strtok_r(lines[i], " ", &save); w && argc < ARRAY_SIZE(argv) - 1;
+		     w = strtok_r(NULL, " ", &save))
+			argv[argc++] = w;
+		k = run_tool(argv, err, err_size);
+		if (k < 0 && STREQ(op, "-D") && strstr(err, "does a matching rule exist"))
+			continue;
+		if (k < 0 && ret == 0)
+			ret = k;
+		if (ret < 0 && STREQ(op, "-A"))
+			break;
+	}
+	free(lines);
+	return ret;
 }
 
 int nat_add(struct nat_rule *r)
@@ -120,19 +269,25 @@ int nat_add(struct nat_rule *r)
 	r->tool = NAT_NFT;
 	if (ret == -ENOENT) {
 		r->tool = NAT_IPTABLES;
-		ret = iptables_rule(r, "-A", err, sizeof(err));
+		ret = iptables_rules(r, "-A", err, sizeof(err));
+		if (ret < 0 && ret != -ENOENT) {
+			char ignored[256];
+
+			(void)iptables_rules(r, "-D", ignored, sizeof(ignored));
+		}
 	}
 	if (ret == -ENOENT) {
 		r->tool = NAT_NONE;
-		log_error("--nat: neither nft nor iptables is installed: masquerade '%s' yourself, "
-		          "or install nftables",
-		          inet_ntoa(r->addr));
+		if (r->masquerade)
+			log_error("--nat: neither nft nor iptables is installed: masquerade '%s' "
+			          "yourself, or install nftables",
+			          inet_ntoa(r->addr));
 		return ret;
 	}
 	if (ret < 0) {
 		r->tool = NAT_NONE;
-		log_error("--nat: add the masquerade rule for '%s': %s", r->name,
-		          err[0] ? err : strerror(-ret));
+		log_error("add the kernel's rules of '%s' (%s): %s", r->name,
+		          r->masquerade ? "--nat" : "published ports", err[0] ? err : strerror(-ret));
 	}
 	return ret;
 }
@@ -151,14 +306,14 @@ int nat_remove(const struct nat_rule *r)
 		ret = run_tool(argv, err, sizeof(err));
 		break;
 	case NAT_IPTABLES:
-		ret = iptables_rule(r, "-D", err, sizeof(err));
+		ret = iptables_rules(r, "-D", err, sizeof(err));
 		break;
 	default:
 		return 0;
 	}
 	/* Gone already (a reaper was first): nothing to say. */
 	if (ret < 0 && !strstr(err, "No such file") && !strstr(err, "does a matching rule exist"))
-		log_warn("--nat: remove the masquerade rule of '%s': %s", r->name,
+		log_warn("remove the kernel's rules of '%s': %s", r->name,
 		         err[0] ? err : strerror(-ret));
 	return ret;
 }

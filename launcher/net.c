@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -90,8 +91,11 @@ static int record(struct net *n)
 
 void net_undo(const char *name, const struct state_net *rec)
 {
-	struct nat_rule rule = {0};
+	struct nat_rule rule = {.masquerade = true, .remote = true};
+	_cleanup_free_ struct net_publish *publish = NULL;
 	struct rtn rt = {0};
+	size_t n = 0, i;
+	json_t *v;
 
 	if (rec->ifname[0] && rtn_open(&rt) == 0) {
 		(void)rtn_link_delete(&rt, rec->ifname); /* usually gone with its namespace */
@@ -102,6 +106,15 @@ void net_undo(const char *name, const struct state_net *rec)
 		return;
 	(void)snprintf(rule.name, sizeof(rule.name), "%s", name);
 	memcpy(rule.ifname, rec->ifname, sizeof(rule.ifname));
+	/* Every rule it may have added (iptables deletes them one by one; nft, the table). */
+	publish = calloc(json_array_size(rec->publish) + 1, sizeof(*publish));
+	json_array_foreach(rec->publish, i, v) {
+		if (publish && json_is_string(v) &&
+		    netconf_parse_publish(json_string_value(v), &publish[n]) == 0)
+			n++;
+	}
+	rule.publish = publish;
+	rule.n_publish = publish ? n : 0;
 	/* "pending": the launch died while adding it, with one tool or the other. */
 	for (int t = NAT_NFT; t <= NAT_IPTABLES; t++) {
 		rule.tool =
@@ -384,10 +397,14 @@ int net_setup(struct net *n, uv_loop_t *loop, int netns_fd, pid_t pid)
 		return 0;
 	nc = &n->cfg->net;
 	r = setup_veth(n, netns_fd);
-	if (r == 0 && nc->nat) {
-		memcpy(n->nat.name, n->cfg->name, strlen(n->cfg->name) + 1);
-		memcpy(n->nat.ifname, n->ifname, sizeof(n->ifname));
-		n->nat.addr = n->addr;
+	memcpy(n->nat.name, n->cfg->name, strlen(n->cfg->name) + 1);
+	memcpy(n->nat.ifname, n->ifname, sizeof(n->ifname));
+	n->nat.addr = n->addr;
+	n->nat.masquerade = nc->nat;
+	n->nat.publish = nc->publish;
+	n->nat.n_publish = nc->n_publish;
+	n->nat.remote = nat_host_forwards();
+	if (r == 0 && nat_wanted(&n->nat)) {
 		/* Recorded first: a launch killed while adding it still has it removed. */
 		n->nat_pending = true;
 		r = record(n);

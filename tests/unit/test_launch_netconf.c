@@ -2,7 +2,8 @@
 /*
  * Unit tests for launch's network options (launcher/netconf.c): --net, --subnet,
  * --publish and --dns values, the /30 arithmetic of the address pools, the
- * host-side interface names, and the DNS step of the mount plan. Creating
+ * host-side interface names, the DNS step of the mount plan, and the nft script of a
+ * container's kernel rules (nat.c). Creating
  * links needs root and is covered by tests/launch/test_net.sh.
  */
 #include <arpa/inet.h>
@@ -16,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "nat.h"
 #include "netconf.h"
 #include "state.h"
 #include "rootplan.h" /* and launcher/config.h: init/ has a config.h too */
@@ -215,6 +217,59 @@ static void test_dns_adds_a_read_only_bind_after_the_volumes(void **state)
 	rootfs_plan_free(&p);
 }
 
+/* Which ports the kernel forwards, and the nft script: masquerade, the host's own clients,
+ * remote ones only when the host forwards, and a guard per port. */
+static void test_nft_script_forwards_all_but_loopback(void **state)
+{
+	struct net_publish p[3];
+	struct nat_rule r = {.name = "web", .ifname = "bx-web"};
+	char *s;
+
+	(void)state;
+	assert_int_equal(netconf_parse_publish("8080:80", &p[0]), 0);
+	assert_int_equal(netconf_parse_publish("192.0.2.10:8081:81", &p[1]), 0);
+	assert_int_equal(netconf_parse_publish("0.0.0.0:8082:82", &p[2]), 0);
+	assert_false(nat_forwards(&p[0]));
+	assert_true(nat_forwards(&p[1]));
+	assert_true(nat_forwards(&p[2]));
+	r.addr = ip("10.209.0.2");
+	assert_false(nat_wanted(&r));
+	r.publish = p;
+	r.n_publish = 1;
+	assert_false(nat_wanted(&r)); /* 127.0.0.1 only: the proxy's */
+	r.n_publish = 3;
+	assert_true(nat_wanted(&r));
+
+	s = nat_nft_script(&r);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "add table ip box-web\n"));
+	assert_null(strstr(s, "masquerade"));
+	assert_null(strstr(s, "prerouting"));
+	assert_null(strstr(s, "dport 8080 ")); /* loopback: never in the kernel */
+	assert_non_null(strstr(s, "add rule ip box-web output ip daddr 192.0.2.10 tcp dport 8081 "
+	                          "dnat to 10.209.0.2:81\n"));
+	assert_non_null(strstr(s, "add rule ip box-web output ip daddr != 127.0.0.0/8 fib daddr "
+	                          "type local tcp dport 8082 dnat to 10.209.0.2:82\n"));
+	assert_non_null(strstr(s, "add rule ip box-web guard ip daddr 10.209.0.2 tcp dport 81 ct "
+	                          "status dnat ct original proto-dst 8081 oifname != \"bx-web\" "
+	                          "drop\n"));
+	free(s);
+
+	r.remote = true;
+	r.masquerade = true;
+	s = nat_nft_script(&r);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "add rule ip box-web postrouting ip saddr 10.209.0.2 oifname != "
+	                          "\"bx-web\" masquerade\n"));
+	assert_non_null(strstr(s, "add rule ip box-web prerouting iifname != \"bx-web\" ip daddr "
+	                          "192.0.2.10 tcp dport 8081 dnat to 10.209.0.2:81\n"));
+	/* One chain of each, whatever the number of ports. */
+	assert_non_null(strstr(s, "add chain ip box-web output"));
+	assert_null(strstr(strstr(s, "add chain ip box-web output") + 1,
+	                   "add chain ip box-web output"));
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +284,7 @@ int main(void)
 	    cmocka_unit_test(test_slots_and_overlaps),
 	    cmocka_unit_test(test_slots_and_overlaps_with_prefixes_past_30),
 	    cmocka_unit_test(test_dns_adds_a_read_only_bind_after_the_volumes),
+	    cmocka_unit_test(test_nft_script_forwards_all_but_loopback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

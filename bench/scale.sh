@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# make bench-scale (not in make check, nor in make bench): how box's costs grow with the number
+# of containers. For each size (default 50 100 200 500) it starts that many detached busybox
+# containers, one after the other, each running httpd as a supervised service (launch -d
+# --service), and measures: the start time per container, the host memory per container
+# (MemAvailable's drop, and the PSS of launch's monitor and boxinit), the time of
+# `launch list`, `launch stats --json` and a `launch stop` of all of them. The same sizes with
+# box (create + start of httpd from one bundle each, then `box list`, and `box kill` + `delete`
+# of all) and with podman (run -d --init, `podman ps`, `podman stop`), in this run. Prints a
+# table and draws the curves with gnuplot into build/bench/scale.png (SCALE_PNG to change).
+# Figures are reported, never asserted. Removes every container, cgroup, bundle and image it
+# made, even on failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD=${BOX_BUILD:-$PWD/build}
+OUT=$BUILD/bench/scale
+SIZES=${BENCH_SCALE_SIZES:-50 100 200 500}
+RUNTIMES=${BENCH_SCALE_RUNTIMES:-launch box podman}
+PNG=${SCALE_PNG:-$BUILD/bench/scale.png}
+CG_PARENT=/box-bench-scale
+PREFIX=bbs$$
+IMAGE=localhost/box-bench-scale:$$
+LAUNCH=$BUILD/launch
+BOX=$BUILD/box
+BOX_ROOT=$OUT/box-root
+PODMAN_OPTS=(--runtime runc --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
+max_size=0
+for n in $SIZES; do
+	case $n in '' | *[!0-9]*) echo "bench/scale.sh: size '$n' is not a number" >&2; exit 1 ;; esac
+	[ "$n" -gt "$max_size" ] && max_size=$n
+done
+
+# Everything this run may have made, whatever state it is in.
+remove_all() {
+	local i d
+	for i in $(seq 1 "$max_size"); do
+		"$LAUNCH" rm -f "$PREFIX-l$i" >/dev/null 2>&1 || true
+	done
+	if [ -d "$BOX_ROOT" ]; then
+		for d in "$BOX_ROOT"/*/; do
+			[ -d "$d" ] && "$BOX" --root "$BOX_ROOT" delete -f "$(basename "$d")" >/dev/null 2>&1
+		done
+	fi
+	if command -v podman >/dev/null; then
+		# shellcheck disable=SC2046
+		podman rm -f -t 0 $(podman ps -a --filter "name=^$PREFIX-p" --format '{{.Names}}') \
+			>/dev/null 2>&1 || true
+	fi
+	return 0
+}
+cleanup() {
+	remove_all
+	command -v podman >/dev/null && podman rmi -f "$IMAGE" >/dev/null 2>&1
+	rm -rf "$OUT"
+	local d
+	for d in /sys/fs/cgroup/*"$CG_PARENT" /sys/fs/cgroup"$CG_PARENT"; do
+		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+	done
+	return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for c in hyperfine python3 runc gnuplot; do
+	command -v "$c" >/dev/null || { echo "bench/scale.sh: missing $c (make bench-scale installs it)" >&2; exit 1; }
+done
+case " $RUNTIMES " in *" podman "*) command -v podman >/dev/null ||
+	{ echo "bench/scale.sh: missing podman (make deps)" >&2; exit 1; } ;; esac
+ROOTFS=$(bash -c '. tests/lib.sh >/dev/null 2>&1; busybox_rootfs')
+[ -x "$ROOTFS/bin/busybox" ] || { echo "bench/scale.sh: no busybox rootfs" >&2; exit 1; }
+rm -rf "$OUT"
+mkdir -p "$OUT" "$BOX_ROOT"
+
+now() { date +%s.%N; }
+mem_avail_kb() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
+pss_kb() {
+	local p sum=0 v
+	for p; do
+		v=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
+		sum=$((sum + ${v:-0}))
+	done
+	echo "$sum"
+}
+# The median of a command's runs in ms (hyperfine, 10 runs after 2 warm-ups).
+median_ms() {
+	hyperfine -N --style none --warmup 2 --runs 10 --export-json "$OUT/hf.json" "$1" \
+		>"$OUT/hf.log" 2>&1 || { cat "$OUT/hf.log" >&2; exit 1; }
+	python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1e3))' \
+		"$OUT/hf.json"
+}
+# Settles the page cache and the slab a little, so MemAvailable compares like with like.
+settle() { sync; sleep 1; }
+
+# One row per runtime and size: runtime size start_ms_per_container mem_kb_per_container
+# pss_kb_per_container list_ms stats_ms stop_s
+results=$OUT/results
+
+run_launch() {
+	local n=$1 i t0 t1 t2 t3 m0 m1 names=() pids=()
+	settle
+	m0=$(mem_avail_kb)
+	t0=$(now)
+	for i in $(seq 1 "$n"); do
+		"$LAUNCH" -d --name "$PREFIX-l$i" --cgroup-parent "$CG_PARENT" \
+			--service 'web=httpd -f -p 8080' "$ROOTFS" >/dev/null
+		names+=("$PREFIX-l$i")
+	done
+	t1=$(now)
+	settle
+	m1=$(mem_avail_kb)
+	# shellcheck disable=SC2207
+	pids=($(python3 -c 'import json, sys
+for name in sys.argv[1:]:
+    j = json.load(open("/run/box/containers/%s/state.json" % name))
+    print(j["monitor"]["pid"], j["pid1"]["pid"])' "${names[@]}"))
+	local pss list stats
+	pss=$(pss_kb "${pids[@]}")
+	list=$(median_ms "$LAUNCH list")
+	stats=$(median_ms "$LAUNCH stats --json")
+	[ "$("$LAUNCH" list | grep -c "$PREFIX-l")" -eq "$n" ] ||
+		{ echo "bench/scale.sh: launch list does not show the $n containers" >&2; exit 1; }
+	t2=$(now)
+	"$LAUNCH" stop -t 10 "${names[@]}" >/dev/null
+	t3=$(now)
+	echo "launch $n $(python3 -c "print('%.1f %d %d %s %s %.2f' % (($t1 - $t0) * 1e3 / $n, ($m0 - $m1) / $n, $pss / $n, '$list', '$stats', $t3 - $t2))")" >>"$results"
+}
+
+run_box() {
+	local n=$1 i t0 t1 t2 t3 m0 m1 ids=() pids=() id
+	# runc spec writes into its bundle: one template, copied with the rootfs and cgroup set.
+	(cd "$OUT" && rm -f config.json && runc spec)
+	python3 - "$OUT" "$n" "$ROOTFS" "$CG_PARENT" <<-'EOF'
+		import json, os, sys
+		out, n, rootfs, parent = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+		c = json.load(open(os.path.join(out, "config.json")))
+		c["root"] = {"path": rootfs, "readonly": True}
+		c["process"]["args"] = ["httpd", "-f", "-p", "8080"]
+		c["process"]["terminal"] = False
+		for i in range(1, n + 1):
+		    os.makedirs(os.path.join(out, "bundle-%d" % i), exist_ok=True)
+		    c["linux"]["cgroupsPath"] = "%s/box-%d" % (parent, i)
+		    json.dump(c, open(os.path.join(out, "bundle-%d" % i, "config.json"), "w"))
+	EOF
+	settle
+	m0=$(mem_avail_kb)
+	t0=$(now)
+	for i in $(seq 1 "$n"); do
+		id=$PREFIX-b$i
+		"$BOX" --root "$BOX_ROOT" create --bundle "$OUT/bundle-$i" "$id" </dev/null >/dev/null 2>&1
+		"$BOX" --root "$BOX_ROOT" start "$id"
+		ids+=("$id")
+	done
+	t1=$(now)
+	settle
+	m1=$(mem_avail_kb)
+	# shellcheck disable=SC2207
+	pids=($(python3 -c 'import json, sys
+for d in sys.argv[2:]:
+    print(json.load(open("%s/%s/state.json" % (sys.argv[1], d)))["pid"])' "$BOX_ROOT" "${ids[@]}"))
+	local pss list
+	pss=$(pss_kb "${pids[@]}")
+	list=$(median_ms "$BOX --root $BOX_ROOT list")
+	[ "$("$BOX" --root "$BOX_ROOT" list --quiet | grep -c "$PREFIX-b")" -eq "$n" ] ||
+		{ echo "bench/scale.sh: box list does not show the $n containers" >&2; exit 1; }
+	t2=$(now)
+	for id in "${ids[@]}"; do
+		"$BOX" --root "$BOX_ROOT" kill "$id" KILL
+	done
+	for id in "${ids[@]}"; do
+		"$BOX" --root "$BOX_ROOT" delete -f "$id"
+	done
+	t3=$(now)
+	rm -rf "$OUT"/bundle-*
+	echo "box $n $(python3 -c "print('%.1f %d %d %s - %.2f' % (($t1 - $t0) * 1e3 / $n, ($m0 - $m1) / $n, $pss / $n, '$list', $t3 - $t2))")" >>"$results"
+}
+
+run_podman() {
+	local n=$1 i t0 t1 t2 t3 m0 m1 names=() pids=() name
+	settle
+	m0=$(mem_avail_kb)
+	t0=$(now)
+	for i in $(seq 1 "$n"); do
+		podman run -d --init "${PODMAN_OPTS[@]}" --name "$PREFIX-p$i" "$IMAGE" httpd -f -p 8080 >/dev/null
+		names+=("$PREFIX-p$i")
+	done
+	t1=$(now)
+	settle
+	m1=$(mem_avail_kb)
+	for name in "${names[@]}"; do
+		# shellcheck disable=SC2207
+		pids+=($(podman inspect --format '{{.State.ConmonPid}} {{.State.Pid}}' "$name"))
+	done
+	local pss list stats
+	pss=$(pss_kb "${pids[@]}")
+	list=$(median_ms "podman ps")
+	stats=$(median_ms "podman stats --no-stream --format json")
+	t2=$(now)
+	podman stop -t 10 "${names[@]}" >/dev/null
+	t3=$(now)
+	podman rm "${names[@]}" >/dev/null
+	echo "podman $n $(python3 -c "print('%.1f %d %d %s %s %.2f' % (($t1 - $t0) * 1e3 / $n, ($m0 - $m1) / $n, $pss / $n, '$list', '$stats', $t3 - $t2))")" >>"$results"
+}
+
+: >"$results"
+case " $RUNTIMES " in *" podman "*)
+	tar -C "$ROOTFS" -c . | podman import -q - "$IMAGE" >/dev/null
+	# podman's first start prepares its storage and state: not counted.
+	podman run --rm "${PODMAN_OPTS[@]}" "$IMAGE" true ;;
+esac
+for n in $SIZES; do
+	for rt in $RUNTIMES; do
+		echo "bench: $rt, $n containers" >&2
+		"run_$rt" "$n"
+		remove_all
+	done
+done
+
+echo "### Scale: detached busybox containers each running httpd, sizes $SIZES"
+echo
+echo "| runtime | containers | start per container (ms) | host memory per container (kB, MemAvailable) | PSS per container (kB, monitor/shim + init) | list (ms) | stats (ms) | stop all (s) |"
+echo "|---|---|---|---|---|---|---|---|"
+while read -r rt n st mem pss list stats stop; do
+	echo "| $rt | $n | $st | $mem | $pss | $list | $stats | $stop |"
+done <"$results"
+python3 - "$results" <<'EOF'
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    rt, n, st, mem, pss, lst, stats, stop = line.split()
+    rows.setdefault(rt, []).append((int(n), float(st), int(mem), float(lst), stats, float(stop)))
+print()
+for rt, r in rows.items():
+    r.sort()
+    lo, hi = r[0], r[-1]
+    print(f"{rt}: start per container {hi[1] / lo[1]:.2f}x from {lo[0]} to {hi[0]}, "
+          f"memory per container {hi[2] / max(lo[2], 1):.2f}x; at {hi[0]}: list {hi[3]} ms, "
+          f"stats {hi[4]} ms, stop all {hi[5]} s")
+if "launch" in rows:
+    r = sorted(rows["launch"])
+    lo, hi = r[0], r[-1]
+    ok = lambda c: "yes" if c else "**no**"
+    print(f"\nGoals for launch: start and memory per container flat within 1.2x from {lo[0]} to {hi[0]}: "
+          f"{ok(hi[1] <= 1.2 * lo[1] and hi[2] <= 1.2 * lo[2])}; list and stats under 100 ms at {hi[0]}: "
+          f"{ok(hi[3] < 100 and float(hi[4]) < 100)}; stop all under 10 s: {ok(hi[5] < 10)}.")
+EOF
+
+# The curves: start time and memory per container against the number of containers.
+for rt in $RUNTIMES; do
+	awk -v r="$rt" '$1 == r { print $2, $3, $4, $6, $8 }' "$results" >"$OUT/$rt.dat"
+done
+plots_start="" plots_mem="" plots_list=""
+for rt in $RUNTIMES; do
+	plots_start+="'$OUT/$rt.dat' using 1:2 with linespoints title '$rt',"
+	plots_mem+="'$OUT/$rt.dat' using 1:3 with linespoints title '$rt',"
+	plots_list+="'$OUT/$rt.dat' using 1:4 with linespoints title '$rt list',"
+done
+gnuplot <<EOF
+set terminal pngcairo size 1200,400 font ",9"
+set output "$PNG"
+set multiplot layout 1,3 title "box at scale: detached busybox httpd containers ($(date -u +%Y-%m-%d))"
+set key top left
+set logscale x
+set xtics ($(echo "$SIZES" | sed 's/\([0-9][0-9]*\)/"\1" \1/g; s/ "/, "/g'))
+set xlabel "containers"
+set ylabel "start per container (ms)"
+set yrange [0:*]
+plot ${plots_start%,}
+set ylabel "host memory per container (kB)"
+plot ${plots_mem%,}
+set ylabel "list (ms)"
+plot ${plots_list%,}
+unset multiplot
+EOF
+echo
+echo "Curves: $PNG"

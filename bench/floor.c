@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define NAMESPACES                                                                           \
+#define NAMESPACES                                                                                 \
 	(CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWCGROUP)
 
 int main(int argc, char **argv)

@@ -322,8 +322,15 @@ mkdir -p "$OUT/www"
 head -c 1024 /dev/zero | tr '\0' x >"$OUT/www/index.html"
 port=$((20000 + RANDOM % 10000))
 name=bench-net-$$
-"$BUILD/launch" --cgroup-parent "$CG_PARENT" --name "$name" --net veth -p "$port:8080" \
-	-v "$OUT/www:/www:ro" "$ROOTFS" -- sh -c 'httpd -p 8081 -h /www && exec httpd -f -p 8080 -h /www' \
+# A third httpd (8082) behind a port published on the host's own address other than loopback,
+# which the kernel forwards (DNAT), when the host has one.
+hostip=$(ip -4 -o addr show scope global 2>/dev/null | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
+kport=$((port + 1))
+kpub=()
+[ -n "$hostip" ] && kpub=(-p "$hostip:$kport:8082")
+"$BUILD/launch" --cgroup-parent "$CG_PARENT" --name "$name" --net veth -p "$port:8080" "${kpub[@]}" \
+	-v "$OUT/www:/www:ro" "$ROOTFS" -- \
+	sh -c 'httpd -p 8081 -h /www && httpd -p 8082 -h /www && exec httpd -f -p 8080 -h /www' \
 	</dev/null >"$OUT/net.log" 2>&1 &
 pids+=($!)
 addr=
@@ -355,9 +362,20 @@ echo "| path | requests/s | latency avg (ms) | p50 (ms) | p99 (ms) |"
 echo "|---|---|---|---|---|"
 echo "| direct to the container's address ($addr:8081) | $d_rps | $d_avg | $d_p50 | $d_p99 | ${d_err:-}"
 echo "| published port 127.0.0.1:$port (launch's proxy) | $p_rps | $p_avg | $p_p50 | $p_p99 | ${p_err:-}"
+if [ -n "$hostip" ]; then
+	read -r k_rps k_avg k_p50 k_p99 k_err < <(wrk_run "http://$hostip:$kport/")
+	echo "| published port $hostip:$kport (forwarded in the kernel) | $k_rps | $k_avg | $k_p50 | $k_p99 | ${k_err:-}"
+fi
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", 100 * a / b }'; }
 echo
-echo "Proxy cost: $(awk -v a="$p_rps" -v b="$d_rps" 'BEGIN { printf "%.0f%%", 100 * a / b }') of the" \
-	"direct rate; added latency $(diff_ms "$p_avg" "$d_avg") ms (avg), $(diff_ms "$p_p50" "$d_p50") ms (p50)."
+echo "Proxy cost: $(pct "$p_rps" "$d_rps")% of the direct rate; added latency" \
+	"$(diff_ms "$p_avg" "$d_avg") ms (avg), $(diff_ms "$p_p50" "$d_p50") ms (p50)."
+if [ -n "$hostip" ]; then
+	echo "Kernel forwarding: $(pct "$k_rps" "$d_rps")% of the direct rate; p99 $(times "$k_p99" "$d_p99")× direct's."
+	echo "Goals: ≥ 95 % of the direct rate forwarded in the kernel: $(yn "$(le 95 "$(pct "$k_rps" "$d_rps")")");" \
+		"≥ 90 % through the proxy: $(yn "$(le 90 "$(pct "$p_rps" "$d_rps")")"); p99 within 1.2× of" \
+		"direct: proxy $(yn "$(le "$(times "$p_p99" "$d_p99")" 1.2)"), kernel $(yn "$(le "$(times "$k_p99" "$d_p99")" 1.2)")."
+fi
 kill -TERM "${pids[-1]}" 2>/dev/null || true
 wait "${pids[-1]}" 2>/dev/null || true
 

@@ -120,12 +120,13 @@ char *nat_nft_script(const struct nat_rule *r)
 		return NULL;
 	nft_table(r, table);
 	(void)inet_ntop(AF_INET, &r->addr, ip, sizeof(ip));
-	fprintf(f, "add table ip %s\n", table);
+	(void)fprintf(f, "add table ip %s\n", table);
 	if (r->masquerade)
-		fprintf(f,
-		        "add chain ip %s postrouting { type nat hook postrouting priority srcnat; }\n"
-		        "add rule ip %s postrouting ip saddr %s oifname != \"%s\" masquerade\n",
-		        table, table, ip, r->ifname);
+		(void)fprintf(
+		    f,
+		    "add chain ip %s postrouting { type nat hook postrouting priority srcnat; }\n"
+		    "add rule ip %s postrouting ip saddr %s oifname != \"%s\" masquerade\n",
+		    table, table, ip, r->ifname);
 	for (size_t i = 0; i < r->n_publish; i++) {
 		const struct net_publish *p = &r->publish[i];
 
@@ -133,30 +134,35 @@ char *nat_nft_script(const struct nat_rule *r)
 			continue;
 		if (!dnat) {
 			/* nft 1.0.6 knows "dstnat" at prerouting only: -100 is its value. */
-			fprintf(f,
-			        "add chain ip %s output { type nat hook output priority -100; }\n"
-			        "add chain ip %s guard { type filter hook postrouting priority "
-			        "filter; }\n",
-			        table, table);
+			(void)fprintf(
+			    f,
+			    "add chain ip %s output { type nat hook output priority -100; }\n"
+			    "add chain ip %s guard { type filter hook postrouting priority "
+			    "filter; }\n",
+			    table, table);
 			if (r->remote)
-				fprintf(f, "add chain ip %s prerouting { type nat hook prerouting "
-				           "priority dstnat; }\n",
-				        table);
+				(void)fprintf(
+				    f,
+				    "add chain ip %s prerouting { type nat hook prerouting "
+				    "priority dstnat; }\n",
+				    table);
 			dnat = true;
 		}
 		nft_daddr(p, daddr);
-		fprintf(f, "add rule ip %s output %s tcp dport %u dnat to %s:%u\n", table, daddr,
-		        p->host_port, ip, p->container_port);
+		(void)fprintf(f, "add rule ip %s output %s tcp dport %u dnat to %s:%u\n", table,
+		              daddr, p->host_port, ip, p->container_port);
 		/* Not from the container itself: it reaches its own port through the proxy. */
 		if (r->remote)
-			fprintf(f,
-			        "add rule ip %s prerouting iifname != \"%s\" %s tcp dport %u dnat "
-			        "to %s:%u\n",
-			        table, r->ifname, daddr, p->host_port, ip, p->container_port);
-		fprintf(f,
-		        "add rule ip %s guard ip daddr %s tcp dport %u ct status dnat ct original "
-		        "proto-dst %u oifname != \"%s\" drop\n",
-		        table, ip, p->container_port, p->host_port, r->ifname);
+			(void)fprintf(
+			    f,
+			    "add rule ip %s prerouting iifname != \"%s\" %s tcp dport %u dnat "
+			    "to %s:%u\n",
+			    table, r->ifname, daddr, p->host_port, ip, p->container_port);
+		(void)fprintf(
+		    f,
+		    "add rule ip %s guard ip daddr %s tcp dport %u ct status dnat ct original "
+		    "proto-dst %u oifname != \"%s\" drop\n",
+		    table, ip, p->container_port, p->host_port, r->ifname);
 	}
 	if (fclose(f) != 0) {
 		free(script);
@@ -203,9 +209,10 @@ static size_t iptables_lines(const struct nat_rule *r, const char *op, char (*li
 		if (!nat_forwards(p))
 			continue;
 		if (p->host_ip.s_addr == htonl(INADDR_ANY))
-			(void)snprintf(match, sizeof(match),
-			               "! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -p tcp --dport %u",
-			               p->host_port);
+			(void)snprintf(
+			    match, sizeof(match),
+			    "! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -p tcp --dport %u",
+			    p->host_port);
 		else
 			(void)snprintf(match, sizeof(match), "-d %s/32 -p tcp --dport %u",
 			               inet_ntoa(p->host_ip), p->host_port);
@@ -215,15 +222,17 @@ static size_t iptables_lines(const struct nat_rule *r, const char *op, char (*li
 		               op, match, r->name, ip, p->container_port);
 		/* On -D tried either way: the record does not say whether it was added. */
 		if (r->remote || del)
-			(void)snprintf(lines[n++], sizeof(*lines),
-			               "-t nat %s PREROUTING ! -i %s %s -m comment --comment box:%s "
-			               "-j DNAT --to-destination %s:%u",
-			               op, r->ifname, match, r->name, ip, p->container_port);
-		(void)snprintf(lines[n++], sizeof(*lines),
-		               "-t mangle %s POSTROUTING -d %s/32 -p tcp --dport %u -m conntrack "
-		               "--ctstate DNAT --ctorigdstport %u ! -o %s -m comment --comment box:%s "
-		               "-j DROP",
-		               op, ip, p->container_port, p->host_port, r->ifname, r->name);
+			(void)snprintf(
+			    lines[n++], sizeof(*lines),
+			    "-t nat %s PREROUTING ! -i %s %s -m comment --comment box:%s "
+			    "-j DNAT --to-destination %s:%u",
+			    op, r->ifname, match, r->name, ip, p->container_port);
+		(void)snprintf(
+		    lines[n++], sizeof(*lines),
+		    "-t mangle %s POSTROUTING -d %s/32 -p tcp --dport %u -m conntrack "
+		    "--ctstate DNAT --ctorigdstport %u ! -o %s -m comment --comment box:%s "
+		    "-j DROP",
+		    op, ip, p->container_port, p->host_port, r->ifname, r->name);
 	}
 	return n;
 }
@@ -282,12 +291,20 @@ int nat_add(struct nat_rule *r)
 			log_error("--nat: neither nft nor iptables is installed: masquerade '%s' "
 			          "yourself, or install nftables",
 			          inet_ntoa(r->addr));
+		else
+			log_debug("neither nft nor iptables: the proxy serves the ports of '%s'",
+			          r->name);
 		return ret;
 	}
 	if (ret < 0) {
 		r->tool = NAT_NONE;
-		log_error("add the kernel's rules of '%s' (%s): %s", r->name,
-		          r->masquerade ? "--nat" : "published ports", err[0] ? err : strerror(-ret));
+		if (r->masquerade)
+			log_error("--nat: add the rules of '%s': %s", r->name,
+			          err[0] ? err : strerror(-ret));
+		else
+			log_warn("forward the published ports of '%s' in the kernel: %s (the proxy "
+			         "serves them)",
+			         r->name, err[0] ? err : strerror(-ret));
 	}
 	return ret;
 }

@@ -47,8 +47,8 @@ bool nat_wanted(const struct nat_rule *r);
 bool nat_host_forwards(void);
 /* The nft script that adds r's table: its chains and rules, one transaction. Allocated. */
 char *nat_nft_script(const struct nat_rule *r);
-/* Picks the tool and adds the rules; r->tool is set on success. Logs. -ENOENT: neither
- * nft nor iptables is installed (logged, saying what to do instead). */
+/* Picks the tool and adds the rules; r->tool is set on success. Logs (an error with --nat;
+ * without, a warning: the proxy serves the ports). -ENOENT: neither nft nor iptables. */
 int nat_add(struct nat_rule *r);
 /* Removes them; quiet when they are gone already. Logs other failures. */
 int nat_remove(const struct nat_rule *r);

@@ -108,8 +108,9 @@ void net_undo(const char *name, const struct state_net *rec)
 	memcpy(rule.ifname, rec->ifname, sizeof(rule.ifname));
 	/* Every rule it may have added (iptables deletes them one by one; nft, the table). */
 	publish = calloc(json_array_size(rec->publish) + 1, sizeof(*publish));
-	json_array_foreach(rec->publish, i, v) {
-		if (publish && json_is_string(v) &&
+	for (i = 0; publish && i < json_array_size(rec->publish); i++) {
+		v = json_array_get(rec->publish, i);
+		if (json_is_string(v) &&
 		    netconf_parse_publish(json_string_value(v), &publish[n]) == 0)
 			n++;
 	}
@@ -408,8 +409,11 @@ int net_setup(struct net *n, uv_loop_t *loop, int netns_fd, pid_t pid)
 		/* Recorded first: a launch killed while adding it still has it removed. */
 		n->nat_pending = true;
 		r = record(n);
-		if (r == 0)
+		if (r == 0) {
 			r = nat_add(&n->nat);
+			if (r < 0 && !nc->nat)
+				r = 0; /* the proxy serves the ports (nat_add said why) */
+		}
 		n->nat_pending = false;
 	}
 	if (r == 0 && nc->n_publish)

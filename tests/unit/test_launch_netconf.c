@@ -265,8 +265,8 @@ static void test_nft_script_forwards_all_but_loopback(void **state)
 	                          "192.0.2.10 tcp dport 8081 dnat to 10.209.0.2:81\n"));
 	/* One chain of each, whatever the number of ports. */
 	assert_non_null(strstr(s, "add chain ip box-web output"));
-	assert_null(strstr(strstr(s, "add chain ip box-web output") + 1,
-	                   "add chain ip box-web output"));
+	assert_null(
+	    strstr(strstr(s, "add chain ip box-web output") + 1, "add chain ip box-web output"));
 	free(s);
 }
 

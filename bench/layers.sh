@@ -9,6 +9,7 @@
 # never asserted. Removes every container, copy, cgroup and the image on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 BUILD=${BOX_BUILD:-$PWD/build}
 N=${BENCH_LAYERS:-50}
@@ -41,7 +42,6 @@ for c in podman runc python3 du; do
 done
 [ -x "$ROOTFS/usr/sbin/nginx" ] || { echo "bench/layers.sh: no rootfs/debian with nginx (make rootfs)" >&2; exit 1; }
 
-now() { date +%s.%N; }
 kb() { du -sxk "$@" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
 nginx_cmd=(nginx -g 'daemon off;')
 

@@ -9,6 +9,7 @@
 # reported, never asserted. Removes every container, cgroup and the image on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 BUILD=${BOX_BUILD:-$PWD/build}
 N=${BENCH_CONTAINERS:-100}
@@ -42,24 +43,6 @@ done
 ROOTFS=$(bash -c '. tests/lib.sh >/dev/null 2>&1; busybox_rootfs')
 [ -x "$ROOTFS/bin/busybox" ] || { echo "bench/manage.sh: no busybox rootfs" >&2; exit 1; }
 
-now() { date +%s.%N; }
-# Pss of these pids, summed, in kB (smaps_rollup).
-pss_kb() {
-	local p sum=0 v
-	for p; do
-		v=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
-		sum=$((sum + ${v:-0}))
-	done
-	echo "$sum"
-}
-rss_kb() {
-	local p sum=0 v
-	for p; do
-		v=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)
-		sum=$((sum + ${v:-0}))
-	done
-	echo "$sum"
-}
 record() { python3 -c 'import json, sys
 j = json.load(open("/run/box/containers/%s/state.json" % sys.argv[1]))
 print(j["monitor"]["pid"], j["pid1"]["pid"])' "$1"; }

@@ -7,6 +7,7 @@
 # asserted. Everything made (cgroups under /box-bench, roots, bundles, podman's store) goes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 BUILD=${BOX_BUILD:-$PWD/build}
 OUT=$BUILD/bench/oci
@@ -48,18 +49,8 @@ trap 'exit 130' INT TERM
 rm -rf "$OUT"
 mkdir -p "$OUT"
 for rt in box crun runc; do
-	mkdir -p "$OUT/bundle-$rt" "$OUT/root-$rt"
-	"$(bin runc)" spec --bundle "$OUT/bundle-$rt"
-	python3 - "$OUT/bundle-$rt/config.json" "$ROOTFS" "$CG_PARENT/oci-$rt-$$" <<-'EOF'
-		import json, sys
-		path, rootfs, cg = sys.argv[1:]
-		c = json.load(open(path))
-		c["root"] = {"path": rootfs, "readonly": True}
-		c["process"]["args"] = ["/bin/true"]
-		c["process"]["terminal"] = False
-		c["linux"]["cgroupsPath"] = cg
-		json.dump(c, open(path, "w"), indent=1)
-	EOF
+	mkdir -p "$OUT/root-$rt"
+	bench_bundle "$OUT/bundle-$rt" "$ROOTFS" "$CG_PARENT/oci-$rt-$$"
 done
 
 # The floor: a new process in new uts, pid, net, mount, ipc and cgroup namespaces, chrooted

@@ -6,6 +6,7 @@
 # /box-bench only) and the bundles are removed on exit, even on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 BUILD=${BOX_BUILD:-$PWD/build}
 OUT=$BUILD/bench
@@ -227,18 +228,8 @@ musl-gcc -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -s -o "$OUT/
 # One bundle (runc's `spec` with /bin/true, a read-only root, a cgroup in our parent) for
 # runc and box; "run" deletes the container when it exits, so one id serves every run.
 for rt in runc box; do
-	mkdir -p "$OUT/$rt" "$OUT/$rt-root"
-	(cd "$OUT/$rt" && rm -f config.json && runc spec)
-	python3 - "$OUT/$rt/config.json" "$ROOTFS" "$CG_PARENT/$rt-$$" <<-'EOF'
-		import json, sys
-		path, rootfs, cg = sys.argv[1:]
-		c = json.load(open(path))
-		c["root"] = {"path": rootfs, "readonly": True}
-		c["process"]["args"] = ["/bin/true"]
-		c["process"]["terminal"] = False
-		c["linux"]["cgroupsPath"] = cg
-		json.dump(c, open(path, "w"), indent=1)
-	EOF
+	mkdir -p "$OUT/$rt-root"
+	bench_bundle "$OUT/$rt" "$ROOTFS" "$CG_PARENT/$rt-$$"
 done
 
 echo "bench: container start (hyperfine)" >&2

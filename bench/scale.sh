@@ -13,6 +13,7 @@
 # made, even on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 BUILD=${BOX_BUILD:-$PWD/build}
 OUT=$BUILD/bench/scale
@@ -73,16 +74,7 @@ ROOTFS=$(bash -c '. tests/lib.sh >/dev/null 2>&1; busybox_rootfs')
 rm -rf "$OUT"
 mkdir -p "$OUT" "$BOX_ROOT"
 
-now() { date +%s.%N; }
 mem_avail_kb() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
-pss_kb() {
-	local p sum=0 v
-	for p; do
-		v=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
-		sum=$((sum + ${v:-0}))
-	done
-	echo "$sum"
-}
 # The median of a command's runs in ms (hyperfine, 10 runs after 2 warm-ups).
 median_ms() {
 	hyperfine -N --style none --warmup 2 --runs 10 --export-json "$OUT/hf.json" "$1" \
@@ -97,110 +89,115 @@ settle() { sync; sleep 1; }
 # pss_kb_per_container list_ms stats_ms stop_s
 results=$OUT/results
 
-run_launch() {
-	local n=$1 i t0 t1 t2 t3 m0 m1 names=() pids=()
+# start_batch N START: runs "START I" for I in 1..N, one after the other; sets START_MS (per
+# container) and MEM_KB (MemAvailable's drop per container).
+start_batch() {
+	local n=$1 start=$2 i t0 t1 m0 m1
 	settle
 	m0=$(mem_avail_kb)
 	t0=$(now)
 	for i in $(seq 1 "$n"); do
-		"$LAUNCH" -d --name "$PREFIX-l$i" --cgroup-parent "$CG_PARENT" \
-			--service 'web=httpd -f -p 8080' "$ROOTFS" >/dev/null
-		names+=("$PREFIX-l$i")
+		"$start" "$i"
 	done
 	t1=$(now)
 	settle
 	m1=$(mem_avail_kb)
+	START_MS=$(python3 -c "print('%.1f' % (($t1 - $t0) * 1e3 / $n))")
+	MEM_KB=$(((m0 - m1) / n))
+}
+
+# row RUNTIME N PSS_KB LIST_MS STATS_MS STOP_START (PSS_KB: all of them, summed): one line of $results.
+row() {
+	local stop
+	stop=$(python3 -c "print('%.2f' % ($(now) - $6))")
+	echo "$1 $2 $START_MS $MEM_KB $(($3 / $2)) $4 $5 $stop" >>"$results"
+}
+
+launch_one() {
+	"$LAUNCH" -d --name "$PREFIX-l$1" --cgroup-parent "$CG_PARENT" \
+		--service 'web=httpd -f -p 8080' "$ROOTFS" >/dev/null
+}
+
+run_launch() {
+	local n=$1 names pids list stats t pss
+	start_batch "$n" launch_one
+	# shellcheck disable=SC2207
+	names=($(seq -f "$PREFIX-l%g" 1 "$n"))
 	# shellcheck disable=SC2207
 	pids=($(python3 -c 'import json, sys
 for name in sys.argv[1:]:
     j = json.load(open("/run/box/containers/%s/state.json" % name))
     print(j["monitor"]["pid"], j["pid1"]["pid"])' "${names[@]}"))
-	local pss list stats
-	pss=$(pss_kb "${pids[@]}")
 	list=$(median_ms "$LAUNCH list")
 	stats=$(median_ms "$LAUNCH stats --json")
 	[ "$("$LAUNCH" list | grep -c "$PREFIX-l")" -eq "$n" ] ||
 		{ echo "bench/scale.sh: launch list does not show the $n containers" >&2; exit 1; }
-	t2=$(now)
+	pss=$(pss_kb "${pids[@]}")
+	t=$(now)
 	"$LAUNCH" stop -t 10 "${names[@]}" >/dev/null
-	t3=$(now)
-	echo "launch $n $(python3 -c "print('%.1f %d %d %s %s %.2f' % (($t1 - $t0) * 1e3 / $n, ($m0 - $m1) / $n, $pss / $n, '$list', '$stats', $t3 - $t2))")" >>"$results"
+	row launch "$n" "$pss" "$list" "$stats" "$t"
+}
+
+box_one() {
+	"$BOX" --root "$BOX_ROOT" create --bundle "$OUT/bundle-$1" "$PREFIX-b$1" </dev/null >/dev/null 2>&1
+	"$BOX" --root "$BOX_ROOT" start "$PREFIX-b$1"
 }
 
 run_box() {
-	local n=$1 i t0 t1 t2 t3 m0 m1 ids=() pids=() id
-	# runc spec writes into its bundle: one template, copied with the rootfs and cgroup set.
-	(cd "$OUT" && rm -f config.json && runc spec)
-	python3 - "$OUT" "$n" "$ROOTFS" "$CG_PARENT" <<-'EOF'
+	local n=$1 ids pids list t id pss
+	# One bundle made as the other benches make theirs; its copies differ only by cgroup.
+	bench_bundle "$OUT/template" "$ROOTFS" "$CG_PARENT/box-0" httpd -f -p 8080
+	python3 - "$OUT" "$n" "$CG_PARENT" <<-'EOF'
 		import json, os, sys
-		out, n, rootfs, parent = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-		c = json.load(open(os.path.join(out, "config.json")))
-		c["root"] = {"path": rootfs, "readonly": True}
-		c["process"]["args"] = ["httpd", "-f", "-p", "8080"]
-		c["process"]["terminal"] = False
+		out, n, parent = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+		c = json.load(open(os.path.join(out, "template", "config.json")))
 		for i in range(1, n + 1):
 		    os.makedirs(os.path.join(out, "bundle-%d" % i), exist_ok=True)
 		    c["linux"]["cgroupsPath"] = "%s/box-%d" % (parent, i)
 		    json.dump(c, open(os.path.join(out, "bundle-%d" % i, "config.json"), "w"))
 	EOF
-	settle
-	m0=$(mem_avail_kb)
-	t0=$(now)
-	for i in $(seq 1 "$n"); do
-		id=$PREFIX-b$i
-		"$BOX" --root "$BOX_ROOT" create --bundle "$OUT/bundle-$i" "$id" </dev/null >/dev/null 2>&1
-		"$BOX" --root "$BOX_ROOT" start "$id"
-		ids+=("$id")
-	done
-	t1=$(now)
-	settle
-	m1=$(mem_avail_kb)
+	start_batch "$n" box_one
+	# shellcheck disable=SC2207
+	ids=($(seq -f "$PREFIX-b%g" 1 "$n"))
 	# shellcheck disable=SC2207
 	pids=($(python3 -c 'import json, sys
 for d in sys.argv[2:]:
     print(json.load(open("%s/%s/state.json" % (sys.argv[1], d)))["pid"])' "$BOX_ROOT" "${ids[@]}"))
-	local pss list
-	pss=$(pss_kb "${pids[@]}")
 	list=$(median_ms "$BOX --root $BOX_ROOT list")
 	[ "$("$BOX" --root "$BOX_ROOT" list --quiet | grep -c "$PREFIX-b")" -eq "$n" ] ||
 		{ echo "bench/scale.sh: box list does not show the $n containers" >&2; exit 1; }
-	t2=$(now)
+	pss=$(pss_kb "${pids[@]}")
+	t=$(now)
 	for id in "${ids[@]}"; do
 		"$BOX" --root "$BOX_ROOT" kill "$id" KILL
 	done
 	for id in "${ids[@]}"; do
 		"$BOX" --root "$BOX_ROOT" delete -f "$id"
 	done
-	t3=$(now)
+	row box "$n" "$pss" "$list" - "$t"
 	rm -rf "$OUT"/bundle-*
-	echo "box $n $(python3 -c "print('%.1f %d %d %s - %.2f' % (($t1 - $t0) * 1e3 / $n, ($m0 - $m1) / $n, $pss / $n, '$list', $t3 - $t2))")" >>"$results"
+}
+
+podman_one() {
+	podman run -d --init "${PODMAN_OPTS[@]}" --name "$PREFIX-p$1" "$IMAGE" httpd -f -p 8080 >/dev/null
 }
 
 run_podman() {
-	local n=$1 i t0 t1 t2 t3 m0 m1 names=() pids=() name
-	settle
-	m0=$(mem_avail_kb)
-	t0=$(now)
-	for i in $(seq 1 "$n"); do
-		podman run -d --init "${PODMAN_OPTS[@]}" --name "$PREFIX-p$i" "$IMAGE" httpd -f -p 8080 >/dev/null
-		names+=("$PREFIX-p$i")
-	done
-	t1=$(now)
-	settle
-	m1=$(mem_avail_kb)
+	local n=$1 names pids=() list stats t name pss
+	start_batch "$n" podman_one
+	# shellcheck disable=SC2207
+	names=($(seq -f "$PREFIX-p%g" 1 "$n"))
 	for name in "${names[@]}"; do
 		# shellcheck disable=SC2207
 		pids+=($(podman inspect --format '{{.State.ConmonPid}} {{.State.Pid}}' "$name"))
 	done
-	local pss list stats
-	pss=$(pss_kb "${pids[@]}")
 	list=$(median_ms "podman ps")
 	stats=$(median_ms "podman stats --no-stream --format json")
-	t2=$(now)
+	pss=$(pss_kb "${pids[@]}")
+	t=$(now)
 	podman stop -t 10 "${names[@]}" >/dev/null
-	t3=$(now)
+	row podman "$n" "$pss" "$list" "$stats" "$t"
 	podman rm "${names[@]}" >/dev/null
-	echo "podman $n $(python3 -c "print('%.1f %d %d %s %s %.2f' % (($t1 - $t0) * 1e3 / $n, ($m0 - $m1) / $n, $pss / $n, '$list', '$stats', $t3 - $t2))")" >>"$results"
 }
 
 : >"$results"

@@ -399,7 +399,7 @@ test_published_port_on_another_address_is_forwarded_in_the_kernel()
 	assertFalse "the host does not forward: no prerouting chain: $table" \
 		"echo '$table' | grep -q prerouting"
 	assertEquals "recorded tool" nft "$(state "$name" nat)"
-	assertTrue "the page" "wait_until 10 innet_page_is http://192.0.2.10:8080/ 'hello from kernel'"
+	assertTrue "the page" "wait_until 10 page_is http://192.0.2.10:8080/ 'hello from kernel' $NET_HOLDER"
 	# Through the proxy the container would see its gateway; forwarded, the client itself.
 	assertTrue "the container sees the client's own address: $("$LAUNCH" logs "$name" 2>&1 | tail -2)" \
 		"wait_until 5 served_client $name 192.0.2.10"
@@ -409,11 +409,6 @@ test_published_port_on_another_address_is_forwarded_in_the_kernel()
 	assertFalse "the table is gone at stop" "innet nft list table ip 'box-$name' >/dev/null 2>&1"
 	"$LAUNCH" rm -f "$name" >/dev/null 2>&1
 	return 0
-}
-
-innet_page_is()
-{
-	[ "$(innet curl -sf --max-time 5 "$1" 2>/dev/null)" = "$2" ]
 }
 
 # With ip_forward on, a client elsewhere (here another container) is forwarded in prerouting;
@@ -437,25 +432,17 @@ test_remote_clients_are_forwarded_when_the_host_forwards()
 	assertTrue "prerouting, not from its own veth: $table" \
 		"echo '$table' | grep -q 'iifname != \"bx-$a\" ip daddr != 127.0.0.0/8 fib daddr type local tcp dport 8080 dnat to $addr_a:8081'"
 	assertTrue "b reaches a's port on the host's address" \
-		"wait_until 10 innet_ns_page_is $b http://192.0.2.10:8080/ 'hello from remote'"
+		"wait_until 10 page_is http://192.0.2.10:8080/ 'hello from remote' $(record_get "$b" pid1 pid)"
 	assertTrue "a sees b's own address: $("$LAUNCH" logs "$a" 2>&1 | tail -2)" \
 		"wait_until 5 served_client $a $addr_b"
 	assertTrue "127.0.0.1 through the proxy (a sees its gateway)" \
-		"wait_until 10 innet_page_is http://127.0.0.1:8080/ 'hello from remote'"
+		"wait_until 10 page_is http://127.0.0.1:8080/ 'hello from remote' $NET_HOLDER"
 	assertTrue "the proxy's connection comes from the gateway" \
 		"wait_until 5 served_client $a $(state "$a" gateway)"
 	"$LAUNCH" stop -t 5 "$a" "$b" >/dev/null
 	assertFalse "the table is gone at stop" "innet nft list table ip 'box-$a' >/dev/null 2>&1"
 	"$LAUNCH" rm -f "$a" "$b" >/dev/null 2>&1
 	return 0
-}
-
-# innet_ns_page_is NAME URL PAGE: fetched from inside container NAME's network namespace.
-innet_ns_page_is()
-{
-	local pid
-	pid=$(record_get "$1" pid1 pid) || return 1
-	[ "$(nsenter --net --target "$pid" curl -sf --max-time 5 "$2" 2>/dev/null)" = "$3" ]
 }
 
 # The rules a killed launch leaves stay until the next launch command; were a later container

@@ -11,7 +11,8 @@
  * stopped reading holds its own buffer, never the others': a pool of a fixed
  * size shared by all was starved by as many clients that never read. A side
  * that cannot get one (out of memory) waits in line for the next freed.
- * Every handle is freed only from its close callback.
+ * Every handle is freed only from its close callback, and a closed connection's memory is
+ * kept for the next one (up to PROXY_SPARE): once warm, a connection allocates nothing.
  */
 #include "proxy.h"
 
@@ -28,6 +29,7 @@
 #define PROXY_BIG     64         /* at most this many of PROXY_BUF (1 MiB), kept for reuse */
 #define PROXY_SMALL   (4 * 1024) /* past them: freed once their data is written */
 #define PROXY_BACKLOG 1024
+#define PROXY_SPARE   256 /* closed connections kept for the next ones */
 
 struct conn;
 
@@ -53,6 +55,8 @@ struct proxy {
 	int max_conns;  /* per listener */
 	bool stopping;
 	struct conn *conns; /* every live connection, for proxy_stop */
+	struct conn *spare; /* closed ones, reused: no allocation a connection once warm */
+	int n_spare;
 	char *free_bufs[PROXY_BIG];
 	int n_free, n_big; /* big buffers kept, and made (lent or kept) */
 	struct waiter *wait_head, *wait_tail;
@@ -167,8 +171,14 @@ static void conn_closed(uv_handle_t *h)
 
 	if (--c->open > 0)
 		return;
-	free(c);
 	p->n_live--;
+	if (!p->stopping && p->n_spare < PROXY_SPARE) {
+		c->next = p->spare;
+		p->spare = c;
+		p->n_spare++;
+	} else {
+		free(c);
+	}
 	proxy_maybe_free(p);
 }
 
@@ -316,11 +326,18 @@ static void on_connect(uv_connect_t *req, int status)
 
 static struct conn *conn_new(struct listener *l)
 {
-	struct conn *c = calloc(1, sizeof(*c));
 	struct proxy *p = l->proxy;
+	struct conn *c = p->spare;
 
-	if (!c)
-		return NULL;
+	if (c) {
+		p->spare = c->next;
+		p->n_spare--;
+		memset(c, 0, sizeof(*c));
+	} else {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return NULL;
+	}
 	c->listener = l;
 	for (int i = 0; i < 2; i++) {
 		(void)uv_tcp_init(l->tcp.loop, &c->side[i]);
@@ -393,6 +410,12 @@ static void on_connection(uv_stream_t *server, int status)
 
 static void proxy_free(struct proxy *p)
 {
+	while (p->spare) {
+		struct conn *c = p->spare;
+
+		p->spare = c->next;
+		free(c);
+	}
 	for (int i = 0; i < p->n_free; i++)
 		free(p->free_bufs[i]);
 	free(p->l);

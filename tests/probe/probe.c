@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -772,6 +774,75 @@ static int cmd_serve(const char *port)
 	}
 }
 
+/* An HTTP/1.1 server cheap enough that a benchmark of what stands in front of it measures
+ * that, not the server: one process, epoll, every request answered with the same 1 KiB
+ * page; keep-alive unless the request says "Connection: close". A request is whatever ends
+ * in an empty line (no bodies): the benches' and the tests' clients send nothing else. */
+static int cmd_http(const char *port)
+{
+	static char page[2][1024 + 128], buf[16384];
+	struct sockaddr_in a = {.sin_family = AF_INET,
+	                        .sin_port = htons((uint16_t)arg_long(port, 1, 65535))};
+	struct epoll_event ev = {.events = EPOLLIN}, evs[64];
+	int one = 1, len[2], ep = epoll_create1(EPOLL_CLOEXEC);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	/* page[1] says it closes: the client then neither reuses nor reports the close. */
+	for (int k = 0; k < 2; k++) {
+		len[k] = snprintf(page[k], sizeof(page[k]),
+		                  "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+		                  "Content-Length: 1024\r\n%s\r\n",
+		                  k ? "Connection: close\r\n" : "");
+		memset(page[k] + len[k], 'x', 1024);
+		len[k] += 1024;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	ev.data.fd = fd;
+	if (ep < 0 || fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    listen(fd, 4096) < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+		die("listen");
+	say_ready();
+	for (;;) {
+		int n = epoll_wait(ep, evs, 64, -1);
+
+		for (int i = 0; i < n; i++) {
+			int c = evs[i].data.fd, k;
+			ssize_t got;
+
+			if (c == fd) {
+				while ((c = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+					setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+					ev.data.fd = c;
+					if (epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev) < 0)
+						close(c);
+				}
+				continue;
+			}
+			got = read(c, buf, sizeof(buf) - 1);
+			if (got < 0 && errno == EAGAIN)
+				continue;
+			if (got <= 0) {
+				close(c);
+				continue;
+			}
+			buf[got] = '\0';
+			k = strcasestr(buf, "\r\nConnection: close\r\n") != NULL;
+			/* One answer per request in what came (a client may pipeline). */
+			for (char *r = buf; (r = strstr(r, "\r\n\r\n")) != NULL; r += 4)
+				if (write(c, page[k], (size_t)len[k]) != len[k])
+					break;
+			if (k)
+				close(c);
+		}
+	}
+}
+
 /* connect=ok, or the errno's name (EACCES, ECONNREFUSED, ENOENT, or its number). */
 static int cmd_connect_unix(const char *path)
 {
@@ -799,7 +870,7 @@ static const char usage[] =
     "  ignore-term SECONDS | sleep SECONDS | caps | fds | cwd | ids | hostname | mounts\n"
     "  tty | memhog MB | forkbomb N | cpuhog SECONDS | zombies | ls-dev | cgroup | env\n"
     "  winch COUNT | ping ADDR | listen-stall PORT | connect-unix PATH\n"
-    "  serve PORT\n";
+    "  serve PORT | http PORT\n";
 
 struct command {
 	const char *name;
@@ -836,6 +907,7 @@ static const struct command commands[] = {
     {"ping", NULL, cmd_ping},
     {"listen-stall", NULL, cmd_listen_stall},
     {"serve", NULL, cmd_serve},
+    {"http", NULL, cmd_http},
     {"connect-unix", NULL, cmd_connect_unix},
 };
 

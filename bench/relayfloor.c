@@ -172,7 +172,8 @@ int main(int argc, char **argv)
 				u = tcp_socket();
 				pair = calloc(2, sizeof(*pair));
 				if (u < 0 || !pair ||
-				    (connect(u, (struct sockaddr *)&t, sizeof(t)) < 0 && errno != EINPROGRESS)) {
+				    (connect(u, (struct sockaddr *)&t, sizeof(t)) < 0 &&
+				     errno != EINPROGRESS)) {
 					close(c);
 					if (u >= 0)
 						close(u);
@@ -181,7 +182,8 @@ int main(int argc, char **argv)
 				}
 				pair[0] = (struct side){.fd = c, .peer = &pair[1]};
 				pair[1] = (struct side){.fd = u, .peer = &pair[0]};
-				/* The connect ends before the container can answer: reading waits for it. */
+				/* The connect ends before the container can answer: reading waits
+				 * for it. */
 				watch(&pair[0], EPOLL_CTL_ADD, EPOLLIN);
 				watch(&pair[1], EPOLL_CTL_ADD, EPOLLIN);
 			}

@@ -164,33 +164,20 @@ int net_prepare(const struct launch_config *c, int (*save)(void *), void *save_d
 
 /* --- addresses and links ------------------------------------------------------------- */
 
-static bool slot_is_free(struct in_addr cand, const struct rtn_prefix *routes, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (netconf_overlaps(cand, 30, routes[i].addr, routes[i].len))
-			return false;
-	return true;
-}
-
 /* The first /30 of the pool that overlaps no route of the host (other containers' /30s
  * are routes too, on their veths). 0, or -EADDRNOTAVAIL when the pool is full. */
-static int pick_in_pool(struct in_addr pool, unsigned prefix, const struct rtn_prefix *routes,
+static int pick_in_pool(struct in_addr pool, unsigned prefix, const struct net_prefix *routes,
                         size_t n_routes, struct in_addr *ret)
 {
-	struct in_addr cand;
+	int r = netconf_free_slot(pool, prefix, routes, n_routes, ret);
 
-	for (uint32_t slot = 0; netconf_slot(pool, prefix, slot, &cand) == 0; slot++)
-		if (slot_is_free(cand, routes, n_routes)) {
-			*ret = cand;
-			return 0;
-		}
-	return -EADDRNOTAVAIL;
+	return r == -ENOMEM ? log_errno(r, "allocate an address") : r;
 }
 
 static int pick_subnet(struct rtn *rt, const struct net_config *nc, struct in_addr *ret)
 {
 	static const char *const pools[] = NET_DEFAULT_POOLS;
-	_cleanup_free_ struct rtn_prefix *routes = NULL;
+	_cleanup_free_ struct net_prefix *routes = NULL;
 	struct in_addr pool;
 	size_t n_routes;
 	unsigned prefix;
@@ -200,7 +187,7 @@ static int pick_subnet(struct rtn *rt, const struct net_config *nc, struct in_ad
 		return log_errno(r, "list the host's routes");
 	if (nc->has_subnet) {
 		r = pick_in_pool(nc->subnet, nc->prefix, routes, n_routes, ret);
-		if (r < 0)
+		if (r == -EADDRNOTAVAIL)
 			log_error("allocate an address in '%s/%u': every /30 of it overlaps a host "
 			          "route",
 			          inet_ntoa(nc->subnet), nc->prefix);
@@ -208,8 +195,9 @@ static int pick_subnet(struct rtn *rt, const struct net_config *nc, struct in_ad
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(pools); i++) {
 		(void)netconf_parse_subnet(pools[i], &pool, &prefix);
-		if (pick_in_pool(pool, prefix, routes, n_routes, ret) == 0)
-			return 0;
+		r = pick_in_pool(pool, prefix, routes, n_routes, ret);
+		if (r != -EADDRNOTAVAIL)
+			return r;
 	}
 	log_error("allocate an address: the default ranges overlap host routes (use --subnet)");
 	return -EADDRNOTAVAIL;

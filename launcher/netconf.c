@@ -202,6 +202,45 @@ bool netconf_overlaps(struct in_addr a, unsigned pa, struct in_addr b, unsigned 
 	return ((ntohl(a.s_addr) ^ ntohl(b.s_addr)) & m) == 0;
 }
 
+int netconf_free_slot(struct in_addr net, unsigned prefix, const struct net_prefix *routes,
+                      size_t n, struct in_addr *ret)
+{
+	_cleanup_free_ uint64_t *used = NULL;
+	uint32_t base = ntohl(net.s_addr) & mask_of(prefix < 32 ? prefix : 32), n_slots;
+
+	if (prefix > 30)
+		return -ERANGE;
+	n_slots = (uint32_t)1 << (30 - prefix);
+	used = calloc((n_slots + 63) / 64, sizeof(*used));
+	if (!used)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		unsigned len = routes[i].len > 32 ? 32 : routes[i].len;
+		uint32_t first, count;
+
+		if (!netconf_overlaps(net, prefix, routes[i].addr, len))
+			continue;
+		if (len <= prefix)
+			return -EADDRNOTAVAIL; /* the route holds the whole pool */
+		first = ((ntohl(routes[i].addr.s_addr) & mask_of(len)) - base) >> 2;
+		count = len >= 30 ? 1 : (uint32_t)1 << (30 - len);
+		for (uint32_t s = first; s < first + count; s++)
+			used[s / 64] |= (uint64_t)1 << (s % 64);
+	}
+	for (uint32_t w = 0; w < (n_slots + 63) / 64; w++) {
+		uint32_t s;
+
+		if (used[w] == UINT64_MAX)
+			continue;
+		s = w * 64 + (uint32_t)__builtin_ctzll(~used[w]);
+		if (s >= n_slots)
+			break;
+		ret->s_addr = htonl(base + s * 4);
+		return 0;
+	}
+	return -EADDRNOTAVAIL;
+}
+
 void netconf_resolv_path(const char *name, char *ret, size_t size)
 {
 	(void)snprintf(ret, size, "%s/%s/resolv.conf", STATE_ROOT, name);

@@ -68,6 +68,18 @@ void netconf_host_ifname(const char *name, char ret[16]);
 int netconf_slot(struct in_addr net, unsigned prefix, uint32_t slot, struct in_addr *ret);
 /* Whether a/pa and b/pb share an address. */
 bool netconf_overlaps(struct in_addr a, unsigned pa, struct in_addr b, unsigned pb);
+
+struct net_prefix {
+	struct in_addr addr;
+	unsigned len;
+};
+
+/* The first /30 of the pool net/prefix that overlaps none of routes[0..n): 0,
+ * -EADDRNOTAVAIL when there is none, -ERANGE for a prefix past 30, -ENOMEM. One pass over
+ * the routes and one over a bitmap of the pool's slots (at most 512 KiB, for a /8): a host
+ * with hundreds of containers has as many routes, and a start must not cost their square. */
+int netconf_free_slot(struct in_addr net, unsigned prefix, const struct net_prefix *routes,
+                      size_t n, struct in_addr *ret);
 /* Where launch writes the resolv.conf of the container NAME. */
 void netconf_resolv_path(const char *name, char *ret, size_t size);
 /* Once the name is known: fills in what derives from it. */

@@ -256,7 +256,7 @@ int rtn_route_add_default(struct rtn *rt, unsigned ifindex, struct in_addr gatew
 }
 
 struct prefixes {
-	struct rtn_prefix *v;
+	struct net_prefix *v;
 	size_t n, cap;
 	int err;
 };
@@ -265,7 +265,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct rtmsg *rtm = nlmsg_data(nlh);
 	struct prefixes *p = data;
-	struct rtn_prefix *grown;
+	struct net_prefix *grown;
 	struct nlattr *a;
 	int rem;
 
@@ -291,7 +291,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-int rtn_route_prefixes(struct rtn *rt, struct rtn_prefix **ret, size_t *ret_n)
+int rtn_route_prefixes(struct rtn *rt, struct net_prefix **ret, size_t *ret_n)
 {
 	struct rtmsg rtm = {.rtm_family = AF_INET};
 	struct nl_msg *msg = new_msg(RTM_GETROUTE, NLM_F_DUMP, &rtm, sizeof(rtm));

@@ -11,16 +11,15 @@
 #include <netinet/in.h>
 #include <stddef.h>
 
+#include "netconf.h"
+
 struct nl_sock;
 
 struct rtn {
 	struct nl_sock *sk;
 };
 
-struct rtn_prefix {
-	struct in_addr addr;
-	unsigned len;
-};
+/* struct net_prefix (an address and its prefix length) is netconf.h's. */
 
 int rtn_open(struct rtn *rt);
 void rtn_close(struct rtn *rt);
@@ -33,4 +32,4 @@ int rtn_link_delete(struct rtn *rt, const char *ifname);
 int rtn_addr_add(struct rtn *rt, unsigned ifindex, struct in_addr addr, unsigned prefix);
 int rtn_route_add_default(struct rtn *rt, unsigned ifindex, struct in_addr gateway);
 /* Every IPv4 route of every table but default routes, as prefixes (malloc'd). */
-int rtn_route_prefixes(struct rtn *rt, struct rtn_prefix **ret, size_t *ret_n);
+int rtn_route_prefixes(struct rtn *rt, struct net_prefix **ret, size_t *ret_n);

@@ -816,7 +816,8 @@ static int cmd_http(const char *port)
 			ssize_t got;
 
 			if (c == fd) {
-				while ((c = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+				while ((c = accept4(fd, NULL, NULL,
+				                    SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
 					setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 					ev.data.fd = c;
 					if (epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev) < 0)

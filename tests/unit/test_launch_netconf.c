@@ -175,6 +175,77 @@ static void test_slots_and_overlaps(void **state)
 	assert_false(netconf_overlaps(ip("10.209.0.4"), 30, ip("192.0.2.0"), 24));
 }
 
+/* The slot the old scan would give: each /30 in turn against every route. */
+static int slow_free_slot(struct in_addr pool, unsigned prefix, const struct net_prefix *routes,
+                          size_t n, struct in_addr *ret)
+{
+	struct in_addr cand;
+
+	for (uint32_t slot = 0; netconf_slot(pool, prefix, slot, &cand) == 0; slot++) {
+		bool used = false;
+
+		for (size_t i = 0; i < n && !used; i++)
+			used = netconf_overlaps(cand, 30, routes[i].addr, routes[i].len);
+		if (!used) {
+			*ret = cand;
+			return 0;
+		}
+	}
+	return -EADDRNOTAVAIL;
+}
+
+static void test_free_slot(void **state)
+{
+	const struct net_prefix routes[] = {{ip("10.209.0.0"), 30},
+	                                    {ip("10.209.0.5"), 32},
+	                                    {ip("10.209.0.8"), 29},
+	                                    {ip("192.0.2.0"), 24},
+	                                    {ip("10.0.0.0"), 8}};
+	struct in_addr s = {0};
+
+	(void)state;
+	/* Taken: .0/30 (a container), .4/30 (a host address in it), .8 and .12 (a /29). */
+	assert_int_equal(netconf_free_slot(ip("10.209.0.0"), 16, routes, 4, &s), 0);
+	assert_int_equal(s.s_addr, ip("10.209.0.16").s_addr);
+	assert_int_equal(netconf_free_slot(ip("10.209.0.0"), 16, routes, 0, &s), 0);
+	assert_int_equal(s.s_addr, ip("10.209.0.0").s_addr);
+	/* A route over the whole pool, and a pool that is one taken /30. */
+	assert_int_equal(netconf_free_slot(ip("10.209.0.0"), 16, routes, 5, &s), -EADDRNOTAVAIL);
+	assert_int_equal(netconf_free_slot(ip("10.209.0.0"), 30, routes, 1, &s), -EADDRNOTAVAIL);
+	assert_int_equal(netconf_free_slot(ip("10.209.0.0"), 31, routes, 0, &s), -ERANGE);
+}
+
+/* Against the scan it replaces, on random hosts: routes of every length, inside the pool,
+ * around it and elsewhere, up to a pool full but for one slot. */
+static void test_free_slot_matches_the_scan(void **state)
+{
+	struct net_prefix routes[300];
+	unsigned seed = 7;
+
+	(void)state;
+	for (int round = 0; round < 2000; round++) {
+		unsigned prefix =
+		    22 + (unsigned)(rand_r(&seed) % 9); /* /22../30: up to 256 slots */
+		struct in_addr pool = ip("10.209.0.0"), a = {0}, b = {0};
+		size_t n = (size_t)(rand_r(&seed) % 300);
+		int ra, rb;
+
+		for (size_t i = 0; i < n; i++) {
+			uint32_t host = ntohl(pool.s_addr) + (uint32_t)(rand_r(&seed) % 2048) - 512;
+
+			routes[i].addr.s_addr = htonl(host);
+			routes[i].len =
+			    20 + (unsigned)(rand_r(&seed) % 13) + (rand_r(&seed) % 8 == 0 ? 0 : 6);
+			if (routes[i].len > 32)
+				routes[i].len = 32;
+		}
+		ra = netconf_free_slot(pool, prefix, routes, n, &a);
+		rb = slow_free_slot(pool, prefix, routes, n, &b);
+		assert_int_equal(ra, rb);
+		assert_int_equal(a.s_addr, b.s_addr);
+	}
+}
+
 /* Found by fuzz/fuzz_netconf.c (UBSan: shift exponent 4294967280 in netconf_slot): a prefix
  * past 30 made 30 - prefix wrap around into an undefined shift; past 32, mask_of's shift did
  * too, and in the gcc build two different addresses at /46 "overlapped". */
@@ -283,6 +354,8 @@ int main(void)
 	    cmocka_unit_test(test_host_ifnames_fit_and_differ),
 	    cmocka_unit_test(test_slots_and_overlaps),
 	    cmocka_unit_test(test_slots_and_overlaps_with_prefixes_past_30),
+	    cmocka_unit_test(test_free_slot),
+	    cmocka_unit_test(test_free_slot_matches_the_scan),
 	    cmocka_unit_test(test_dns_adds_a_read_only_bind_after_the_volumes),
 	    cmocka_unit_test(test_nft_script_forwards_all_but_loopback),
 	};

@@ -244,6 +244,11 @@ stop_time_negative    | r | 125 | "'-1' for --time"        | stop -t -1 nosuch
 stop_time_huge        | r | 125 | "'99999999999999999999'" | stop -t 99999999999999999999 nosuch
 stop_time_garbage     | r | 125 | "'5x' for --time"        | stop -t 5x nosuch
 stop_time_zero_is_valid | r | 125 | "'nosuch'"             | stop -t 0 nosuch
+stats_interval_empty  | r | 125 | "'' for --interval"      | stats -i '' nosuch
+stats_interval_negative | r | 125 | "'-1' for --interval"  | stats --interval -1 nosuch
+stats_interval_huge   | r | 125 | "'99999999999999999999'" | stats -i 99999999999999999999 nosuch
+stats_interval_garbage | r | 125 | "'1s' for --interval"   | stats -i 1s nosuch
+stats_interval_over_a_day | r | 125 | "'86401' for --interval" | stats -i 86401 nosuch
 kill_signal_empty     | r | 125 | "'' for --signal"        | kill -s '' nosuch
 kill_signal_zero      | r | 125 | "'0' for --signal"       | kill -s 0 nosuch
 kill_signal_negative  | r | 125 | "'-1' for --signal"      | kill -s -1 nosuch

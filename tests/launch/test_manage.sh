@@ -205,6 +205,20 @@ test_stats_reads_the_cgroup_live()
 	assertEquals "a busy loop shows as CPU use" True \
 		"$(json_eval "j[0]['cpu_percent'] > 5" <"$TEST_TMP/out")"
 	assertEquals "no OOM kill" 0 "$(json_eval "j[0]['oom_kills']" <"$TEST_TMP/out")"
+	# --interval 0: one reading, no CPU %, the CPU time so far, which the busy loop grows.
+	box_cmd stats --json --interval 0 "$BOX_NAME"
+	assertEquals "stats --interval 0 (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
+	assertEquals "no CPU % without a sample" None "$(json_eval "j[0]['cpu_percent']" <"$TEST_TMP/out")"
+	local usec
+	usec=$(json_eval "j[0]['cpu_usec']" <"$TEST_TMP/out")
+	assertTrue "CPU time so far: '$usec'" "[ '$usec' -gt 0 ]"
+	box_cmd stats --json -i 0.5 "$BOX_NAME"
+	assertEquals "the busy loop's CPU time grew" True \
+		"$(json_eval "j[0]['cpu_usec'] > $usec and j[0]['cpu_percent'] > 5" <"$TEST_TMP/out")"
+	box_cmd stats --watch --interval 0 "$BOX_NAME"
+	assertEquals "--watch with --interval 0" \
+		"125 launch: invalid value '0' for --interval with --watch: a redraw needs time" \
+		"$BOX_RC $(cat "$TEST_TMP/err")"
 	box_cmd stats
 	assertTrue "table header" "head -n 1 '$TEST_TMP/out' | grep -q '^NAME .*CPU % .*MEM USAGE / LIMIT'"
 	assertTrue "its row" "grep -qE '^$BOX_NAME +[0-9.]+% +[0-9.]+ [KM]iB / 64.0 MiB' '$TEST_TMP/out'"

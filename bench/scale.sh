@@ -5,7 +5,8 @@
 # containers, one after the other, each running httpd as a supervised service (launch -d
 # --service), and measures: the start time per container, the host memory per container
 # (MemAvailable's drop, and the PSS of launch's monitor and boxinit), the time of
-# `launch list`, `launch stats --json` and a `launch stop` of all of them. The same sizes with
+# `launch list`, `launch stats --json --interval 0` (one reading of every cgroup, no CPU
+# sample to wait for, as podman's --no-stream) and a `launch stop` of all of them. The same sizes with
 # box (create + start of httpd from one bundle each, then `box list`, and `box kill` + `delete`
 # of all) and with podman (run -d --init, `podman ps`, `podman stop`), in this run. Prints a
 # table and draws the curves with gnuplot into build/bench/scale.png (SCALE_PNG to change).
@@ -129,7 +130,7 @@ for name in sys.argv[1:]:
     j = json.load(open("/run/box/containers/%s/state.json" % name))
     print(j["monitor"]["pid"], j["pid1"]["pid"])' "${names[@]}"))
 	list=$(median_ms "$LAUNCH list")
-	stats=$(median_ms "$LAUNCH stats --json")
+	stats=$(median_ms "$LAUNCH stats --json --interval 0")
 	[ "$("$LAUNCH" list | grep -c "$PREFIX-l")" -eq "$n" ] ||
 		{ echo "bench/scale.sh: launch list does not show the $n containers" >&2; exit 1; }
 	pss=$(pss_kb "${pids[@]}")

@@ -293,18 +293,19 @@ echo "boxinit's part of the job, under bwrap, takes $(times "${lmed[bwrap+boxini
 
 # --- part 3: published port ----------------------------------------------------------
 
-# The container serves with probe http (one process, epoll, a 1 KiB page): cheap enough that
-# what stands between wrk and it shows. wrk reaches it three ways: straight to the
-# container's address, through launch's proxy (-p on 127.0.0.1), and through a port on
-# the host's own address that the kernel forwards (DNAT); and through bench/relayfloor.c, the
-# least relay in user space, for what launch's proxy can come near. Each way once with keep-alive
-# (requests only) and once with a new connection per request (the proxy's accept and its
-# connect to the container too). Each way has its own server port: a run leaves tens of
+# The container serves with probe http (one process, epoll; a 1 KiB page, or 1 MiB for /big):
+# cheap enough that what stands between wrk and it shows. wrk reaches it five ways: straight
+# to the container's address; through launch's proxy (-p on 127.0.0.1); through a port on the
+# host's own address that the kernel forwards (DNAT); and through bench/relayfloor.c, the
+# least relay in user space, copying and with splice (zero-copy): what a proxy here can
+# reach at all. Three loads: keep-alive (requests only), a new connection per request (the
+# relay's accept and its connect to the container too), and bulk (1 MiB responses, one
+# client at a time: the copies). Each way has its own server port: a run leaves tens of
 # thousands of connections in TIME_WAIT, which must not meet the next run's.
 WRK_S=${BENCH_WRK_S:-5}
 WRK_C=${BENCH_WRK_C:-8}
 echo
-echo "### Published port: wrk -t2 -c${WRK_C} -d${WRK_S}s, probe http in a --net veth container"
+echo "### Published port: wrk -t2 -c${WRK_C} -d${WRK_S}s (bulk: -t1 -c1), probe http in a --net veth container"
 echo
 if ! command -v wrk >/dev/null; then
 	echo "published port: not measured (wrk is missing: make deps)"
@@ -317,7 +318,7 @@ kport=$((port + 1))
 kpub=()
 [ -n "$hostip" ] && kpub=(-p "$hostip:$kport:8082")
 "$BUILD/launch" --cgroup-parent "$CG_PARENT" --name "$name" --net veth -p "$port:8080" "${kpub[@]}" \
-	"$ROOTFS" -- sh -c 'probe http 8081 & probe http 8082 & probe http 8083 & exec probe http 8080' \
+	"$ROOTFS" -- sh -c 'for p in 8081 8082 8083 8084; do probe http $p & done; exec probe http 8080' \
 	</dev/null >"$OUT/net.log" 2>&1 &
 pids+=($!)
 addr=
@@ -325,76 +326,88 @@ for _ in $(seq 100); do
 	addr=$(sed -n 's/.*"address":"\([^"]*\)".*/\1/p' "/run/box/containers/$name/state.json" \
 		2>/dev/null || true)
 	[ -n "$addr" ] && curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/" &&
-		curl -sf -o /dev/null --max-time 2 "http://$addr:8081/" && break
+		curl -sf -o /dev/null --max-time 2 "http://$addr:8084/" && break
 	addr=
 	sleep 0.1
 done
 [ -n "$addr" ] || { cat "$OUT/net.log" >&2; echo "bench: the http container did not answer" >&2; exit 1; }
 cc -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$OUT/relayfloor" bench/relayfloor.c
-fport=$((port + 2))
+fport=$((port + 2)) sport=$((port + 3))
 "$OUT/relayfloor" 127.0.0.1 "$fport" "$addr" 8083 >"$OUT/relayfloor.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 50); do grep -q ready=1 "$OUT/relayfloor.log" && break; sleep 0.1; done
+"$OUT/relayfloor" --splice 127.0.0.1 "$sport" "$addr" 8084 >"$OUT/relaysplice.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do
+	grep -q ready=1 "$OUT/relayfloor.log" && grep -q ready=1 "$OUT/relaysplice.log" && break
+	sleep 0.1
+done
 
-# wrk --latency output -> "req/s avg p50 p99" (latencies in ms), then any errors.
+# wrk --latency output -> "req/s avg p50 p99 MB/s" (latencies in ms), then any errors.
 wrk_run() {
-	wrk -t2 -c"$WRK_C" -d"${WRK_S}s" --latency "$@" >"$OUT/wrk.log" 2>&1 ||
-		{ cat "$OUT/wrk.log" >&2; exit 1; }
+	wrk --latency "$@" >"$OUT/wrk.log" 2>&1 || { cat "$OUT/wrk.log" >&2; exit 1; }
 	awk 'function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0;
 			if (v ~ /s$/) return v * 1000; return v }
+		function mb(v) { if (v ~ /GB$/) return v * 1024; if (v ~ /MB$/) return v + 0;
+			if (v ~ /KB$/) return v / 1024; return v / 1048576 }
 		/^ +Latency / && !avg { avg = ms($2) }
 		/^ +50% / { p50 = ms($2) } /^ +99% / { p99 = ms($2) }
-		/^Requests\/sec:/ { rps = $2 }
+		/^Requests\/sec:/ { rps = $2 } /^Transfer\/sec:/ { mbs = mb($2) }
 		/Non-2xx|Socket errors/ { err = err " " $0 }
-		END { printf "%.0f %.3f %.3f %.3f%s\n", rps, avg, p50, p99, err ? " (" err ")" : "" }' \
+		END { printf "%.0f %.3f %.3f %.3f %.0f%s\n", rps, avg, p50, p99, mbs, err ? " (" err ")" : "" }' \
 		"$OUT/wrk.log"
 }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", 100 * a / b }'; }
-ways=(direct proxy floor)
-declare -A url=([direct]="http://$addr:8081/" [proxy]="http://127.0.0.1:$port/"
-	[floor]="http://127.0.0.1:$fport/")
-declare -A label=([direct]="direct to the container's address ($addr:8081)"
+ways=(direct proxy floor splice)
+declare -A url=([direct]="http://$addr:8081" [proxy]="http://127.0.0.1:$port"
+	[floor]="http://127.0.0.1:$fport" [splice]="http://127.0.0.1:$sport")
+declare -A label=([direct]="direct to the container's address ($addr)"
 	[proxy]="published port 127.0.0.1:$port (launch's proxy)"
-	[floor]="127.0.0.1:$fport, the least relay (bench/relayfloor.c)")
+	[floor]="the least relay, copying (bench/relayfloor.c)"
+	[splice]="the least relay, splice (relayfloor --splice)")
 if [ -n "$hostip" ]; then
 	ways+=(kernel)
-	url[kernel]="http://$hostip:$kport/"
+	url[kernel]="http://$hostip:$kport"
 	label[kernel]="published port $hostip:$kport (forwarded in the kernel)"
 fi
-declare -A rps p99
-echo "| path | connections | requests/s | % of direct | latency avg (ms) | p50 (ms) | p99 (ms) | p99 × direct |"
-echo "|---|---|---|---|---|---|---|---|"
-for mode in keep-alive close; do
-	hdr=()
-	[ "$mode" = close ] && hdr=(-H "Connection: close")
+declare -A rps p99 mbs
+echo "| path | load | requests/s | MB/s | % of direct | latency avg (ms) | p50 (ms) | p99 (ms) | p99 × direct |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for mode in keep-alive close bulk; do
+	args=(-t2 -c"$WRK_C" -d"${WRK_S}s")
+	[ "$mode" = close ] && args+=(-H "Connection: close")
+	[ "$mode" = bulk ] && args=(-t1 -c1 -d"${WRK_S}s")
+	path=/
+	[ "$mode" = bulk ] && path=/big
 	for w in "${ways[@]}"; do
-		read -r r avg p50 p error < <(wrk_run "${hdr[@]}" "${url[$w]}")
-		rps[$w.$mode]=$r p99[$w.$mode]=$p
-		echo "| ${label[$w]} | $([ "$mode" = close ] && echo "one a request" || echo keep-alive) |" \
-			"$r | $(pct "$r" "${rps[direct.$mode]}") | $avg | $p50 | $p | $(times "$p" "${p99[direct.$mode]}") | ${error:-}"
+		read -r r avg p50 p m error < <(wrk_run "${args[@]}" "${url[$w]}$path")
+		rps[$w.$mode]=$r p99[$w.$mode]=$p mbs[$w.$mode]=$m
+		# The bulk load is judged by its bytes, the others by their requests.
+		share=$(pct "$r" "${rps[direct.$mode]}")
+		[ "$mode" = bulk ] && share=$(pct "$m" "${mbs[direct.$mode]}")
+		echo "| ${label[$w]} | $mode | $r | $m | $share | $avg | $p50 | $p |" \
+			"$(times "$p" "${p99[direct.$mode]}") | ${error:-}"
 	done
 done
 echo
-for mode in keep-alive close; do
-	line="With $mode: proxy $(pct "${rps[proxy.$mode]}" "${rps[direct.$mode]}")% of the direct rate"
-	line+=" (goal ≥ 90 %: $(yn "$(le 90 "$(pct "${rps[proxy.$mode]}" "${rps[direct.$mode]}")")"))"
+for mode in keep-alive close bulk; do
+	if [ "$mode" = bulk ]; then share() { pct "${mbs[$1.bulk]}" "${mbs[direct.bulk]}"; }
+	else share() { pct "${rps[$1.$mode]}" "${rps[direct.$mode]}"; }; fi
+	line="$mode: proxy $(share proxy)% of direct (goal ≥ 90 %: $(yn "$(le 90 "$(share proxy)")"))"
 	line+=", p99 $(times "${p99[proxy.$mode]}" "${p99[direct.$mode]}")× direct's"
 	line+=" (goal ≤ 1.2×: $(yn "$(le "$(times "${p99[proxy.$mode]}" "${p99[direct.$mode]}")" 1.2)"))"
-	line+="; the least relay $(pct "${rps[floor.$mode]}" "${rps[direct.$mode]}")%, so the proxy"
-	line+=" has $(pct "${rps[proxy.$mode]}" "${rps[floor.$mode]}")% of what a relay here can have"
+	line+="; the least relays: copying $(share floor)%, splice $(share splice)%"
 	if [ -n "$hostip" ]; then
-		line+="; kernel $(pct "${rps[kernel.$mode]}" "${rps[direct.$mode]}")%"
-		line+=" (goal ≥ 95 %: $(yn "$(le 95 "$(pct "${rps[kernel.$mode]}" "${rps[direct.$mode]}")")"))"
+		line+="; kernel $(share kernel)% (goal ≥ 95 %: $(yn "$(le 95 "$(share kernel)")"))"
 		line+=", p99 $(times "${p99[kernel.$mode]}" "${p99[direct.$mode]}")×"
 		line+=" (goal ≤ 1.2×: $(yn "$(le "$(times "${p99[kernel.$mode]}" "${p99[direct.$mode]}")" 1.2)"))"
 	fi
 	echo "$line."
 	echo
 done
-kill -TERM "${pids[-1]}" 2>/dev/null || true
-wait "${pids[-1]}" 2>/dev/null || true
-kill -TERM "${pids[-2]}" 2>/dev/null || true
-wait "${pids[-2]}" 2>/dev/null || true
+for i in 1 2 3; do
+	kill -TERM "${pids[-$i]}" 2>/dev/null || true
+	wait "${pids[-$i]}" 2>/dev/null || true
+done
 
 # --- part 4: launch's memory under many connections ------------------------------------
 

@@ -776,11 +776,32 @@ static int cmd_serve(const char *port)
 
 /* An HTTP/1.1 server cheap enough that a benchmark of what stands in front of it measures
  * that, not the server: one process, epoll, every request answered with the same 1 KiB
- * page; keep-alive unless the request says "Connection: close". A request is whatever ends
- * in an empty line (no bodies): the benches' and the tests' clients send nothing else. */
+ * page, or 1 MiB for /big (written whole, the socket blocking meanwhile: a bulk transfer
+ * for one client at a time); keep-alive unless the request says "Connection: close". A
+ * request is whatever ends in an empty line (no bodies): the benches' and the tests'
+ * clients send nothing else. */
+static void write_all(int fd, const char *p, size_t len)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		p += n;
+		len -= (size_t)n;
+	}
+	(void)fcntl(fd, F_SETFL, fl);
+}
+
 static int cmd_http(const char *port)
 {
-	static char page[2][1024 + 128], buf[16384];
+	static char page[2][1024 + 128], buf[16384], *big;
+	size_t big_len;
 	struct sockaddr_in a = {.sin_family = AF_INET,
 	                        .sin_port = htons((uint16_t)arg_long(port, 1, 65535))};
 	struct epoll_event ev = {.events = EPOLLIN}, evs[64];
@@ -802,6 +823,15 @@ static int cmd_http(const char *port)
 		memset(page[k] + len[k], 'x', 1024);
 		len[k] += 1024;
 	}
+	big = malloc(1024 * 1024 + 128);
+	if (!big)
+		die("malloc");
+	big_len = (size_t)sprintf(big,
+	                          "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+	                          "Content-Length: %d\r\n\r\n",
+	                          1024 * 1024);
+	memset(big + big_len, 'b', 1024 * 1024);
+	big_len += 1024 * 1024;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	ev.data.fd = fd;
 	if (ep < 0 || fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
@@ -836,7 +866,9 @@ static int cmd_http(const char *port)
 			k = strcasestr(buf, "\r\nConnection: close\r\n") != NULL;
 			/* One answer per request in what came (a client may pipeline). */
 			for (char *r = buf; (r = strstr(r, "\r\n\r\n")) != NULL; r += 4)
-				if (write(c, page[k], (size_t)len[k]) != len[k])
+				if (!strncmp(buf, "GET /big ", 9))
+					write_all(c, big, big_len);
+				else if (write(c, page[k], (size_t)len[k]) != len[k])
 					break;
 			if (k)
 				close(c);

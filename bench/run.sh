@@ -82,6 +82,10 @@ ctxt_switches() {
 
 vm_rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 
+diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
+yn() { if [ "$1" = 1 ]; then echo "yes"; else echo "**no**"; fi; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b) ? 1 : 0 }'; }
+
 # --- part 1: inits -----------------------------------------------------------------
 
 inits=(boxinit tini tini-static dumb-init catatonit)
@@ -180,9 +184,6 @@ for i in "${inits[@]}" "${floors[@]/#/floor-}"; do
 	orphan_us[$i]=$(awk -v ns="$med" -v n="$ORPHANS" 'BEGIN { printf "%.2f", ns / n / 1000 }')
 done
 
-diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
-yn() { if [ "$1" = 1 ]; then echo "yes"; else echo "**no**"; fi; }
-le() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b) ? 1 : 0 }'; }
 
 echo
 echo "### Inits (start: 1000 runs each; idle: ${IDLE_S} s; CPU: ${ORPHANS} orphans, median of ${ROUNDS} rounds)"
@@ -237,14 +238,16 @@ echo "bench: container start (hyperfine)" >&2
 # capability drop, then CMD as its child), done under bwrap: boxinit as bwrap's PID 1,
 # in the same namespaces but the user one, which would forbid mounting /proc and /sys.
 cp "$BUILD/boxinit" "$ROOTFS/.bench-boxinit"
-names=(floor unshare bwrap runc launch box bwrap+boxinit)
+names=(floor unshare bwrap runc launch box bwrap+boxinit launch-unconfined launch-privileged)
 cmds=("$OUT/floor $ROOTFS /bin/true"
 	"unshare --uts --pid --net --mount --ipc --fork chroot $ROOTFS /bin/true"
 	"bwrap --unshare-all --bind $ROOTFS / /bin/true"
 	"runc run --bundle $OUT/runc $RUNC_ID"
 	"$BUILD/launch --cgroup-parent $CG_PARENT $ROOTFS -- /bin/true"
 	"$BUILD/box --root $OUT/box-root run --bundle $OUT/box $RUNC_ID"
-	"bwrap --unshare-ipc --unshare-pid --unshare-net --unshare-uts --unshare-cgroup --cap-add ALL --as-pid-1 --bind $ROOTFS / /.bench-boxinit --container -- /bin/true")
+	"bwrap --unshare-ipc --unshare-pid --unshare-net --unshare-uts --unshare-cgroup --cap-add ALL --as-pid-1 --bind $ROOTFS / /.bench-boxinit --container -- /bin/true"
+	"$BUILD/launch --cgroup-parent $CG_PARENT --seccomp unconfined $ROOTFS -- /bin/true"
+	"$BUILD/launch --cgroup-parent $CG_PARENT --privileged $ROOTFS -- /bin/true")
 hf_args=()
 for k in "${!cmds[@]}"; do
 	# Every command must work once before it is timed.
@@ -252,21 +255,33 @@ for k in "${!cmds[@]}"; do
 	${cmds[$k]} || { echo "bench: '${cmds[$k]}' failed (exit $?)" >&2; exit 1; }
 	hf_args+=(-n "${names[$k]}" "${cmds[$k]}")
 done
-hyperfine -N --style none --warmup 5 --runs 100 --export-json "$OUT/launch.json" \
-	"${hf_args[@]}" >"$OUT/launch.log" 2>&1 ||
-	{ cat "$OUT/launch.log" >&2; exit 1; }
-declare -A lms lsd lmed
-# hf_means names a row by its command's first word; the -n names are the keys here.
-while read -r key mean sd med; do
-	lms[$key]=$mean
-	lsd[$key]=$sd
-	lmed[$key]=$med
-done < <(python3 -c 'import json,sys
-for r in json.load(open(sys.argv[1]))["results"]:
-    print(r["command"], *("%.3f" % (r[k]*1e3) for k in ("mean", "stddev", "median")))' "$OUT/launch.json")
+# Rounds: every command a few runs in turn, START_ROUNDS times over. The machine's speed
+# swings from one minute to the next; a ratio is taken within each round, where the
+# commands met the same machine, and the median round's ratio is reported.
+START_ROUNDS=${BENCH_START_ROUNDS:-5}
+for r in $(seq "$START_ROUNDS"); do
+	hyperfine -N --style none --warmup 3 --runs $((100 / START_ROUNDS)) \
+		--export-json "$OUT/launch-$r.json" "${hf_args[@]}" >"$OUT/launch.log" 2>&1 ||
+		{ cat "$OUT/launch.log" >&2; exit 1; }
+done
+declare -A lms lsd lmed lx
+# Per command: mean, stddev and median of every run of every round, and the median over
+# the rounds of its median / the floor's median in that round.
+while read -r key mean sd med x; do
+	lms[$key]=$mean lsd[$key]=$sd lmed[$key]=$med lx[$key]=$x
+done < <(python3 -c 'import json, statistics as st, sys
+runs, ratios = {}, {}
+for f in sys.argv[1:]:
+    res = {r["command"]: r for r in json.load(open(f))["results"]}
+    for k, r in res.items():
+        runs.setdefault(k, []).extend(r["times"])
+        ratios.setdefault(k, []).append(r["median"] / res["floor"]["median"])
+for k, t in runs.items():
+    print(k, "%.3f %.3f %.3f %.2f" % (st.mean(t) * 1e3, st.stdev(t) * 1e3, st.median(t) * 1e3,
+                                      st.median(ratios[k])))' "$OUT"/launch-[0-9]*.json)
+rm -f "$OUT"/launch-[0-9]*.json
 
-base=${lms[floor]}
-echo "| command | mean ± σ (median) ms | × the floor: mean (median) |"
+echo "| command | mean ± σ (median) ms | × the floor (median of $START_ROUNDS rounds) |"
 echo "|---|---|---|"
 times() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 for k in "${names[@]}"; do
@@ -278,18 +293,20 @@ for k in "${names[@]}"; do
 	[ "$k" = launch ] && label="launch --cgroup-parent $CG_PARENT"
 	[ "$k" = box ] && label="box run"
 	[ "$k" = bwrap+boxinit ] && label="reference: bwrap running \`boxinit --container\` as PID 1"
-	echo "| $label | ${lms[$k]} ± ${lsd[$k]} (${lmed[$k]}) | $(times "${lms[$k]}" "$base")× ($(times "${lmed[$k]}" "${lmed[floor]}")×) |"
+	[ "$k" = launch-unconfined ] && label="launch --seccomp unconfined (no filter)"
+	[ "$k" = launch-privileged ] && label="launch --privileged (no filter, masks, capability drop)"
+	echo "| $label | ${lms[$k]} ± ${lsd[$k]} (${lmed[$k]}) | ${lx[$k]}× |"
 done
-# Verdicts on medians: on a loaded machine a few slow runs move the mean a lot.
 echo
-echo "Goals (medians): launch ≤ 1.5 × the floor: $(yn "$(le "$(times "${lmed[launch]}" "${lmed[floor]}")" 1.5)")" \
-	"($(times "${lmed[launch]}" "${lmed[floor]}")×); box run ≤ 1.3 × the floor:" \
-	"$(yn "$(le "$(times "${lmed[box]}" "${lmed[floor]}")" 1.3)") ($(times "${lmed[box]}" "${lmed[floor]}")×)." \
-	"launch × bwrap: $(times "${lmed[launch]}" "${lmed[bwrap]}")×."
+echo "Goals: launch ≤ 1.5 × the floor: $(yn "$(le "${lx[launch]}" 1.5)") (${lx[launch]}×);" \
+	"box run ≤ 1.3 × the floor: $(yn "$(le "${lx[box]}" 1.3)") (${lx[box]}×)." \
+	"launch × bwrap: $(times "${lmed[launch]}" "${lmed[bwrap]}")× (medians)."
 echo
 echo "boxinit's part of the job, under bwrap, takes $(times "${lmed[bwrap+boxinit]}" "${lmed[bwrap]}")×" \
 	"bwrap alone; launch, which adds the cgroup and the seccomp filter, takes" \
-	"$(times "${lmed[launch]}" "${lmed[bwrap+boxinit]}")× that (medians)."
+	"$(times "${lmed[launch]}" "${lmed[bwrap+boxinit]}")× that (medians). The seccomp filter's" \
+	"part: $(diff_ms "${lmed[launch]}" "${lmed[launch-unconfined]}") ms; with the masks and the" \
+	"capability drop too: $(diff_ms "${lmed[launch]}" "${lmed[launch-privileged]}") ms (medians)."
 
 # --- part 3: published port ----------------------------------------------------------
 

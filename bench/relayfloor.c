@@ -4,7 +4,7 @@
  * one. One thread, level-triggered epoll; each accepted connection gets a non-blocking
  * connect to TARGET and one 16 KiB buffer a direction; data read from one side is written
  * to the other at once, and only when the other side cannot take it all does the reading
- * side waits (EPOLLOUT on the writer). An end of data is passed on as a half-close. No
+ * side wait (EPOLLOUT on the writer). An end of data is passed on as a half-close. No
  * limits, no pool, no logging: what launch's proxy must come near, not what it should be.
  * With --splice, data goes through a pipe a direction with splice(2) and is never copied
  * to user space: the zero-copy relay, to see what it would change.

@@ -168,7 +168,9 @@ essential_failure_stops_the_container()
 	write_service_script
 	{
 		service_section other
-		printf '[db]\ncommand = sh -c "echo try >>%s/tries; exit 7"\n' "$TEST_TMP"
+		# db fails only once other is up (its TERM trap set), so other's stop is always seen.
+		printf '[db]\ncommand = sh -c "until grep -qx %s %s/out; do sleep 0.05; done; echo try >>%s/tries; exit 7"\n' \
+			"'\[other\] other up'" "$TEST_TMP" "$TEST_TMP"
 		printf 'essential = yes\nmax-failures = 3\nfailure-window = 60\n'
 	} >"$TEST_TMP/conf"
 	boxinit_start "$1" --grace 20 -c "$TEST_TMP/conf" || return

@@ -68,11 +68,13 @@ test_bad_config_is_rejected_before_anything_starts()
 test_essential_service_failure_ends_the_container_with_its_code()
 {
 	require_root || return 0
-	# Only the config file can make a service essential.
+	# Only the config file can make a service essential. bad fails only once keep has
+	# set its TERM trap (keep's file says so): a keep still starting has nothing to say.
 	local rootfs=$TEST_TMP/rootfs
 	cp -a "$BOX_ROOTFS" "$rootfs"
-	printf '[keep]\ncommand = %s\n[bad]\ncommand = sh -c "exit 9"\nessential = yes\nrestart = never\n' \
-		"$(svc_cmd keep)" >"$TEST_TMP/box.conf"
+	printf '[keep]\ncommand = %s\n[bad]\ncommand = %s\nessential = yes\nrestart = never\n' \
+		"sh -c 'trap \"echo keep stops; exit 0\" TERM; : >/tmp/keep.up; while :; do sleep 1 & wait \$!; done'" \
+		"sh -c 'until [ -e /tmp/keep.up ]; do sleep 0.05; done; exit 9'" >"$TEST_TMP/box.conf"
 	ROOTFS=$rootfs box_run --grace 20 -c "$TEST_TMP/box.conf" -- sleep 1000
 	assertEquals "the container's status is the essential service's (stderr: $(cat "$TEST_TMP/err"))" \
 		9 "$BOX_RC"

@@ -71,7 +71,7 @@ void reap_stale(void)
 {
 	char **names = NULL;
 
-	if (state_names(&names) < 0)
+	if (state_names_unlocked(&names) < 0)
 		return;
 	for (size_t i = 0; names[i]; i++)
 		reap_one(names[i]);

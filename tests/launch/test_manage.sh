@@ -544,6 +544,34 @@ test_killed_monitor_is_cleaned_by_the_next_command()
 	done
 }
 
+test_commands_find_dead_records_without_opening_live_ones()
+{
+	require_root || return 0
+	local dir ino dead
+	box_detach -- sleep 300 || return 0
+	assertEquals "detached (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
+	dir=/run/box/containers/$BOX_NAME
+	ino=$(stat -c %i "$dir")
+	# The monitor holds a shared flock on its record's directory, seen in /proc/locks ...
+	assertTrue "the directory's flock in /proc/locks: $(cat /proc/locks)" \
+		"grep -Eq '^[0-9]+: FLOCK +ADVISORY +READ +[0-9]+ [0-9a-f]+:[0-9a-f]+:$ino ' /proc/locks"
+	# ... so a command looking for dead records (every command does, first) leaves this
+	# one alone, while a dead one beside it is still taken: a record whose lock nobody holds.
+	dead=$(bt_name)
+	mkdir "/run/box/containers/$dead"
+	: >"/run/box/containers/$dead/lock"
+	strace -f -qq -e trace=open,openat -o "$TEST_TMP/trace" "$LAUNCH" ps "$dead-none" \
+		>/dev/null 2>&1
+	assertFalse "the live record's lock was not opened: $(grep -F "$BOX_NAME/" "$TEST_TMP/trace")" \
+		"grep -qF '$dir/lock' '$TEST_TMP/trace'"
+	assertTrue "the dead one's was: $(cat "$TEST_TMP/trace")" \
+		"grep -qF '/run/box/containers/$dead/lock' '$TEST_TMP/trace'"
+	assertFalse "and it is gone" "[ -e '/run/box/containers/$dead' ]"
+	box_cmd exec "$BOX_NAME" true
+	assertEquals "the live one still answers" 0 "$BOX_RC"
+	box_cmd stop -t 1 "$BOX_NAME"
+}
+
 test_killed_pid1_ends_the_container_cleanly()
 {
 	require_root || return 0

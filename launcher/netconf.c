@@ -206,10 +206,11 @@ int netconf_free_slot(struct in_addr net, unsigned prefix, const struct net_pref
                       size_t n, struct in_addr *ret)
 {
 	_cleanup_free_ uint64_t *used = NULL;
-	uint32_t base = ntohl(net.s_addr) & mask_of(prefix < 32 ? prefix : 32), n_slots;
+	uint32_t base, n_slots;
 
 	if (prefix > 30)
 		return -ERANGE;
+	base = ntohl(net.s_addr) & mask_of(prefix);
 	n_slots = (uint32_t)1 << (30 - prefix);
 	used = calloc((n_slots + 63) / 64, sizeof(*used));
 	if (!used)

@@ -696,19 +696,26 @@ static int cmd_ping(const char *addr)
 	return 0;
 }
 
+/* The servers hold thousands of connections: the soft limit up to the hard one. */
+static void nofile_raise(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 /* A server that takes every connection on PORT and never reads a byte of any: what a
  * stuck service looks like to whoever sends to it. */
 static int cmd_listen_stall(const char *port)
 {
 	struct sockaddr_in a = {.sin_family = AF_INET,
 	                        .sin_port = htons((uint16_t)arg_long(port, 1, 65535))};
-	struct rlimit rl;
 	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
+	nofile_raise();
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 4096) < 0)
 		die("listen");
@@ -807,12 +814,8 @@ static int cmd_http(const char *port)
 	struct epoll_event ev = {.events = EPOLLIN}, evs[64];
 	int one = 1, len[2], ep = epoll_create1(EPOLL_CLOEXEC);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
+	nofile_raise();
 	signal(SIGPIPE, SIG_IGN);
 	/* page[1] says it closes: the client then neither reuses nor reports the close. */
 	for (int k = 0; k < 2; k++) {

@@ -44,7 +44,7 @@ LAUNCH_OBJ   := $(patsubst %.c,$(BUILD)/host/%.o,$(LAUNCH_SRC))
 UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
                 $(BUILD)/tests/cgroup_driver
 
-.PHONY: all deps check check-v2 check-asan asan soak unit lint format bench bench-scale demo rootfs clean \
+.PHONY: all deps check check-v2 check-asan asan soak unit lint format bench bench-scale bench-breakdown demo rootfs clean \
         distclean man install uninstall fuzz fuzz-build
 MAN := $(BUILD)/man/launch.1 $(BUILD)/man/boxinit.8 $(BUILD)/man/boxinit.conf.5 $(BUILD)/man/box.8
 all: $(BUILD)/boxinit $(BUILD)/launch $(BUILD)/box $(BUILD)/probe $(BUILD)/attack $(BUILD)/allowed $(BUILD)/holdfork $(MAN)
@@ -368,6 +368,10 @@ bench: all
 	bench/manage.sh
 	bench/oci.sh
 	bench/layers.sh
+
+# Where a start's time goes, part by part (an ftrace instance of its own; not in bench).
+bench-breakdown: all
+	bench/breakdown.sh
 
 # How costs grow from 50 to 500 containers (minutes; not in bench): gnuplot draws the curves.
 bench-scale: all

@@ -23,6 +23,15 @@ j = json.load(sys.stdin)
 print(eval(sys.argv[1]))' "$1"
 }
 
+# PID catches or ignores SIGTERM (SigCgt or SigIgn in /proc/PID/status): its trap is set.
+handles_term()
+{
+	local cgt ign
+	cgt=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+	ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+	[ -n "$cgt" ] && [ -n "$ign" ] && [ $(((0x$cgt | 0x$ign) >> 14 & 1)) = 1 ]
+}
+
 # The detached multi-service container most tests use.
 start_web()
 {
@@ -30,6 +39,9 @@ start_web()
 		--service 'web=httpd -f -p 8080' "$@" -- || return 1
 	assertEquals "launch -d (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC" || return 1
 	PID1=$(record_get "$BOX_NAME" pid1 pid)
+	# Started is the services' exec, not tick's TERM trap: "tick up" comes after it.
+	wait_until 20 grep -q '^.* stdout F \[tick\] tick up$' "/var/log/box/$BOX_NAME.log" ||
+		fail "tick never came up: $(tail -3 "/var/log/box/$BOX_NAME.log")"
 }
 
 test_detach_returns_once_started_prints_the_name_and_stop_ends_it()
@@ -321,9 +333,13 @@ test_exec_tty_is_a_terminal_of_the_container()
 test_exec_into_a_stopping_or_stopped_container_fails()
 {
 	require_root || return 0
+	local pid1 deaf
 	# A service that ignores SIGTERM keeps the container stopping for its grace.
 	box_detach --grace 30 --keep --service 'deaf=sh -c "trap \"\" TERM; while :; do sleep 1; done"' -- ||
 		return 0
+	pid1=$(record_get "$BOX_NAME" pid1 pid)
+	wait_until 20 eval 'read -r deaf _ <"/proc/$pid1/task/$pid1/children"; handles_term "$deaf"' ||
+		fail "the service never set its trap"
 	# A grace far longer than the checks take, however loaded the machine; then SIGKILL.
 	"$LAUNCH" stop -t 120 "$BOX_NAME" >/dev/null 2>&1 &
 	track_pid $!
@@ -448,11 +464,16 @@ waits_on_the_monitor()
 	[ "$nr" = 7 ] && [ "$nfds" = 0x1 ] && [ $((timeout & 0xffffffff)) = $((0xffffffff)) ]
 }
 
+
 test_stop_kill_and_wait()
 {
 	require_root || return 0
-	local waiter child
+	local waiter child pid1
 	box_detach -- sh -c 'trap "exit 5" TERM; while :; do sleep 1 & wait $!; done' || return 0
+	# Started means exec'd, not that the shell has set its trap yet: stop once it has.
+	pid1=$(record_get "$BOX_NAME" pid1 pid)
+	wait_until 20 eval 'read -r child _ <"/proc/$pid1/task/$pid1/children"; handles_term "$child"' ||
+		fail "the command never set its TERM trap"
 	box_cmd stop -t 10 "$BOX_NAME"
 	assertEquals "stop prints the status" "$BOX_NAME: exited with 5" "$(cat "$TEST_TMP/out")"
 	box_detach -- sleep 300 || return 0

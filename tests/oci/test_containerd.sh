@@ -13,7 +13,7 @@ OCI_CONTAINERD=1
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/oci_lib.sh"
 
-TERM_AWARE='echo started; trap "echo stopping; exit 0" TERM; while :; do sleep 1 & wait $!; done'
+TERM_AWARE='trap "echo stopping; exit 0" TERM; echo started; while :; do sleep 1 & wait $!; done'
 
 # ctd_run [CTR RUN OPTIONS...] -- CMD [ARG...]: `ctr run --rm` of the image in the foreground
 # as a fresh container (CID), output in $TEST_TMP/out and err, status in RC.

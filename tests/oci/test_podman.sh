@@ -11,8 +11,9 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/oci_lib.sh"
 
-# The container most tests start: prints "started", says "stopping" and exits 0 on SIGTERM.
-TERM_AWARE='echo started; trap "echo stopping; exit 0" TERM; while :; do sleep 1 & wait $!; done'
+# The container most tests start: sets its TERM trap, then prints "started"; says "stopping"
+# and exits 0 on SIGTERM.
+TERM_AWARE='trap "echo stopping; exit 0" TERM; echo started; while :; do sleep 1 & wait $!; done'
 
 elapsed_ms()
 {

@@ -152,7 +152,7 @@ print()
 cols = [classes(p)[0] for p in sys.argv[1:]]
 names = [re.sub(r'^.*breakdown-|\.trace$', '', p) for p in sys.argv[1:]]
 print('time in syscalls per start, ms (every process of the start, waits left out)')
-print(f'{"":42s}' + ''.join(f'{n:>10s}' for n in names))
+print(f'{"":42s}' + ''.join(f'{n:>16s}' for n in names))
 for label in [c[0] for c in CLASSES] + ['other syscalls']:
-    print(f'{label:42s}' + ''.join(f'{c.get(label, 0) * 1e3:10.2f}' for c in cols))
-print(f'{"all":42s}' + ''.join(f'{sum(c.values()) * 1e3:10.2f}' for c in cols))
+    print(f'{label:42s}' + ''.join(f'{c.get(label, 0) * 1e3:16.2f}' for c in cols))
+print(f'{"all":42s}' + ''.join(f'{sum(c.values()) * 1e3:16.2f}' for c in cols))

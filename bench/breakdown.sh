@@ -15,6 +15,7 @@ OUT=$BUILD/bench
 RUNS=${BENCH_BREAKDOWN_RUNS:-20}
 CG_PARENT=/box-breakdown
 ID=box-breakdown-$$
+BOX_ROOT=/run/box-breakdown-$$
 TRACEFS=/sys/kernel/tracing
 INST=$TRACEFS/instances/box-breakdown-$$
 mkdir -p "$OUT"
@@ -24,8 +25,8 @@ cleanup() {
 		echo 0 >"$INST/tracing_on" || true
 		rmdir "$INST" || true
 	fi
-	"$BUILD/box" --root "$OUT/breakdown-root" delete -f "$ID" >/dev/null 2>&1 || true
-	rm -rf "$OUT/breakdown-bundle" "$OUT/breakdown-root" "$OUT/breakdown-go"
+	"$BUILD/box" --root "$BOX_ROOT" delete -f "$ID" >/dev/null 2>&1 || true
+	rm -rf "$OUT/breakdown-bundle" "$BOX_ROOT" "$OUT/breakdown-go"
 	local d
 	for d in /sys/fs/cgroup/*"$CG_PARENT" /sys/fs/cgroup/unified"$CG_PARENT"; do
 		if [ -d "$d" ]; then
@@ -46,7 +47,6 @@ done
 ROOTFS=$OUT/rootfs
 rootfs/busybox.sh "$ROOTFS" >&2
 musl-gcc -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -s -o "$OUT/floor" bench/floor.c
-mkdir -p "$OUT/breakdown-root"
 bench_bundle "$OUT/breakdown-bundle" "$ROOTFS" "$CG_PARENT/box-$$"
 
 mkdir "$INST"
@@ -58,15 +58,20 @@ for e in sched_process_fork sched_process_exec sched_process_exit; do
 	echo 1 >"$INST/events/sched/$e/enable"
 done
 
-# trace NAME CMD...: RUNS runs of CMD by one shell that waits on a fifo until the instance
-# follows it, so the trace holds that shell and what it starts, nothing else.
+# trace NAME RUN CMD...: RUNS runs of CMD by one shell that waits on a fifo until the
+# instance follows it, so the trace holds that shell and what it starts, nothing else. RUN
+# "tmpfs": in a mount namespace whose /run is a tmpfs, as make bench's start table (this
+# machine's /run may be on a disk; see bench/run.sh); "host": on the host's /run.
 trace() {
-	local name=$1 pid
-	shift
+	local name=$1 run=$2 pid
+	shift 2
+	local wrap=()
+	[ "$run" = tmpfs ] && wrap=(unshare -m --propagation private sh -c \
+		'mount -t tmpfs -o mode=0755 tmpfs /run && exec "$@"' sh)
 	"$@" >/dev/null 2>&1 || { echo "bench-breakdown: '$*' failed" >&2; exit 1; }
 	rm -f "$OUT/breakdown-go"
 	mkfifo "$OUT/breakdown-go"
-	bash -c 'read -r _ <"$1"; n=$2; shift 2
+	"${wrap[@]}" bash -c 'read -r _ <"$1"; n=$2; shift 2
 		for ((i = 0; i < n; i++)); do "$@" >/dev/null 2>&1 || exit 1; done' \
 		loop "$OUT/breakdown-go" "$RUNS" "$@" &
 	pid=$!
@@ -83,11 +88,13 @@ trace() {
 	cat "$INST/trace" >"$OUT/breakdown-$name.trace"
 }
 
-trace floor "$OUT/floor" "$ROOTFS" /bin/true
-trace launch "$BUILD/launch" --cgroup-parent "$CG_PARENT" "$ROOTFS" -- /bin/true
-trace box-run "$BUILD/box" --root "$OUT/breakdown-root" run --bundle "$OUT/breakdown-bundle" "$ID"
-echo "### Where a start goes ($RUNS traced runs each; traced, so longer than untraced)"
+trace floor tmpfs "$OUT/floor" "$ROOTFS" /bin/true
+trace launch tmpfs "$BUILD/launch" --cgroup-parent "$CG_PARENT" "$ROOTFS" -- /bin/true
+trace box-run tmpfs "$BUILD/box" --root "$BOX_ROOT" run --bundle "$OUT/breakdown-bundle" "$ID"
+trace launch-host-run host "$BUILD/launch" --cgroup-parent "$CG_PARENT" "$ROOTFS" -- /bin/true
+echo "### Where a start goes ($RUNS traced runs each; traced, so longer than untraced;" \
+	"/run a tmpfs but for launch-host-run: the host's, $(findmnt -no FSTYPE -T /run))"
 echo
 echo '```'
-python3 bench/breakdown.py "$OUT"/breakdown-{floor,launch,box-run}.trace
+python3 bench/breakdown.py "$OUT"/breakdown-{floor,launch,box-run,launch-host-run}.trace
 echo '```'

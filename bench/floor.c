@@ -5,52 +5,198 @@
  * (one clone, the namespaces made together), the child chroots into ROOTFS and execs CMD,
  * and the parent waits for it. No cgroup, no pivot_root, no mounts, no init, no seccomp.
  *
- *   floor ROOTFS CMD [ARGS...]
+ *   floor [-p] [-m] [-i] [-c DIR[,DIR...]] ROOTFS CMD [ARGS...]
+ *
+ * The options add, one by one, the least that launch's own parts can cost, so that the bench
+ * can say what each part costs at its cheapest on this kernel (a ladder from the floor up):
+ *   -p  pivot_root instead of chroot: ROOTFS bound on itself in a private tree, pivoted to,
+ *       the old root detached (what keeps the host's tree out of reach);
+ *   -m  /proc, /sys (read-only), a tmpfs /dev with null, zero, full, random, urandom and tty
+ *       bound from the host's, /dev/pts (a new instance), /dev/shm and /dev/mqueue;
+ *   -c  a cgroup: DIR made in each hierarchy given (cgroup v1 has one per controller), the
+ *       child written into each, then its cgroup namespace made (rooted there), before it
+ *       execs; each DIR removed after it ends;
+ *   -i  an init: the child forks CMD and waits for it, as a PID 1 does.
  *
  * Exits with CMD's status (128+N when killed by signal N), 125 when it cannot start it,
  * 126/127 when CMD cannot be executed or is not found: launch's codes, so the bench can
  * check that every command it times did its job.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define NAMESPACES                                                                                 \
 	(CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWCGROUP)
+#define MAX_CGROUPS 16
+
+static bool pivot, mounts, init;
+static char *cgroups[MAX_CGROUPS];
+static int n_cgroups;
+
+static void fail(const char *what, const char *path)
+{
+	(void)fprintf(stderr, "floor: %s '%s': %s\n", what, path, strerror(errno));
+	_exit(125);
+}
+
+static void do_mount(const char *src, const char *dst, const char *type, unsigned long flags,
+                     const char *data)
+{
+	if (mount(src, dst, type, flags, data) < 0)
+		fail("mount", dst);
+}
+
+/* In the child, relative to the rootfs (the cwd). */
+static void make_mounts(void)
+{
+	static const char *const devs[] = {"null", "zero", "full", "random", "urandom", "tty"};
+	char src[64], dst[64];
+
+	do_mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	do_mount("sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	do_mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=64k");
+	for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		int fd;
+
+		(void)snprintf(src, sizeof(src), "/dev/%s", devs[i]);
+		(void)snprintf(dst, sizeof(dst), "dev/%s", devs[i]);
+		fd = open(dst, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+		if (fd < 0)
+			fail("create", dst);
+		(void)close(fd);
+		do_mount(src, dst, NULL, MS_BIND, NULL);
+	}
+	if (mkdir("dev/pts", 0755) < 0 || mkdir("dev/shm", 01777) < 0 || mkdir("dev/mqueue", 0755) < 0)
+		fail("mkdir", "dev/...");
+	do_mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666");
+	do_mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777");
+	do_mount("mqueue", "dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+}
+
+static void enter_root(const char *rootfs)
+{
+	if (!pivot) {
+		if (chroot(rootfs) < 0 || chdir("/") < 0)
+			fail("chroot", rootfs);
+		return;
+	}
+	do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	do_mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL);
+	if (chdir(rootfs) < 0)
+		fail("chdir", rootfs);
+	if (mounts)
+		make_mounts();
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		fail("pivot_root", rootfs);
+	if (umount2(".", MNT_DETACH) < 0)
+		fail("detach the old root of", rootfs);
+	if (chdir("/") < 0)
+		fail("chdir", "/");
+}
+
+static int wait_status(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void run(char **cmd)
+{
+	pid_t pid = init ? fork() : 0;
+
+	if (pid < 0)
+		fail("fork", cmd[0]);
+	if (pid > 0) {
+		int status = wait_status(pid);
+
+		_exit(status < 0 ? 125 : status);
+	}
+	execv(cmd[0], cmd);
+	(void)fprintf(stderr, "floor: exec '%s': %s\n", cmd[0], strerror(errno));
+	_exit(errno == ENOENT ? 127 : 126);
+}
 
 int main(int argc, char **argv)
 {
-	int status;
+	char path[4096], pidbuf[16];
+	int opt, status, go[2];
 	pid_t pid;
 
-	if (argc < 3) {
-		(void)fprintf(stderr, "usage: floor ROOTFS CMD [ARGS...]\n");
-		return 125;
-	}
-	/* The raw system call, as fork: the child only chroots and execs. */
-	pid = (pid_t)syscall(SYS_clone, NAMESPACES | SIGCHLD, NULL, NULL, NULL, 0);
-	if (pid < 0) {
-		(void)fprintf(stderr, "floor: clone: %s\n", strerror(errno));
-		return 125;
-	}
-	if (pid == 0) {
-		if (chroot(argv[1]) < 0 || chdir("/") < 0) {
-			(void)fprintf(stderr, "floor: chroot '%s': %s\n", argv[1], strerror(errno));
-			_exit(125);
-		}
-		execv(argv[2], argv + 2);
-		(void)fprintf(stderr, "floor: exec '%s': %s\n", argv[2], strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			(void)fprintf(stderr, "floor: wait: %s\n", strerror(errno));
+	while ((opt = getopt(argc, argv, "+pmic:")) != -1) {
+		switch (opt) {
+		case 'p':
+			pivot = true;
+			break;
+		case 'm':
+			mounts = true;
+			break;
+		case 'i':
+			init = true;
+			break;
+		case 'c':
+			for (char *s = strtok(optarg, ","); s && n_cgroups < MAX_CGROUPS; s = strtok(NULL, ","))
+				cgroups[n_cgroups++] = s;
+			break;
+		default:
 			return 125;
 		}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	}
+	if (argc - optind < 2 || (mounts && !pivot)) {
+		(void)fprintf(stderr, "usage: floor [-p [-m]] [-i] [-c DIR[,DIR...]] ROOTFS CMD [ARGS...]\n");
+		return 125;
+	}
+	for (int i = 0; i < n_cgroups; i++)
+		if (mkdir(cgroups[i], 0755) < 0)
+			fail("mkdir", cgroups[i]);
+	/* With cgroups, the child waits until it is in them, as a runtime's does. */
+	if (n_cgroups > 0 && pipe2(go, O_CLOEXEC) < 0)
+		fail("pipe", "");
+	/* The raw system call, as fork: the child only enters its root and execs. */
+	pid = (pid_t)syscall(SYS_clone,
+	                     (n_cgroups > 0 ? NAMESPACES & ~CLONE_NEWCGROUP : NAMESPACES) | SIGCHLD,
+	                     NULL, NULL, NULL, 0);
+	if (pid < 0)
+		fail("clone", "");
+	if (pid == 0) {
+		char c;
+
+		/* In its cgroups, the child makes its cgroup namespace: rooted at them. */
+		if (n_cgroups > 0 && (close(go[1]) < 0 || read(go[0], &c, 1) != 1 ||
+		                      unshare(CLONE_NEWCGROUP) < 0))
+			_exit(125);
+		enter_root(argv[optind]);
+		run(argv + optind + 1);
+	}
+	(void)snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
+	for (int i = 0; i < n_cgroups; i++) {
+		int fd;
+
+		(void)snprintf(path, sizeof(path), "%s/cgroup.procs", cgroups[i]);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, pidbuf, strlen(pidbuf)) < 0)
+			fail("join", path);
+		(void)close(fd);
+	}
+	if (n_cgroups > 0 && (close(go[0]) < 0 || write(go[1], "g", 1) != 1 || close(go[1]) < 0))
+		fail("start", "");
+	status = wait_status(pid);
+	for (int i = 0; i < n_cgroups; i++)
+		if (rmdir(cgroups[i]) < 0)
+			fail("rmdir", cgroups[i]);
+	return status < 0 ? 125 : status;
 }

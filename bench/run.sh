@@ -14,6 +14,7 @@ ORPHANS=${BENCH_ORPHANS:-5000}
 ROUNDS=${BENCH_ROUNDS:-5}
 IDLE_S=${BENCH_IDLE_S:-10}
 CG_PARENT=/box-bench
+FLOOR_CG_PARENT=/box-bench-floor
 RUNC_ID=box-bench-$$
 # box run's state, beside runc's /run/runc (the start table puts a tmpfs on /run).
 BOX_BENCH_ROOT=/run/box-bench-$$
@@ -38,7 +39,8 @@ cleanup() {
 	rm -f "$OUT/rootfs/.bench-boxinit"
 	# Only our own parent: depth first, so children go before it.
 	local d
-	for d in /sys/fs/cgroup/*"$CG_PARENT" /sys/fs/cgroup/unified"$CG_PARENT"; do
+	for d in /sys/fs/cgroup/*"$CG_PARENT" /sys/fs/cgroup/unified"$CG_PARENT" \
+		/sys/fs/cgroup/*"$FLOOR_CG_PARENT" /sys/fs/cgroup"$FLOOR_CG_PARENT"; do
 		if [ -d "$d" ]; then
 			find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
 		fi
@@ -240,7 +242,26 @@ echo "bench: container start (hyperfine)" >&2
 # capability drop, then CMD as its child), done under bwrap: boxinit as bwrap's PID 1,
 # in the same namespaces but the user one, which would forbid mounting /proc and /sys.
 cp "$BUILD/boxinit" "$ROOTFS/.bench-boxinit"
-names=(floor unshare bwrap runc launch box bwrap+boxinit launch-unconfined launch-privileged)
+# The ladder: the floor plus, one by one, the least each of launch's parts can cost (see
+# bench/floor.c): pivot_root, the /proc, /sys and /dev mounts, a cgroup (a leaf in each
+# hierarchy launch uses: one on cgroup v2, one per controller on v1), an init.
+floor_cg=
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+	mkdir -p "/sys/fs/cgroup$FLOOR_CG_PARENT"
+	floor_cg=/sys/fs/cgroup$FLOOR_CG_PARENT/leaf
+else
+	declare -A seen=()
+	for h in cpu cpuacct memory devices freezer blkio pids; do
+		[ -d "/sys/fs/cgroup/$h" ] || continue
+		real=$(realpath "/sys/fs/cgroup/$h")
+		[ -z "${seen[$real]:-}" ] || continue
+		seen[$real]=1
+		mkdir -p "$real$FLOOR_CG_PARENT"
+		floor_cg+=${floor_cg:+,}$real$FLOOR_CG_PARENT/leaf
+	done
+fi
+names=(floor unshare bwrap runc launch box bwrap+boxinit launch-unconfined launch-privileged
+	floor-p floor-pm floor-pmc floor-pmci)
 cmds=("$OUT/floor $ROOTFS /bin/true"
 	"unshare --uts --pid --net --mount --ipc --fork chroot $ROOTFS /bin/true"
 	"bwrap --unshare-all --bind $ROOTFS / /bin/true"
@@ -249,7 +270,11 @@ cmds=("$OUT/floor $ROOTFS /bin/true"
 	"$BUILD/box --root $BOX_BENCH_ROOT run --bundle $OUT/box $RUNC_ID"
 	"bwrap --unshare-ipc --unshare-pid --unshare-net --unshare-uts --unshare-cgroup --cap-add ALL --as-pid-1 --bind $ROOTFS / /.bench-boxinit --container -- /bin/true"
 	"$BUILD/launch --cgroup-parent $CG_PARENT --seccomp unconfined $ROOTFS -- /bin/true"
-	"$BUILD/launch --cgroup-parent $CG_PARENT --privileged $ROOTFS -- /bin/true")
+	"$BUILD/launch --cgroup-parent $CG_PARENT --privileged $ROOTFS -- /bin/true"
+	"$OUT/floor -p $ROOTFS /bin/true"
+	"$OUT/floor -p -m $ROOTFS /bin/true"
+	"$OUT/floor -p -m -c $floor_cg $ROOTFS /bin/true"
+	"$OUT/floor -p -m -c $floor_cg -i $ROOTFS /bin/true")
 hf_args=()
 for k in "${!cmds[@]}"; do
 	# Every command must work once before it is timed.
@@ -311,6 +336,10 @@ for k in "${names[@]}" launch-host-run; do
 	[ "$k" = bwrap+boxinit ] && label="reference: bwrap running \`boxinit --container\` as PID 1"
 	[ "$k" = launch-unconfined ] && label="launch --seccomp unconfined (no filter)"
 	[ "$k" = launch-privileged ] && label="launch --privileged (no filter, masks, capability drop)"
+	[ "$k" = floor-p ] && label="ladder: the floor + pivot_root (the old root detached)"
+	[ "$k" = floor-pm ] && label="ladder: + /proc, /sys, /dev, /dev/pts, /dev/shm, /dev/mqueue"
+	[ "$k" = floor-pmc ] && label="ladder: + a cgroup ($(tr -cd , <<<"$floor_cg" | wc -c | awk '{print $1 + 1}') hierarchies)"
+	[ "$k" = floor-pmci ] && label="ladder: + an init (PID 1 forks the command and waits)"
 	[ "$k" = launch-host-run ] && label="launch, its record on the host's /run ($(findmnt -no FSTYPE -T /run))"
 	echo "| $label | ${lms[$k]} ± ${lsd[$k]} (${lmed[$k]}) | ${lx[$k]}× |"
 done

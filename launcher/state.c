@@ -249,7 +249,7 @@ int state_claim(const char *name, void (*cleanup)(const struct state *old), stru
 		cleanup(&old);
 	state_free(&old);
 	/* Without the hint, every command tries the lock itself: slower, as safe. */
-	l->hint_fd = open(l->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	l->hint_fd = open(l->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (l->hint_fd >= 0 && flock(l->hint_fd, LOCK_SH | LOCK_NB) < 0)
 		l->hint_fd = safe_close(l->hint_fd);
 	*ret = l;
@@ -658,7 +658,8 @@ static int flocked_inodes(dev_t dev, ino_t **ret, size_t *ret_n)
 		}
 		v[n++] = (ino_t)ino;
 	}
-	qsort(v, n, sizeof(*v), cmp_inos);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), cmp_inos);
 	*ret = v;
 	*ret_n = n;
 	return 0;
@@ -677,7 +678,8 @@ static int list_names(const ino_t *skip, size_t nskip, char ***ret)
 	while (d && (de = readdir(d))) {
 		ino_t ino = de->d_ino;
 
-		if (!name_ok(de->d_name) || bsearch(&ino, skip, nskip, sizeof(*skip), cmp_inos))
+		if (!name_ok(de->d_name) ||
+		    (nskip > 0 && bsearch(&ino, skip, nskip, sizeof(*skip), cmp_inos)))
 			continue;
 		if (n == cap) {
 			char **w = realloc(v, (cap * 2 + 1) * sizeof(*v));

@@ -6,7 +6,7 @@
 #   make lint    clang-format check, cppcheck, clang-tidy (.clang-tidy), house rules
 #   make check-asan  launch, box and the unit tests under ASan+UBSan (build/asan)
 #   make fuzz    libFuzzer targets of fuzz/, each for FUZZ_SECONDS (not part of check)
-#   make bench   benchmarks against peers (not part of check)
+#   make bench   benchmarks against peers (not part of check); bench-scale, bench-breakdown
 #   make install PREFIX=/usr/local DESTDIR=   binaries, man pages, bash completion
 #   make uninstall                            removes exactly what install put there
 #   make demo    the main job: nginx in a Debian container

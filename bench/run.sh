@@ -289,7 +289,7 @@ START_ROUNDS=${BENCH_START_ROUNDS:-5}
 # /run on a tmpfs, as wherever the init system mounts it so (systemd, OpenRC): launch, runc
 # and box keep their state there, and the table is about them, not about this machine's
 # disk. Here /run is on the ext4 root, which has no journal and discards online: freeing a
-# block waits for the disk (a directory's removal, 2 to 4 ms). So the table runs in a mount
+# block waits for the disk (a directory's removal, 1 to 4 ms). So the table runs in a mount
 # namespace of its own whose /run is a tmpfs, and one more row per round, outside it, gives
 # launch with its record on the host's /run, whatever that is.
 run_tmpfs() {

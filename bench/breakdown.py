@@ -81,11 +81,20 @@ def starts_of(path):
     return [r for r in runs if r['marks'][-1][1] == 'end']
 
 
+def work(run):
+    """The run's calls that did work: (start, length, name), waits left out."""
+    for t0, d, name, _ in run['calls']:
+        if name in WAITS or (name in ('read', 'recvmsg', 'recvfrom') and d > BLOCKED):
+            continue
+        yield t0, d, name
+
+
 def report(path):
+    """Prints the parts of the runs of the commonest shape; returns those runs."""
     runs = starts_of(path)
     if not runs:
         print(f'{path}: no complete run')
-        return
+        return []
     shapes = collections.Counter(tuple(l for _, l in sorted(r['marks'])) for r in runs)
     shape, _ = shapes.most_common(1)[0]
     runs = [r for r in runs if tuple(l for _, l in sorted(r['marks'])) == shape]
@@ -97,9 +106,7 @@ def report(path):
         total.append(marks[-1][0] - marks[0][0])
         for i in range(len(marks) - 1):
             spans[i].append(marks[i + 1][0] - marks[i][0])
-        for t0, d, name, _ in r['calls']:
-            if name in WAITS or (name in ('read', 'recvmsg', 'recvfrom') and d > BLOCKED):
-                continue
+        for t0, d, name in work(r):
             for i in range(len(marks) - 1):
                 if marks[i][0] <= t0 < marks[i + 1][0]:
                     calls[i][name] += d
@@ -112,6 +119,7 @@ def report(path):
         print(f'  {shape[i] + " -> " + shape[i + 1]:34s} {statistics.median(spans[i]) * 1e3:6.2f} ms'
               f'  syscalls {busy * 1e3:5.2f} ms: ' +
               ', '.join(f'{k} {v / n * 1e3:.2f}' for k, v in top))
+    return runs
 
 
 CLASSES = [
@@ -130,26 +138,22 @@ CLASSES = [
 ]
 
 
-def classes(path):
-    runs = starts_of(path)
+def classes(runs):
+    """Seconds per run in each class of syscall."""
     out = collections.defaultdict(float)
     for r in runs:
-        for _, d, name, _ in r['calls']:
-            if name in WAITS or (name in ('read', 'recvmsg', 'recvfrom') and d > BLOCKED):
-                continue
+        for _, d, name in work(r):
             for label, names in CLASSES:
                 if name in names:
                     out[label] += d
                     break
             else:
                 out['other syscalls'] += d
-    return {k: v / max(len(runs), 1) for k, v in out.items()}, len(runs)
+    return {k: v / max(len(runs), 1) for k, v in out.items()}
 
 
-for p in sys.argv[1:]:
-    report(p)
+cols = [classes(report(p)) for p in sys.argv[1:]]
 print()
-cols = [classes(p)[0] for p in sys.argv[1:]]
 names = [re.sub(r'^.*breakdown-|\.trace$', '', p) for p in sys.argv[1:]]
 print('time in syscalls per start, ms (every process of the start, waits left out)')
 print(f'{"":42s}' + ''.join(f'{n:>16s}' for n in names))

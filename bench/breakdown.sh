@@ -27,12 +27,7 @@ cleanup() {
 	fi
 	"$BUILD/box" --root "$BOX_ROOT" delete -f "$ID" >/dev/null 2>&1 || true
 	rm -rf "$OUT/breakdown-bundle" "$BOX_ROOT" "$OUT/breakdown-go"
-	local d
-	for d in /sys/fs/cgroup/*"$CG_PARENT" /sys/fs/cgroup/unified"$CG_PARENT"; do
-		if [ -d "$d" ]; then
-			find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
-		fi
-	done
+	remove_cgroup_parents "$CG_PARENT"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -46,7 +41,7 @@ for c in python3 musl-gcc; do
 done
 ROOTFS=$OUT/rootfs
 rootfs/busybox.sh "$ROOTFS" >&2
-musl-gcc -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -s -o "$OUT/floor" bench/floor.c
+build_floor "$OUT"
 bench_bundle "$OUT/breakdown-bundle" "$ROOTFS" "$CG_PARENT/box-$$"
 
 mkdir "$INST"
@@ -66,8 +61,7 @@ trace() {
 	local name=$1 run=$2 pid
 	shift 2
 	local wrap=()
-	[ "$run" = tmpfs ] && wrap=(unshare -m --propagation private sh -c \
-		'mount -t tmpfs -o mode=0755 tmpfs /run && exec "$@"' sh)
+	[ "$run" = tmpfs ] && wrap=("${RUN_TMPFS[@]}")
 	"$@" >/dev/null 2>&1 || { echo "bench-breakdown: '$*' failed" >&2; exit 1; }
 	rm -f "$OUT/breakdown-go"
 	mkfifo "$OUT/breakdown-go"

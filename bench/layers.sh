@@ -30,9 +30,7 @@ cleanup() {
 		>/dev/null 2>&1 || true
 	podman rmi -f "$IMAGE" >/dev/null 2>&1 || true
 	rm -rf --one-file-system "$COPIES"
-	for d in /sys/fs/cgroup/*"$CG_PARENT" /sys/fs/cgroup"$CG_PARENT"; do
-		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
-	done
+	remove_cgroup_parents "$CG_PARENT"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -37,3 +37,31 @@ bench_bundle() {
 		json.dump(c, open(path, "w"), indent=1)
 	PY
 }
+
+# remove_cgroup_parents PARENT...: each PARENT (a path like /box-bench) and what is under it,
+# depth first, in every hierarchy (v1's, v2's, a hybrid's unified one). Only the bench's own.
+remove_cgroup_parents() {
+	local p d
+	for p; do
+		for d in /sys/fs/cgroup/*"$p" /sys/fs/cgroup"$p"; do
+			if [ -d "$d" ]; then
+				find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+			fi
+		done
+	done
+	return 0
+}
+
+# run_tmpfs CMD...: CMD in a mount namespace of its own whose /run is a tmpfs, as wherever
+# the init system mounts it so. This machine's /run is on its ext4 root, without a journal and
+# with online discard: freeing a block waits for the disk (a directory's removal, 1 to 4 ms),
+# and launch, runc and box keep their state under /run. RUN_TMPFS is the same as a command
+# prefix, for a caller that needs CMD to keep the pid it starts with (the prefix execs).
+RUN_TMPFS=(unshare -m --propagation private sh -c
+	'mount -t tmpfs -o mode=0755 tmpfs /run && exec "$@"' sh)
+run_tmpfs() { "${RUN_TMPFS[@]}" "$@"; }
+
+# build_floor OUT: bench/floor.c, static, into OUT/floor.
+build_floor() {
+	musl-gcc -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -s -o "$1/floor" bench/floor.c
+}

@@ -34,10 +34,7 @@ cleanup() {
 		done
 	done
 	rm -rf "$OUT"
-	for d in /sys/fs/cgroup/*"$CG_PARENT"; do
-		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
-	done
-	return 0
+	remove_cgroup_parents "$CG_PARENT"
 }
 bin() {
 	case $1 in box) echo "$BUILD/box" ;; *) command -v "$1" ;; esac

@@ -37,14 +37,7 @@ cleanup() {
 	fi
 	rm -rf "$OUT/runc" "$OUT/box" "$OUT/box-root" "$BOX_BENCH_ROOT"
 	rm -f "$OUT/rootfs/.bench-boxinit"
-	# Only our own parent: depth first, so children go before it.
-	local d
-	for d in /sys/fs/cgroup/*"$CG_PARENT" /sys/fs/cgroup/unified"$CG_PARENT" \
-		/sys/fs/cgroup/*"$FLOOR_CG_PARENT" /sys/fs/cgroup"$FLOOR_CG_PARENT"; do
-		if [ -d "$d" ]; then
-			find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
-		fi
-	done
+	remove_cgroup_parents "$CG_PARENT" "$FLOOR_CG_PARENT"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -228,7 +221,7 @@ ROOTFS=$OUT/rootfs
 rootfs/busybox.sh "$ROOTFS" >&2
 # The floor (bench/floor.c): one static process, one clone into the six namespaces, chroot,
 # exec, wait. What any container start on this kernel costs at least.
-musl-gcc -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -s -o "$OUT/floor" bench/floor.c
+build_floor "$OUT"
 
 # One bundle (runc's `spec` with /bin/true, a read-only root, a cgroup in our parent) for
 # runc and box; "run" deletes the container when it exits, so one id serves every run.
@@ -286,16 +279,9 @@ done
 # swings from one minute to the next; a ratio is taken within each round, where the
 # commands met the same machine, and the median round's ratio is reported.
 START_ROUNDS=${BENCH_START_ROUNDS:-5}
-# /run on a tmpfs, as wherever the init system mounts it so (systemd, OpenRC): launch, runc
-# and box keep their state there, and the table is about them, not about this machine's
-# disk. Here /run is on the ext4 root, which has no journal and discards online: freeing a
-# block waits for the disk (a directory's removal, 1 to 4 ms). So the table runs in a mount
-# namespace of its own whose /run is a tmpfs, and one more row per round, outside it, gives
-# launch with its record on the host's /run, whatever that is.
-run_tmpfs() {
-	unshare -m --propagation private sh -c 'mount -t tmpfs -o mode=0755 tmpfs /run && exec "$@"' \
-		sh "$@"
-}
+# The table is about the runtimes, not about this machine's disk: it runs with /run on a
+# tmpfs (run_tmpfs, bench/lib.sh), and one more row per round, outside it, gives launch with
+# its record on the host's /run, whatever that is.
 for r in $(seq "$START_ROUNDS"); do
 	run_tmpfs hyperfine -N --style none --warmup 3 --runs $((100 / START_ROUNDS)) \
 		--export-json "$OUT/launch-$r.json" "${hf_args[@]}" >"$OUT/launch.log" 2>&1 ||

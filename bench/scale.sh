@@ -56,11 +56,7 @@ cleanup() {
 	remove_all
 	command -v podman >/dev/null && podman rmi -f "$IMAGE" >/dev/null 2>&1
 	rm -rf "$OUT"
-	local d
-	for d in /sys/fs/cgroup/*"$CG_PARENT" /sys/fs/cgroup"$CG_PARENT"; do
-		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
-	done
-	return 0
+	remove_cgroup_parents "$CG_PARENT"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

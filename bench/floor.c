@@ -77,7 +77,8 @@ static void make_mounts(void)
 		(void)close(fd);
 		do_mount(src, dst, NULL, MS_BIND, NULL);
 	}
-	if (mkdir("dev/pts", 0755) < 0 || mkdir("dev/shm", 01777) < 0 || mkdir("dev/mqueue", 0755) < 0)
+	if (mkdir("dev/pts", 0755) < 0 || mkdir("dev/shm", 01777) < 0 ||
+	    mkdir("dev/mqueue", 0755) < 0)
 		fail("mkdir", "dev/...");
 	do_mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666");
 	do_mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777");
@@ -149,7 +150,8 @@ int main(int argc, char **argv)
 			init = true;
 			break;
 		case 'c':
-			for (char *s = strtok(optarg, ","); s && n_cgroups < MAX_CGROUPS; s = strtok(NULL, ","))
+			for (char *s = strtok(optarg, ","); s && n_cgroups < MAX_CGROUPS;
+			     s = strtok(NULL, ","))
 				cgroups[n_cgroups++] = s;
 			break;
 		default:
@@ -157,7 +159,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (argc - optind < 2 || (mounts && !pivot)) {
-		(void)fprintf(stderr, "usage: floor [-p [-m]] [-i] [-c DIR[,DIR...]] ROOTFS CMD [ARGS...]\n");
+		(void)fprintf(
+		    stderr, "usage: floor [-p [-m]] [-i] [-c DIR[,DIR...]] ROOTFS CMD [ARGS...]\n");
 		return 125;
 	}
 	for (int i = 0; i < n_cgroups; i++)
@@ -176,8 +179,8 @@ int main(int argc, char **argv)
 		char c;
 
 		/* In its cgroups, the child makes its cgroup namespace: rooted at them. */
-		if (n_cgroups > 0 && (close(go[1]) < 0 || read(go[0], &c, 1) != 1 ||
-		                      unshare(CLONE_NEWCGROUP) < 0))
+		if (n_cgroups > 0 &&
+		    (close(go[1]) < 0 || read(go[0], &c, 1) != 1 || unshare(CLONE_NEWCGROUP) < 0))
 			_exit(125);
 		enter_root(argv[optind]);
 		run(argv + optind + 1);

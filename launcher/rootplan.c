@@ -94,15 +94,21 @@ static const struct mount_op kernel_ops[] = {
 };
 
 /* Does the rootfs's /etc/group name gid 5 (devpts then gives new terminals that group)? Read
- * inside the rootfs: a link there cannot make launch read a host file. */
+ * inside the rootfs: a link there cannot make launch read a host file. Read in pieces through
+ * a small buffer (a 64 KiB one cost 16 stack pages, each a page fault, at every start), each
+ * line's third field followed across them; past GROUP_READ_MAX the rest is not read. */
+#define GROUP_READ_MAX 65536
 static bool rootfs_has_gid5(const char *rootfs)
 {
 	/* Non-blocking: a fifo there must not hold launch up. */
 	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
 	                       .resolve = RESOLVE_IN_ROOT};
 	_cleanup_close_ int root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -1;
-	char buf[65536]; /* a longer /etc/group is read in part */
+	char buf[1024];
 	struct stat st;
+	/* name:password:GID:members; gid: 0 nothing of the GID yet, 1 "5", 2 anything else. */
+	int field = 0, gid = 0;
+	size_t total = 0;
 	ssize_t n;
 
 	if (root < 0)
@@ -110,18 +116,18 @@ static bool rootfs_has_gid5(const char *rootfs)
 	fd = (int)syscall(SYS_openat2, root, "/etc/group", &how, sizeof(how));
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return false;
-	n = read_all(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	for (char *line = buf; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		/* name:password:GID:members */
-		char *p = strchr(line, ':');
-
-		if (p)
-			p = strchr(p + 1, ':');
-		if (p && strncmp(p + 1, "5:", 2) == 0)
-			return true;
+	while (total < GROUP_READ_MAX && (n = read_all(fd, buf, sizeof(buf))) > 0) {
+		total += (size_t)n;
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == '\n') {
+				field = gid = 0;
+			} else if (buf[i] == ':') {
+				if (field++ == 2 && gid == 1)
+					return true;
+			} else if (field == 2) {
+				gid = gid == 0 && buf[i] == '5' ? 1 : 2;
+			}
+		}
 	}
 	return false;
 }

@@ -33,6 +33,9 @@
 
 #define STATE_FILE "state.json"
 #define LOCK_FILE  "lock"
+/* A record is a few kB: its config, whose command line and environment are bound by the
+ * kernel's argument limit, plus the state. Anything larger is not one of ours. */
+#define STATE_FILE_MAX (16U << 20)
 
 struct state_lock {
 	int fd;
@@ -567,6 +570,7 @@ int state_load(const char *name, struct state *ret)
 {
 	char path[PATH_MAX];
 	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *text = NULL;
 	json_t *j;
 	int r;
 
@@ -576,7 +580,12 @@ int state_load(const char *name, struct state *ret)
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
 	if (fd < 0)
 		return errno == ENOENT ? -ENOENT : -errno;
-	j = json_loadfd(fd, JSON_REJECT_DUPLICATES, NULL);
+	/* Read whole, then parsed: json_loadfd reads a byte per read(2), a thousand calls a
+	 * record, which made `launch list` cost 2.7 ms a container. */
+	r = read_fd_alloc(fd, STATE_FILE_MAX, &text);
+	if (r < 0)
+		return r;
+	j = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
 	if (!j)
 		return -EBADMSG;
 	r = state_parse(j, ret);

@@ -11,8 +11,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -167,6 +170,65 @@ static void test_plan_overlay_and_tmpfs_mounts_parents_first(void **state)
 	rootfs_plan_free(&p);
 }
 
+/* devpts's options for a rootfs whose /etc/group holds text (NULL: no file; "fifo": a fifo). */
+static const char *devpts_data(const char *group)
+{
+	static char data[128];
+	char dir[] = "/tmp/box-unit-rootfs.XXXXXX", path[64];
+	struct launch_config c = {0};
+	struct mount_plan p;
+	ssize_t i;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	(void)snprintf(path, sizeof(path), "%s/etc", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	(void)snprintf(path, sizeof(path), "%s/etc/group", dir);
+	if (group && !strcmp(group, "fifo")) {
+		assert_int_equal(mkfifo(path, 0644), 0);
+	} else if (group) {
+		assert_non_null(f = fopen(path, "w"));
+		assert_int_equal(fputs(group, f) >= 0, 1);
+		assert_int_equal(fclose(f), 0);
+	}
+	c.rootfs = dir;
+	assert_int_equal(rootfs_plan(&c, &p), 0);
+	i = find(&p, MOUNT_OP_FS, "/dev/pts");
+	assert_true(i >= 0);
+	(void)snprintf(data, sizeof(data), "%s", p.ops[i].data);
+	rootfs_plan_free(&p);
+	(void)unlink(path);
+	(void)snprintf(path, sizeof(path), "%s/etc", dir);
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	return data;
+}
+
+/* New terminals get group 5 only when the rootfs's /etc/group names it: the third field
+ * exactly "5", on any line of the file, a line cut across the reads included. */
+static void test_plan_gives_terminals_group_5_only_when_the_rootfs_has_it(void **state)
+{
+	char big[4096];
+	size_t n;
+
+	(void)state;
+	assert_non_null(strstr(devpts_data("root:x:0:\ntty:x:5:\n"), "gid=5"));
+	assert_null(strstr(devpts_data("root:x:0:\ntty:x:50:\nfive:x:15:\n"), "gid=5"));
+	assert_null(strstr(devpts_data("root:x:0:\n5:x:0:\nx:5:1:\n"), "gid=5"));
+	assert_null(strstr(devpts_data("tty:x:5"), "gid=5"));
+	assert_null(strstr(devpts_data(""), "gid=5"));
+	assert_null(strstr(devpts_data(NULL), "gid=5"));
+	assert_null(strstr(devpts_data("fifo"), "gid=5"));
+	/* A long member list first, so that "tty:x:5:" lies across the reads' boundaries. */
+	for (size_t cut = 1000; cut < 1030; cut++) {
+		n = (size_t)snprintf(big, sizeof(big), "users:x:100:");
+		while (n < cut)
+			big[n++] = 'a';
+		(void)snprintf(big + n, sizeof(big) - n, "\ntty:x:5:\n");
+		assert_non_null(strstr(devpts_data(big), "gid=5"));
+	}
+}
+
 static void test_op_names_are_distinct(void **state)
 {
 	(void)state;
@@ -185,6 +247,7 @@ int main(void)
 	    cmocka_unit_test(test_plan_volumes_in_order_then_read_only_root),
 	    cmocka_unit_test(test_plan_read_only_without_volumes),
 	    cmocka_unit_test(test_plan_overlay_and_tmpfs_mounts_parents_first),
+	    cmocka_unit_test(test_plan_gives_terminals_group_5_only_when_the_rootfs_has_it),
 	    cmocka_unit_test(test_op_names_are_distinct),
 	};
 

@@ -133,11 +133,22 @@ int cgroup_read_limit(const char *dir, const char *file, uint64_t *ret)
 	return parse_u64(buf, ret);
 }
 
-int cgroup_sum_field(const char *dir, const char *file, const char *key, uint64_t *ret)
+static uint64_t sum_field(const char *text, const char *key)
 {
-	_cleanup_free_ char *p = NULL, *text = NULL;
 	size_t klen = strlen(key);
 	uint64_t sum = 0;
+
+	for (const char *s = strstr(text, key); s; s = strstr(s + klen, key))
+		/* At a word's start only ("Read" is no part of "Reads"). */
+		if (s == text || s[-1] == ' ' || s[-1] == '\n')
+			sum += strtoull(s + klen, NULL, 10);
+	return sum;
+}
+
+int cgroup_sum_fields(const char *dir, const char *file, const char *key1, uint64_t *ret1,
+                      const char *key2, uint64_t *ret2)
+{
+	_cleanup_free_ char *p = NULL, *text = NULL;
 	int r;
 
 	if (asprintf(&p, "%s/%s", dir, file) < 0)
@@ -145,11 +156,8 @@ int cgroup_sum_field(const char *dir, const char *file, const char *key, uint64_
 	r = read_file_alloc(p, 1 << 20, &text);
 	if (r < 0)
 		return r;
-	for (const char *s = strstr(text, key); s; s = strstr(s + klen, key))
-		/* At a word's start only ("Read" is no part of "Reads"). */
-		if (s == text || s[-1] == ' ' || s[-1] == '\n')
-			sum += strtoull(s + klen, NULL, 10);
-	*ret = sum;
+	*ret1 = sum_field(text, key1);
+	*ret2 = sum_field(text, key2);
 	return 0;
 }
 
@@ -497,6 +505,53 @@ static int detect(const char *root, const struct cgroup_ops **ret)
 	return -ENOTSUP;
 }
 
+/* The hierarchies last found under a root, for the process's next handle there: a command
+ * over every container (stats, ps) would otherwise read mountinfo once per container. What
+ * is kept is what discover found, before any handle's own changes (v2's controllers). */
+static struct {
+	char *root;
+	const struct cgroup_ops *ops;
+	size_t n;
+	char *mount[CGROUP_MAX_HIER];
+	unsigned ctrls[CGROUP_MAX_HIER];
+} found;
+
+static int discover(struct cgroup *cg, const char *root)
+{
+	int r;
+
+	if (found.root && STREQ(found.root, root)) {
+		cg->ops = found.ops;
+		for (size_t i = 0; i < found.n; i++) {
+			r = cgroup_add_hier(cg, found.mount[i], found.ctrls[i]);
+			if (r < 0)
+				return log_errno(r, "add cgroup hierarchy '%s'", found.mount[i]);
+		}
+		return 0;
+	}
+	r = detect(root, &cg->ops);
+	if (r == 0)
+		r = cg->ops->discover(cg, root);
+	if (r < 0)
+		return r;
+	/* Kept only whole: a handle fails the same way without the copy. */
+	for (size_t i = 0; i < found.n; i++)
+		free(found.mount[i]);
+	free(found.root);
+	found.root = NULL;
+	found.n = 0;
+	for (size_t i = 0; i < cg->n_hier; i++) {
+		found.mount[i] = strdup(cg->hier[i].mount);
+		found.ctrls[i] = cg->hier[i].ctrls;
+		if (!found.mount[i])
+			return 0;
+		found.n = i + 1;
+	}
+	found.ops = cg->ops;
+	found.root = strdup(root);
+	return 0;
+}
+
 /* A handle with hierarchies discovered and leaf paths built; nothing created. */
 static int cgroup_new(const char *parent, const char *name, struct cgroup **ret)
 {
@@ -520,10 +575,7 @@ static int cgroup_new(const char *parent, const char *name, struct cgroup **ret)
 	cg->name = name ? strdup(name) : NULL;
 	if (name && !cg->name)
 		return log_errno(-ENOMEM, "create cgroup '%s'", name);
-	r = detect(root, &cg->ops);
-	if (r < 0)
-		return r;
-	r = cg->ops->discover(cg, root);
+	r = discover(cg, root);
 	if (r < 0)
 		return r;
 	log_debug("cgroup %s, %zu hierarchies", cg->ops->name, cg->n_hier);

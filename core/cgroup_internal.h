@@ -78,9 +78,11 @@ int cgroup_read_key(const char *dir, const char *file, const char *key, uint64_t
 int cgroup_read_u64(const char *dir, const char *file, uint64_t *ret);
 /* A limit file: a number, or "max" (no limit: 0). Does not log. */
 int cgroup_read_limit(const char *dir, const char *file, uint64_t *ret);
-/* The sum of the values of key in every line of a file such as io.stat ("MAJ:MIN rbytes=N
- * wbytes=N ...", key "rbytes=") or blkio's ("MAJ:MIN Read N", key "Read "). Does not log. */
-int cgroup_sum_field(const char *dir, const char *file, const char *key, uint64_t *ret);
+/* The sums of the values of two keys over every line of a file such as io.stat ("MAJ:MIN
+ * rbytes=N wbytes=N ...", keys "rbytes=" and "wbytes=") or blkio's ("MAJ:MIN Read N", keys
+ * "Read " and "Write "), from one read of it. Does not log. */
+int cgroup_sum_fields(const char *dir, const char *file, const char *key1, uint64_t *ret1,
+                      const char *key2, uint64_t *ret2);
 /* SIGKILLs every pid in dir/cgroup.procs and in every descendant; returns how many. */
 int cgroup_kill_tree(const char *dir);
 /* True when a process is left anywhere under dir (or dir cannot be read). */

@@ -232,10 +232,8 @@ static int v1_read_usage(struct cgroup *cg, struct cgroup_usage *u)
 		u->have_pids = true;
 		(void)cgroup_read_limit(pids, "pids.max", &u->pids_limit);
 	}
-	u->have_io =
-	    io &&
-	    cgroup_sum_field(io, "blkio.throttle.io_service_bytes", "Read ", &u->io_read) == 0 &&
-	    cgroup_sum_field(io, "blkio.throttle.io_service_bytes", "Write ", &u->io_write) == 0;
+	u->have_io = io && cgroup_sum_fields(io, "blkio.throttle.io_service_bytes", "Read ",
+	                                     &u->io_read, "Write ", &u->io_write) == 0;
 	u->have_oom_kills =
 	    mem && cgroup_read_key(mem, "memory.oom_control", "oom_kill", &u->oom_kills) == 0;
 	return 0;

@@ -215,8 +215,8 @@ static int v2_read_usage(struct cgroup *cg, struct cgroup_usage *u)
 		u->have_pids = true;
 		(void)cgroup_read_limit(dir, "pids.max", &u->pids_limit);
 	}
-	u->have_io = cgroup_sum_field(dir, "io.stat", "rbytes=", &u->io_read) == 0 &&
-	             cgroup_sum_field(dir, "io.stat", "wbytes=", &u->io_write) == 0;
+	u->have_io =
+	    cgroup_sum_fields(dir, "io.stat", "rbytes=", &u->io_read, "wbytes=", &u->io_write) == 0;
 	u->have_oom_kills = cgroup_read_key(dir, "memory.events", "oom_kill", &u->oom_kills) == 0;
 	return 0;
 }

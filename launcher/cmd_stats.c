@@ -30,6 +30,7 @@
 
 struct watched {
 	char *name;
+	struct state st; /* kept to the end: freed at once, each record's parse was mapped anew */
 	struct cgroup *cg;
 	struct cgroup_usage now;
 	uint64_t prev_cpu_ns;
@@ -76,21 +77,23 @@ static int watch_add(struct watched **v, size_t *n, const char *name, bool compl
 		return -ENOENT;
 	}
 	r = cgroup_open(s.cgroup_parent, s.name, &cg);
-	state_free(&s);
 	if (r < 0) {
 		if (complain && r == -ENOENT)
 			log_errno(r, "open the cgroup of container '%s'", name);
+		state_free(&s);
 		return r;
 	}
 	w = realloc(*v, (*n + 1) * sizeof(**v));
 	if (!w) {
 		cgroup_close(cg);
+		state_free(&s);
 		return -ENOMEM;
 	}
 	*v = w;
-	w[*n] = (struct watched){.name = strdup(name), .cg = cg};
+	w[*n] = (struct watched){.name = strdup(name), .st = s, .cg = cg};
 	if (!w[*n].name) {
 		cgroup_close(cg);
+		state_free(&s);
 		return -ENOMEM;
 	}
 	(*n)++;
@@ -296,6 +299,7 @@ int cmd_stats(int argc, char **argv)
 out:
 	for (size_t i = 0; i < n; i++) {
 		cgroup_close(v[i].cg);
+		state_free(&v[i].st);
 		free(v[i].name);
 	}
 	free(v);

@@ -207,6 +207,8 @@ int cmd_list(int argc, char **argv)
 	bool all = false, json = false;
 	json_t *out = NULL;
 	char **names = NULL;
+	struct state *v;
+	size_t n;
 	int opt;
 
 	optind = 0;
@@ -231,21 +233,34 @@ int cmd_list(int argc, char **argv)
 	else
 		printf("%-20s %-12s %-8s %-7s %-15s %-24s %-30s %s\n", "NAME", "STATUS", "PID",
 		       "UPTIME", "ADDRESS", "PORTS", "ROOTFS", "LIMITS");
-	for (size_t i = 0; names[i]; i++) {
-		struct state s = {0};
+	/* Every record is kept until the end: freed one by one, each parse's blocks went back
+	 * to the kernel and the next parse mapped them again (musl's allocator), five munmap
+	 * and mmap pairs a record. */
+	for (n = 0; names[n]; n++)
+		;
+	v = calloc(n ?: 1, sizeof(*v));
+	if (!v) {
+		strv_free(names);
+		(void)log_errno(-ENOMEM, "list containers");
+		return EXIT_LAUNCH_FAILURE;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct state *s = &v[i];
 		bool live;
 
-		if (state_load(names[i], &s) < 0)
+		if (state_load(names[i], s) < 0)
 			continue;
-		live = s.status != STATE_STOPPED && state_is_live(names[i]);
+		live = s->status != STATE_STOPPED && state_is_live(names[i]);
 		if (live || all) {
 			if (json)
-				(void)json_array_append_new(out, list_entry(&s, live));
+				(void)json_array_append_new(out, list_entry(s, live));
 			else
-				list_row(&s, live);
+				list_row(s, live);
 		}
-		state_free(&s);
 	}
+	for (size_t i = 0; i < n; i++)
+		state_free(&v[i]);
+	free(v);
 	strv_free(names);
 	if (json) {
 		(void)json_dumpf(out, stdout, JSON_INDENT(2));

@@ -33,9 +33,6 @@
 
 #define STATE_FILE "state.json"
 #define LOCK_FILE  "lock"
-/* A record is a few kB: its config, whose command line and environment are bound by the
- * kernel's argument limit, plus the state. Anything larger is not one of ours. */
-#define STATE_FILE_MAX (16U << 20)
 
 struct state_lock {
 	int fd;
@@ -566,11 +563,21 @@ static int parse_state(json_t *j, struct state *s)
 	return s->name ? 0 : -ENOMEM;
 }
 
+/* json_load_callback's reader: a chunk of the record, 0 at its end, -1 on an error. */
+static size_t read_record(void *buf, size_t len, void *data)
+{
+	ssize_t n;
+
+	do
+		n = read(*(int *)data, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? (size_t)-1 : (size_t)n;
+}
+
 int state_load(const char *name, struct state *ret)
 {
 	char path[PATH_MAX];
 	_cleanup_close_ int fd = -1;
-	_cleanup_free_ char *text = NULL;
 	json_t *j;
 	int r;
 
@@ -580,12 +587,9 @@ int state_load(const char *name, struct state *ret)
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
 	if (fd < 0)
 		return errno == ENOENT ? -ENOENT : -errno;
-	/* Read whole, then parsed: json_loadfd reads a byte per read(2), a thousand calls a
-	 * record, which made `launch list` cost 2.7 ms a container. */
-	r = read_fd_alloc(fd, STATE_FILE_MAX, &text);
-	if (r < 0)
-		return r;
-	j = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	/* Through jansson's own buffer: json_loadfd reads a byte per read(2), a thousand calls
+	 * a record, which made `launch list` cost 2.7 ms a container. */
+	j = json_load_callback(read_record, &fd, JSON_REJECT_DUPLICATES, NULL);
 	if (!j)
 		return -EBADMSG;
 	r = state_parse(j, ret);

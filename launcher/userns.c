@@ -179,34 +179,71 @@ static int box_entries(uint32_t *uid, uint32_t *gid, uint32_t *count)
 	return r;
 }
 
-static bool overlaps(uint32_t a, uint32_t b, uint32_t count)
+/* Do [a, a + na) and [b, b + nb) share an id? */
+static bool overlaps(uint32_t a, uint32_t na, uint32_t b, uint32_t nb)
 {
-	return (uint64_t)a < (uint64_t)b + count && (uint64_t)b < (uint64_t)a + count;
+	return (uint64_t)a < (uint64_t)b + nb && (uint64_t)b < (uint64_t)a + na;
 }
 
-/* Is slice (uid, gid) free of every live container's ids but self's? */
-static bool slice_is_free(char **names, const char *self, uint32_t uid, uint32_t gid)
+/* The ids a live container holds (HOSTID:COUNT or a rootless one's hold other counts). */
+struct taken {
+	uint32_t uid, gid, count;
+};
+
+/* Is slice (uid, gid) free of every taken range? */
+static bool slice_is_free(const struct taken *t, size_t n, uint32_t uid, uint32_t gid)
 {
+	for (size_t i = 0; i < n; i++)
+		if (overlaps(uid, USERNS_SLICE, t[i].uid, t[i].count) ||
+		    overlaps(gid, USERNS_SLICE, t[i].gid, t[i].count))
+			return false;
+	return true;
+}
+
+/* Every live container's ids but self's, each record read once: reading them again for
+ * every slice tried made the Nth start read N*N records. */
+static int taken_ranges(const char *self, struct taken **ret, size_t *ret_n)
+{
+	_cleanup_free_ struct taken *t = NULL;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int r = state_names(&names);
+
+	if (r < 0)
+		return log_errno(r, "list the containers");
 	for (size_t i = 0; names[i]; i++) {
 		struct state s;
-		bool taken;
+		bool holds;
 
 		if (STREQ(names[i], self) || !state_is_live(names[i]) ||
 		    state_load(names[i], &s) < 0)
 			continue;
-		taken = s.userns_count && (overlaps(uid, s.userns_uid, USERNS_SLICE) ||
-		                           overlaps(gid, s.userns_gid, USERNS_SLICE));
+		holds = s.userns_count > 0;
+		if (holds && n == cap) {
+			struct taken *v = reallocarray(t, cap = cap ? cap * 2 : 16, sizeof(*v));
+
+			if (!v) {
+				state_free(&s);
+				strv_free(names);
+				return log_errno(-ENOMEM, "list the containers");
+			}
+			t = v;
+		}
+		if (holds)
+			t[n++] = (struct taken){s.userns_uid, s.userns_gid, s.userns_count};
 		state_free(&s);
-		if (taken)
-			return false;
 	}
-	return true;
+	strv_free(names);
+	*ret = steal_ptr(&t);
+	*ret_n = n;
+	return 0;
 }
 
 static int pick_auto(struct state *st)
 {
 	uint32_t uid = 0, gid = 0, count = 0;
-	char **names = NULL;
+	_cleanup_free_ struct taken *taken = NULL;
+	size_t n_taken = 0;
 	int r = box_entries(&uid, &gid, &count);
 
 	if (r < 0)
@@ -216,24 +253,19 @@ static int pick_auto(struct state *st)
 		                 "--userns auto: the '%s' entry of %s and %s holds %u ids, less "
 		                 "than one container's %u",
 		                 USERNS_SUBID, SUBUID_FILE, SUBGID_FILE, count, USERNS_SLICE);
-	r = state_names(&names);
+	r = taken_ranges(st->name, &taken, &n_taken);
 	if (r < 0)
-		return log_errno(r, "list the containers");
-	r = -EBUSY;
+		return r;
 	for (uint32_t k = 0; k < count / USERNS_SLICE; k++)
-		if (slice_is_free(names, st->name, uid + k * USERNS_SLICE,
-		                  gid + k * USERNS_SLICE)) {
+		if (slice_is_free(taken, n_taken, uid + k * USERNS_SLICE, gid + k * USERNS_SLICE)) {
 			st->userns_uid = uid + k * USERNS_SLICE;
 			st->userns_gid = gid + k * USERNS_SLICE;
 			st->userns_count = USERNS_SLICE;
-			r = 0;
-			break;
+			return 0;
 		}
-	strv_free(names);
-	if (r < 0)
-		log_error("--userns auto: all %u ranges of the '%s' entry of %s are in use",
-		          count / USERNS_SLICE, USERNS_SUBID, SUBUID_FILE);
-	return r;
+	log_error("--userns auto: all %u ranges of the '%s' entry of %s are in use",
+	          count / USERNS_SLICE, USERNS_SUBID, SUBUID_FILE);
+	return -EBUSY;
 }
 
 int userns_pick(const struct userns_config *c, struct state_lock *lock, struct state *st)

@@ -95,6 +95,34 @@ test_two_containers_get_disjoint_ranges()
 	assertEquals "stop both" 0 "$BOX_RC"
 }
 
+# An explicit range wider than a slice blocks every slice it touches: auto once checked
+# each holder as if it held one slice, and gave the second slice of this one away.
+test_auto_skips_every_slice_an_explicit_range_holds()
+{
+	require_root || return 0
+	local start n1 n2 b
+	# The first use of auto makes the box entry.
+	[ -n "$(subid_start /etc/subuid)" ] || box_run --userns auto -- true
+	start=$(subid_start /etc/subuid)
+	assertNotNull "/etc/subuid has a box entry" "$start"
+	if [ "$start" != "$(subid_start /etc/subgid)" ]; then
+		skip_test "the box entries of /etc/subuid and /etc/subgid start apart"
+		return 0
+	fi
+	box_detach --userns "$start:$((2 * 65536))" -- sleep 30
+	n1=$BOX_NAME
+	assertEquals "explicit (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
+	box_detach --userns auto -- sleep 30
+	n2=$BOX_NAME
+	assertEquals "auto (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
+	b=$(record_get "$n2" userns uid)
+	assertNotNull "the record holds the range" "$b"
+	assertTrue "auto's range ($b) lies past the explicit one ($start + 131072)" \
+		"[ $b -ge $((start + 2 * 65536)) ]"
+	box_cmd stop "$n1" "$n2"
+	assertEquals "stop both" 0 "$BOX_RC"
+}
+
 test_rootfs_is_idmapped_not_chowned()
 {
 	require_root || return 0

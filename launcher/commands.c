@@ -272,6 +272,9 @@ int cmd_list(int argc, char **argv)
 
 /* --- stop, kill, wait, rm ------------------------------------------------------------------ */
 
+/* Containers stopped at once by one launch stop (each holds a descriptor until it ends). */
+#define STOP_WINDOW 256
+
 static const struct option stop_opts[] = {
     {"time", required_argument, NULL, 't'},
     {NULL, 0, NULL, 0},
@@ -296,9 +299,11 @@ static int exit_of(const char *reply)
 	return sscanf(reply, "exit %d", &code) == 1 ? code : -1;
 }
 
-static int stop_one(const char *name, const char *grace)
+/* Asks NAME's monitor to stop it and to answer when it has ended: the connection, or -errno
+ * (logged). */
+static int stop_ask(const char *name, const char *grace)
 {
-	char line[64], reply[64];
+	char line[64];
 	struct state s = {0};
 	uint64_t ms;
 	int r = cmd_load_running(name, &s);
@@ -313,7 +318,16 @@ static int stop_one(const char *name, const char *grace)
 	}
 	/* wait first: the reply to it comes when the container has ended, whatever happens. */
 	(void)snprintf(line, sizeof(line), "wait\nstop %" PRIu64 "\n", ms);
-	r = monitor_ask(name, line, "exit", reply, sizeof(reply), -1);
+	r = monitor_send(name, line);
+	return r < 0 ? log_errno(r, "stop container '%s'", name) : r;
+}
+
+static int stop_reply(const char *name, int fd)
+{
+	char reply[64];
+	int r = monitor_reply(fd, "exit", reply, sizeof(reply), -1);
+
+	(void)safe_close(fd);
 	if (r < 0)
 		return log_errno(r, "stop container '%s'", name);
 	if (exit_of(reply) < 0)
@@ -343,8 +357,17 @@ int cmd_stop(int argc, char **argv)
 		log_error("invalid value '%s' for --time", grace);
 		return EXIT_LAUNCH_FAILURE;
 	}
-	for (int i = optind; i < argc; i++)
-		failed |= stop_one(argv[i], grace) < 0;
+	/* Every container is asked before any answer is read: they stop side by side, in the
+	 * time of the slowest rather than of all together; a window at a time, so a long list
+	 * stays within the descriptor limit. Answers are printed in the order given. */
+	for (int i = optind; i < argc; i += STOP_WINDOW) {
+		int end = argc - i > STOP_WINDOW ? i + STOP_WINDOW : argc, fds[STOP_WINDOW];
+
+		for (int j = i; j < end; j++)
+			fds[j - i] = stop_ask(argv[j], grace);
+		for (int j = i; j < end; j++)
+			failed |= fds[j - i] < 0 || stop_reply(argv[j], fds[j - i]) < 0;
+	}
 	return failed ? EXIT_LAUNCH_FAILURE : 0;
 }
 
@@ -375,8 +398,15 @@ int cmd_kill(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		char line[32], reply[64];
 		struct state s = {0};
-		int r = cmd_load_running(argv[i], &s);
+		int r = cmd_load(argv[i], &s);
 
+		/* A stopping container too: a signal is how its grace is cut short. */
+		if (r == 0 && ((s.status != STATE_RUNNING && s.status != STATE_STOPPING) ||
+		               !state_is_live(argv[i]))) {
+			log_error("container '%s' is not running (%s)", argv[i],
+			          state_status_name(s.status));
+			r = -ESRCH;
+		}
 		state_free(&s);
 		if (r == 0) {
 			(void)snprintf(line, sizeof(line), "kill %d\n", sig);

@@ -272,8 +272,7 @@ static int send_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-int monitor_ask(const char *name, const char *lines, const char *until, char *reply, size_t size,
-                int timeout_ms)
+int monitor_send(const char *name, const char *lines)
 {
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -287,10 +286,23 @@ int monitor_ask(const char *name, const char *lines, const char *until, char *re
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
 		return -errno;
 	r = send_all(fd, lines, strlen(lines));
-	while (r == 0) {
-		r = read_line(fd, reply, size, timeout_ms);
-		if (r == 0 && (!until || strncmp(reply, until, strlen(until)) == 0))
-			return 0;
+	return r < 0 ? r : steal_fd(&fd);
+}
+
+int monitor_reply(int fd, const char *until, char *reply, size_t size, int timeout_ms)
+{
+	for (;;) {
+		int r = read_line(fd, reply, size, timeout_ms);
+
+		if (r < 0 || !until || strncmp(reply, until, strlen(until)) == 0)
+			return r;
 	}
-	return r;
+}
+
+int monitor_ask(const char *name, const char *lines, const char *until, char *reply, size_t size,
+                int timeout_ms)
+{
+	_cleanup_close_ int fd = monitor_send(name, lines);
+
+	return fd < 0 ? fd : monitor_reply(fd, until, reply, size, timeout_ms);
 }

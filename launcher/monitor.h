@@ -42,3 +42,7 @@ void monitor_finish(struct monitor *m, bool exited, int code);
  * -ECONNRESET (it ended without that reply), -ETIMEDOUT, -errno. */
 int monitor_ask(const char *name, const char *lines, const char *until, char *reply, size_t size,
                 int timeout_ms);
+/* monitor_ask in two halves, so that one command can ask many monitors at once: the
+ * connection with lines sent (a descriptor to close, or -errno as above), then the reply. */
+int monitor_send(const char *name, const char *lines);
+int monitor_reply(int fd, const char *until, char *reply, size_t size, int timeout_ms);

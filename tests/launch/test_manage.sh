@@ -348,7 +348,9 @@ test_exec_into_a_stopping_or_stopped_container_fails()
 	box_cmd exec "$BOX_NAME" true
 	assert_launch_error "exec while stopping"
 	assertTrue "says so: $(cat "$TEST_TMP/err")" "grep -q 'is not running (stopping)' '$TEST_TMP/err'"
+	# A signal is how a stop's grace is cut short: kill takes a stopping container.
 	box_cmd kill -s KILL "$BOX_NAME"
+	assertEquals "kill while stopping (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
 	wait_until 30 eval '[ "$(record_get "$BOX_NAME" status)" = stopped ]' || fail "never stopped"
 	box_cmd exec "$BOX_NAME" true
 	assert_launch_error "exec once stopped"
@@ -513,6 +515,35 @@ test_twenty_containers_listed_and_stopped_together()
 	box_cmd list --all --json
 	assertEquals "none left" 0 \
 		"$(json_eval "len([e for e in j if e['name'].startswith('$BT_PREFIX-')])" <"$TEST_TMP/out")"
+}
+
+# One stop of several containers asks them all before it waits for any: each gets its TERM
+# at once, not after the grace of the ones before it (60 s here, past the wait's bound).
+test_stop_of_several_containers_stops_them_side_by_side()
+{
+	require_root || return 0
+	local names=() stopper i pid1 child
+	for i in 1 2 3; do
+		box_detach --grace 60 -- sh -c 'trap "echo got TERM" TERM; while :; do sleep 1 & wait $!; done' ||
+			return 0
+		names+=("$BOX_NAME")
+		pid1=$(record_get "$BOX_NAME" pid1 pid)
+		wait_until 20 eval 'read -r child _ <"/proc/$pid1/task/$pid1/children"; handles_term "$child"' ||
+			fail "container $i never set its TERM trap"
+	done
+	"$LAUNCH" stop -t 60 "${names[@]}" >"$TEST_TMP/stop.out" 2>"$TEST_TMP/stop.err" &
+	stopper=$!
+	track_pid $stopper
+	for i in 0 1 2; do
+		wait_until 20 grep -q 'got TERM$' "/var/log/box/${names[$i]}.log" ||
+			fail "container $((i + 1)) got no TERM while the others' grace ran"
+	done
+	box_cmd kill -s KILL "${names[@]}"
+	assertEquals "kill (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
+	wait "$stopper"
+	assertEquals "stop (stderr: $(cat "$TEST_TMP/stop.err"))" 0 $?
+	assertEquals "one line per container, in the order given" \
+		"$(printf '%s: exited with 137\n' "${names[@]}")" "$(cat "$TEST_TMP/stop.out")"
 }
 
 test_two_launches_racing_for_one_name()

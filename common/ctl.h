@@ -4,8 +4,8 @@
  * PID 1), a SOCK_SEQPACKET pair made by launch before the clone and handed to
  * boxinit as --control-fd. boxinit sends the master of the terminal it opened in
  * the container's own devpts (CTL_TTY, the descriptor rides along) and says when
- * the main command has ended; launch answers CTL_TTY with CTL_ACK once the
- * terminal has its size. Launch treats every message as coming from the
+ * the main command has started and ended; launch answers CTL_TTY with CTL_ACK once
+ * the terminal has its size, and asks for a stop with its own grace (CTL_STOP). Launch treats every message as coming from the
  * container: untrusted, checked, never more than one descriptor kept.
  */
 #pragma once
@@ -18,6 +18,8 @@ enum ctl_type {
 	CTL_MAIN_EXITED = 3,  /* boxinit -> launch: value is the main command's exit code */
 	CTL_MAIN_STARTED = 4, /* boxinit -> launch: the main command runs (exec'd), or with no
 	                       * main command the services were started */
+	CTL_STOP = 5,         /* launch -> boxinit: stop as on SIGTERM, value the grace in ms
+	                       * (launch stop -t: in place of --grace) */
 };
 
 struct ctl_msg {

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -216,7 +217,7 @@ static void act(struct supervisor *s, enum sd_action a)
 
 	switch (a) {
 	case SD_ACT_TERM_ALL:
-		r = shutdown_arm(&s->shutdown, s->cfg->grace_ms, on_grace_expired);
+		r = shutdown_arm(&s->shutdown, s->grace_ms, on_grace_expired);
 		if (r < 0) {
 			/* No grace without a timer: go straight to SIGKILL. */
 			log_errno(r, "start grace timer");
@@ -293,6 +294,55 @@ static void on_signal(struct signals *sw, int sig, enum sig_action a)
 		break;
 	default:
 		break;
+	}
+}
+
+/* launch stop -t: a stop as on SIGTERM, with the grace it gives in place of --grace; once
+ * stopping, a new request can only bring the deadline forward (a second SIGTERM kills). */
+static void on_stop_request(struct supervisor *s, uint64_t grace_ms)
+{
+	bool keep = s->cfg->keep_running || s->n_svcs > 0;
+	int r;
+
+	log_debug("stop requested, grace %llu ms", (unsigned long long)grace_ms);
+	s->grace_ms = grace_ms;
+	if (keep && s->shutdown.state == SD_RUNNING) {
+		handle_event(s, SD_EV_STOP);
+		return;
+	}
+	if (s->shutdown.state != SD_RUNNING && s->shutdown.state != SD_STOPPING)
+		return;
+	/* tini mode: SIGTERM to the command, and the grace whatever --grace said. */
+	if (!keep && main_alive(s))
+		(void)service_signal(&s->main, SIGTERM);
+	if (uv_is_active((uv_handle_t *)&s->shutdown.grace) &&
+	    uv_timer_get_due_in(&s->shutdown.grace) <= grace_ms)
+		return;
+	r = shutdown_arm(&s->shutdown, grace_ms, on_grace_expired);
+	if (r < 0)
+		log_errno(r, "start grace timer");
+}
+
+/* Launch's requests on the control socket; its end (launch gone) ends the watch. */
+static void on_ctl(uv_poll_t *h, int status, int events)
+{
+	struct supervisor *s = container_of(h, struct supervisor, ctl_poll);
+	struct ctl_msg m;
+	int r;
+
+	(void)events;
+	for (;;) {
+		r = status < 0 ? status : ctl_recv(s->cfg->control_fd, MSG_DONTWAIT, &m, NULL);
+		if (r == -EAGAIN || r == -EWOULDBLOCK)
+			return;
+		if (r <= 0) {
+			(void)uv_poll_stop(h);
+			return;
+		}
+		if (m.type == CTL_STOP && m.value >= 0)
+			on_stop_request(s, (uint64_t)m.value);
+		else
+			log_debug("control: message %u ignored", (unsigned)m.type);
 	}
 }
 
@@ -382,6 +432,7 @@ int supervisor_init(struct supervisor *s, const struct init_config *cfg,
 
 	s->cfg = cfg;
 	s->conf = conf;
+	s->grace_ms = cfg->grace_ms;
 	s->pid1 = getpid() == 1;
 	s->signals = (struct signals){.fd = -1};
 	s->has_main = cfg->argv && cfg->argv[0];
@@ -414,6 +465,15 @@ int supervisor_init(struct supervisor *s, const struct init_config *cfg,
 	if (r < 0)
 		return log_errno(r, "init timer");
 	s->recheck_ready = true;
+	if (cfg->control_fd >= 0) {
+		r = uv_poll_init(&s->loop, &s->ctl_poll, cfg->control_fd);
+		if (r < 0)
+			return log_errno(r, "watch the control socket");
+		s->ctl_polling = true;
+		r = uv_poll_start(&s->ctl_poll, UV_READABLE, on_ctl);
+		if (r < 0)
+			return log_errno(r, "watch the control socket");
+	}
 	/* In a container, root may manage the services: launch service, or from inside. */
 	if (cfg->container && s->n_svcs > 0)
 		return control_start(&s->loop, &s->control, control_request, s);
@@ -619,6 +679,9 @@ int supervisor_close(struct supervisor *s)
 	 * instead of killing boxinit with the wrong status. */
 	signals_close(&s->signals);
 	control_close(&s->control);
+	if (s->ctl_polling)
+		uv_close((uv_handle_t *)&s->ctl_poll, NULL);
+	s->ctl_polling = false;
 	shutdown_close(&s->shutdown);
 	if (s->recheck_ready)
 		uv_close((uv_handle_t *)&s->recheck, NULL);

@@ -75,9 +75,6 @@ struct launch {
 	int sync[2];
 };
 
-/* Beyond the grace, how long launch waits for a stop before it kills the container itself. */
-#define STOP_MARGIN_MS 2000
-
 /* --- the record -------------------------------------------------------------------------- */
 
 static int save_record(void *data)
@@ -333,6 +330,11 @@ static void on_started(void *data)
 	stdio_detach_self(&l->io);
 }
 
+static int on_ask_stop(void *data, uint64_t grace_ms)
+{
+	return stdio_ask_stop(&((struct launch *)data)->io, grace_ms);
+}
+
 static bool on_winch(void *data)
 {
 	return stdio_winch(&((struct launch *)data)->io);
@@ -430,6 +432,7 @@ static int supervise(struct launch *l)
 	    .winch = on_winch,
 	    .kill_all = on_stop_timeout,
 	    .stopping = on_stopping,
+	    .ask_stop = on_ask_stop,
 	    .stop_timeout_ms = stop_timeout_ms(l->cfg),
 	    .data = l,
 	};

@@ -421,6 +421,14 @@ static void on_ctl(uv_poll_t *h, int status, int events)
 	}
 }
 
+int stdio_ask_stop(struct stdio *io, uint64_t grace_ms)
+{
+	if (!io->main_started || !io->ctl_watching || io->ctl[0] < 0)
+		return -EAGAIN;
+	return ctl_send(io->ctl[0], CTL_STOP, grace_ms > INT32_MAX ? INT32_MAX : (int32_t)grace_ms,
+	                -1);
+}
+
 int stdio_start(struct stdio *io, uv_loop_t *loop, const struct stdio_events *events)
 {
 	int r = 0;

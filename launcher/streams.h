@@ -85,6 +85,10 @@ void stdio_print_early(struct stdio *io);
 void stdio_after_clone(struct stdio *io);
 /* Starts the relays and listens to boxinit on loop (events: what boxinit says). Logs. */
 int stdio_start(struct stdio *io, uv_loop_t *loop, const struct stdio_events *events);
+/* Asks boxinit to stop with grace_ms of grace (CTL_STOP): 0, or -EAGAIN while its command
+ * has not started (the control socket still carries the terminal's hand-shake) or once it
+ * is gone, -errno. */
+int stdio_ask_stop(struct stdio *io, uint64_t grace_ms);
 /* SIGWINCH: true when the container has a terminal of its own and got the new size (the
  * kernel tells its foreground group); false: forward the signal as before. */
 bool stdio_winch(struct stdio *io);

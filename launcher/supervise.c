@@ -156,8 +156,18 @@ static void forward_stop(struct watch *w, int sig)
 
 void supervise_request_stop(uint64_t kill_after_ms)
 {
+	const struct supervise_hooks *h;
+
 	if (!active || active->reaped)
 		return;
+	h = active->hooks;
+	/* boxinit would give SIGTERM the container's --grace, longer or shorter than this. */
+	if (h->ask_stop && h->ask_stop(h->data, kill_after_ms) == 0) {
+		(void)kill(active->pid, SIGCONT);
+		/* Its own deadline first: boxinit's kill and its report come before ours. */
+		stop_deadline(active, kill_after_ms + STOP_MARGIN_MS);
+		return;
+	}
 	forward_stop(active, SIGTERM);
 	stop_deadline(active, kill_after_ms);
 }

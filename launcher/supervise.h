@@ -30,6 +30,9 @@ void supervise_exec_mask(const sigset_t *orig, sigset_t *ret);
  * number, consumed; 0 when there is none. The others stay queued for the container. */
 int supervise_pending_stop(void);
 /* What launch does beside forwarding. */
+/* Beyond the grace, how long launch waits for a stop before it kills the container itself. */
+#define STOP_MARGIN_MS 2000
+
 struct supervise_hooks {
 	/* SIGWINCH: true when the container's own terminal took the new size (not forwarded). */
 	bool (*winch)(void *data);
@@ -38,6 +41,9 @@ struct supervise_hooks {
 	void (*kill_all)(void *data);
 	/* The first stop began (a signal or a request): the container is on its way out. */
 	void (*stopping)(void *data);
+	/* A stop request with its grace, asked of boxinit itself (CTL_STOP), so that the grace
+	 * is the request's rather than the container's --grace: 0, or -errno to send SIGTERM. */
+	int (*ask_stop)(void *data, uint64_t grace_ms);
 	uint64_t stop_timeout_ms;
 	void *data;
 };

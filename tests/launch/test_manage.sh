@@ -32,6 +32,16 @@ handles_term()
 	[ -n "$cgt" ] && [ -n "$ign" ] && [ $(((0x$cgt | 0x$ign) >> 14 & 1)) = 1 ]
 }
 
+# Every child of PID has its TERM trap set (and there is one).
+children_handle_term()
+{
+	local c=
+	for c in $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
+		handles_term "$c" || return 1
+	done
+	[ -n "$c" ]
+}
+
 # The detached multi-service container most tests use.
 start_web()
 {
@@ -544,6 +554,36 @@ test_stop_of_several_containers_stops_them_side_by_side()
 	assertEquals "stop (stderr: $(cat "$TEST_TMP/stop.err"))" 0 $?
 	assertEquals "one line per container, in the order given" \
 		"$(printf '%s: exited with 137\n' "${names[@]}")" "$(cat "$TEST_TMP/stop.out")"
+}
+
+# stop -t GRACE is the grace, longer or shorter than the container's --grace: boxinit gets
+# it with the request (it once applied --grace to the SIGTERM and killed at 1 s here). The
+# commands take 3 s over their TERM, then exit on their own.
+test_stop_grace_replaces_the_containers_grace()
+{
+	require_root || return 0
+	local pid1 child
+	box_detach --grace 1 -- sh -c 'trap "sleep 3; exit 7" TERM; while :; do sleep 1 & wait $!; done' ||
+		return 0
+	pid1=$(record_get "$BOX_NAME" pid1 pid)
+	wait_until 20 eval 'read -r child _ <"/proc/$pid1/task/$pid1/children"; handles_term "$child"' ||
+		fail "the command never set its TERM trap"
+	box_cmd stop -t 60 "$BOX_NAME"
+	assertEquals "stop -t 60 of a --grace 1 container (stderr: $(cat "$TEST_TMP/err"))" \
+		"$BOX_NAME: exited with 7" "$(cat "$TEST_TMP/out")"
+	# With services, the ordered stop: the main command, then the service, both in time.
+	box_detach --keep --grace 1 --service "$(svc tick)" -- \
+		sh -c 'trap "sleep 3; exit 5" TERM; while :; do sleep 1 & wait $!; done' || return 0
+	pid1=$(record_get "$BOX_NAME" pid1 pid)
+	wait_until 20 grep -q '^.* stdout F \[tick\] tick up$' "/var/log/box/$BOX_NAME.log" ||
+		fail "tick never came up"
+	wait_until 20 children_handle_term "$pid1" || fail "the commands never set their TERM traps"
+	box_cmd stop -t 60 "$BOX_NAME"
+	assertEquals "stop -t 60 with services (stderr: $(cat "$TEST_TMP/err"))" \
+		"$BOX_NAME: exited with 5" "$(cat "$TEST_TMP/out")"
+	assertTrue "the service stopped in order: $(tail -3 "/var/log/box/$BOX_NAME.log")" \
+		"grep -q '\[tick\] tick stops$' '/var/log/box/$BOX_NAME.log'"
+	box_cmd rm "$BOX_NAME"
 }
 
 test_two_launches_racing_for_one_name()

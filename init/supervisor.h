@@ -36,8 +36,8 @@ struct supervisor {
 	struct control control; /* the service-control socket (--container) */
 	uv_poll_t ctl_poll;     /* --control-fd: launch's requests (CTL_STOP) */
 	bool ctl_polling;
-	uint64_t grace_ms;      /* --grace, or the grace of launch's stop request */
-	uv_timer_t recheck;     /* one-shot: "is anything left?" after a change without a SIGCHLD */
+	uint64_t grace_ms;  /* --grace, or the grace of launch's stop request */
+	uv_timer_t recheck; /* one-shot: "is anything left?" after a change without a SIGCHLD */
 	bool recheck_ready;
 	bool pid1;
 	bool loop_ready;

@@ -5,8 +5,9 @@
  * boxinit as --control-fd. boxinit sends the master of the terminal it opened in
  * the container's own devpts (CTL_TTY, the descriptor rides along) and says when
  * the main command has started and ended; launch answers CTL_TTY with CTL_ACK once
- * the terminal has its size, and asks for a stop with its own grace (CTL_STOP). Launch treats every
- * message as coming from the container: untrusted, checked, never more than one descriptor kept.
+ * the terminal has its size, and asks for a stop with a grace of its own (CTL_STOP).
+ * Launch treats every message as coming from the container: untrusted, checked,
+ * never more than one descriptor kept.
  */
 #pragma once
 

@@ -116,7 +116,7 @@ int read_file_alloc(const char *path, size_t max, char **ret)
 int read_fd_alloc(int fd, size_t max, char **ret)
 {
 	_cleanup_free_ char *buf = NULL;
-	size_t len = 0, cap = 0, want = 2048;
+	size_t len = 0, cap = 0, want = 8192;
 	struct stat st;
 	off_t at;
 

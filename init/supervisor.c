@@ -9,8 +9,8 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "ctl.h"

@@ -343,12 +343,12 @@ test_exec_tty_is_a_terminal_of_the_container()
 test_exec_into_a_stopping_or_stopped_container_fails()
 {
 	require_root || return 0
-	local pid1 deaf
+	local pid1
 	# A service that ignores SIGTERM keeps the container stopping for its grace.
 	box_detach --grace 30 --keep --service 'deaf=sh -c "trap \"\" TERM; while :; do sleep 1; done"' -- ||
 		return 0
 	pid1=$(record_get "$BOX_NAME" pid1 pid)
-	wait_until 20 eval 'read -r deaf _ <"/proc/$pid1/task/$pid1/children"; handles_term "$deaf"' ||
+	wait_until 20 children_handle_term "$pid1" ||
 		fail "the service never set its trap"
 	# A grace far longer than the checks take, however loaded the machine; then SIGKILL.
 	"$LAUNCH" stop -t 120 "$BOX_NAME" >/dev/null 2>&1 &
@@ -476,7 +476,6 @@ waits_on_the_monitor()
 	[ "$nr" = 7 ] && [ "$nfds" = 0x1 ] && [ $((timeout & 0xffffffff)) = $((0xffffffff)) ]
 }
 
-
 test_stop_kill_and_wait()
 {
 	require_root || return 0
@@ -484,7 +483,7 @@ test_stop_kill_and_wait()
 	box_detach -- sh -c 'trap "exit 5" TERM; while :; do sleep 1 & wait $!; done' || return 0
 	# Started means exec'd, not that the shell has set its trap yet: stop once it has.
 	pid1=$(record_get "$BOX_NAME" pid1 pid)
-	wait_until 20 eval 'read -r child _ <"/proc/$pid1/task/$pid1/children"; handles_term "$child"' ||
+	wait_until 20 children_handle_term "$pid1" ||
 		fail "the command never set its TERM trap"
 	box_cmd stop -t 10 "$BOX_NAME"
 	assertEquals "stop prints the status" "$BOX_NAME: exited with 5" "$(cat "$TEST_TMP/out")"
@@ -532,13 +531,13 @@ test_twenty_containers_listed_and_stopped_together()
 test_stop_of_several_containers_stops_them_side_by_side()
 {
 	require_root || return 0
-	local names=() stopper i pid1 child
+	local names=() stopper i pid1
 	for i in 1 2 3; do
 		box_detach --grace 60 -- sh -c 'trap "echo got TERM" TERM; while :; do sleep 1 & wait $!; done' ||
 			return 0
 		names+=("$BOX_NAME")
 		pid1=$(record_get "$BOX_NAME" pid1 pid)
-		wait_until 20 eval 'read -r child _ <"/proc/$pid1/task/$pid1/children"; handles_term "$child"' ||
+		wait_until 20 children_handle_term "$pid1" ||
 			fail "container $i never set its TERM trap"
 	done
 	"$LAUNCH" stop -t 60 "${names[@]}" >"$TEST_TMP/stop.out" 2>"$TEST_TMP/stop.err" &
@@ -562,11 +561,11 @@ test_stop_of_several_containers_stops_them_side_by_side()
 test_stop_grace_replaces_the_containers_grace()
 {
 	require_root || return 0
-	local pid1 child
+	local pid1
 	box_detach --grace 1 -- sh -c 'trap "sleep 3; exit 7" TERM; while :; do sleep 1 & wait $!; done' ||
 		return 0
 	pid1=$(record_get "$BOX_NAME" pid1 pid)
-	wait_until 20 eval 'read -r child _ <"/proc/$pid1/task/$pid1/children"; handles_term "$child"' ||
+	wait_until 20 children_handle_term "$pid1" ||
 		fail "the command never set its TERM trap"
 	box_cmd stop -t 60 "$BOX_NAME"
 	assertEquals "stop -t 60 of a --grace 1 container (stderr: $(cat "$TEST_TMP/err"))" \

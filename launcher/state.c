@@ -33,6 +33,8 @@
 
 #define STATE_FILE "state.json"
 #define LOCK_FILE  "lock"
+/* A record's directory is 0700; a kept record that stopped is final: 01700 (state_save). */
+#define FINAL_MODE (S_ISVTX | 0700)
 
 struct state_lock {
 	int fd;
@@ -466,6 +468,11 @@ int state_save(struct state_lock *l, const struct state *s)
 		(void)unlink(tmp);
 		return log_errno(r, "write '%s'", path);
 	}
+	/* A kept record that stopped is final (nothing of it runs, nothing is left to reap, no
+	 * command revives it): its directory says so, and the search for dead records passes it
+	 * by without a lock or a read (state_names_unlocked). */
+	if (s->status == STATE_STOPPED && s->keep && chmod(l->dir, FINAL_MODE) < 0)
+		log_debug_errno(-errno, "mark '%s' final", l->dir);
 	return 0;
 }
 
@@ -679,12 +686,15 @@ static int flocked_inodes(dev_t dev, ino_t **ret, size_t *ret_n)
 }
 
 /* Every name under STATE_ROOT but those whose directory's inode is in skip (sorted). */
-static int list_names(const ino_t *skip, size_t nskip, char ***ret)
+/* Every record's name but those whose directory's inode is in skip and, with skip_final,
+ * those marked final (state_save). */
+static int list_names(const ino_t *skip, size_t nskip, bool skip_final, char ***ret)
 {
 	_cleanup_closedir_ DIR *d = opendir(STATE_ROOT);
 	size_t n = 0, cap = 16;
 	char **v = calloc(cap + 1, sizeof(*v));
 	struct dirent *de;
+	struct stat st;
 
 	if (!v)
 		return -ENOMEM;
@@ -693,6 +703,10 @@ static int list_names(const ino_t *skip, size_t nskip, char ***ret)
 
 		if (!name_ok(de->d_name) ||
 		    (nskip > 0 && bsearch(&ino, skip, nskip, sizeof(*skip), cmp_inos)))
+			continue;
+		if (skip_final &&
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(st.st_mode) && (st.st_mode & 07777) == FINAL_MODE)
 			continue;
 		if (n == cap) {
 			char **w = realloc(v, (cap * 2 + 1) * sizeof(*v));
@@ -718,7 +732,7 @@ static int list_names(const ino_t *skip, size_t nskip, char ***ret)
 
 int state_names(char ***ret)
 {
-	return list_names(NULL, 0, ret);
+	return list_names(NULL, 0, false, ret);
 }
 
 int state_names_unlocked(char ***ret)
@@ -730,5 +744,5 @@ int state_names_unlocked(char ***ret)
 	/* Unread, every name is a candidate: the caller's own lock attempt decides. */
 	if (stat(STATE_ROOT, &st) < 0 || flocked_inodes(st.st_dev, &held, &n) < 0)
 		n = 0;
-	return list_names(held, n, ret);
+	return list_names(held, n, true, ret);
 }

@@ -93,9 +93,10 @@ int state_lock_dead(const char *name, struct state_lock **ret);
 void state_remove_empty(const char *name);
 /* Every name under STATE_ROOT, sorted, NULL-terminated; free with strv_free. */
 int state_names(char ***ret);
-/* The same, less those whose monitor /proc/locks shows alive (the directory's hint lock):
- * the records that may be dead, for reap_stale. A hint only: a name listed may be alive,
- * so the caller still takes its lock (state_lock_dead); one left out is alive. */
+/* The same, less those whose monitor /proc/locks shows alive (the directory's hint lock)
+ * and the kept records that stopped (final: their directory's mode, one stat each): the
+ * records that may be dead, for reap_stale. A hint only: a name listed may be alive, so
+ * the caller still takes its lock (state_lock_dead); one left out is alive or final. */
 int state_names_unlocked(char ***ret);
 void state_free(struct state *s);
 

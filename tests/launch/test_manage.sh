@@ -665,6 +665,33 @@ test_commands_find_dead_records_without_opening_live_ones()
 	box_cmd stop -t 1 "$BOX_NAME"
 }
 
+# A kept container that stopped is final: later commands pass its record by (a stat, no
+# lock, no read), where they once read every kept record at every command.
+test_commands_pass_kept_stopped_records_by()
+{
+	require_root || return 0
+	local kept=() i name
+	for i in 1 2 3; do
+		name=$(bt_name)
+		box_run --keep --name "$name" -- true
+		assertEquals "kept run $i (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
+		kept+=("$name")
+	done
+	assertEquals "marked final" 1700 "$(stat -c %a "/run/box/containers/${kept[0]}")"
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -f -qq -e trace=open,openat -o "$TEST_TMP/trace" "$LAUNCH" ps "${kept[0]}-none" \
+		>/dev/null 2>&1
+	for i in 0 1 2; do
+		assertFalse "record ${kept[$i]} was not opened: $(grep -F "${kept[$i]}/" "$TEST_TMP/trace")" \
+			"grep -qF '/run/box/containers/${kept[$i]}/' '$TEST_TMP/trace'"
+	done
+	box_cmd list --all --json
+	assertEquals "still listed, stopped" 3 \
+		"$(json_eval "len([e for e in j if e['name'] in '${kept[*]}'.split() and e['status'] == 'stopped' and e['exit_code'] == 0])" <"$TEST_TMP/out")"
+	box_cmd rm "${kept[@]}"
+	assertEquals "rm" 0 "$BOX_RC"
+}
+
 test_killed_pid1_ends_the_container_cleanly()
 {
 	require_root || return 0

@@ -704,8 +704,7 @@ static int list_names(const ino_t *skip, size_t nskip, bool skip_final, char ***
 		if (!name_ok(de->d_name) ||
 		    (nskip > 0 && bsearch(&ino, skip, nskip, sizeof(*skip), cmp_inos)))
 			continue;
-		if (skip_final &&
-		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		if (skip_final && fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    S_ISDIR(st.st_mode) && (st.st_mode & 07777) == FINAL_MODE)
 			continue;
 		if (n == cap) {

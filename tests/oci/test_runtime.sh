@@ -396,7 +396,8 @@ c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}
 memory_limit()
 {
 	local f
-	for f in /sys/fs/cgroup/box-test/$ID/memory.max /sys/fs/cgroup/memory/box-test/$ID/memory.limit_in_bytes; do
+	for f in "/sys/fs/cgroup$BOX_TEST_CGROUP_PARENT/$ID/memory.max" \
+		"/sys/fs/cgroup/memory$BOX_TEST_CGROUP_PARENT/$ID/memory.limit_in_bytes"; do
 		[ -e "$f" ] && cat "$f" && return
 	done
 	echo none

@@ -220,7 +220,7 @@ test_bad_config_names_the_field_and_leaves_nothing()
 	EDIT='c["linux"]["resources"] = {"memory": {"limit": "lots"}}' mkbundle true
 	obox create --bundle "$TEST_TMP/bundle" "$ID" 2>"$TEST_TMP/err"
 	assertContains "$(cat "$TEST_TMP/err")" "linux.resources.memory.limit"
-	assertFalse "no cgroup" "[ -e /sys/fs/cgroup/pids/box-test/$ID ] || [ -e /sys/fs/cgroup/box-test/$ID ]"
+	assertFalse "no cgroup" "[ -e /sys/fs/cgroup/pids$BOX_TEST_CGROUP_PARENT/$ID ] || [ -e /sys/fs/cgroup$BOX_TEST_CGROUP_PARENT/$ID ]"
 }
 
 test_exec_joins_the_container_and_returns_the_status()

@@ -107,26 +107,18 @@ int read_file(const char *path, char *buf, size_t size)
 int read_file_alloc(const char *path, size_t max, char **ret)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0)
-		return -errno;
-	return read_fd_alloc(fd, max, ret);
-}
-
-int read_fd_alloc(int fd, size_t max, char **ret)
-{
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, cap = 0, want = 8192;
 	struct stat st;
-	off_t at;
 
+	if (fd < 0)
+		return -errno;
 	/* A regular file's buffer is its size (one read, and a small block from the allocator
 	 * rather than a fresh mapping), one byte more to see its end. Not a file of /proc, /sys
 	 * or a cgroup, which says 0 (or a page) whatever it holds. */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (at = lseek(fd, 0, SEEK_CUR)) >= 0 && st.st_size >= at &&
-	    (uint64_t)(st.st_size - at) < max)
-		want = (size_t)(st.st_size - at) + 1;
+	    (uint64_t)st.st_size < max)
+		want = (size_t)st.st_size + 1;
 	for (;;) {
 		ssize_t n;
 

@@ -87,8 +87,6 @@ int read_file(const char *path, char *buf, size_t size);
 
 /* Reads a whole file (at most max bytes, else -EFBIG) into a new NUL-terminated buffer. */
 int read_file_alloc(const char *path, size_t max, char **ret);
-/* The same from an open descriptor, from its offset to its end. */
-int read_fd_alloc(int fd, size_t max, char **ret);
 
 /* Parsers: return 0 and set *ret, or -EINVAL / -ERANGE. */
 int parse_u64(const char *s, uint64_t *ret);

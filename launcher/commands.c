@@ -76,19 +76,26 @@ int cmd_load(const char *name, struct state *ret)
 	return 0;
 }
 
-int cmd_load_running(const char *name, struct state *ret)
+/* Running, or with or_stopping on its way out too (a signal may still reach it). */
+static int load_live(const char *name, struct state *ret, bool or_stopping)
 {
 	int r = cmd_load(name, ret);
 
 	if (r < 0)
 		return r;
-	if (ret->status != STATE_RUNNING || !state_is_live(name)) {
+	if ((ret->status != STATE_RUNNING && !(or_stopping && ret->status == STATE_STOPPING)) ||
+	    !state_is_live(name)) {
 		log_error("container '%s' is not running (%s)", name,
 		          state_status_name(ret->status));
 		state_free(ret);
 		return -ESRCH;
 	}
 	return 0;
+}
+
+int cmd_load_running(const char *name, struct state *ret)
+{
+	return load_live(name, ret, false);
 }
 
 int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
@@ -398,15 +405,9 @@ int cmd_kill(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		char line[32], reply[64];
 		struct state s = {0};
-		int r = cmd_load(argv[i], &s);
-
 		/* A stopping container too: a signal is how its grace is cut short. */
-		if (r == 0 && ((s.status != STATE_RUNNING && s.status != STATE_STOPPING) ||
-		               !state_is_live(argv[i]))) {
-			log_error("container '%s' is not running (%s)", argv[i],
-			          state_status_name(s.status));
-			r = -ESRCH;
-		}
+		int r = load_live(argv[i], &s, true);
+
 		state_free(&s);
 		if (r == 0) {
 			(void)snprintf(line, sizeof(line), "kill %d\n", sig);

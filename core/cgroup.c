@@ -90,12 +90,14 @@ int cgroup_write_u64(const char *dir, const char *file, uint64_t value)
 	return cgroup_write(dir, file, buf);
 }
 
+/* On the stack: `launch stats` reads eight files a container, on several threads that
+ * would all wait on the allocator's one lock. */
 static int read_in(const char *dir, const char *file, char *buf, size_t size)
 {
-	_cleanup_free_ char *p = NULL;
+	char p[PATH_MAX];
 
-	if (asprintf(&p, "%s/%s", dir, file) < 0)
-		return -ENOMEM;
+	if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, file) >= sizeof(p))
+		return -ENAMETOOLONG;
 	return read_file(p, buf, size);
 }
 
@@ -148,11 +150,22 @@ static uint64_t sum_field(const char *text, const char *key)
 int cgroup_sum_fields(const char *dir, const char *file, const char *key1, uint64_t *ret1,
                       const char *key2, uint64_t *ret2)
 {
-	_cleanup_free_ char *p = NULL, *text = NULL;
+	_cleanup_free_ char *text = NULL;
+	char p[PATH_MAX], buf[8192];
 	int r;
 
-	if (asprintf(&p, "%s/%s", dir, file) < 0)
-		return -ENOMEM;
+	if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, file) >= sizeof(p))
+		return -ENAMETOOLONG;
+	/* A few devices fit the stack; a heap buffer, freed a container at a time, was a fresh
+	 * mapping each (musl hands blocks of that size back to the kernel). */
+	r = read_file(p, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	if (strlen(buf) < sizeof(buf) - 2) {
+		*ret1 = sum_field(buf, key1);
+		*ret2 = sum_field(buf, key2);
+		return 0;
+	}
 	r = read_file_alloc(p, 1 << 20, &text);
 	if (r < 0)
 		return r;
@@ -941,6 +954,28 @@ int cgroup_open(const char *parent, const char *name, struct cgroup **ret)
 		return r;
 	for (size_t i = 0; i < cg->n_hier; i++) {
 		cg->hier[i].made_leaf = access(cg->hier[i].leaf, F_OK) == 0;
+		any |= cg->hier[i].made_leaf;
+	}
+	if (!any) {
+		cgroup_free(cg);
+		return -ENOENT;
+	}
+	*ret = cg;
+	return 0;
+}
+
+int cgroup_open_made(const char *parent, const char *name, const char *const *made, size_t n,
+                     struct cgroup **ret)
+{
+	struct cgroup *cg = NULL;
+	bool any = false;
+	int r = cgroup_new(parent, name, &cg);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < cg->n_hier; i++) {
+		for (size_t k = 0; k < n && !cg->hier[i].made_leaf; k++)
+			cg->hier[i].made_leaf = made[k] && STREQ(made[k], cg->hier[i].leaf);
 		any |= cg->hier[i].made_leaf;
 	}
 	if (!any) {

@@ -89,6 +89,10 @@ size_t cgroup_leaves(const struct cgroup *cg, const char **ret, size_t max);
  * it has none (the caller says what that means); any other failure is logged here.
  * cgroup_close frees it and leaves the cgroup alone. */
 int cgroup_open(const char *parent, const char *name, struct cgroup **ret);
+/* The same from the leaves a record says were made (cgroup_leaves at creation), with no
+ * system call: `launch stats` opens hundreds. A leaf gone since fails its reads. */
+int cgroup_open_made(const char *parent, const char *name, const char *const *made, size_t n,
+                     struct cgroup **ret);
 void cgroup_close(struct cgroup *cg);
 /* Freezes (pause) or thaws (resume) every process in the container's cgroup: cgroup.freeze on
  * v2, the freezer hierarchy on v1. Waits until the kernel says FROZEN. Logs. -ENOTSUP when

@@ -601,12 +601,14 @@ static void free_args(struct exec_args *a)
 	free(a->env);
 }
 
-static int make_plan(const struct state *st, const struct exec_args *a, struct plan *p)
+static int make_plan(struct state *st, const struct exec_args *a, struct plan *p)
 {
-	struct confjson_exec conf;
+	struct confjson_exec conf = {0};
 	const char *user;
-	int r = confjson_exec(st->config, &conf);
+	int r = state_load_config(st);
 
+	if (r == 0)
+		r = confjson_exec(st->config, &conf);
 	if (r < 0)
 		return log_errno(r, "read the configuration of container '%s'", st->name);
 	user = a->user ? a->user : conf.user;

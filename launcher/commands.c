@@ -139,14 +139,14 @@ static const struct option list_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static void limits_text(json_t *config, char *ret, size_t size)
+static void limits_text(json_t *limits, char *ret, size_t size)
 {
 	json_int_t quota = 0, period = 0, mem = 0, pids = 0;
 	size_t n = 0;
 
 	ret[0] = '\0';
-	(void)json_unpack(config, "{s?{s?I, s?I, s?I, s?I}}", "limits", "cpu_quota_us", &quota,
-	                  "cpu_period_us", &period, "memory", &mem, "pids_limit", &pids);
+	(void)json_unpack(limits, "{s?I, s?I, s?I, s?I}", "cpu_quota_us", &quota, "cpu_period_us",
+	                  &period, "memory", &mem, "pids_limit", &pids);
 	if (quota && period)
 		n += (size_t)snprintf(ret + n, size - n, "cpus=%.2f ",
 		                      (double)quota / (double)period);
@@ -163,11 +163,10 @@ static void limits_text(json_t *config, char *ret, size_t size)
 static json_t *list_entry(const struct state *s, bool live)
 {
 	const char *status = live ? state_status_name(s->status) : "stopped";
-	json_t *o =
-	    json_pack("{s:s, s:s, s:i, s:s, s:s?, s:O?, s:O?}", "name", s->name, "status", status,
-	              "pid", live ? (int)s->pid1 : 0, "rootfs", s->rootfs, "address",
-	              s->net.address[0] ? s->net.address : NULL, "ports", s->net.publish, "limits",
-	              s->config ? json_object_get(s->config, "limits") : NULL);
+	json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:s?, s:O?, s:O?}", "name", s->name, "status",
+	                      status, "pid", live ? (int)s->pid1 : 0, "rootfs", s->rootfs,
+	                      "address", s->net.address[0] ? s->net.address : NULL, "ports",
+	                      s->net.publish, "limits", s->limits);
 
 	if (!o)
 		return NULL;
@@ -195,7 +194,7 @@ static void list_row(const struct state *s, bool live)
 		(void)snprintf(status, sizeof(status), "exited (%d)", s->exit_code);
 	else
 		(void)snprintf(status, sizeof(status), "stopped (?)");
-	limits_text(s->config, limits, sizeof(limits));
+	limits_text(s->limits, limits, sizeof(limits));
 	json_array_foreach(s->net.publish, i, p)
 	{
 		n += (size_t)snprintf(ports + n, sizeof(ports) - n, "%s%s", n ? "," : "",
@@ -288,12 +287,13 @@ static const struct option stop_opts[] = {
 };
 
 /* The container's own --grace, as the default of stop -t. */
-static uint64_t record_grace_ms(const struct state *s)
+static uint64_t record_grace_ms(struct state *s)
 {
 	const char *grace = NULL;
 	uint64_t ms = 10000;
 
-	if (s->config && json_unpack(s->config, "{s?s}", "grace", &grace) == 0 && grace)
+	if (state_load_config(s) == 0 && json_unpack(s->config, "{s?s}", "grace", &grace) == 0 &&
+	    grace)
 		(void)parse_duration_ms(grace, &ms);
 	return ms;
 }

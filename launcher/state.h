@@ -57,7 +57,9 @@ struct state {
 	bool keep, detached;
 	/* --userns: container ids 0..count-1 are host uids uid.. and gids gid.. (count 0: none) */
 	uint32_t userns_uid, userns_gid, userns_count;
-	json_t *config; /* the container's configuration as launch took it (owned) */
+	json_t *config; /* the container's configuration as launch took it (owned); state_load
+	                 * leaves it NULL (config.json, apart): state_load_config */
+	json_t *limits; /* its "limits", kept in the record for `launch list` (owned), or NULL */
 };
 
 struct state_lock;
@@ -79,6 +81,9 @@ void state_release(struct state_lock *l, bool remove);
 
 /* For commands. 0 and *ret; -ENOENT: no such container; -EBADMSG: unreadable. Logs nothing. */
 int state_load(const char *name, struct state *ret);
+/* Fills s->config (a record from state_load) from the container's config.json, unless
+ * it has one: 0, -ENOENT, -EBADMSG. Logs nothing. */
+int state_load_config(struct state *s);
 /* The record in j (a state.json's JSON): 0 and *ret, or -EBADMSG/-ENOMEM. Pure: it reads
  * nothing else and logs nothing (state_load's parser, fuzzed on its own). */
 int state_parse(json_t *j, struct state *ret);

@@ -259,6 +259,56 @@ for l in open(sys.argv[1]):
     assert isinstance(json.loads(l), list)' "$TEST_TMP/watch" 2>&1)"
 }
 
+# Forty containers: enough that stats reads them on every CPU (cmd_stats.c, PARALLEL_MIN).
+# Each shows once, with its own limit, read from its own cgroup.
+test_stats_reads_many_containers_at_once()
+{
+	require_root || return 0
+	local names=() i
+	for i in $(seq 1 40); do
+		box_detach --pids-limit $((100 + i)) -- sleep 300
+		assertEquals "start $i (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC" || return
+		names+=("$BOX_NAME")
+	done
+	box_cmd stats --json --interval 0
+	assertEquals "stats (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
+	assertEquals "each once, its own limit, its own sleep" "" "$(python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+for i, name in enumerate(sys.argv[2:], 1):
+    e = [x for x in j if x["name"] == name]
+    if len(e) != 1 or e[0]["pids"]["limit"] != 100 + i or e[0]["pids"]["current"] < 2 or \
+            e[0]["memory"]["current"] <= 0:
+        print(name, e)' "$TEST_TMP/out" "${names[@]}")"
+	box_cmd stop -t 1 "${names[@]}"
+	assertEquals "stop" 0 "$BOX_RC"
+}
+
+# A record written by an older launch held its configuration (now config.json, apart):
+# exec, list and stop still read it.
+test_a_record_that_holds_its_configuration_still_serves()
+{
+	require_root || return 0
+	box_detach --pids-limit 42 --env FOO=bar --grace 1 -- sleep 300 || return 0
+	assertEquals "start (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
+	python3 -c 'import json, os, sys
+d = sys.argv[1]
+s = json.load(open(d + "/state.json"))
+s["config"] = json.load(open(d + "/config.json"))
+del s["limits"]
+with open(d + "/state.json.tmp", "w") as f:
+    json.dump(s, f)
+os.rename(d + "/state.json.tmp", d + "/state.json")
+os.unlink(d + "/config.json")' "$BOX_RECORDS/$BOX_NAME"
+	box_cmd exec "$BOX_NAME" sh -c 'echo $FOO'
+	assertEquals "exec sees the environment (stderr: $(cat "$TEST_TMP/err"))" "0 bar" \
+		"$BOX_RC $(cat "$TEST_TMP/out")"
+	box_cmd list
+	assertTrue "list shows its limit: $(cat "$TEST_TMP/out")" \
+		"grep -qE '^$BOX_NAME +running .*pids=42' '$TEST_TMP/out'"
+	box_cmd stop "$BOX_NAME"
+	assertEquals "stop" 0 "$BOX_RC"
+}
+
 test_exec_status_env_workdir_and_user()
 {
 	require_root || return 0

@@ -711,9 +711,46 @@ static int cmp_inos(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The inodes on dev that someone holds a flock on, sorted. /proc/locks lines read
- * "1: FLOCK  ADVISORY  READ  1234 00:1a:5678 0 EOF"; a waiter's ("1: -> FLOCK ...") holds
- * nothing, nor does a POSIX or OFD lock count. -errno when it cannot be read. */
+/* The next space-separated field of *p ("" at the end), *p moved past it. */
+static const char *next_field(char **p, size_t *len)
+{
+	char *f = *p + strspn(*p, " ");
+
+	*len = strcspn(f, " ");
+	*p = f + *len;
+	return f;
+}
+
+/* A /proc/locks line "1: FLOCK  ADVISORY  READ  1234 00:1a:5678 0 EOF": true and its
+ * device and inode when it is a held flock. A waiter's ("1: -> FLOCK ...") holds nothing,
+ * nor does a POSIX or OFD lock count. By hand: sscanf made 3 ms of every command at 500
+ * containers (two locks a container). */
+static bool held_flock(char *line, unsigned *maj, unsigned *min, unsigned long long *ino)
+{
+	char *p = line, *end;
+	size_t len;
+	const char *f;
+
+	(void)next_field(&p, &len); /* "1:" */
+	f = next_field(&p, &len);
+	if (len != 5 || strncmp(f, "FLOCK", 5) != 0)
+		return false;
+	for (int i = 0; i < 3; i++) /* ADVISORY, READ, the pid */
+		(void)next_field(&p, &len);
+	f = next_field(&p, &len);
+	errno = 0;
+	*maj = (unsigned)strtoul(f, &end, 16);
+	if (*end != ':')
+		return false;
+	*min = (unsigned)strtoul(end + 1, &end, 16);
+	if (*end != ':')
+		return false;
+	*ino = strtoull(end + 1, &end, 10);
+	return errno == 0 && end == f + len;
+}
+
+/* The inodes on dev that someone holds a flock on, sorted; -errno when /proc/locks cannot
+ * be read. */
 static int flocked_inodes(dev_t dev, ino_t **ret, size_t *ret_n)
 {
 	_cleanup_free_ char *text = NULL;
@@ -726,12 +763,10 @@ static int flocked_inodes(dev_t dev, ino_t **ret, size_t *ret_n)
 	if (r < 0)
 		return r;
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char type[8];
 		unsigned maj, min;
 		unsigned long long ino;
 
-		if (sscanf(line, "%*d: %7s %*s %*s %*d %x:%x:%llu", type, &maj, &min, &ino) != 4 ||
-		    !STREQ(type, "FLOCK") || maj != major(dev) || min != minor(dev))
+		if (!held_flock(line, &maj, &min, &ino) || maj != major(dev) || min != minor(dev))
 			continue;
 		if (n == cap) {
 			ino_t *w = reallocarray(v, cap ? cap * 2 : 64, sizeof(*v));

@@ -944,26 +944,6 @@ size_t cgroup_leaves(const struct cgroup *cg, const char **ret, size_t max)
 	return n;
 }
 
-int cgroup_open(const char *parent, const char *name, struct cgroup **ret)
-{
-	struct cgroup *cg = NULL;
-	bool any = false;
-	int r = cgroup_new(parent, name, &cg);
-
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < cg->n_hier; i++) {
-		cg->hier[i].made_leaf = access(cg->hier[i].leaf, F_OK) == 0;
-		any |= cg->hier[i].made_leaf;
-	}
-	if (!any) {
-		cgroup_free(cg);
-		return -ENOENT;
-	}
-	*ret = cg;
-	return 0;
-}
-
 int cgroup_open_made(const char *parent, const char *name, const char *const *made, size_t n,
                      struct cgroup **ret)
 {
@@ -974,9 +954,13 @@ int cgroup_open_made(const char *parent, const char *name, const char *const *ma
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < cg->n_hier; i++) {
-		for (size_t k = 0; k < n && !cg->hier[i].made_leaf; k++)
-			cg->hier[i].made_leaf = made[k] && STREQ(made[k], cg->hier[i].leaf);
-		any |= cg->hier[i].made_leaf;
+		struct cgroup_hier *h = &cg->hier[i];
+
+		if (!made)
+			h->made_leaf = access(h->leaf, F_OK) == 0;
+		for (size_t k = 0; made && k < n && !h->made_leaf; k++)
+			h->made_leaf = made[k] && STREQ(made[k], h->leaf);
+		any |= h->made_leaf;
 	}
 	if (!any) {
 		cgroup_free(cg);
@@ -984,6 +968,11 @@ int cgroup_open_made(const char *parent, const char *name, const char *const *ma
 	}
 	*ret = cg;
 	return 0;
+}
+
+int cgroup_open(const char *parent, const char *name, struct cgroup **ret)
+{
+	return cgroup_open_made(parent, name, NULL, 0, ret);
 }
 
 void cgroup_close(struct cgroup *cg)

@@ -90,7 +90,8 @@ size_t cgroup_leaves(const struct cgroup *cg, const char **ret, size_t max);
  * cgroup_close frees it and leaves the cgroup alone. */
 int cgroup_open(const char *parent, const char *name, struct cgroup **ret);
 /* The same from the leaves a record says were made (cgroup_leaves at creation), with no
- * system call: `launch stats` opens hundreds. A leaf gone since fails its reads. */
+ * system call: `launch stats` opens hundreds. A leaf gone since fails its reads. made NULL:
+ * ask the filesystem which leaves exist (cgroup_open). */
 int cgroup_open_made(const char *parent, const char *name, const char *const *made, size_t n,
                      struct cgroup **ret);
 void cgroup_close(struct cgroup *cg);

@@ -43,7 +43,6 @@ struct watched {
 	uint64_t prev_cpu_ns;
 	int64_t prev_t, t;
 	bool sampled, gone;
-	bool fresh; /* just found live: the first sample need not ask again */
 };
 
 static int64_t mono_ns(void)
@@ -77,12 +76,11 @@ static int open_cgroup(const struct state *s, struct cgroup **ret)
 	return cgroup_open_made(s->cgroup_parent, s->name, made, n, ret);
 }
 
-/* Adds NAME when it runs; complain: say so when it does not. */
-static int watch_add(struct watched **v, size_t *n, const char *name, bool complain)
+/* NAME's record and cgroup into *ret when it runs; complain: say so when it does not. */
+static int load_one(const char *name, bool complain, struct watched *ret)
 {
 	struct state s = {0};
 	struct cgroup *cg = NULL;
-	struct watched *w;
 	int r = complain ? cmd_load_running(name, &s) : state_load(name, &s);
 
 	if (r < 0)
@@ -106,20 +104,37 @@ static int watch_add(struct watched **v, size_t *n, const char *name, bool compl
 		state_free(&s);
 		return r;
 	}
-	w = realloc(*v, (*n + 1) * sizeof(**v));
-	if (!w) {
+	*ret = (struct watched){.name = strdup(name), .st = s, .cg = cg};
+	if (!ret->name) {
 		cgroup_close(cg);
 		state_free(&s);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void watched_free(struct watched *w)
+{
+	cgroup_close(w->cg);
+	state_free(&w->st);
+	free(w->name);
+}
+
+/* Adds NAME when it runs; complain: say so when it does not. */
+static int watch_add(struct watched **v, size_t *n, const char *name, bool complain)
+{
+	struct watched one, *w;
+	int r = load_one(name, complain, &one);
+
+	if (r < 0)
+		return r;
+	w = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!w) {
+		watched_free(&one);
 		return -ENOMEM;
 	}
 	*v = w;
-	w[*n] = (struct watched){.name = strdup(name), .st = s, .cg = cg, .fresh = true};
-	if (!w[*n].name) {
-		cgroup_close(cg);
-		state_free(&s);
-		return -ENOMEM;
-	}
-	(*n)++;
+	w[(*n)++] = one;
 	return 0;
 }
 
@@ -243,17 +258,14 @@ static void for_each_parallel(size_t n, void (*fn)(size_t i, void *data), void *
 struct adding {
 	char **names;
 	struct watched *found; /* one a name, .name NULL where it was not added */
+	size_t base;           /* for_each_parallel's 0 is names[base] */
 };
 
 static void add_one(size_t i, void *data)
 {
 	struct adding *a = data;
-	struct watched *w = NULL;
-	size_t n = 0;
 
-	if (watch_add(&w, &n, a->names[i], false) == 0)
-		a->found[i] = *w;
-	free(w);
+	(void)load_one(a->names[a->base + i], false, &a->found[a->base + i]);
 }
 
 /* Every running container not watched yet (the unnamed form picks up new ones). */
@@ -280,29 +292,21 @@ static void watch_all(struct watched **v, size_t *n)
 	}
 	/* The first on this thread alone: it fills what later ones share (the cgroup
 	 * hierarchies found, jansson's hash seed). */
-	while (first < m) {
-		add_one(first, &a);
-		if (a.found[first++].name)
-			break;
-	}
-	if (first < m) {
-		a.names += first;
-		a.found += first;
+	while (first < m && load_one(names[first], false, &a.found[first]) < 0)
+		first++;
+	if (first < m)
+		first++;
+	a.base = first;
+	if (first < m)
 		for_each_parallel(m - first, add_one, &a);
-		a.names -= first;
-		a.found -= first;
-	}
 	nv = realloc(*v, (*n + m + 1) * sizeof(**v));
 	for (size_t i = 0; i < m; i++) {
 		if (!a.found[i].name)
 			continue;
-		if (nv) {
+		if (nv)
 			nv[(*n)++] = a.found[i];
-		} else {
-			cgroup_close(a.found[i].cg);
-			state_free(&a.found[i].st);
-			free(a.found[i].name);
-		}
+		else
+			watched_free(&a.found[i]);
 	}
 	if (nv)
 		*v = nv;
@@ -317,12 +321,12 @@ static void sample(struct watched *w)
 	if (w->gone)
 		return;
 	/* A container that ended meanwhile: its record is gone, or its cgroup empty. */
-	if ((!w->fresh && !state_is_live(w->name)) || cgroup_read_usage(w->cg, &u) < 0 ||
+	/* Never sampled (t 0): just found live, no need to ask again. */
+	if ((w->t != 0 && !state_is_live(w->name)) || cgroup_read_usage(w->cg, &u) < 0 ||
 	    (u.have_pids && u.pids == 0)) {
 		w->gone = true;
 		return;
 	}
-	w->fresh = false;
 	w->prev_cpu_ns = w->now.cpu_ns;
 	w->prev_t = w->t;
 	w->now = u;
@@ -493,11 +497,8 @@ int cmd_stats(int argc, char **argv)
 		sleep_ms(every_ms);
 	}
 out:
-	for (size_t i = 0; i < n; i++) {
-		cgroup_close(v[i].cg);
-		state_free(&v[i].st);
-		free(v[i].name);
-	}
+	for (size_t i = 0; i < n; i++)
+		watched_free(&v[i]);
 	free(v);
 	if (!watch)
 		arena_release();

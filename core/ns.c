@@ -121,20 +121,42 @@ static void *ahead_thread(void *arg)
 	return NULL;
 }
 
+/* launch's allowed CPUs in *ret_all and, in *ret_others, those but the one it runs on;
+ * false when there is no other. */
+static bool other_cpus(cpu_set_t *ret_all, cpu_set_t *ret_others)
+{
+	int self = sched_getcpu();
+
+	if (self < 0 || sched_getaffinity(0, sizeof(*ret_all), ret_all) < 0)
+		return false;
+	*ret_others = *ret_all;
+	CPU_CLR(self, ret_others);
+	return CPU_COUNT(ret_others) > 0;
+}
+
 /* The thread is there to run beside the main thread, but the scheduler often queues
  * it on the main thread's CPU, where the two only take turns (32 starts in 40 here,
  * traced): it may run on every allowed CPU but that one, when there is another. It
  * lives for half a millisecond; the main thread stays free. */
 static void place_apart(pthread_t thread)
 {
-	cpu_set_t others;
-	int self = sched_getcpu();
+	cpu_set_t all, others;
 
-	if (self < 0 || sched_getaffinity(0, sizeof(others), &others) < 0)
-		return;
-	CPU_CLR(self, &others);
-	if (CPU_COUNT(&others) > 0)
+	if (other_cpus(&all, &others))
 		(void)pthread_setaffinity_np(thread, sizeof(others), &others);
+}
+
+bool ns_place_apart(pid_t pid, cpu_set_t *ret_all)
+{
+	cpu_set_t others;
+
+	return other_cpus(ret_all, &others) && sched_setaffinity(pid, sizeof(others), &others) == 0;
+}
+
+void ns_place_back(pid_t pid, const cpu_set_t *all)
+{
+	/* The kernel keeps the result within the cgroup's cpuset. */
+	(void)sched_setaffinity(pid, sizeof(*all), all);
 }
 
 int ns_ahead_start(struct ns_ahead *a, bool share_net, bool ping, const char *hostname)

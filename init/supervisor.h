@@ -48,7 +48,8 @@ struct supervisor {
 	unsigned long orphans;
 };
 
-/* Sets up the loop and every watcher. Call with every signal blocked. Logs. */
+/* Sets up the loop and every watcher in s, which must be zeroed (static storage). Call with
+ * every signal blocked. Logs. */
 /* tty_fd: the container's terminal for the main command (boxinit --tty), or -1. */
 int supervisor_init(struct supervisor *s, const struct init_config *cfg,
                     const struct services_config *conf, const char *cwd, int tty_fd);

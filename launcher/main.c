@@ -72,6 +72,8 @@ struct launch {
 	char log_path[256];
 	pid_t pid;
 	bool reaped;
+	bool apart;     /* the child runs on the CPUs but launch's until GO: see ns_place_apart */
+	cpu_set_t cpus; /* launch's, the child's again before GO */
 	int sync[2];
 };
 
@@ -149,14 +151,8 @@ static int prepare(struct launch *l)
 	const struct launch_config *c = l->cfg;
 	int r = 0;
 
-	/* First: the namespaces take as long as everything up to the clone, which they
-	 * then no longer add to. */
-	if (c->userns.mode == USERNS_HOST && !c->rootless)
-		r = ns_ahead_start(&l->ahead, c->net.mode == NET_HOST, true, c->hostname);
-	else
-		ns_ahead_none(&l->ahead); /* the clone makes them, in the new user namespace */
 	/* The record names it already: a killed launch's layer is reaped. */
-	if (r == 0 && c->overlay != OVERLAY_NONE)
+	if (c->overlay != OVERLAY_NONE)
 		r = layer_make(c->layer_dir);
 	if (r < 0)
 		return r;
@@ -287,6 +283,7 @@ static int clone_child(struct launch *l)
 	}
 	l->pid = pid;
 	l->st.pid1 = pid;
+	l->apart = ns_place_apart(pid, &l->cpus);
 	/* Only the child may hold its end, or its exit would never read as EOF. */
 	l->sync[1] = safe_close(l->sync[1]);
 	stdio_after_clone(&l->io);
@@ -410,6 +407,9 @@ static int start(struct launch *l)
 	r = save_record(l);
 	if (r < 0)
 		return r;
+	/* Before GO: boxinit and every process of the container inherit the mask. */
+	if (l->apart)
+		ns_place_back(l->pid, &l->cpus);
 	r = sync_send_go(l->sync[0]);
 	if (r < 0)
 		/* The child is gone already: supervise reads why. */
@@ -573,6 +573,12 @@ static int run(const struct launch_config *c, int sigfd, const sigset_t *orig_ma
 		(void)log_errno(r, "create the event loop");
 	else
 		l->loop_ready = true;
+	/* First of all: the namespaces take as long as the claim and everything else up to
+	 * the clone, which they then no longer add to. They touch nothing of the host. */
+	if (r == 0 && c->userns.mode == USERNS_HOST && !c->rootless)
+		r = ns_ahead_start(&l->ahead, c->net.mode == NET_HOST, true, c->hostname);
+	else if (r == 0)
+		ns_ahead_none(&l->ahead); /* the clone makes them, in the new user namespace */
 	if (r == 0)
 		r = claim_name(l);
 	if (r == 0)

@@ -70,6 +70,9 @@ def starts_of(path):
         run = run_of.get(pid)
         if not run:
             continue
+        if ev.startswith('page_fault_user:'):
+            run['faults'] = run.get('faults', 0) + 1
+            continue
         e = ENTER.match(ev)
         if e:
             pending[pid] = (e.group(1), t)
@@ -152,7 +155,13 @@ def classes(runs):
     return {k: v / max(len(runs), 1) for k, v in out.items()}
 
 
-cols = [classes(report(p)) for p in sys.argv[1:]]
+def faults(runs):
+    """Median page faults taken in user mode per run, every process of it."""
+    return statistics.median(r.get('faults', 0) for r in runs) if runs else 0
+
+
+reported = [report(p) for p in sys.argv[1:]]
+cols = [classes(runs) for runs in reported]
 print()
 names = [re.sub(r'^.*breakdown-|\.trace$', '', p) for p in sys.argv[1:]]
 print('time in syscalls per start, ms (every process of the start, waits left out)')
@@ -160,3 +169,6 @@ print(f'{"":42s}' + ''.join(f'{n:>16s}' for n in names))
 for label in [c[0] for c in CLASSES] + ['other syscalls']:
     print(f'{label:42s}' + ''.join(f'{c.get(label, 0) * 1e3:16.2f}' for c in cols))
 print(f'{"all":42s}' + ''.join(f'{sum(c.values()) * 1e3:16.2f}' for c in cols))
+print()
+print(f'{"page faults in user mode per start (median)":42s}' +
+      ''.join(f'{faults(runs):16.0f}' for runs in reported))

@@ -42,6 +42,7 @@ done
 ROOTFS=$OUT/rootfs
 rootfs/busybox.sh "$ROOTFS" >&2
 build_floor "$OUT"
+musl-gcc -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -s -o "$OUT/touch" bench/touch.c
 bench_bundle "$OUT/breakdown-bundle" "$ROOTFS" "$CG_PARENT/box-$$"
 
 mkdir "$INST"
@@ -52,6 +53,9 @@ echo 1 >"$INST/events/syscalls/enable"
 for e in sched_process_fork sched_process_exec sched_process_exit; do
 	echo 1 >"$INST/events/sched/$e/enable"
 done
+# Page faults: on a shadow-paged VM each first touch of a page costs microseconds.
+fault_event=$INST/events/exceptions/page_fault_user/enable
+[ -f "$fault_event" ] && echo 1 >"$fault_event"
 
 # trace NAME RUN CMD...: RUNS runs of CMD by one shell that waits on a fifo until the
 # instance follows it, so the trace holds that shell and what it starts, nothing else. RUN
@@ -91,4 +95,5 @@ echo "### Where a start goes ($RUNS traced runs each; traced, so longer than unt
 echo
 echo '```'
 python3 bench/breakdown.py "$OUT"/breakdown-{floor,launch,box-run,launch-host-run}.trace
+"$OUT/touch"
 echo '```'

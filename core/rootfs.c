@@ -561,18 +561,26 @@ static int attach(int rootfd, int tree, const char *dst)
 }
 
 /* An empty read-only tmpfs over a directory, /dev/null over anything else. A path the
- * container does not have needs no mask. */
-static int apply_mask(int rootfd, const struct mount_op *op, int syncfd)
+ * container does not have needs no mask. Every directory mask is the same tmpfs: the first
+ * one made, then bind copies of it (*shared keeps its mount). A tmpfs per mask would be
+ * a superblock per mask, and the kernel keeps state for every superblock in every memory
+ * cgroup (see the README's scale section): empty and read-only, one serves them all. */
+static int apply_mask(int rootfd, const struct mount_op *op, int *shared, int syncfd)
 {
 	_cleanup_close_ int fd = -1, tree = -1, fs = -1;
 	struct stat st;
 	int r = open_in_root(rootfd, op->dst, O_PATH | O_NOFOLLOW, &fd);
+	bool dir;
 
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0 || fstat(fd, &st) < 0)
 		return sync_errorf(syncfd, r < 0 ? r : -errno, "open masked path '%s'", op->dst);
-	if (S_ISDIR(st.st_mode)) {
+	dir = S_ISDIR(st.st_mode);
+	if (dir && *shared >= 0) {
+		tree =
+		    k_open_tree(*shared, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	} else if (dir) {
 		fs = k_fsopen("tmpfs", FSOPEN_CLOEXEC);
 		if (fs >= 0 && k_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
 			tree = k_fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
@@ -582,6 +590,9 @@ static int apply_mask(int rootfd, const struct mount_op *op, int syncfd)
 	r = tree < 0 ? -errno : attach(rootfd, tree, op->dst);
 	if (r < 0)
 		return sync_errorf(syncfd, r, "mask '%s'", op->dst);
+	/* Attached, the mount is in our namespace, where open_tree may copy it. */
+	if (dir && *shared < 0)
+		*shared = steal_fd(&tree);
 	return 0;
 }
 
@@ -612,6 +623,7 @@ struct apply_ctx {
 	int rootfd; /* the root bind (after MOUNT_OP_BIND_ROOT), then "/" after the pivot */
 	int syncfd;
 	size_t next_tree; /* idmapped plans: the next of plan->trees */
+	int mask;         /* the tmpfs every directory mask shares (see apply_mask), or -1 */
 };
 
 static int reopen_root(struct apply_ctx *c, const char *path)
@@ -792,7 +804,7 @@ static int apply_op(struct apply_ctx *c, const struct mount_op *op)
 	case MOUNT_OP_SYSCTL:
 		return apply_sysctl(op, syncfd);
 	case MOUNT_OP_MASK:
-		return apply_mask(c->rootfd, op, syncfd);
+		return apply_mask(c->rootfd, op, &c->mask, syncfd);
 	case MOUNT_OP_READONLY:
 		return apply_readonly(c->rootfd, op, syncfd);
 	case MOUNT_OP_PROPAGATION:
@@ -875,7 +887,7 @@ int rootfs_idmap_trees(const struct mount_plan *p, int userns_fd, int *ret)
 
 int rootfs_apply(const struct mount_plan *p, int syncfd)
 {
-	struct apply_ctx c = {.plan = p, .top = -1, .rootfd = -1, .syncfd = syncfd};
+	struct apply_ctx c = {.plan = p, .top = -1, .rootfd = -1, .syncfd = syncfd, .mask = -1};
 	int r = namespace_top(p->rootfs, &c.top);
 
 	if (r < 0)
@@ -886,5 +898,6 @@ int rootfs_apply(const struct mount_plan *p, int syncfd)
 		r = apply_op(&c, &p->ops[i]);
 	(void)safe_close(c.top);
 	(void)safe_close(c.rootfd);
+	(void)safe_close(c.mask);
 	return r;
 }

@@ -446,6 +446,32 @@ test_masked_paths_cannot_be_read()
 	attack_blocked read-masked-paths
 }
 
+# Every directory mask is one empty read-only tmpfs (core/rootfs.c: a superblock per mask
+# costs memory in every memory cgroup), bound where each mask goes: same device, read-only,
+# and still nothing to read (the test above) nor to write.
+test_directory_masks_share_one_read_only_tmpfs()
+{
+	require_root || return 0
+	local dirs=() d
+	for d in /proc/acpi /proc/asound /proc/scsi /sys/firmware /sys/devices/virtual/powercap; do
+		[ -d "$d" ] && dirs+=("$d")
+	done
+	[ ${#dirs[@]} -ge 2 ] || { skip_test "fewer than two masked directories on this host"; return 0; }
+	box_run -- sh -c 'awk "\$5 == \"/proc/acpi\" || \$5 == \"/proc/asound\" ||
+		\$5 == \"/proc/scsi\" || \$5 == \"/sys/firmware\" ||
+		\$5 == \"/sys/devices/virtual/powercap\" { print \$5, \$3, \$6 }" /proc/self/mountinfo
+		for d in "$@"; do touch "$d/x" 2>/dev/null && echo "wrote $d"; done; true' \
+		sh "${dirs[@]}"
+	assertEquals "exit: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
+	assertEquals "one mount per masked directory: $(cat "$TEST_TMP/out")" ${#dirs[@]} \
+		"$(grep -c '^/' "$TEST_TMP/out")"
+	assertEquals "one device for all: $(cat "$TEST_TMP/out")" 1 \
+		"$(awk '/^\// { print $2 }' "$TEST_TMP/out" | sort -u | wc -l)"
+	assertEquals "all read-only: $(cat "$TEST_TMP/out")" 0 \
+		"$(awk '/^\// && $3 !~ /^ro(,|$)/' "$TEST_TMP/out" | wc -l)"
+	assertFalse "a mask took a file: $(cat "$TEST_TMP/out")" "grep -q '^wrote' '$TEST_TMP/out'"
+}
+
 # --- the terminal ------------------------------------------------------------------------------
 
 # Words single-quoted for a shell line typed into a terminal (none of them holds a quote).

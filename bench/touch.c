@@ -18,7 +18,7 @@
 #endif
 
 #define PAGES 2000
-#define PAGE 4096L
+#define PAGE  4096L
 
 static double now_us(void)
 {
@@ -30,8 +30,8 @@ static double now_us(void)
 
 static char *fresh(void)
 {
-	char *p = mmap(NULL, PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-	               -1, 0);
+	char *p =
+	    mmap(NULL, PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED) {
 		perror("touch: mmap");

@@ -149,8 +149,15 @@ static void place_apart(pthread_t thread)
 bool ns_place_apart(pid_t pid, cpu_set_t *ret_all)
 {
 	cpu_set_t others;
+	int self = sched_getcpu();
 
-	return other_cpus(ret_all, &others) && sched_setaffinity(pid, sizeof(others), &others) == 0;
+	/* The child's own mask, not ours: a clone into a v2 cgroup with a cpuset has the
+	 * cpuset's CPUs already, and that is what it must get back. */
+	if (self < 0 || sched_getaffinity(pid, sizeof(*ret_all), ret_all) < 0)
+		return false;
+	others = *ret_all;
+	CPU_CLR(self, &others);
+	return CPU_COUNT(&others) > 0 && sched_setaffinity(pid, sizeof(others), &others) == 0;
 }
 
 void ns_place_back(pid_t pid, const cpu_set_t *all)

@@ -71,9 +71,10 @@ int ns_pid_members(pid_t pid1, pid_t **ret, size_t *ret_n);
 
 /* The clone's child is queued on the parent's CPU while the parent goes on with its own
  * work (18 starts in 20 here, traced: 0.6 ms each), though another CPU is idle. Until
- * ns_place_back, pid may run on every CPU of the caller's but the caller's own; *ret_all
- * keeps the caller's mask. false (nothing changed) with one CPU or on failure. Call
- * ns_place_back before pid starts anything of its own: its children inherit the mask. */
+ * ns_place_back, pid may run on every CPU of its mask but the caller's current one;
+ * *ret_all keeps its mask as it was. false (nothing changed) without another CPU or on
+ * failure. Call ns_place_back before pid starts anything of its own: its children inherit
+ * the mask. */
 bool ns_place_apart(pid_t pid, cpu_set_t *ret_all);
 void ns_place_back(pid_t pid, const cpu_set_t *all);
 

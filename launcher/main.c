@@ -73,7 +73,7 @@ struct launch {
 	pid_t pid;
 	bool reaped;
 	bool apart;     /* the child runs on the CPUs but launch's until GO: see ns_place_apart */
-	cpu_set_t cpus; /* launch's, the child's again before GO */
+	cpu_set_t cpus; /* the child's own mask, given back before GO */
 	int sync[2];
 };
 

@@ -105,9 +105,7 @@ _bt_cmdline()
 	fi
 	_bt_serial=$((_bt_serial + 1))
 	[ $named = 1 ] || opts=(--name "$BT_PREFIX-$_bt_serial" "${opts[@]}")
-	# BT_CMD_PREFIX: words to run launch under (taskset -c 1), split on purpose.
-	# shellcheck disable=SC2206
-	BT_CMD=(${BT_CMD_PREFIX:-} "$LAUNCH" --cgroup-parent "$BOX_TEST_CGROUP_PARENT" "${opts[@]}"
+	BT_CMD=("$LAUNCH" --cgroup-parent "$BOX_TEST_CGROUP_PARENT" "${opts[@]}"
 		"${ROOTFS:-$BOX_ROOTFS}" -- "$@")
 }
 

@@ -121,13 +121,13 @@ static void *ahead_thread(void *arg)
 	return NULL;
 }
 
-/* launch's allowed CPUs in *ret_all and, in *ret_others, those but the one it runs on;
- * false when there is no other. */
-static bool other_cpus(cpu_set_t *ret_all, cpu_set_t *ret_others)
+/* pid's allowed CPUs (0: the caller's) in *ret_all and, in *ret_others, those but the one
+ * the caller runs on; false when there is no other. */
+static bool other_cpus(pid_t pid, cpu_set_t *ret_all, cpu_set_t *ret_others)
 {
 	int self = sched_getcpu();
 
-	if (self < 0 || sched_getaffinity(0, sizeof(*ret_all), ret_all) < 0)
+	if (self < 0 || sched_getaffinity(pid, sizeof(*ret_all), ret_all) < 0)
 		return false;
 	*ret_others = *ret_all;
 	CPU_CLR(self, ret_others);
@@ -142,22 +142,18 @@ static void place_apart(pthread_t thread)
 {
 	cpu_set_t all, others;
 
-	if (other_cpus(&all, &others))
+	if (other_cpus(0, &all, &others))
 		(void)pthread_setaffinity_np(thread, sizeof(others), &others);
 }
 
+/* The child's own mask, not ours: a clone into a v2 cgroup with a cpuset has the cpuset's
+ * CPUs already, and that is what it must get back. */
 bool ns_place_apart(pid_t pid, cpu_set_t *ret_all)
 {
 	cpu_set_t others;
-	int self = sched_getcpu();
 
-	/* The child's own mask, not ours: a clone into a v2 cgroup with a cpuset has the
-	 * cpuset's CPUs already, and that is what it must get back. */
-	if (self < 0 || sched_getaffinity(pid, sizeof(*ret_all), ret_all) < 0)
-		return false;
-	others = *ret_all;
-	CPU_CLR(self, &others);
-	return CPU_COUNT(&others) > 0 && sched_setaffinity(pid, sizeof(others), &others) == 0;
+	return other_cpus(pid, ret_all, &others) &&
+	       sched_setaffinity(pid, sizeof(others), &others) == 0;
 }
 
 void ns_place_back(pid_t pid, const cpu_set_t *all)

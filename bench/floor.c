@@ -5,7 +5,7 @@
  * (one clone, the namespaces made together), the child chroots into ROOTFS and execs CMD,
  * and the parent waits for it. No cgroup, no pivot_root, no mounts, no init, no seccomp.
  *
- *   floor [-p] [-m] [-i] [-c DIR[,DIR...]] ROOTFS CMD [ARGS...]
+ *   floor [-p [-m]] [-c DIR[,DIR...]] [-i] [-s] [-x] ROOTFS CMD [ARGS...]
  *
  * The options add, one by one, the least that launch's own parts can cost, so that the bench
  * can say what each part costs at its cheapest on this kernel (a ladder from the floor up):
@@ -16,7 +16,13 @@
  *   -c  a cgroup: DIR made in each hierarchy given (cgroup v1 has one per controller), the
  *       child written into each, then its cgroup namespace made (rooted there), before it
  *       execs; each DIR removed after it ends;
- *   -i  an init: the child forks CMD and waits for it, as a PID 1 does.
+ *   -i  an init: the child forks CMD and waits for it, as a PID 1 does;
+ *   -s  launch's default seccomp filter (the template launch fits at each start, the same
+ *       1,769-odd instructions, its capability marks read as "allow"), loaded by the
+ *       child before it execs, as launch's set-up child does;
+ *   -x  the init is a program of its own, as boxinit is: the child execs this binary again
+ *       (from a descriptor opened before the clone, as launch execs boxinit), and that
+ *       process, PID 1, forks CMD and waits (implies -i).
  *
  * Exits with CMD's status (128+N when killed by signal N), 125 when it cannot start it,
  * 126/127 when CMD cannot be executed or is not found: launch's codes, so the bench can
@@ -24,6 +30,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -31,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -39,8 +48,13 @@
 #define NAMESPACES                                                                                 \
 	(CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWCGROUP)
 #define MAX_CGROUPS 16
+/* argv[1] of the second program (-x): "run CMD as PID 1". */
+#define AS_INIT "--as-init"
 
-static bool pivot, mounts, init;
+#include "seccomp_prebuilt.h"
+
+static bool pivot, mounts, init, filter;
+static int self_fd = -1;
 static char *cgroups[MAX_CGROUPS];
 static int n_cgroups;
 
@@ -106,6 +120,24 @@ static void enter_root(const char *rootfs)
 		fail("chdir", "/");
 }
 
+/* The template's returns for capability-guarded calls are marks (SECCOMP_RET_ERRNO with a
+ * value from 0xc00 up) that launch resolves per container; here they allow. The program's
+ * length, which is what its load costs, is launch's. */
+static void load_filter(void)
+{
+	static struct sock_filter prog[sizeof(seccomp_prebuilt) / sizeof(seccomp_prebuilt[0])];
+	struct sock_fprog fprog = {.len = sizeof(prog) / sizeof(prog[0]), .filter = prog};
+
+	memcpy(prog, seccomp_prebuilt, sizeof(prog));
+	for (size_t i = 0; i < fprog.len; i++)
+		if (prog[i].code == (BPF_RET | BPF_K) &&
+		    (prog[i].k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO &&
+		    (prog[i].k & SECCOMP_RET_DATA) >= 0xc00)
+			prog[i].k = SECCOMP_RET_ALLOW;
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog) < 0)
+		fail("load the seccomp filter", "");
+}
+
 static int wait_status(pid_t pid)
 {
 	int status;
@@ -118,7 +150,23 @@ static int wait_status(pid_t pid)
 
 static void run(char **cmd)
 {
-	pid_t pid = init ? fork() : 0;
+	pid_t pid;
+
+	if (filter)
+		load_filter();
+	if (self_fd >= 0) {
+		char *argv[2 + 256];
+		int n = 0;
+
+		argv[n++] = "floor";
+		argv[n++] = AS_INIT;
+		for (char **a = cmd; *a && n < (int)(sizeof(argv) / sizeof(argv[0])) - 1; a++)
+			argv[n++] = *a;
+		argv[n] = NULL;
+		syscall(SYS_execveat, self_fd, "", argv, environ, AT_EMPTY_PATH);
+		fail("exec itself as init", "");
+	}
+	pid = init ? fork() : 0;
 
 	if (pid < 0)
 		fail("fork", cmd[0]);
@@ -138,7 +186,12 @@ int main(int argc, char **argv)
 	int opt, status, go[2];
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "+pmic:")) != -1) {
+	/* The second program (-x): PID 1 in the container's root, forks CMD and waits. */
+	if (argc > 2 && strcmp(argv[1], AS_INIT) == 0) {
+		init = true;
+		run(argv + 2);
+	}
+	while ((opt = getopt(argc, argv, "+pmic:sx")) != -1) {
 		switch (opt) {
 		case 'p':
 			pivot = true;
@@ -148,6 +201,14 @@ int main(int argc, char **argv)
 			break;
 		case 'i':
 			init = true;
+			break;
+		case 's':
+			filter = true;
+			break;
+		case 'x':
+			self_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+			if (self_fd < 0)
+				fail("open", "/proc/self/exe");
 			break;
 		case 'c':
 			for (char *s = strtok(optarg, ","); s && n_cgroups < MAX_CGROUPS;
@@ -160,7 +221,8 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind < 2 || (mounts && !pivot)) {
 		(void)fprintf(
-		    stderr, "usage: floor [-p [-m]] [-i] [-c DIR[,DIR...]] ROOTFS CMD [ARGS...]\n");
+		    stderr,
+		    "usage: floor [-p [-m]] [-c DIR[,DIR...]] [-i] [-s] [-x] ROOTFS CMD [ARGS...]\n");
 		return 125;
 	}
 	for (int i = 0; i < n_cgroups; i++)

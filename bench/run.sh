@@ -237,7 +237,8 @@ echo "bench: container start (hyperfine)" >&2
 cp "$BUILD/boxinit" "$ROOTFS/.bench-boxinit"
 # The ladder: the floor plus, one by one, the least each of launch's parts can cost (see
 # bench/floor.c): pivot_root, the /proc, /sys and /dev mounts, a cgroup (a leaf in each
-# hierarchy launch uses: one on cgroup v2, one per controller on v1), an init.
+# hierarchy launch uses: one on cgroup v2, one per controller on v1), an init, launch's
+# seccomp filter, and the init as a program of its own (exec'd, as boxinit is).
 floor_cg=
 if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
 	mkdir -p "/sys/fs/cgroup$FLOOR_CG_PARENT"
@@ -254,7 +255,7 @@ else
 	done
 fi
 names=(floor unshare bwrap runc launch box bwrap+boxinit launch-unconfined launch-privileged
-	floor-p floor-pm floor-pmc floor-pmci)
+	floor-p floor-pm floor-pmc floor-pmci floor-pmcis floor-pmcisx)
 cmds=("$OUT/floor $ROOTFS /bin/true"
 	"unshare --uts --pid --net --mount --ipc --fork chroot $ROOTFS /bin/true"
 	"bwrap --unshare-all --bind $ROOTFS / /bin/true"
@@ -267,7 +268,9 @@ cmds=("$OUT/floor $ROOTFS /bin/true"
 	"$OUT/floor -p $ROOTFS /bin/true"
 	"$OUT/floor -p -m $ROOTFS /bin/true"
 	"$OUT/floor -p -m -c $floor_cg $ROOTFS /bin/true"
-	"$OUT/floor -p -m -c $floor_cg -i $ROOTFS /bin/true")
+	"$OUT/floor -p -m -c $floor_cg -i $ROOTFS /bin/true"
+	"$OUT/floor -p -m -c $floor_cg -i -s $ROOTFS /bin/true"
+	"$OUT/floor -p -m -c $floor_cg -i -s -x $ROOTFS /bin/true")
 hf_args=()
 for k in "${!cmds[@]}"; do
 	# Every command must work once before it is timed.
@@ -326,6 +329,8 @@ for k in "${names[@]}" launch-host-run; do
 	[ "$k" = floor-pm ] && label="ladder: + /proc, /sys, /dev, /dev/pts, /dev/shm, /dev/mqueue"
 	[ "$k" = floor-pmc ] && label="ladder: + a cgroup ($(tr -cd , <<<"$floor_cg" | wc -c | awk '{print $1 + 1}') hierarchies)"
 	[ "$k" = floor-pmci ] && label="ladder: + an init (PID 1 forks the command and waits)"
+	[ "$k" = floor-pmcis ] && label="ladder: + launch's seccomp filter"
+	[ "$k" = floor-pmcisx ] && label="ladder: + the init a program of its own (exec'd, as boxinit)"
 	[ "$k" = launch-host-run ] && label="launch, its record on the host's /run ($(findmnt -no FSTYPE -T /run))"
 	echo "| $label | ${lms[$k]} ± ${lsd[$k]} (${lmed[$k]}) | ${lx[$k]}× |"
 done
@@ -333,6 +338,10 @@ echo
 echo "Goals: launch ≤ 1.5 × the floor: $(yn "$(le "${lx[launch]}" 1.5)") (${lx[launch]}×);" \
 	"box run ≤ 1.3 × the floor: $(yn "$(le "${lx[box]}" 1.3)") (${lx[box]}×)." \
 	"launch × bwrap: $(times "${lmed[launch]}" "${lmed[bwrap]}")× (medians)."
+echo
+echo "The ladder's top (launch's job with its filter and a second program as PID 1, done the" \
+	"plainest way): ${lx[floor-pmcisx]}× the floor; launch takes" \
+	"$(times "${lmed[launch]}" "${lmed[floor-pmcisx]}")× it (medians)."
 echo
 echo "boxinit's part of the job, under bwrap, takes $(times "${lmed[bwrap+boxinit]}" "${lmed[bwrap]}")×" \
 	"bwrap alone; launch, which adds the cgroup and the seccomp filter, takes" \

@@ -49,8 +49,8 @@ struct supervisor {
 };
 
 /* Sets up the loop and every watcher in s, which must be zeroed (static storage). Call with
- * every signal blocked. Logs. */
-/* tty_fd: the container's terminal for the main command (boxinit --tty), or -1. */
+ * every signal blocked. tty_fd: the container's terminal for the main command (boxinit
+ * --tty), or -1. Logs. */
 int supervisor_init(struct supervisor *s, const struct init_config *cfg,
                     const struct services_config *conf, const char *cwd, int tty_fd);
 /* Starts the services without dependencies, and the main command when nothing is to

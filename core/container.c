@@ -310,7 +310,7 @@ static int start_ahead(const struct spec *s, struct ns_ahead *a, unsigned long *
 	    !ns[SPEC_NS_IPC].wanted || ns[SPEC_NS_IPC].path || (ns[SPEC_NS_NET].wanted && !new_net))
 		return 0;
 	*flags &= ~(unsigned long)(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET);
-	return ns_ahead_start(a, !new_net, false, s->hostname);
+	return ns_ahead_start(a, !new_net, s->hostname);
 }
 
 static void close_namespaces(struct child *c)

@@ -65,7 +65,7 @@ static int fail(struct ns_ahead *a, const char *what, int err)
 	return err;
 }
 
-int ns_setup_own(const char *hostname, bool net, const char *ping_range, const char **ret_what)
+int ns_setup_own(const char *hostname, bool net, const char **ret_what)
 {
 	int r;
 
@@ -77,14 +77,6 @@ int ns_setup_own(const char *hostname, bool net, const char *ping_range, const c
 	r = net ? loopback_up() : 0;
 	if (r < 0) {
 		*ret_what = "bring up 'lo'";
-		return r;
-	}
-	/* ping without CAP_NET_RAW (not a default capability): ICMP echo sockets for the
-	 * groups of ping_range, as Docker does. /proc/sys/net is the opening thread's
-	 * namespace: ours. */
-	r = net && ping_range ? write_file("/proc/sys/net/ipv4/ping_group_range", ping_range) : 0;
-	if (r < 0 && r != -ENOENT) {
-		*ret_what = "allow ping sockets";
 		return r;
 	}
 	return 0;
@@ -99,7 +91,7 @@ static int make_ahead(struct ns_ahead *a)
 
 	if (unshare(flags) < 0)
 		return fail(a, "create the namespaces", -errno);
-	r = ns_setup_own(a->hostname, !a->share_net, a->ping ? "0 2147483647" : NULL, &what);
+	r = ns_setup_own(a->hostname, !a->share_net, &what);
 	if (r < 0)
 		return fail(a, what, r);
 	for (int i = 0; i < NS_AHEAD_MAX; i++) {
@@ -162,12 +154,11 @@ void ns_place_back(pid_t pid, const cpu_set_t *all)
 	(void)sched_setaffinity(pid, sizeof(*all), all);
 }
 
-int ns_ahead_start(struct ns_ahead *a, bool share_net, bool ping, const char *hostname)
+int ns_ahead_start(struct ns_ahead *a, bool share_net, const char *hostname)
 {
 	int r;
 
-	*a = (struct ns_ahead){
-	    .started = true, .share_net = share_net, .ping = ping, .hostname = hostname};
+	*a = (struct ns_ahead){.started = true, .share_net = share_net, .hostname = hostname};
 	for (int i = 0; i < NS_AHEAD_MAX; i++)
 		a->fd[i] = -1;
 	r = pthread_create(&a->thread, NULL, ahead_thread, a);

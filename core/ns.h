@@ -30,21 +30,20 @@ struct ns_ahead {
 	bool started; /* by ns_ahead_start: fd[] are valid (a zeroed struct holds nothing) */
 	bool running;
 	bool share_net;
-	bool ping;            /* ping_group_range opened to every group (launch's default) */
 	const char *hostname; /* NULL: left as the new namespace has it */
 	int fd[NS_AHEAD_MAX];
 	int err;          /* -errno of the thread's failure, 0 */
 	const char *what; /* what failed, for the message */
 };
 
-/* Starts the thread; the caller goes on with other work. -errno, logged. ping: ICMP echo
- * sockets for every group in the new network namespace (launch's choice, as Docker's). */
-int ns_ahead_start(struct ns_ahead *a, bool share_net, bool ping, const char *hostname);
+/* Starts the thread; the caller goes on with other work. -errno, logged. */
+int ns_ahead_start(struct ns_ahead *a, bool share_net, const char *hostname);
 /* None made ahead (launch --userns: the clone makes them, owned by the new user namespace). */
 void ns_ahead_none(struct ns_ahead *a);
-/* In the new namespaces: the hostname (NULL: left), lo up and ping_group_range (NULL: left)
- * when net. -errno; *ret_what names the step. No allocation. */
-int ns_setup_own(const char *hostname, bool net, const char *ping_range, const char **ret_what);
+/* In the new namespaces: the hostname (NULL: left), and lo up when net. -errno; *ret_what
+ * names the step. No allocation. (Sysctls, ping_group_range among them, go through the
+ * container's own /proc: see rootplan.c.) */
+int ns_setup_own(const char *hostname, bool net, const char **ret_what);
 /* Waits for the thread: 0 with every fd open, or -errno (logged, naming the step). */
 int ns_ahead_finish(struct ns_ahead *a);
 /* In the first process: enters the namespaces made ahead. -errno; *ret_what names the

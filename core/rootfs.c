@@ -541,6 +541,8 @@ static int apply_sysctl(const struct mount_op *op, int syncfd)
 		if (*c == '.')
 			*c = '/';
 	r = write_file(path, op->data);
+	if (r == -ENOENT && op->optional)
+		return 0;
 	if (r < 0)
 		return sync_errorf(syncfd, r, "sysctl '%s' = '%s'", op->src, op->data);
 	return 0;

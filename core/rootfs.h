@@ -43,7 +43,8 @@ struct mount_op {
 	bool ro;         /* VOLUME */
 	bool recursive;  /* VOLUME: every mount under src too (rbind) */
 	bool copy_up;    /* FS: what the image has at dst is copied into it (tmpcopyup) */
-	bool optional;   /* FS: a filesystem this kernel does not have (ENODEV) is skipped */
+	bool optional;   /* FS: a filesystem this kernel does not have (ENODEV) is skipped; SYSCTL:
+	                  * a key it does not have (ENOENT) too */
 	const char *type;          /* FS */
 	const char *data;          /* FS: options for the filesystem; SYSCTL: the value */
 	unsigned long flags;       /* FS: MS_*; VOLUME: MS_NOSUID, MS_NODEV, MS_NOEXEC, atime */

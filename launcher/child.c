@@ -38,7 +38,6 @@ static int join_cgroup(const struct child_args *a)
  * host's supplementary groups, and sets up the uts and net namespaces the clone made. */
 static int become_root(const struct child_args *a, int *trees)
 {
-	char ping[32];
 	const char *what = "";
 	int r = sync_wait_go_fds(a->syncfd, trees, a->plan->idmap ? rootfs_n_trees(a->plan) : 0);
 
@@ -51,9 +50,7 @@ static int become_root(const struct child_args *a, int *trees)
 		return sync_errorf(a->syncfd, -errno, "drop the host's supplementary groups");
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return sync_errorf(a->syncfd, -errno, "set the parent-death signal");
-	/* ping sockets for every group the namespace maps (others would be refused). */
-	(void)snprintf(ping, sizeof(ping), "0 %u", a->userns_count - 1);
-	r = ns_setup_own(a->cfg->hostname, true, ping, &what);
+	r = ns_setup_own(a->cfg->hostname, true, &what);
 	if (r < 0)
 		return sync_errorf(a->syncfd, r, "%s of the container", what);
 	return 0;

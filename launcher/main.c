@@ -70,6 +70,7 @@ struct launch {
 	struct monitor *mon;
 	int report_fd; /* detached: to the launch waiting for "started", or -1 */
 	char log_path[256];
+	char ping_range[32]; /* net.ipv4.ping_group_range in the container, "": left */
 	pid_t pid;
 	bool reaped;
 	bool apart;     /* the child runs on the CPUs but launch's until GO: see ns_place_apart */
@@ -171,8 +172,15 @@ static int prepare(struct launch *l)
 	r = initexec_argv(c, l->io.ctl[1], l->io.tty, &l->argv);
 	if (r == 0)
 		r = initexec_env(c, getenv("TERM"), &l->envp);
+	/* ping sockets for every group of the container's own network namespace: every group,
+	 * or those its user namespace maps (others would be refused). */
+	if (l->st.userns_count > 0)
+		(void)snprintf(l->ping_range, sizeof(l->ping_range), "0 %u",
+		               (unsigned)(l->st.userns_count - 1));
+	else if (c->net.mode != NET_HOST)
+		(void)snprintf(l->ping_range, sizeof(l->ping_range), "0 2147483647");
 	if (r == 0)
-		r = rootfs_plan(c, &l->plan);
+		r = rootfs_plan(c, l->ping_range[0] ? l->ping_range : NULL, &l->plan);
 	if (r < 0)
 		return log_errno(r, "prepare container '%s'", c->name);
 	/* Rootless: the user's own files, bound in the user's own mount namespace. */
@@ -576,7 +584,7 @@ static int run(const struct launch_config *c, int sigfd, const sigset_t *orig_ma
 	/* First of all: the namespaces take as long as the claim and everything else up to
 	 * the clone, which they then no longer add to. They touch nothing of the host. */
 	if (r == 0 && c->userns.mode == USERNS_HOST && !c->rootless)
-		r = ns_ahead_start(&l->ahead, c->net.mode == NET_HOST, true, c->hostname);
+		r = ns_ahead_start(&l->ahead, c->net.mode == NET_HOST, c->hostname);
 	else if (r == 0)
 		ns_ahead_none(&l->ahead); /* the clone makes them, in the new user namespace */
 	if (r == 0)

@@ -9,5 +9,7 @@
 #include "config.h"
 #include "rootfs.h"
 
-/* The plan borrows strings from c, which must outlive it. */
-int rootfs_plan(const struct launch_config *c, struct mount_plan *ret);
+/* ping_range: net.ipv4.ping_group_range for the container's own network namespace, written
+ * after the pivot through the container's own /proc (NULL: left as the kernel has it). The
+ * plan borrows strings from c and ping_range, which must outlive it. */
+int rootfs_plan(const struct launch_config *c, const char *ping_range, struct mount_plan *ret);

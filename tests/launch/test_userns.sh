@@ -37,8 +37,11 @@ test_auto_maps_root_to_a_slice_of_the_box_subuid_entry()
 {
 	require_root || return 0
 	local start pid1
-	box_run --userns auto -- sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; id -g'
+	box_run --userns auto -- sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; id -g
+		cat /proc/sys/net/ipv4/ping_group_range'
 	assertEquals "status (stderr: $(cat "$TEST_TMP/err"))" 0 "$BOX_RC"
+	# ping sockets for the groups the namespace maps, not beyond (the kernel refuses more).
+	assertEquals "ping_group_range" "0 65535" "$(sed -n 5p "$TEST_TMP/out" | tr -s '\t ' ' ')"
 	start=$(subid_start /etc/subuid)
 	assertNotNull "/etc/subuid has a box entry" "$start"
 	assertNotNull "/etc/subgid has a box entry" "$(subid_start /etc/subgid)"

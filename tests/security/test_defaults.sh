@@ -174,6 +174,8 @@ test_ping_sockets_work_without_net_raw()
 	box_run -- probe ping 127.0.0.1
 	assertEquals "exit status: $(cat "$TEST_TMP/out") $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
 	assertEquals "an echo reply" echo "$(kv "$TEST_TMP/out" reply)"
+	box_run -- cat /proc/sys/net/ipv4/ping_group_range
+	assertEquals "every group" "0 2147483647" "$(tr -s '\t ' ' ' <"$TEST_TMP/out")"
 	# shellcheck disable=SC2086 # "low high"
 	set -- $range
 	if [ "$1" -gt 0 ] || [ "$2" -lt 0 ]; then

@@ -275,7 +275,7 @@ static void test_dns_adds_a_read_only_bind_after_the_volumes(void **state)
 	(void)state;
 	assert_int_equal(netconf_add_dns(&c.net, "192.0.2.53"), 0);
 	netconf_finish(&c.net, "web");
-	assert_int_equal(rootfs_plan(&c, &p), 0);
+	assert_int_equal(rootfs_plan(&c, NULL, &p), 0);
 	size_t i = 0;
 
 	while (i < p.n_ops && !(p.ops[i].kind == MOUNT_OP_VOLUME && !strcmp(p.ops[i].dst, "/etc")))

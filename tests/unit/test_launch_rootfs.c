@@ -60,7 +60,7 @@ static void test_plan_has_the_kernel_filesystems_and_masks(void **state)
 	ssize_t sys, pivot;
 
 	(void)state;
-	assert_int_equal(rootfs_plan(&c, &p), 0);
+	assert_int_equal(rootfs_plan(&c, NULL, &p), 0);
 	assert_true(find(&p, MOUNT_OP_FS, "/proc") > find(&p, MOUNT_OP_BIND_ROOT, NULL));
 	sys = find(&p, MOUNT_OP_FS, "/sys");
 	assert_true(sys > 0);
@@ -74,10 +74,32 @@ static void test_plan_has_the_kernel_filesystems_and_masks(void **state)
 	assert_true(find(&p, MOUNT_OP_READONLY, "/proc/sys") > pivot);
 	rootfs_plan_free(&p);
 	c.privileged = true;
-	assert_int_equal(rootfs_plan(&c, &p), 0);
+	assert_int_equal(rootfs_plan(&c, NULL, &p), 0);
 	assert_int_equal(find(&p, MOUNT_OP_MASK, NULL), -1);
 	assert_int_equal(find(&p, MOUNT_OP_READONLY, NULL), -1);
 	assert_true(find(&p, MOUNT_OP_FS, "/proc") > 0);
+	rootfs_plan_free(&p);
+}
+
+/* The ping range goes through the container's own /proc: after the pivot, before /proc/sys
+ * is read-only; a kernel without the key is no failure. None asked, none planned. */
+static void test_plan_writes_the_ping_range_after_the_pivot(void **state)
+{
+	struct launch_config c = {.rootfs = "/nonexistent"};
+	struct mount_plan p;
+	ssize_t sysctl;
+
+	(void)state;
+	assert_int_equal(rootfs_plan(&c, "0 65535", &p), 0);
+	sysctl = find(&p, MOUNT_OP_SYSCTL, NULL);
+	assert_true(sysctl > find(&p, MOUNT_OP_PIVOT, NULL));
+	assert_true(sysctl < find(&p, MOUNT_OP_READONLY, "/proc/sys"));
+	assert_string_equal(p.ops[sysctl].src, "net.ipv4.ping_group_range");
+	assert_string_equal(p.ops[sysctl].data, "0 65535");
+	assert_true(p.ops[sysctl].optional);
+	rootfs_plan_free(&p);
+	assert_int_equal(rootfs_plan(&c, NULL, &p), 0);
+	assert_int_equal(find(&p, MOUNT_OP_SYSCTL, NULL), -1);
 	rootfs_plan_free(&p);
 }
 
@@ -89,7 +111,7 @@ static void test_plan_without_volumes_binds_and_pivots(void **state)
 	struct mount_plan p;
 
 	(void)state;
-	assert_int_equal(rootfs_plan(&c, &p), 0);
+	assert_int_equal(rootfs_plan(&c, NULL, &p), 0);
 	assert_string_equal(p.rootfs, "/srv/rf");
 	assert_kinds(&p, want, 3);
 	rootfs_plan_free(&p);
@@ -110,7 +132,7 @@ static void test_plan_volumes_in_order_then_read_only_root(void **state)
 	struct mount_plan p;
 
 	(void)state;
-	assert_int_equal(rootfs_plan(&c, &p), 0);
+	assert_int_equal(rootfs_plan(&c, NULL, &p), 0);
 	assert_kinds(&p, want, 6);
 	ssize_t a = find(&p, MOUNT_OP_VOLUME, "/data"), b = find(&p, MOUNT_OP_VOLUME, "/etc/conf");
 	assert_true(a > 0 && b == a + 1);
@@ -129,7 +151,7 @@ static void test_plan_read_only_without_volumes(void **state)
 	struct mount_plan p;
 
 	(void)state;
-	assert_int_equal(rootfs_plan(&c, &p), 0);
+	assert_int_equal(rootfs_plan(&c, NULL, &p), 0);
 	assert_kinds(&p, want, 4);
 	rootfs_plan_free(&p);
 }
@@ -153,7 +175,7 @@ static void test_plan_overlay_and_tmpfs_mounts_parents_first(void **state)
 	ssize_t ov;
 
 	(void)state;
-	assert_int_equal(rootfs_plan(&c, &p), 0);
+	assert_int_equal(rootfs_plan(&c, NULL, &p), 0);
 	assert_int_equal(find(&p, MOUNT_OP_BIND_ROOT, NULL), -1);
 	ov = find(&p, MOUNT_OP_OVERLAY_ROOT, NULL);
 	assert_int_equal(ov, 1);
@@ -165,7 +187,7 @@ static void test_plan_overlay_and_tmpfs_mounts_parents_first(void **state)
 	assert_true(find(&p, MOUNT_OP_FS, "/dev/mqueue") < find(&p, MOUNT_OP_FS, "/data"));
 	rootfs_plan_free(&p);
 	c.overlay = OVERLAY_DISK;
-	assert_int_equal(rootfs_plan(&c, &p), 0);
+	assert_int_equal(rootfs_plan(&c, NULL, &p), 0);
 	assert_null(p.ops[find(&p, MOUNT_OP_OVERLAY_ROOT, NULL)].type);
 	rootfs_plan_free(&p);
 }
@@ -192,7 +214,7 @@ static const char *devpts_data(const char *group)
 		assert_int_equal(fclose(f), 0);
 	}
 	c.rootfs = dir;
-	assert_int_equal(rootfs_plan(&c, &p), 0);
+	assert_int_equal(rootfs_plan(&c, NULL, &p), 0);
 	i = find(&p, MOUNT_OP_FS, "/dev/pts");
 	assert_true(i >= 0);
 	(void)snprintf(data, sizeof(data), "%s", p.ops[i].data);
@@ -243,6 +265,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_plan_has_the_kernel_filesystems_and_masks),
+	    cmocka_unit_test(test_plan_writes_the_ping_range_after_the_pivot),
 	    cmocka_unit_test(test_plan_without_volumes_binds_and_pivots),
 	    cmocka_unit_test(test_plan_volumes_in_order_then_read_only_root),
 	    cmocka_unit_test(test_plan_read_only_without_volumes),

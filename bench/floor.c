@@ -45,13 +45,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "seccomp_prebuilt.h"
+#include "syscalls.h"
+
 #define NAMESPACES                                                                                 \
 	(CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWCGROUP)
 #define MAX_CGROUPS 16
 /* argv[1] of the second program (-x): "run CMD as PID 1". */
 #define AS_INIT "--as-init"
-
-#include "seccomp_prebuilt.h"
 
 static bool pivot, mounts, init, filter;
 static int self_fd = -1;
@@ -120,9 +121,9 @@ static void enter_root(const char *rootfs)
 		fail("chdir", "/");
 }
 
-/* The template's returns for capability-guarded calls are marks (SECCOMP_RET_ERRNO with a
- * value from 0xc00 up) that launch resolves per container; here they allow. The program's
- * length, which is what its load costs, is launch's. */
+/* The template's returns for capability-guarded calls are marks (SYSCALLS_MARK_BASE up)
+ * that launch resolves per container; here they allow. The program's length, which is what
+ * its load costs, is launch's. */
 static void load_filter(void)
 {
 	static struct sock_filter prog[sizeof(seccomp_prebuilt) / sizeof(seccomp_prebuilt[0])];
@@ -132,7 +133,7 @@ static void load_filter(void)
 	for (size_t i = 0; i < fprog.len; i++)
 		if (prog[i].code == (BPF_RET | BPF_K) &&
 		    (prog[i].k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO &&
-		    (prog[i].k & SECCOMP_RET_DATA) >= 0xc00)
+		    (prog[i].k & SECCOMP_RET_DATA) >= SYSCALLS_MARK_BASE)
 			prog[i].k = SECCOMP_RET_ALLOW;
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog) < 0)
 		fail("load the seccomp filter", "");

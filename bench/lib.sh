@@ -62,8 +62,9 @@ RUN_TMPFS=(unshare -m --propagation private sh -c
 run_tmpfs() { "${RUN_TMPFS[@]}" "$@"; }
 
 # build_floor OUT: bench/floor.c, static, into OUT/floor (the kernel's headers from the
-# build's dependencies, launch's seccomp template from the build: make all first).
+# build's dependencies, launch's seccomp template from the build and its marks from
+# core/syscalls.h: make all first).
 build_floor() {
 	musl-gcc -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -s \
-		-I"${BUILD:-build}/deps/include" -I"${BUILD:-build}/host/gen" -o "$1/floor" bench/floor.c
+		-I"${BUILD:-build}/deps/include" -I"${BUILD:-build}/host/gen" -Icore -o "$1/floor" bench/floor.c
 }

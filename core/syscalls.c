@@ -532,7 +532,7 @@ static const unsigned allowed_families[] = {AF_UNIX, AF_INET, AF_INET6, AF_NETLI
 /* The template (syscalls_build_template): the calls whose answer depends on the capability
  * set return these errno values, out of any real errno's range, which syscalls_fit turns
  * into ALLOW, EPERM or ENOSYS for a given set: guarded[i] returns MARK_BASE + i. */
-#define MARK_BASE   0xc00U /* libseccomp takes errno values below 4096 */
+#define MARK_BASE   SYSCALLS_MARK_BASE
 #define MARK_ADMIN  (MARK_BASE + (unsigned)ARRAY_SIZE(guarded)) /* clone, unshare: namespaces */
 #define MARK_CLONE3 (MARK_ADMIN + 1)
 #define ACTION_MASK 0xffff0000U

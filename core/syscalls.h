@@ -35,6 +35,9 @@ bool syscalls_denied(const char *name, uint64_t caps);
 uint64_t syscalls_caps_that_matter(void);
 /* Builds the filter for capability set caps with libseccomp. Logs and returns -errno. */
 int syscalls_build(uint64_t caps, struct syscall_filter *ret);
+/* The template's marks: SECCOMP_RET_ERRNO with a value from here up (libseccomp takes errno
+ * values below 4096) where the answer depends on a capability; syscalls_fit resolves them. */
+#define SYSCALLS_MARK_BASE 0xc00U
 /* The template every capability set's filter is fitted from: libseccomp's program with a
  * mark returned where the answer depends on a capability. Built at build time (seccomp_gen):
  * libseccomp 2.5 takes 36 ms to build the allowlist; fitting is a copy and one pass. */

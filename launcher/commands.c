@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alive.h"
 #include "cmd.h"
 #include "initexec.h"
 #include "kapi.h"
@@ -513,6 +514,7 @@ static int rm_one(const char *name, bool force)
 	if (s.layer)
 		layer_remove(s.layer);
 	state_free(&s);
+	alive_forget_dead(l);
 	state_release(l, true);
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "alive.h"
 #include "cgroup.h"
 #include "child.h"
 #include "commands.h"
@@ -66,7 +67,8 @@ struct launch {
 	struct net *net;
 	struct stdio io; /* the container's stdin, stdout, stderr and terminal */
 	struct state_lock *lock;
-	struct state st; /* the container's record, as last written */
+	struct alive alive; /* counted among the living monitors (alive.h) */
+	struct state st;    /* the container's record, as last written */
 	struct monitor *mon;
 	int report_fd; /* detached: to the launch waiting for "started", or -1 */
 	char log_path[256];
@@ -94,11 +96,20 @@ static int claim_name(struct launch *l)
 	struct state *s = &l->st;
 	int r;
 
-	/* Whatever dead containers left is undone first, by whichever command comes next. */
-	reap_stale();
+	/* Whatever dead containers left is undone first, by whichever command comes next; a
+	 * start looks for them only when a counted monitor died (alive.h). */
+	if (!alive_all_counted()) {
+		reap_stale();
+		alive_remove_if_idle();
+	}
 	r = state_claim(c->name, reap_container, &l->lock);
 	if (r < 0)
 		return r;
+	/* A dead monitor's record taken over with its name (state_claim reaped it). */
+	alive_forget_dead(l->lock);
+	r = alive_register(&l->alive, l->lock);
+	if (r < 0)
+		return log_errno(r, "count container '%s' among the living", c->name);
 	*s = (struct state){.status = STATE_CREATING,
 	                    .monitor_pid = getpid(),
 	                    .keep = c->keep,
@@ -501,6 +512,7 @@ static void end_record(struct launch *l, int exit_code, bool ran)
 
 	if (!l->lock)
 		return;
+	alive_unregister(&l->alive, l->lock);
 	s->status = STATE_STOPPED;
 	s->exited = ran;
 	s->exit_code = exit_code;
@@ -526,7 +538,10 @@ static void teardown(struct launch *l, int exit_code, bool ran)
 	cgroup_destroy(steal_ptr(&l->cg));
 	net_destroy(steal_ptr(&l->net));
 	stdio_close(&l->io);
-	end_record(l, exit_code, ran);
+	if (l->lock) {
+		end_record(l, exit_code, ran);
+		alive_remove_if_idle(); /* the last one out */
+	}
 	/* Last: whoever waits (launch stop, wait) hears of the end once nothing is left. */
 	monitor_finish(steal_ptr(&l->mon), ran, exit_code);
 	if (l->loop_ready) {
@@ -565,6 +580,7 @@ static int run(const struct launch_config *c, int sigfd, const sigset_t *orig_ma
 	l->cfg = c;
 	l->sigfd = sigfd;
 	l->initfd = l->statsfd = -1;
+	l->alive.semid = -1;
 	l->report_fd = report_fd;
 	l->sync[0] = l->sync[1] = -1;
 	l->join.clone_fd = -1;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alive.h"
 #include "cgroup.h"
 #include "layer.h"
 #include "log.h"
@@ -50,6 +51,7 @@ static void reap_one(const char *name)
 	if (state_load(name, &s) < 0) {
 		/* A lock file but no readable record: a launch killed before it wrote one,
 		 * which it does before it makes anything. */
+		alive_forget_dead(l);
 		state_release(l, true);
 		return;
 	}
@@ -64,6 +66,8 @@ static void reap_one(const char *name)
 			(void)state_save(l, &s);
 	}
 	state_free(&s);
+	/* After its leftovers: a reaper killed before this leaves the record to the next. */
+	alive_forget_dead(l);
 	state_release(l, !kept);
 }
 

@@ -36,6 +36,8 @@
  * (exec, stop's grace), and parsing it was half of `launch stats` at 500 containers. */
 #define CONFIG_FILE "config.json"
 #define LOCK_FILE   "lock"
+/* Present while the monitor is counted among the living (alive.h). */
+#define COUNTED_FILE "counted"
 /* A record's directory is 0700; a kept record that stopped is final: 01700 (state_save). */
 #define FINAL_MODE (S_ISVTX | 0700)
 
@@ -846,4 +848,42 @@ int state_names_unlocked(char ***ret)
 	if (stat(STATE_ROOT, &st) < 0 || flocked_inodes(st.st_dev, &held, &n) < 0)
 		n = 0;
 	return list_names(held, n, true, ret);
+}
+
+/* --- the count's mark (alive.h) -------------------------------------------------------- */
+
+int state_mark_counted(struct state_lock *l, bool on)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	path_in(l->dir, COUNTED_FILE, path);
+	if (!on)
+		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	fd = openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+	if (fd < 0)
+		return -errno;
+	(void)close(fd);
+	return 0;
+}
+
+bool state_is_counted(const struct state_lock *l)
+{
+	char path[PATH_MAX];
+
+	path_in(l->dir, COUNTED_FILE, path);
+	return faccessat(AT_FDCWD, path, F_OK, AT_EACCESS | AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+bool state_none(void)
+{
+	_cleanup_closedir_ DIR *d = opendir(STATE_ROOT);
+	struct dirent *de;
+
+	if (!d)
+		return errno == ENOENT;
+	while ((de = readdir(d)))
+		if (name_ok(de->d_name))
+			return false;
+	return true;
 }

@@ -3,8 +3,9 @@
  * state: one record per container on the host, the only one: the directory
  * /run/box/containers/NAME holds "lock" (flock'ed by the container's monitor,
  * launch, for its whole life: a free lock means the monitor is gone),
- * "state.json" (replaced whole, by rename, so a reader never sees half of it)
- * and the monitor's socket. Every command reads it; only the monitor writes it
+ * "state.json" (replaced whole, by rename, so a reader never sees half of it),
+ * the monitor's socket and, while the monitor is counted among the living (alive.h),
+ * "counted". Every command reads it; only the monitor writes it
  * (and whoever cleans up after a dead one, holding the lock). Never follows a
  * symlink in it; never touches a directory without a lock file.
  */
@@ -112,3 +113,10 @@ int64_t state_now_ns(void);
 int state_proc_start(pid_t pid, uint64_t *ret);
 /* Is pid still the process that started at start_time? */
 bool state_proc_is(pid_t pid, uint64_t start_time);
+
+/* The record's mark that its monitor is counted (alive.h): made after the count, removed
+ * before it is lowered. */
+int state_mark_counted(struct state_lock *l, bool on);
+bool state_is_counted(const struct state_lock *l);
+/* True when STATE_ROOT holds no record at all. */
+bool state_none(void);

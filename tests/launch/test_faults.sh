@@ -13,8 +13,8 @@
 # line on stderr, from launch, box or boxinit, and exit 125 (box: runc's 1, or 125 as the
 # status of a container process that failed its last steps after the start; 126 when the
 # command itself cannot be executed), and it leaves nothing: no record, log, box state,
-# cgroup, process, host mount or veth. One test per front door and system call; a failure
-# names the N.
+# cgroup, process, host mount, veth or semaphore set. One test per front door and system
+# call; a failure names the N.
 #
 # The runs use what reaches most of the set-up: limits (cgroup files), a volume (a bind
 # mount), a hostname; for launch also a veth with a published port (netlink, the proxy).
@@ -36,7 +36,7 @@ FAULT_CALLS="mkdir mkdirat openat2 open openat mount move_mount open_tree mount_
 fsopen fsconfig fsmount mknodat fchownat fchmodat symlinkat chdir fchdir chroot pivot_root
 setns unshare sethostname clone clone3 fork execve execveat capset prctl prlimit64 pipe2
 socketpair socket bind listen sendmsg recvmsg pwrite64 flock rename signalfd4 eventfd2
-epoll_create1 statfs"
+epoll_create1 statfs semget semop semctl ftruncate"
 # box writes its cgroup files with write, which also carries its error line: not faulted.
 FAULT_CALLS_BOX="mkdir mkdirat openat2 open openat mount move_mount open_tree mount_setattr
 fsopen fsconfig fsmount mknodat mknod fchownat fchmodat symlinkat chdir fchdir chroot
@@ -83,12 +83,20 @@ fault_launch()
 	local name=$1
 	shift
 	# (LeakSanitizer cannot run under ptrace: an ASan build leaves it out of these runs.)
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	# In an IPC namespace of its own, which goes with the run: the SysV semaphore sets the
+	# run left (launch's count of live monitors, launcher/alive.h) are listed in it first,
+	# and no other user of the host's sets is counted, or removed.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 unshare --ipc -- bash -c '
+		sets=$1 out=$2 err=$3
+		shift 3
+		"$@" </dev/null >"$out" 2>"$err"
+		rc=$?
+		ipcs -s | awk "\$1 ~ /^0x/ { print \$2 }" >"$sets"
+		exit $rc' fault "$TEST_TMP/sets" "$TEST_TMP/out" "$TEST_TMP/err" \
 		timeout -k 10 60 strace -f -qq -o "$TEST_TMP/trace" "$@" \
 		"$LAUNCH" --cgroup-parent "$BOX_TEST_CGROUP_PARENT" --name "$name" \
 		-m 64m --pids-limit 50 --cpus 0.5 --hostname faulty -v "$FIX/vol:/mnt/vol" \
-		--net veth -p "127.0.0.1:$FAULT_PORT:80" "$BOX_ROOTFS" -- cat /mnt/vol/file \
-		</dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+		--net veth -p "127.0.0.1:$FAULT_PORT:80" "$BOX_ROOTFS" -- cat /mnt/vol/file
 	BOX_RC=$?
 }
 
@@ -154,6 +162,9 @@ fault_leftovers()
 	[ -z "$p" ] || left+=("mounts: $p")
 	p=$(ip -o link show 2>/dev/null | grep -o "bx-$BT_PREFIX-[^:@]*")
 	[ -z "$p" ] || left+=("veths: $p")
+	p=$(cat "$TEST_TMP/sets" 2>/dev/null)
+	rm -f "$TEST_TMP/sets"
+	[ -z "$p" ] || left+=("semaphore sets: $p")
 	echo "${left[*]}"
 }
 

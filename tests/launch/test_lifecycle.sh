@@ -185,6 +185,73 @@ test_next_launch_removes_a_dead_launchs_cgroup()
 	assertEquals "no cgroup named $name left" "" "$(_box_test_cgroups | grep "/$name\$")"
 }
 
+# _lc_traced_start: a foreground `launch -- true` under strace; BOX_RC its status, LC_SCANNED
+# how often it read /proc/locks: the look for dead monitors' records (reap_stale).
+_lc_traced_start()
+{
+	_bt_cmdline -- true
+	timeout -k 10 60 strace -f -qq -e trace=openat -o "$TEST_TMP/trace" "${BT_CMD[@]}" \
+		</dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+	BOX_RC=$?
+	LC_SCANNED=$(grep -c '"/proc/locks"' "$TEST_TMP/trace")
+}
+
+# With every monitor alive, a start does not look through the records (O(containers) each
+# start); after one is killed, the next start does, and reaps it (alive.h).
+test_a_start_looks_for_dead_records_only_after_a_death()
+{
+	require_root || return 0
+	require_command strace || return 0
+	local name
+	name=$(bt_name)
+	READY=ready=1 box_start --name "$name" -- probe sleep 60 || return 0
+	box_run -- true # reaps whatever an earlier test left
+	_lc_traced_start
+	assertEquals "runs: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
+	assertEquals "every monitor alive: no look at /proc/locks" 0 "$LC_SCANNED"
+	kill -KILL "$BOX_PID"
+	wait "$BOX_PID" 2>/dev/null
+	wait_until 10 _bt_no_rootfs_procs
+	assertNotNull "the dead one's cgroup is there" "$(_box_test_cgroups | grep "/$name\$")"
+	_lc_traced_start
+	assertEquals "runs: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
+	assertEquals "a monitor died: the next start looks" 1 "$LC_SCANNED"
+	assertEquals "and reaps its cgroup" "" "$(_box_test_cgroups | grep "/$name\$")"
+	assertFalse "and its record" "[ -e '$BOX_RECORDS/$name' ]"
+	_lc_traced_start
+	assertEquals "reaped: the start after it does not look" 0 "$LC_SCANNED"
+}
+
+# _lc_set_exists ID: the SysV semaphore set ID exists (ipcs -i says "not found" with status 0).
+_lc_set_exists()
+{
+	ipcs -s | awk -v id="$1" '$2 == id { f = 1 } END { exit !f }'
+}
+
+# The count of live monitors is a SysV semaphore set named by /run/box/alive: it goes with
+# the last container, and the directories with it.
+test_the_last_container_leaves_no_semaphore_set()
+{
+	require_root || return 0
+	local id base=${BOX_RECORDS%/*}
+	if [ -n "$(ls -A "$BOX_RECORDS" 2>/dev/null)" ]; then
+		skip_test "other containers' records in $BOX_RECORDS"
+		return 0
+	fi
+	box_detach -- probe sleep 60
+	assertEquals "starts: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
+	id=$(cut -d' ' -f1 "$base/alive" 2>/dev/null)
+	assertNotNull "the set is named in $base/alive" "$id"
+	assertTrue "and exists" "_lc_set_exists '${id:-x}'"
+	assertEquals "counted and alive: 1 and 1" "1 1" \
+		"$(ipcs -s -i "${id:-x}" 2>/dev/null | awk '$1 ~ /^[01]$/ && NF >= 3 { printf "%s%s", s, $2; s=" " }')"
+	box_cmd stop "$BOX_NAME"
+	assertEquals "stops: $(cat "$TEST_TMP/err")" 0 "$BOX_RC"
+	assertFalse "the set went" "_lc_set_exists '${id:-x}'"
+	assertFalse "the file went" "[ -e '$base/alive' ]"
+	assertFalse "and $base" "[ -e '$base' ]"
+}
+
 test_name_of_a_dead_launch_can_be_reused()
 {
 	require_root || return 0

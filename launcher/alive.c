@@ -70,13 +70,14 @@ static int lock_file(bool create, int *ret_fd)
 		_cleanup_close_ int fd = openat(
 		    AT_FDCWD, path,
 		    O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | (create ? O_CREAT : 0), 0600);
-		struct stat a, b;
+		int r;
 
-		if (fd < 0)
+		if (fd < 0 || flock(fd, LOCK_EX) < 0)
 			return -errno;
-		if (flock(fd, LOCK_EX) < 0 || fstat(fd, &a) < 0)
-			return -errno;
-		if (stat(path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+		r = state_fd_at(fd, path);
+		if (r < 0)
+			return r;
+		if (r > 0) {
 			*ret_fd = steal_fd(&fd);
 			return 0;
 		}

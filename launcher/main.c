@@ -519,13 +519,14 @@ static void end_record(struct launch *l, int exit_code, bool ran)
 	s->finished_ns = state_now_ns();
 	if (l->cfg->keep && ran && state_save(l->lock, s) == 0) {
 		state_release(steal_ptr(&l->lock), false);
-		return;
+	} else {
+		if (s->log_path)
+			logfile_remove(s->log_path);
+		if (s->layer)
+			layer_remove(s->layer);
+		state_release(steal_ptr(&l->lock), true);
 	}
-	if (s->log_path)
-		logfile_remove(s->log_path);
-	if (s->layer)
-		layer_remove(s->layer);
-	state_release(steal_ptr(&l->lock), true);
+	alive_remove_if_idle(); /* the last one out */
 }
 
 /* Every path ends here: stats first (the cgroup still exists), then kill what is left. */
@@ -538,10 +539,7 @@ static void teardown(struct launch *l, int exit_code, bool ran)
 	cgroup_destroy(steal_ptr(&l->cg));
 	net_destroy(steal_ptr(&l->net));
 	stdio_close(&l->io);
-	if (l->lock) {
-		end_record(l, exit_code, ran);
-		alive_remove_if_idle(); /* the last one out */
-	}
+	end_record(l, exit_code, ran);
 	/* Last: whoever waits (launch stop, wait) hears of the end once nothing is left. */
 	monitor_finish(steal_ptr(&l->mon), ran, exit_code);
 	if (l->loop_ready) {

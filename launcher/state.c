@@ -131,6 +131,15 @@ static bool name_ok(const char *name)
 	       !strchr(name, '/');
 }
 
+int state_fd_at(int fd, const char *path)
+{
+	struct stat a, b;
+
+	if (fstat(fd, &a) < 0)
+		return -errno;
+	return stat(path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
 /* Opens and locks dir/lock. -EBUSY: held; -ENOENT: no lock file (and !create). */
 static int lock_dir(const char *dir, bool create, int *ret_fd)
 {
@@ -139,13 +148,13 @@ static int lock_dir(const char *dir, bool create, int *ret_fd)
 	path_in(dir, LOCK_FILE, path);
 	for (int i = 0; i < 100; i++) {
 		_cleanup_close_ int fd = -1;
-		struct stat a, b;
+		int r;
 
 		/* STATE_ROOT goes with the last record (remove_dir): made again if it went. */
 		if (create && mkdir(dir, 0700) < 0 && errno != EEXIST) {
 			const char *what;
-			int r = -errno;
 
+			r = -errno;
 			if (r == -ENOENT)
 				r = make_root(&what);
 			if (r < 0)
@@ -160,7 +169,7 @@ static int lock_dir(const char *dir, bool create, int *ret_fd)
 		if (fd < 0)
 			return -errno;
 		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-			int r = errno == EWOULDBLOCK ? -EBUSY : -errno;
+			r = errno == EWOULDBLOCK ? -EBUSY : -errno;
 
 			/* Held by nobody (that is EWOULDBLOCK): a lock file that cannot be locked
 			 * goes, or it would keep its directory; whoever else opened it finds it
@@ -169,9 +178,10 @@ static int lock_dir(const char *dir, bool create, int *ret_fd)
 				(void)unlink(path);
 			return r;
 		}
-		if (fstat(fd, &a) < 0)
-			return -errno;
-		if (stat(path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+		r = state_fd_at(fd, path);
+		if (r < 0)
+			return r;
+		if (r > 0) {
 			*ret_fd = steal_fd(&fd);
 			return 0;
 		}

@@ -114,6 +114,9 @@ int state_proc_start(pid_t pid, uint64_t *ret);
 /* Is pid still the process that started at start_time? */
 bool state_proc_is(pid_t pid, uint64_t start_time);
 
+/* 1 when fd is still the file at path (a lock taken on a file since unlinked or replaced
+ * protects nothing), 0 when not, -errno when fd cannot be looked at. */
+int state_fd_at(int fd, const char *path);
 /* The record's mark that its monitor is counted (alive.h): made after the count, removed
  * before it is lowered. */
 int state_mark_counted(struct state_lock *l, bool on);

@@ -357,8 +357,10 @@ static void on_main_exited(struct supervisor *s)
 			log_debug_errno(r, "tell launch the command ended");
 	}
 	handle_event(s, SD_EV_MAIN_EXITED);
-	/* tini mode: the command's end is the container's end, services stop in order. */
-	if (!s->cfg->keep_running && s->n_svcs > 0)
+	/* tini mode: the command's end is the container's end, services stop in order. So
+	 * is a command that could not be run at all (126, 127), kept running or not: the
+	 * start failed, and the services it was to run beside go with it. */
+	if ((!s->cfg->keep_running || s->main.exited_early) && s->n_svcs > 0)
 		handle_event(s, SD_EV_SHUTDOWN);
 	advance_stop(s);
 }

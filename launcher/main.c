@@ -616,14 +616,17 @@ static int run(const struct launch_config *c, int sigfd, const sigset_t *orig_ma
 		ran = l->io.main_started || code != EXIT_LAUNCH_FAILURE;
 	}
 	/* Detached and never started: what the container said is the reason. */
+	if (l->report_fd >= 0)
+		stdio_print_early(&l->io);
+	teardown(l, code, ran);
+	/* The waiting launch returns once nothing of the container is left: the name is free
+	 * again for the caller's next try. */
 	if (l->report_fd >= 0) {
 		char msg[32];
 
-		stdio_print_early(&l->io);
 		(void)snprintf(msg, sizeof(msg), "exit %d\n", code);
 		detach_report(l, msg);
 	}
-	teardown(l, code, ran);
 	return code;
 }
 
@@ -631,7 +634,7 @@ static int run(const struct launch_config *c, int sigfd, const sigset_t *orig_ma
 
 /* The caller's launch waits here for the monitor (its child) to say the command runs, then
  * prints the name; the monitor leaves the caller's session and goes on. */
-static int detach(const struct launch_config *c, int *ret_report_fd)
+static int detach(const struct launch_config *c, const sigset_t *orig_mask, int *ret_report_fd)
 {
 	char buf[64] = "";
 	int fd, code;
@@ -653,6 +656,9 @@ static int detach(const struct launch_config *c, int *ret_report_fd)
 		*ret_report_fd = fd;
 		return 0;
 	}
+	/* The caller's signals have their way with the launch that waits (Ctrl-C, a timeout's
+	 * SIGTERM): its death is its monitor's SIGTERM, which takes the container along. */
+	(void)sigprocmask(SIG_SETMASK, orig_mask, NULL);
 	n = read_all(fd, buf, sizeof(buf) - 1);
 	(void)close(fd);
 	if (n > 0 && strncmp(buf, "started", 7) == 0) {
@@ -694,7 +700,7 @@ int main(int argc, char **argv)
 		log_warn("container '%s' is privileged: every capability, every device, no masked "
 		         "paths, no seccomp filter; root in it is root on the host",
 		         cfg.name);
-	if (cfg.detach && detach(&cfg, &report_fd) < 0)
+	if (cfg.detach && detach(&cfg, &orig_mask, &report_fd) < 0)
 		return EXIT_LAUNCH_FAILURE;
 	return run(&cfg, sigfd, &orig_mask, report_fd);
 }

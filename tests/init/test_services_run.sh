@@ -58,6 +58,20 @@ test_missing_executable_and_unknown_user_are_rejected()
 	EOF
 }
 
+# A main command that cannot be run is a failed start even under --keep-running (launch's
+# mode): boxinit stops the services it was to run beside and exits 127. Before, it stayed up
+# with them, and launch -d waited for the command's start for ever.
+test_a_main_command_that_cannot_run_ends_the_services_too()
+{
+	printf '[web]\ncommand = sh -c "echo up >%s/up; exec sleep 1000"\nready-command = test -e %s/up\n' \
+		"$TEST_TMP" "$TEST_TMP" >"$TEST_TMP/conf"
+	boxinit_run pid1 --keep-running -c "$TEST_TMP/conf" -- /no/such/program || return
+	assertEquals "exit status: not found" 127 "$EXIT_CODE"
+	grep -q "exec '/no/such/program'" "$TEST_TMP/err"
+	assertTrue "says what could not run: $(cat "$TEST_TMP/err")" $?
+	assertTrue "the service had started" "[ -e '$TEST_TMP/up' ]"
+}
+
 test_services_need_no_main_command_and_start_after_their_dependency_is_ready()
 {
 	local ready_us dep_us

@@ -89,8 +89,49 @@ test_detach_failure_is_reported_by_the_call()
 	assertEquals "one line (stderr: $(cat "$TEST_TMP/err"))" 1 "$(wc -l <"$TEST_TMP/err")"
 	assertEquals "no name printed" "" "$(cat "$TEST_TMP/out")"
 	assertFalse "no record" "[ -e /run/box/containers/$BOX_NAME ]"
+	# With a service beside it, the command that cannot run is still a failed start: it
+	# was left waiting for a "started" that never came, the service running.
+	box_detach --service 'web=sleep 1000' -- /no/such/command
+	assertEquals "with a service: not found" 127 "$BOX_RC"
+	assertEquals "no name printed" "" "$(cat "$TEST_TMP/out")"
+	assertFalse "no record when the call returns" "[ -e /run/box/containers/$BOX_NAME ]"
+	assertTrue "no new cgroup when the call returns" _bt_no_new_cgroups
+	assertTrue "the service went with it" _bt_no_rootfs_procs
 	box_detach --memory 1x -- true
 	assert_launch_error "a bad option"
+}
+
+# The launch that waits for "started" blocked every signal (as its monitor does, to read
+# them): Ctrl-C, a hangup or a timeout's SIGTERM did nothing to it. It now dies of them,
+# and its monitor, told by the kernel, takes the container along. Held waiting by a
+# service that never becomes ready (the command starts after it).
+test_a_waiting_detach_dies_of_the_callers_signal_and_takes_the_container()
+{
+	require_root || return 0
+	local name pid rc
+	name=$(bt_name)
+	printf '[slow]\ncommand = sleep 1000\nready-command = false\nready-interval = 0.5\n' \
+		>"$TEST_TMP/slow.conf"
+	on_teardown "$LAUNCH" rm -f "$name"
+	"$LAUNCH" -d --name "$name" --cgroup-parent "$BOX_TEST_CGROUP_PARENT" -c "$TEST_TMP/slow.conf" \
+		"$BOX_ROOTFS" -- sleep 300 </dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err" &
+	pid=$!
+	track_pid "$pid"
+	wait_until 10 eval '[ -n "$(record_get "$name" pid1 pid)" ]' ||
+		fail "no container being set up: $(cat "$TEST_TMP/err")"
+	sleep 1
+	assertTrue "the caller still waits" "proc_alive $pid"
+	kill -TERM "$pid"
+	assertTrue "the caller died of it" "wait_until 10 eval '! proc_alive $pid'"
+	proc_alive "$pid" && return 0
+	wait "$pid"
+	rc=$?
+	assertEquals "killed by SIGTERM" 143 "$rc"
+	assertEquals "no name printed" "" "$(cat "$TEST_TMP/out")"
+	assertTrue "the container went with its caller" \
+		"wait_until 15 eval '[ ! -e /run/box/containers/$name ]'"
+	assertTrue "no container process left" "wait_until 10 _bt_no_rootfs_procs"
+	assertTrue "no new cgroup left" "wait_until 10 _bt_no_new_cgroups"
 }
 
 # The freezer file of cgroup PATH (v1 freezer.state FROZEN/THAWED, v2 cgroup.freeze 1/0).

@@ -14,6 +14,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BOX_BUILD:-$top/build}
 suite_timeout=${BOX_SUITE_TIMEOUT:-1200}
 passed=0 failed=0 skipped=0
+timings=()
 out=$(mktemp -d "${TMPDIR:-/tmp}/box-run.XXXXXX")
 # shellcheck source=tests/tally.sh
 . "$top/tests/tally.sh"
@@ -61,6 +62,7 @@ run_unit()
 run_suite()
 {
 	local suite=$1 log=$out/suite.log rc total p f s leaks limit=$suite_timeout declared
+	local began=$SECONDS
 	echo "=== suite: ${suite#"$top"/}"
 	# A suite whose time grows with the machine's load declares its own bound in its header
 	# ("# suite-timeout: SECONDS"); BOX_SUITE_TIMEOUT, when larger, still wins.
@@ -83,6 +85,9 @@ run_suite()
 	if [ "$leaks" -gt 0 ]; then
 		crashed "${suite#"$top"/} left $leaks resources behind"
 	fi
+	# What each suite took: CI's whole run has a bound, and this says where it goes.
+	echo "=== took $((SECONDS - began)) s: ${suite#"$top"/}"
+	timings+=("$((SECONDS - began)) ${suite#"$top"/}")
 }
 
 if wanted unit "$@"; then
@@ -98,6 +103,10 @@ for dir in "$top"/tests/*/; do
 	done
 done
 
+if [ ${#timings[@]} -gt 1 ]; then
+	echo "=== the longest suites (s): $(printf '%s\n' "${timings[@]}" | sort -rn | head -n 8 |
+		awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1 }')"
+fi
 if [ $((passed + failed + skipped)) -eq 0 ]; then
 	echo "run.sh: no test ran"
 	failed=$((failed + 1))

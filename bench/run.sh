@@ -16,6 +16,7 @@ IDLE_S=${BENCH_IDLE_S:-10}
 CG_PARENT=/box-bench
 FLOOR_CG_PARENT=/box-bench-floor
 RUNC_ID=box-bench-$$
+NFT_TABLE=box_bench_$$
 # box run's state, beside runc's /run/runc (the start table puts a tmpfs on /run).
 BOX_BENCH_ROOT=/run/box-bench-$$
 mkdir -p "$OUT"
@@ -34,6 +35,9 @@ cleanup() {
 	fi
 	if [ -x "$BUILD/box" ] && [ -d "$BOX_BENCH_ROOT" ]; then
 		"$BUILD/box" --root "$BOX_BENCH_ROOT" delete -f "$RUNC_ID" >/dev/null 2>&1 || true
+	fi
+	if command -v nft >/dev/null && nft list table ip "$NFT_TABLE" >/dev/null 2>&1; then
+		nft delete table ip "$NFT_TABLE" || true
 	fi
 	rm -rf "$OUT/runc" "$OUT/box" "$OUT/box-root" "$BOX_BENCH_ROOT"
 	rm -f "$OUT/rootfs/.bench-boxinit"
@@ -352,18 +356,19 @@ echo "boxinit's part of the job, under bwrap, takes $(times "${lmed[bwrap+boxini
 # --- part 3: published port ----------------------------------------------------------
 
 # The container serves with probe http (one process, epoll; a 1 KiB page, or 1 MiB for /big):
-# cheap enough that what stands between wrk and it shows. wrk reaches it five ways: straight
+# cheap enough that what stands between wrk and it shows. wrk reaches it six ways: straight
 # to the container's address; through launch's proxy (-p on 127.0.0.1); through a port on the
-# host's own address that the kernel forwards (DNAT); and through bench/relayfloor.c, the
-# least relay in user space, copying and with splice (zero-copy): what a proxy here can
-# reach at all. Three loads: keep-alive (requests only), a new connection per request (the
+# host's own address that launch has the kernel forward (DNAT); through one DNAT rule made
+# here, the least forwarding in the kernel; and through bench/relayfloor.c, the least relay
+# in user space, copying and with splice (zero-copy): what a proxy here can reach at all. Three loads: keep-alive (requests only), a new connection per request (the
 # relay's accept and its connect to the container too), and bulk (1 MiB responses, one
 # client at a time: the copies). Each way has its own server port: a run leaves tens of
 # thousands of connections in TIME_WAIT, which must not meet the next run's.
 WRK_S=${BENCH_WRK_S:-5}
 WRK_C=${BENCH_WRK_C:-8}
+PORT_ROUNDS=${BENCH_PORT_ROUNDS:-3}
 echo
-echo "### Published port: wrk -t2 -c${WRK_C} -d${WRK_S}s (bulk: -t1 -c1), probe http in a --net veth container"
+echo "### Published port: wrk -t2 -c${WRK_C} -d${WRK_S}s (bulk: -t1 -c1), probe http in a --net veth container, $PORT_ROUNDS rounds"
 echo
 if ! command -v wrk >/dev/null; then
 	echo "published port: not measured (wrk is missing: make deps)"
@@ -376,7 +381,7 @@ kport=$((port + 1))
 kpub=()
 [ -n "$hostip" ] && kpub=(-p "$hostip:$kport:8082")
 "$BUILD/launch" --cgroup-parent "$CG_PARENT" --name "$name" --net veth -p "$port:8080" "${kpub[@]}" \
-	"$ROOTFS" -- sh -c 'for p in 8081 8082 8083 8084; do probe http $p & done; exec probe http 8080' \
+	"$ROOTFS" -- sh -c 'for p in 8081 8082 8083 8084 8085; do probe http $p & done; exec probe http 8080' \
 	</dev/null >"$OUT/net.log" 2>&1 &
 pids+=($!)
 addr=
@@ -414,7 +419,8 @@ wrk_run() {
 		END { printf "%.0f %.3f %.3f %.3f %.0f%s\n", rps, avg, p50, p99, mbs, err ? " (" err ")" : "" }' \
 		"$OUT/wrk.log"
 }
-pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", 100 * a / b }'; }
+# The median of the numbers on stdin, one a line.
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ways=(direct proxy floor splice)
 declare -A url=([direct]="http://$addr:8081" [proxy]="http://127.0.0.1:$port"
 	[floor]="http://127.0.0.1:$fport" [splice]="http://127.0.0.1:$sport")
@@ -426,40 +432,80 @@ if [ -n "$hostip" ]; then
 	ways+=(kernel)
 	url[kernel]="http://$hostip:$kport"
 	label[kernel]="published port $hostip:$kport (forwarded in the kernel)"
+	# The least forwarding in the kernel: one DNAT rule of this run's own, nothing else
+	# (launch's table also has the rule for other hosts and a guard against stale rules).
+	dport=$((port + 4))
+	if command -v nft >/dev/null && nft -f - <<-NFT; then
+		add table ip $NFT_TABLE
+		add chain ip $NFT_TABLE output { type nat hook output priority -100; }
+		add rule ip $NFT_TABLE output ip daddr $hostip tcp dport $dport dnat to $addr:8085
+	NFT
+		ways+=(dnat)
+		url[dnat]="http://$hostip:$dport"
+		label[dnat]="the least forwarding in the kernel: one DNAT rule (nft)"
+	fi
 fi
-declare -A rps p99 mbs
-echo "| path | load | requests/s | MB/s | % of direct | latency avg (ms) | p50 (ms) | p99 (ms) | p99 × direct |"
+# Each round runs every path once per load. A path's share of direct's rate and its p99
+# against direct's are taken within the round; the table gives their medians over the
+# rounds, and the range of the shares: one run to the next swings more than the paths differ.
+declare -A res
+for round in $(seq "$PORT_ROUNDS"); do
+	for mode in keep-alive close bulk; do
+		args=(-t2 -c"$WRK_C" -d"${WRK_S}s")
+		[ "$mode" = close ] && args+=(-H "Connection: close")
+		[ "$mode" = bulk ] && args=(-t1 -c1 -d"${WRK_S}s")
+		path=/
+		[ "$mode" = bulk ] && path=/big
+		for w in "${ways[@]}"; do
+			read -r r a m50 p m error < <(wrk_run "${args[@]}" "${url[$w]}$path")
+			[ -n "${error:-}" ] && echo "bench: round $round, $mode, ${label[$w]}:$error" >&2
+			res[$round.$w.$mode]="$r $a $m50 $p $m"
+		done
+	done
+done
+# col N WAY LOAD: field N (1 req/s, 2 latency avg, 3 p50, 4 p99, 5 MB/s), one round a line.
+col() {
+	local round v
+	for round in $(seq "$PORT_ROUNDS"); do
+		read -ra v <<<"${res[$round.$2.$3]}"
+		echo "${v[$(($1 - 1))]}"
+	done
+}
+# share WAY LOAD: its share of direct's rate (bulk: of its bytes) in %, one round a line.
+share_rounds() {
+	local n=1 round
+	[ "$2" = bulk ] && n=5
+	paste <(col "$n" "$1" "$2") <(col "$n" direct "$2") |
+		awk '{ printf "%.1f\n", 100 * $1 / $2 }'
+}
+p99x_rounds() {
+	paste <(col 4 "$1" "$2") <(col 4 direct "$2") | awk '{ printf "%.3f\n", $1 / $2 }'
+}
+echo "| path | load | requests/s | MB/s | % of direct (median; range) | latency avg (ms) | p50 (ms) | p99 (ms) | p99 × direct |"
 echo "|---|---|---|---|---|---|---|---|---|"
 for mode in keep-alive close bulk; do
-	args=(-t2 -c"$WRK_C" -d"${WRK_S}s")
-	[ "$mode" = close ] && args+=(-H "Connection: close")
-	[ "$mode" = bulk ] && args=(-t1 -c1 -d"${WRK_S}s")
-	path=/
-	[ "$mode" = bulk ] && path=/big
 	for w in "${ways[@]}"; do
-		read -r r avg p50 p m error < <(wrk_run "${args[@]}" "${url[$w]}$path")
-		rps[$w.$mode]=$r p99[$w.$mode]=$p mbs[$w.$mode]=$m
-		# The bulk load is judged by its bytes, the others by their requests.
-		share=$(pct "$r" "${rps[direct.$mode]}")
-		[ "$mode" = bulk ] && share=$(pct "$m" "${mbs[direct.$mode]}")
-		echo "| ${label[$w]} | $mode | $r | $m | $share | $avg | $p50 | $p |" \
-			"$(times "$p" "${p99[direct.$mode]}") | ${error:-}"
+		range=$(share_rounds "$w" "$mode" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "–" hi }')
+		printf '| %s | %s | %.0f | %.0f | %.0f; %s | %.3f | %.3f | %.3f | %.2f |\n' "${label[$w]}" "$mode" \
+			"$(col 1 "$w" "$mode" | median)" "$(col 5 "$w" "$mode" | median)" \
+			"$(share_rounds "$w" "$mode" | median)" "$range" "$(col 2 "$w" "$mode" | median)" \
+			"$(col 3 "$w" "$mode" | median)" "$(col 4 "$w" "$mode" | median)" \
+			"$(p99x_rounds "$w" "$mode" | median)"
 	done
 done
 echo
 for mode in keep-alive close bulk; do
-	if [ "$mode" = bulk ]; then share() { pct "${mbs[$1.bulk]}" "${mbs[direct.bulk]}"; }
-	else share() { pct "${rps[$1.$mode]}" "${rps[direct.$mode]}"; }; fi
+	share() { share_rounds "$1" "$mode" | median | awk '{ printf "%.0f", $1 }'; }
+	p99of() { p99x_rounds "$1" "$mode" | median | awk '{ printf "%.2f", $1 }'; }
 	line="$mode: proxy $(share proxy)% of direct (goal ≥ 90 %: $(yn "$(le 90 "$(share proxy)")"))"
-	line+=", p99 $(times "${p99[proxy.$mode]}" "${p99[direct.$mode]}")× direct's"
-	line+=" (goal ≤ 1.2×: $(yn "$(le "$(times "${p99[proxy.$mode]}" "${p99[direct.$mode]}")" 1.2)"))"
+	line+=", p99 $(p99of proxy)× direct's (goal ≤ 1.2×: $(yn "$(le "$(p99of proxy)" 1.2)"))"
 	line+="; the least relays: copying $(share floor)%, splice $(share splice)%"
 	if [ -n "$hostip" ]; then
 		line+="; kernel $(share kernel)% (goal ≥ 95 %: $(yn "$(le 95 "$(share kernel)")"))"
-		line+=", p99 $(times "${p99[kernel.$mode]}" "${p99[direct.$mode]}")×"
-		line+=" (goal ≤ 1.2×: $(yn "$(le "$(times "${p99[kernel.$mode]}" "${p99[direct.$mode]}")" 1.2)"))"
+		line+=", p99 $(p99of kernel)× (goal ≤ 1.2×: $(yn "$(le "$(p99of kernel)" 1.2)"))"
+		[ -n "${url[dnat]:-}" ] && line+="; one DNAT rule $(share dnat)%, p99 $(p99of dnat)×"
 	fi
-	echo "$line."
+	echo "$line (medians of $PORT_ROUNDS rounds)."
 	echo
 done
 for i in 1 2 3; do

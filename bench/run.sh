@@ -360,9 +360,10 @@ echo "boxinit's part of the job, under bwrap, takes $(times "${lmed[bwrap+boxini
 # to the container's address; through launch's proxy (-p on 127.0.0.1); through a port on the
 # host's own address that launch has the kernel forward (DNAT); through one DNAT rule made
 # here, the least forwarding in the kernel; and through bench/relayfloor.c, the least relay
-# in user space, copying and with splice (zero-copy): what a proxy here can reach at all. Three loads: keep-alive (requests only), a new connection per request (the
-# relay's accept and its connect to the container too), and bulk (1 MiB responses, one
-# client at a time: the copies). Each way has its own server port: a run leaves tens of
+# in user space, copying and with splice (zero-copy): what a proxy here can reach at all.
+# Three loads: keep-alive (requests only), a new connection per request (the relay's accept
+# and its connect to the container too), and bulk (1 MiB responses, one client at a time:
+# the copies). Each way has its own server port: a run leaves tens of
 # thousands of connections in TIME_WAIT, which must not meet the next run's.
 WRK_S=${BENCH_WRK_S:-5}
 WRK_C=${BENCH_WRK_C:-8}
@@ -473,7 +474,7 @@ col() {
 }
 # share WAY LOAD: its share of direct's rate (bulk: of its bytes) in %, one round a line.
 share_rounds() {
-	local n=1 round
+	local n=1
 	[ "$2" = bulk ] && n=5
 	paste <(col "$n" "$1" "$2") <(col "$n" direct "$2") |
 		awk '{ printf "%.1f\n", 100 * $1 / $2 }'
@@ -485,10 +486,11 @@ echo "| path | load | requests/s | MB/s | % of direct (median; range) | latency 
 echo "|---|---|---|---|---|---|---|---|---|"
 for mode in keep-alive close bulk; do
 	for w in "${ways[@]}"; do
-		range=$(share_rounds "$w" "$mode" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "–" hi }')
+		shares=$(share_rounds "$w" "$mode")
+		range=$(sort -g <<<"$shares" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "–" hi }')
 		printf '| %s | %s | %.0f | %.0f | %.0f; %s | %.3f | %.3f | %.3f | %.2f |\n' "${label[$w]}" "$mode" \
 			"$(col 1 "$w" "$mode" | median)" "$(col 5 "$w" "$mode" | median)" \
-			"$(share_rounds "$w" "$mode" | median)" "$range" "$(col 2 "$w" "$mode" | median)" \
+			"$(median <<<"$shares")" "$range" "$(col 2 "$w" "$mode" | median)" \
 			"$(col 3 "$w" "$mode" | median)" "$(col 4 "$w" "$mode" | median)" \
 			"$(p99x_rounds "$w" "$mode" | median)"
 	done

@@ -5,9 +5,10 @@
  * is joined to a new connection to the container's address and port, with
  * half-closes passed on. Bounded whatever clients do: at most max_conns
  * connections per port (more are accepted and reset at once), and buffers only
- * while data is in flight, 16 KiB per direction of a connection at most (no reads
+ * while data is in flight, one per direction of a connection (64 KiB at most, for
+ * a few bulk transfers at a time; 16 or 4 KiB for the rest), and no reads
  * while a direction's write waits: a slow side slows its sender, and only its
- * own connection). Never blocks the loop, never logs per connection except with
+ * own connection. Never blocks the loop, never logs per connection except with
  * --verbose.
  */
 #pragma once

@@ -227,6 +227,40 @@ test_published_port_serves_200_concurrent_requests()
 	assertFalse "the proxy socket is closed" "ss -Htln 'sport = :$port' | grep -q ."
 }
 
+# Bulk through the proxy (its larger buffers for a side that reads 16 KiB at a time): four
+# downloads of 24 MiB of random bytes at once arrive whole, and four 32 MiB uploads are
+# counted whole by the server (each half-closes, and the answer comes back after it).
+test_published_port_carries_bulk_transfers_whole_both_ways()
+{
+	require_root || return 0
+	require_command python3 || return 0
+	local port up want i pids=()
+	port=$(free_port)
+	up=$(free_port)
+	[ "$up" != "$port" ] || up=$((port + 1))
+	www bulk
+	head -c $((24 << 20)) /dev/urandom >"$TEST_TMP/www/blob"
+	want=$(sha256sum <"$TEST_TMP/www/blob")
+	READY='^ready=1$' box_start --net veth -p "$port:8080" -p "$up:7000" \
+		-v "$TEST_TMP/www:/www:ro" -- sh -c 'httpd -p 8080 -h /www && exec probe serve 7000' ||
+		return 0
+	assertTrue "the published port answers" \
+		"wait_until 10 page_is http://127.0.0.1:$port/ 'hello from bulk'"
+	for i in 1 2 3 4; do
+		curl -s --max-time 60 -o "$TEST_TMP/got$i" "http://127.0.0.1:$port/blob" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for i in 1 2 3 4; do
+		assertEquals "download $i is the file, byte for byte ($(stat -c %s "$TEST_TMP/got$i" 2>&1) bytes)" \
+			"$want" "$(sha256sum <"$TEST_TMP/got$i")"
+	done
+	python3 "$BOX_ROOT/tests/launch/proxyload.py" echo "$up" 4 $((32 << 20)) >"$TEST_TMP/echo" 2>&1
+	assertEquals "uploads counted whole: $(cat "$TEST_TMP/echo")" 4 "$(kv "$TEST_TMP/echo" ok)"
+	kill -TERM "$BOX_PID"
+	box_wait 20
+}
+
 nginx_page()
 {
 	fetch "http://127.0.0.1:$1/" 2>/dev/null | grep -q 'Welcome to nginx'

@@ -855,7 +855,8 @@ fd_count()
 test_published_port_connections_are_bounded()
 {
 	require_root || return 0
-	local port=$((20000 + $$ % 10000)) gw
+	local port gw
+	port=$(free_port)
 	gw='$(ip route | sed -n "s/default via \([0-9.]*\).*/\1/p")'
 	# Control: with room for all of them, every connection is served (the load is real).
 	READY=ready=1 box_start --net veth -p "0.0.0.0:$port:80" --publish-max-conns 400 -- \
@@ -883,7 +884,8 @@ test_published_port_memory_is_bounded()
 {
 	require_root || return 0
 	require_command python3 || return 0
-	local port=$((30000 + $$ % 10000)) before after
+	local port before after
+	port=$(free_port)
 	READY=ready=1 box_start --net veth -p "127.0.0.1:$port:80" -- probe listen-stall 80 ||
 		return 0
 	before=$(proc_status_field "$BOX_PID" VmRSS | awk '{ print $1 }')

@@ -5,7 +5,7 @@
  * (one clone, the namespaces made together), the child chroots into ROOTFS and execs CMD,
  * and the parent waits for it. No cgroup, no pivot_root, no mounts, no init, no seccomp.
  *
- *   floor [-p [-m]] [-c DIR[,DIR...]] [-i] [-s] [-x] ROOTFS CMD [ARGS...]
+ *   floor [-p [-m]] [-c DIR[,DIR...]] [-i] [-s] [-x] [-d] ROOTFS CMD [ARGS...]
  *
  * The options add, one by one, the least that launch's own parts can cost, so that the bench
  * can say what each part costs at its cheapest on this kernel (a ladder from the floor up):
@@ -23,6 +23,11 @@
  *   -x  the init is a program of its own, as boxinit is: the child execs this binary again
  *       (from a descriptor opened before the clone, as launch execs boxinit), and that
  *       process, PID 1, forks CMD and waits (implies -i).
+ * And, for the scale bench, the least detached container (as `launch -d`):
+ *   -d  returns (0) as soon as the child has exec'd (CMD, or the init with -i or -x) and
+ *       prints the child's pid, the container's PID 1 on the host; a keeper of its own
+ *       (forked first, in a session of its own, its stdio on /dev/null) waits for the
+ *       container and removes its cgroups when it ends. Killing that pid ends it all.
  *
  * Exits with CMD's status (128+N when killed by signal N), 125 when it cannot start it,
  * 126/127 when CMD cannot be executed or is not found: launch's codes, so the bench can
@@ -54,7 +59,7 @@
 /* argv[1] of the second program (-x): "run CMD as PID 1". */
 #define AS_INIT "--as-init"
 
-static bool pivot, mounts, init, filter;
+static bool pivot, mounts, init, filter, detach;
 static int self_fd = -1;
 static char *cgroups[MAX_CGROUPS];
 static int n_cgroups;
@@ -181,10 +186,66 @@ static void run(char **cmd)
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
+/* -d: forks the keeper, which goes on (returns the pipe to report on); the caller's process
+ * waits for the report, prints it and exits 0, or 125 when there is none. */
+static int keep_apart(void)
+{
+	char buf[32];
+	int report[2], null;
+	ssize_t n;
+	pid_t keeper;
+
+	if (pipe2(report, O_CLOEXEC) < 0)
+		fail("pipe", "");
+	keeper = fork();
+	if (keeper < 0)
+		fail("fork", "the keeper");
+	if (keeper > 0) {
+		(void)close(report[1]);
+		while ((n = read(report[0], buf, sizeof(buf))) < 0 && errno == EINTR)
+			;
+		if (n <= 0)
+			_exit(125);
+		_exit(write(STDOUT_FILENO, buf, (size_t)n) == n ? 0 : 125);
+	}
+	(void)close(report[0]);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (setsid() < 0 || null < 0 || dup2(null, STDIN_FILENO) < 0 ||
+	    dup2(null, STDOUT_FILENO) < 0)
+		fail("detach", "");
+	(void)close(null);
+	return report[1];
+}
+
+/* -d, in the keeper: once the child has exec'd, its pid to the caller; stderr goes to
+ * /dev/null after it, the keeper's waits are nobody's business. */
+static void report_exec(pid_t pid, int execd[2], int report_fd)
+{
+	siginfo_t si = {0};
+	char buf[32];
+	ssize_t n;
+	int len, null;
+
+	(void)close(execd[1]);
+	while ((n = read(execd[0], buf, 1)) < 0 && errno == EINTR)
+		;
+	(void)close(execd[0]);
+	/* Closed by the exec, or by a death before it: that one is not a start (the caller
+	 * hears nothing and fails; the keeper goes on to reap it and remove the cgroups). */
+	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == 0) {
+		len = snprintf(buf, sizeof(buf), "%d\n", pid);
+		(void)!write(report_fd, buf, (size_t)len);
+	}
+	(void)close(report_fd);
+	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (null >= 0)
+		(void)dup2(null, STDERR_FILENO);
+}
+
 int main(int argc, char **argv)
 {
 	char path[4096], pidbuf[16];
-	int opt, status, go[2];
+	int opt, status, go[2], execd[2], report_fd = -1;
 	pid_t pid;
 
 	/* The second program (-x): PID 1 in the container's root, forks CMD and waits. */
@@ -192,8 +253,11 @@ int main(int argc, char **argv)
 		init = true;
 		run(argv + 2);
 	}
-	while ((opt = getopt(argc, argv, "+pmic:sx")) != -1) {
+	while ((opt = getopt(argc, argv, "+pmic:sxd")) != -1) {
 		switch (opt) {
+		case 'd':
+			detach = true;
+			break;
 		case 'p':
 			pivot = true;
 			break;
@@ -223,12 +287,17 @@ int main(int argc, char **argv)
 	if (argc - optind < 2 || (mounts && !pivot)) {
 		(void)fprintf(
 		    stderr,
-		    "usage: floor [-p [-m]] [-c DIR[,DIR...]] [-i] [-s] [-x] ROOTFS CMD [ARGS...]\n");
+		    "usage: floor [-p [-m]] [-c DIR[,DIR...]] [-i] [-s] [-x] [-d] ROOTFS CMD [ARGS...]\n");
 		return 125;
 	}
+	if (detach)
+		report_fd = keep_apart();
 	for (int i = 0; i < n_cgroups; i++)
 		if (mkdir(cgroups[i], 0755) < 0)
 			fail("mkdir", cgroups[i]);
+	/* -d: the child's exec closes its end (or its death does, which the keeper then sees). */
+	if (detach && pipe2(execd, O_CLOEXEC) < 0)
+		fail("pipe", "");
 	/* With cgroups, the child waits until it is in them, as a runtime's does. */
 	if (n_cgroups > 0 && pipe2(go, O_CLOEXEC) < 0)
 		fail("pipe", "");
@@ -260,6 +329,8 @@ int main(int argc, char **argv)
 	}
 	if (n_cgroups > 0 && (close(go[0]) < 0 || write(go[1], "g", 1) != 1 || close(go[1]) < 0))
 		fail("start", "");
+	if (detach)
+		report_exec(pid, execd, report_fd);
 	status = wait_status(pid);
 	for (int i = 0; i < n_cgroups; i++)
 		if (rmdir(cgroups[i]) < 0)

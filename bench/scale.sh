@@ -8,7 +8,12 @@
 # `launch list`, `launch stats --json --interval 0` (one reading of every cgroup, no CPU
 # sample to wait for, as podman's --no-stream) and a `launch stop` of all of them. The same sizes with
 # box (create + start of httpd from one bundle each, then `box list`, and `box kill` + `delete`
-# of all) and with podman (run -d --init, `podman ps`, `podman stop`), in this run. Prints a
+# of all) and with podman (run -d --init, `podman ps`, `podman stop`), in this run. And the
+# floor of a detached start (bench/floor.c -d with the ladder's top options: namespaces,
+# pivot_root, the mounts, a cgroup, launch's seccomp filter, an init of its own, httpd as its
+# child; no record, no monitor, no service supervision): what the same sizes cost a program
+# that does only the kernel's part of the job, so that a growth launch shares with it is
+# the kernel's (or this VM's), not launch's. Prints a
 # table and draws the curves with gnuplot into build/bench/scale.png (SCALE_PNG to change).
 # Figures are reported, never asserted. Removes every container, cgroup, bundle and image it
 # made, even on failure.
@@ -19,7 +24,7 @@ cd "$(dirname "$0")/.."
 BUILD=${BOX_BUILD:-$PWD/build}
 OUT=$BUILD/bench/scale
 SIZES=${BENCH_SCALE_SIZES:-50 100 200 500}
-RUNTIMES=${BENCH_SCALE_RUNTIMES:-launch box podman}
+RUNTIMES=${BENCH_SCALE_RUNTIMES:-floor launch box podman}
 PNG=${SCALE_PNG:-$BUILD/bench/scale.png}
 CG_PARENT=/box-bench-scale
 PREFIX=bbs$$
@@ -34,6 +39,22 @@ for n in $SIZES; do
 	[ "$n" -gt "$max_size" ] && max_size=$n
 done
 
+# The floor's containers this run started (their PID 1s, one a line in floor.pids): killed,
+# and waited for until their keepers have removed their cgroups.
+kill_floors() {
+	local p last
+	[ -s "$OUT/floor.pids" ] || return 0
+	while read -r p; do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = floor ] && kill -KILL "$p" 2>/dev/null
+	done <"$OUT/floor.pids"
+	last=${floor_hiers[${#floor_hiers[@]} - 1]}$CG_PARENT
+	for _ in $(seq 500); do
+		compgen -G "$last/floor-*" >/dev/null || break
+		sleep 0.01
+	done
+	: >"$OUT/floor.pids"
+}
+
 # Everything this run may have made, whatever state it is in.
 remove_all() {
 	local i d
@@ -45,6 +66,7 @@ remove_all() {
 			[ -d "$d" ] && "$BOX" --root "$BOX_ROOT" delete -f "$(basename "$d")" >/dev/null 2>&1
 		done
 	fi
+	kill_floors
 	if command -v podman >/dev/null; then
 		# shellcheck disable=SC2046
 		podman rm -f -t 0 $(podman ps -a --filter "name=^$PREFIX-p" --format '{{.Names}}') \
@@ -70,6 +92,25 @@ ROOTFS=$(bash -c '. tests/lib.sh >/dev/null 2>&1; busybox_rootfs')
 [ -x "$ROOTFS/bin/busybox" ] || { echo "bench/scale.sh: no busybox rootfs" >&2; exit 1; }
 rm -rf "$OUT"
 mkdir -p "$OUT" "$BOX_ROOT"
+build_floor "$OUT"
+# The floor's cgroup: a leaf in each hierarchy launch uses (one on cgroup v2, one per
+# controller on v1), as the ladder of bench/run.sh.
+floor_hiers=()
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+	floor_hiers=(/sys/fs/cgroup)
+else
+	declare -A seen=()
+	for h in cpu cpuacct memory devices freezer blkio pids; do
+		[ -d "/sys/fs/cgroup/$h" ] || continue
+		real=$(realpath "/sys/fs/cgroup/$h")
+		[ -z "${seen[$real]:-}" ] || continue
+		seen[$real]=1
+		floor_hiers+=("$real")
+	done
+fi
+for h in "${floor_hiers[@]}"; do
+	mkdir -p "$h$CG_PARENT"
+done
 
 mem_avail_kb() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
 # What the containers' objects take, counted (kB): the kernel's slab objects in use (each at
@@ -121,6 +162,29 @@ row() {
 	local stop
 	stop=$(python3 -c "print('%.2f' % ($(now) - $6))")
 	echo "$1 $2 $START_MS $MEM_KB $(($3 / $2)) $4 $5 $stop $COUNTED_KB" >>"$results"
+}
+
+floor_one() {
+	local cg="" h
+	for h in "${floor_hiers[@]}"; do
+		cg+=${cg:+,}$h$CG_PARENT/floor-$1
+	done
+	"$OUT/floor" -d -p -m -s -x -c "$cg" "$ROOTFS" /usr/sbin/httpd -f -p 8080 >>"$OUT/floor.pids"
+}
+
+run_floor() {
+	local n=$1 pids keepers=() p pss t
+	: >"$OUT/floor.pids"
+	start_batch "$n" floor_one
+	mapfile -t pids <"$OUT/floor.pids"
+	[ "${#pids[@]}" -eq "$n" ] || { echo "bench/scale.sh: ${#pids[@]} of $n floor containers started" >&2; exit 1; }
+	for p in "${pids[@]}"; do
+		keepers+=("$(awk '{ print $4 }' "/proc/$p/stat")")
+	done
+	pss=$(pss_kb "${keepers[@]}" "${pids[@]}")
+	t=$(now)
+	kill_floors
+	row floor "$n" "$pss" - - "$t"
 }
 
 launch_one() {
@@ -236,7 +300,7 @@ import sys
 rows = {}
 for line in open(sys.argv[1]):
     rt, n, st, mem, pss, lst, stats, stop, counted = line.split()
-    rows.setdefault(rt, []).append((int(n), float(st), int(mem), float(lst), stats, float(stop),
+    rows.setdefault(rt, []).append((int(n), float(st), int(mem), lst, stats, float(stop),
                                     int(counted)))
 print()
 for rt, r in rows.items():
@@ -246,13 +310,17 @@ for rt, r in rows.items():
           f"memory per container {hi[6] / max(lo[6], 1):.2f}x counted "
           f"({hi[2] / max(lo[2], 1):.2f}x by MemAvailable); at {hi[0]}: list {hi[3]} ms, "
           f"stats {hi[4]} ms, stop all {hi[5]} s")
+if "launch" in rows and "floor" in rows:
+    floor = {n: st for n, st, *_ in rows["floor"]}
+    print("\nlaunch's start per container against the floor's: " + ", ".join(
+        f"{st / floor[n]:.2f}x at {n}" for n, st, *_ in sorted(rows["launch"]) if n in floor))
 if "launch" in rows:
     r = sorted(rows["launch"])
     lo, hi = r[0], r[-1]
     ok = lambda c: "yes" if c else "**no**"
     print(f"\nGoals for launch: start and memory (counted) per container flat within 1.2x from "
           f"{lo[0]} to {hi[0]}: {ok(hi[1] <= 1.2 * lo[1] and hi[6] <= 1.2 * lo[6])}; list and "
-          f"stats under 100 ms at {hi[0]}: {ok(hi[3] < 100 and float(hi[4]) < 100)}; stop all "
+          f"stats under 100 ms at {hi[0]}: {ok(float(hi[3]) < 100 and float(hi[4]) < 100)}; stop all "
           f"under 10 s: {ok(hi[5] < 10)}.")
 EOF
 
@@ -267,7 +335,9 @@ for rt in $RUNTIMES; do
 	plots_start+="'$OUT/$rt.dat' using 1:2 with linespoints lc $lc title '$rt',"
 	plots_mem+="'$OUT/$rt.dat' using 1:6 with linespoints lc $lc title '$rt counted',"
 	plots_mem+="'$OUT/$rt.dat' using 1:3 with linespoints lc $lc dashtype 2 title '$rt MemAvailable',"
-	plots_list+="'$OUT/$rt.dat' using 1:4 with linespoints lc $lc title '$rt list',"
+	# The floor has no list.
+	[ "$rt" = floor ] ||
+		plots_list+="'$OUT/$rt.dat' using 1:4 with linespoints lc $lc title '$rt list',"
 done
 gnuplot <<EOF
 set terminal pngcairo size 1200,400 font ",9"

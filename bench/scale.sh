@@ -25,6 +25,16 @@ BUILD=${BOX_BUILD:-$PWD/build}
 OUT=$BUILD/bench/scale
 SIZES=${BENCH_SCALE_SIZES:-50 100 200 500}
 RUNTIMES=${BENCH_SCALE_RUNTIMES:-floor launch box podman}
+# BENCH_SCALE_RUN=tmpfs: the whole run in a mount namespace whose /run is a tmpfs, as where
+# the init system mounts it so (this machine's /run is on its ext4 root; see bench/lib.sh's
+# run_tmpfs). podman cannot come: its state lives in the host's /run.
+if [ "${BENCH_SCALE_RUN:-host}" = tmpfs ] && [ -z "${BENCH_SCALE_IN_TMPFS:-}" ]; then
+	case " $RUNTIMES " in *" podman "*)
+		echo "bench/scale.sh: BENCH_SCALE_RUN=tmpfs cannot run podman (its state is in the host's /run): set BENCH_SCALE_RUNTIMES" >&2
+		exit 1 ;;
+	esac
+	BENCH_SCALE_IN_TMPFS=1 exec "${RUN_TMPFS[@]}" bash "$0" "$@"
+fi
 PNG=${SCALE_PNG:-$BUILD/bench/scale.png}
 CG_PARENT=/box-bench-scale
 PREFIX=bbs$$
@@ -137,22 +147,35 @@ settle() { sync; sleep 1; }
 results=$OUT/results
 
 # start_batch N START: runs "START I" for I in 1..N, one after the other; sets START_MS (per
-# container), MEM_KB (MemAvailable's drop per container) and COUNTED_KB (counted_kb's growth
-# per container).
+# container), FIRST_MS and LAST_MS (the median start of the batch's first and last 50: what
+# one more start costs beside few and beside N-50, in the same minute, which the swings of
+# this machine's speed from one batch to the next do not blur), MEM_KB (MemAvailable's drop
+# per container) and COUNTED_KB (counted_kb's growth per container).
 start_batch() {
-	local n=$1 start=$2 i t0 t1 m0 m1 c0 c1
+	local n=$1 start=$2 i t0 t1 m0 m1 c0 c1 s
 	settle
 	m0=$(mem_avail_kb)
 	c0=$(counted_kb)
+	: >"$OUT/starts"
 	t0=$(now)
 	for i in $(seq 1 "$n"); do
+		# bash's own clock: no process a start to read it.
+		s=$EPOCHREALTIME
 		"$start" "$i"
+		echo "$s $EPOCHREALTIME" >>"$OUT/starts"
 	done
 	t1=$(now)
 	settle
 	m1=$(mem_avail_kb)
 	c1=$(counted_kb)
 	START_MS=$(python3 -c "print('%.1f' % (($t1 - $t0) * 1e3 / $n))")
+	read -r FIRST_MS LAST_MS < <(python3 - "$OUT/starts" <<-'EOF'
+		import statistics, sys
+		d = [(float(b) - float(a)) * 1e3 for a, b in (l.split() for l in open(sys.argv[1]))]
+		k = min(50, len(d))
+		print("%.2f %.2f" % (statistics.median(d[:k]), statistics.median(d[-k:])))
+	EOF
+	)
 	MEM_KB=$(((m0 - m1) / n))
 	COUNTED_KB=$(((c1 - c0) / n))
 }
@@ -161,7 +184,7 @@ start_batch() {
 row() {
 	local stop
 	stop=$(python3 -c "print('%.2f' % ($(now) - $6))")
-	echo "$1 $2 $START_MS $MEM_KB $(($3 / $2)) $4 $5 $stop $COUNTED_KB" >>"$results"
+	echo "$1 $2 $START_MS $MEM_KB $(($3 / $2)) $4 $5 $stop $COUNTED_KB $FIRST_MS $LAST_MS" >>"$results"
 }
 
 floor_one() {
@@ -288,20 +311,20 @@ for n in $SIZES; do
 	done
 done
 
-echo "### Scale: detached busybox containers each running httpd, sizes $SIZES"
+echo "### Scale: detached busybox containers each running httpd, sizes $SIZES (/run: $(findmnt -no FSTYPE -T /run))"
 echo
-echo "| runtime | containers | start per container (ms) | host memory per container (kB, MemAvailable) | host memory per container (kB, counted) | PSS per container (kB, monitor/shim + init) | list (ms) | stats (ms) | stop all (s) |"
-echo "|---|---|---|---|---|---|---|---|---|"
-while read -r rt n st mem pss list stats stop counted; do
-	echo "| $rt | $n | $st | $mem | $counted | $pss | $list | $stats | $stop |"
+echo "| runtime | containers | start per container (ms) | the batch's first 50 / last 50 starts (median ms) | host memory per container (kB, MemAvailable) | host memory per container (kB, counted) | PSS per container (kB, monitor/shim + init) | list (ms) | stats (ms) | stop all (s) |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+while read -r rt n st mem pss list stats stop counted first last; do
+	echo "| $rt | $n | $st | $first / $last | $mem | $counted | $pss | $list | $stats | $stop |"
 done <"$results"
 python3 - "$results" <<'EOF'
 import sys
 rows = {}
 for line in open(sys.argv[1]):
-    rt, n, st, mem, pss, lst, stats, stop, counted = line.split()
+    rt, n, st, mem, pss, lst, stats, stop, counted, first, last = line.split()
     rows.setdefault(rt, []).append((int(n), float(st), int(mem), lst, stats, float(stop),
-                                    int(counted)))
+                                    int(counted), float(first), float(last)))
 print()
 for rt, r in rows.items():
     r.sort()
@@ -309,7 +332,8 @@ for rt, r in rows.items():
     print(f"{rt}: start per container {hi[1] / lo[1]:.2f}x from {lo[0]} to {hi[0]}, "
           f"memory per container {hi[6] / max(lo[6], 1):.2f}x counted "
           f"({hi[2] / max(lo[2], 1):.2f}x by MemAvailable); at {hi[0]}: list {hi[3]} ms, "
-          f"stats {hi[4]} ms, stop all {hi[5]} s")
+          f"stats {hi[4]} ms, stop all {hi[5]} s; within the batch of {hi[0]}, the last 50 "
+          f"starts against the first 50: {hi[8] / hi[7]:.2f}x ({hi[7]} to {hi[8]} ms)")
 if "launch" in rows and "floor" in rows:
     floor = {n: st for n, st, *_ in rows["floor"]}
     print("\nlaunch's start per container against the floor's: " + ", ".join(
@@ -319,7 +343,8 @@ if "launch" in rows:
     lo, hi = r[0], r[-1]
     ok = lambda c: "yes" if c else "**no**"
     print(f"\nGoals for launch: start and memory (counted) per container flat within 1.2x from "
-          f"{lo[0]} to {hi[0]}: {ok(hi[1] <= 1.2 * lo[1] and hi[6] <= 1.2 * lo[6])}; list and "
+          f"{lo[0]} to {hi[0]}: batch against batch {ok(hi[1] <= 1.2 * lo[1] and hi[6] <= 1.2 * lo[6])}, "
+          f"the start within the batch of {hi[0]} {ok(hi[8] <= 1.2 * hi[7])}; list and "
           f"stats under 100 ms at {hi[0]}: {ok(float(hi[3]) < 100 and float(hi[4]) < 100)}; stop all "
           f"under 10 s: {ok(hi[5] < 10)}.")
 EOF

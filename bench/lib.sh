@@ -38,6 +38,24 @@ bench_bundle() {
 	PY
 }
 
+# cgroup_hierarchies: the hierarchies launch puts a container in, one a line: the unified one
+# on cgroup v2, one per controller it uses on v1 (each once, where controllers share one).
+cgroup_hierarchies() {
+	local h real
+	local -A seen=()
+	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+		echo /sys/fs/cgroup
+		return 0
+	fi
+	for h in cpu cpuacct memory devices freezer blkio pids; do
+		[ -d "/sys/fs/cgroup/$h" ] || continue
+		real=$(realpath "/sys/fs/cgroup/$h")
+		[ -z "${seen[$real]:-}" ] || continue
+		seen[$real]=1
+		echo "$real"
+	done
+}
+
 # remove_cgroup_parents PARENT...: each PARENT (a path like /box-bench) and what is under it,
 # depth first, in every hierarchy (v1's, v2's, a hybrid's unified one). Only the bench's own.
 remove_cgroup_parents() {

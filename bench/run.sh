@@ -244,20 +244,10 @@ cp "$BUILD/boxinit" "$ROOTFS/.bench-boxinit"
 # hierarchy launch uses: one on cgroup v2, one per controller on v1), an init, launch's
 # seccomp filter, and the init as a program of its own (exec'd, as boxinit is).
 floor_cg=
-if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-	mkdir -p "/sys/fs/cgroup$FLOOR_CG_PARENT"
-	floor_cg=/sys/fs/cgroup$FLOOR_CG_PARENT/leaf
-else
-	declare -A seen=()
-	for h in cpu cpuacct memory devices freezer blkio pids; do
-		[ -d "/sys/fs/cgroup/$h" ] || continue
-		real=$(realpath "/sys/fs/cgroup/$h")
-		[ -z "${seen[$real]:-}" ] || continue
-		seen[$real]=1
-		mkdir -p "$real$FLOOR_CG_PARENT"
-		floor_cg+=${floor_cg:+,}$real$FLOOR_CG_PARENT/leaf
-	done
-fi
+while read -r h; do
+	mkdir -p "$h$FLOOR_CG_PARENT"
+	floor_cg+=${floor_cg:+,}$h$FLOOR_CG_PARENT/leaf
+done < <(cgroup_hierarchies)
 names=(floor unshare bwrap runc launch box bwrap+boxinit launch-unconfined launch-privileged
 	floor-p floor-pm floor-pmc floor-pmci floor-pmcis floor-pmcisx)
 cmds=("$OUT/floor $ROOTFS /bin/true"

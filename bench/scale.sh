@@ -105,19 +105,7 @@ mkdir -p "$OUT" "$BOX_ROOT"
 build_floor "$OUT"
 # The floor's cgroup: a leaf in each hierarchy launch uses (one on cgroup v2, one per
 # controller on v1), as the ladder of bench/run.sh.
-floor_hiers=()
-if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-	floor_hiers=(/sys/fs/cgroup)
-else
-	declare -A seen=()
-	for h in cpu cpuacct memory devices freezer blkio pids; do
-		[ -d "/sys/fs/cgroup/$h" ] || continue
-		real=$(realpath "/sys/fs/cgroup/$h")
-		[ -z "${seen[$real]:-}" ] || continue
-		seen[$real]=1
-		floor_hiers+=("$real")
-	done
-fi
+mapfile -t floor_hiers < <(cgroup_hierarchies)
 for h in "${floor_hiers[@]}"; do
 	mkdir -p "$h$CG_PARENT"
 done

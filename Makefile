@@ -373,11 +373,13 @@ bench: all
 bench-breakdown: all
 	bench/breakdown.sh
 
-# How costs grow from 50 to 500 containers (minutes; not in bench): gnuplot draws the curves.
+# How costs grow from 50 to 500 containers (minutes; not in bench): gnuplot draws the curves;
+# then what 500 containers' forwarding tables cost the host's own traffic.
 bench-scale: all
 	@command -v gnuplot >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 		--no-install-recommends gnuplot-nox
 	bench/scale.sh
+	bench/nathooks.sh
 
 # Debian rootfs with nginx for the demo and the nginx test (cached; skipped when up to date).
 rootfs:

@@ -430,6 +430,10 @@ test_published_port_on_another_address_is_forwarded_in_the_kernel()
 		"echo '$table' | grep -q 'ip daddr 192.0.2.10 tcp dport 8080 dnat to $addr:8081'"
 	assertTrue "a guard keeps them on the container's veth: $table" \
 		"echo '$table' | grep -q 'ct original proto-dst 8080 oifname != \"bx-$name\" drop'"
+	assertTrue "the guard runs once a connection (nat), not on every packet: $table" \
+		"echo '$table' | grep -q 'type nat hook postrouting priority srcnat - 10'"
+	assertFalse "no chain of the table sees every packet: $table" \
+		"echo '$table' | grep -q 'type filter'"
 	assertFalse "the host does not forward: no prerouting chain: $table" \
 		"echo '$table' | grep -q prerouting"
 	assertEquals "recorded tool" nft "$(state "$name" nat)"

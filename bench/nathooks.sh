@@ -75,7 +75,7 @@ tables() {
 			-e "s/dport 9000/dport $((20000 + i))/; s/proto-dst 9000/proto-dst $((20000 + i))/" \
 			"$OUT/table.nft" |
 			if [ "$kind" = filter ]; then
-				sed 's/type nat hook postrouting priority srcnat - 10/type filter hook postrouting priority filter/'
+				sed 's/type nat hook postrouting priority [^;]*;/type filter hook postrouting priority filter;/'
 			else
 				cat
 			fi

@@ -136,12 +136,14 @@ char *nat_nft_script(const struct nat_rule *r)
 			/* nft 1.0.6 knows "dstnat" at prerouting only: -100 is its value. The
 			 * guard is a nat chain too, run once a connection (its first packet), not
 			 * for every packet the host sends: a filter chain a container would tax all
-			 * of the host's traffic, 500 of them to a third of its rate. 90 puts it
-			 * before the srcnat chains (100): one that masquerades ends the walk. */
+			 * of the host's traffic, 500 of them to a quarter of its rate. -100 puts it
+			 * well before the srcnat chains (100, where iptables, --nat and most
+			 * firewalls masquerade): the first chain that gives a connection its
+			 * source ends the walk, and the guard must have run by then. */
 			(void)fprintf(
 			    f,
 			    "add chain ip %s output { type nat hook output priority -100; }\n"
-			    "add chain ip %s guard { type nat hook postrouting priority 90; }\n",
+			    "add chain ip %s guard { type nat hook postrouting priority -100; }\n",
 			    table, table);
 			if (r->remote)
 				(void)fprintf(

@@ -431,7 +431,7 @@ test_published_port_on_another_address_is_forwarded_in_the_kernel()
 	assertTrue "a guard keeps them on the container's veth: $table" \
 		"echo '$table' | grep -q 'ct original proto-dst 8080 oifname != \"bx-$name\" drop'"
 	assertTrue "the guard runs once a connection (nat), not on every packet: $table" \
-		"echo '$table' | grep -q 'type nat hook postrouting priority srcnat - 10'"
+		"echo '$table' | grep -Eq 'type nat hook postrouting priority (-100|srcnat - 200);'"
 	assertFalse "no chain of the table sees every packet: $table" \
 		"echo '$table' | grep -q 'type filter'"
 	assertFalse "the host does not forward: no prerouting chain: $table" \

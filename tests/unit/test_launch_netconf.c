@@ -323,7 +323,7 @@ static void test_nft_script_forwards_all_but_loopback(void **state)
 	                          "type local tcp dport 8082 dnat to 10.209.0.2:82\n"));
 	/* A nat chain: the host's packets pass it once a connection, not each. */
 	assert_non_null(strstr(s, "add chain ip box-web guard { type nat hook postrouting "
-	                          "priority 90; }\n"));
+	                          "priority -100; }\n"));
 	assert_null(strstr(s, "type filter"));
 	assert_non_null(strstr(s, "add rule ip box-web guard ip daddr 10.209.0.2 tcp dport 81 ct "
 	                          "status dnat ct original proto-dst 8081 oifname != \"bx-web\" "

@@ -60,6 +60,7 @@ done
 [ -n "$table" ] || { cat "$OUT/launch.log" >&2; echo "bench/nathooks.sh: no table from launch" >&2; exit 1; }
 kill -TERM "$lpid"
 wait "$lpid" 2>/dev/null || true
+pids=() # reaped: its pid may be another's now
 echo "$table" >"$OUT/table.nft"
 addr=$(sed -n 's/.*dnat to \([0-9.]*\):8080.*/\1/p' "$OUT/table.nft" | head -1)
 [ -n "$addr" ] || { echo "bench/nathooks.sh: no dnat rule in launch's table" >&2; exit 1; }

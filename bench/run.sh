@@ -504,6 +504,7 @@ for i in 1 2 3; do
 	kill -TERM "${pids[-$i]}" 2>/dev/null || true
 	wait "${pids[-$i]}" 2>/dev/null || true
 done
+pids=("${pids[@]:0:${#pids[@]}-3}") # reaped: their pids may be others' now
 
 # --- part 4: launch's memory under many connections ------------------------------------
 
@@ -566,4 +567,5 @@ time.sleep(60)' "$port" "$CONNS" "$OUT/conns.ready" >"$OUT/conns.client" 2>&1 &
 	rm -f "$OUT/conns.ready"
 	kill -TERM "$lpid" 2>/dev/null || true
 	wait "$lpid" 2>/dev/null || true
+	pids=("${pids[@]:0:${#pids[@]}-2}")
 done

@@ -4,6 +4,12 @@
 
 now() { date +%s.%N; }
 
+# The median of the numbers on stdin, one a line.
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# The busybox rootfs the tests use (built on first use), its path on stdout.
+busybox_rootfs_path() { bash -c '. tests/lib.sh >/dev/null 2>&1; busybox_rootfs'; }
+
 # The sum of a field of these pids, in kB: pss_kb (smaps_rollup's Pss), rss_kb (VmRSS).
 _sum_kb() {
 	local file=$1 key=$2 p sum=0 v

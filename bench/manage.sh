@@ -37,7 +37,7 @@ trap 'exit 130' INT TERM
 for c in podman runc python3; do
 	command -v "$c" >/dev/null || { echo "bench/manage.sh: missing $c (make bench installs it)" >&2; exit 1; }
 done
-ROOTFS=$(bash -c '. tests/lib.sh >/dev/null 2>&1; busybox_rootfs')
+ROOTFS=$(busybox_rootfs_path)
 [ -x "$ROOTFS/bin/busybox" ] || { echo "bench/manage.sh: no busybox rootfs" >&2; exit 1; }
 
 record() { python3 -c 'import json, sys

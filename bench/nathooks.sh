@@ -28,12 +28,11 @@ if [ -z "${BENCH_NAT_INNER:-}" ]; then
 		command -v "$t" >/dev/null || { echo "bench/nathooks.sh: not measured ($t is missing)"; exit 0; }
 	done
 	mkdir -p "$OUT"
-	BENCH_NAT_INNER=1 exec unshare -n -m --propagation private bash "$0" "$@"
+	BENCH_NAT_INNER=1 exec unshare -n "${RUN_TMPFS[@]}" bash "$0" "$@"
 fi
 
 # From here on: a private network namespace and mount namespace (a tmpfs /run for launch's
 # record). Everything started here is killed on the way out; the namespace goes with us.
-mount -t tmpfs -o mode=0755 tmpfs /run
 pids=()
 cleanup() {
 	local p
@@ -46,7 +45,7 @@ trap cleanup EXIT
 ip link set lo up
 ip addr add 192.0.2.10/32 dev lo
 
-ROOTFS=$(bash -c '. tests/lib.sh >/dev/null 2>&1; busybox_rootfs')
+ROOTFS=$(busybox_rootfs_path)
 name=bbn$$
 "$BUILD/launch" --cgroup-parent "$CG_PARENT" --name "$name" --net veth \
 	-p 192.0.2.10:9000:8080 "$ROOTFS" -- sleep 600 </dev/null >"$OUT/launch.log" 2>&1 &
@@ -67,19 +66,16 @@ addr=$(sed -n 's/.*dnat to \([0-9.]*\):8080.*/\1/p' "$OUT/table.nft" | head -1)
 
 # tables KIND N: N copies of launch's table; KIND filter hooks the guard for every packet.
 tables() {
-	local kind=$1 n=$2 i
+	local kind=$1 n=$2 i guard=
 	nft flush ruleset
 	[ "$n" -gt 0 ] || return 0
+	[ "$kind" = filter ] &&
+		guard='s/type nat hook postrouting priority [^;]*;/type filter hook postrouting priority filter;/'
 	for i in $(seq "$n"); do
 		sed -e "s/box-$name/box-c$i/; s/bx-$name/bx-c$i/g" \
 			-e "s/$addr/10.8.$((i / 250)).$((i % 250 + 2))/g" \
 			-e "s/dport 9000/dport $((20000 + i))/; s/proto-dst 9000/proto-dst $((20000 + i))/" \
-			"$OUT/table.nft" |
-			if [ "$kind" = filter ]; then
-				sed 's/type nat hook postrouting priority [^;]*;/type filter hook postrouting priority filter;/'
-			else
-				cat
-			fi
+			-e "$guard" "$OUT/table.nft"
 	done | nft -f -
 }
 
@@ -87,7 +83,6 @@ tables() {
 pids+=($!)
 sleep 0.2
 rate() { wrk -t2 -c8 -d"${WRK_S}s" "$@" http://127.0.0.1:8080/ | awk '/^Requests\/sec:/ { print $2 }'; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 declare -A share base
 for round in $(seq "$ROUNDS"); do
 	for load in keep-alive close; do

@@ -410,8 +410,6 @@ wrk_run() {
 		END { printf "%.0f %.3f %.3f %.3f %.0f%s\n", rps, avg, p50, p99, mbs, err ? " (" err ")" : "" }' \
 		"$OUT/wrk.log"
 }
-# The median of the numbers on stdin, one a line.
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ways=(direct proxy floor splice)
 declare -A url=([direct]="http://$addr:8081" [proxy]="http://127.0.0.1:$port"
 	[floor]="http://127.0.0.1:$fport" [splice]="http://127.0.0.1:$sport")

@@ -98,7 +98,7 @@ for c in hyperfine python3 runc gnuplot; do
 done
 case " $RUNTIMES " in *" podman "*) command -v podman >/dev/null ||
 	{ echo "bench/scale.sh: missing podman (make deps)" >&2; exit 1; } ;; esac
-ROOTFS=$(bash -c '. tests/lib.sh >/dev/null 2>&1; busybox_rootfs')
+ROOTFS=$(busybox_rootfs_path)
 [ -x "$ROOTFS/bin/busybox" ] || { echo "bench/scale.sh: no busybox rootfs" >&2; exit 1; }
 rm -rf "$OUT"
 mkdir -p "$OUT" "$BOX_ROOT"
